@@ -1,0 +1,6 @@
+//! The append-only audit log: who did what, when, to which record, through which channel.
+pub mod domain;
+pub mod store;
+pub mod web;
+
+pub use domain::{Actor, Channel};

@@ -1,0 +1,287 @@
+//! Secrets and personal data: the master key, sealing personal data at rest (XChaCha20-Poly1305),
+//! blind indexes for looking sealed values up, random tokens stored only as hashes, and masking.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the secret key must be 32 bytes written as 64 hex digits or base64")]
+    BadKey,
+    #[error("cannot read or write the key file {0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("this database was set up with a different secret key; personal data could not be read. Set ANJUNGAN_SECRET_KEY to the original key")]
+    Mismatch,
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("sealed value cannot be opened")]
+pub struct OpenError;
+
+/// Keys derived from one 32-byte master secret.
+#[derive(Clone)]
+pub struct Keys {
+    seal: [u8; 32],
+    index: [u8; 32],
+    fingerprint: String,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(..)")
+    }
+}
+
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac =
+        <hmac::Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
+impl Keys {
+    pub fn from_master(master: &[u8; 32]) -> Self {
+        Self {
+            seal: hmac_sha256(master, b"anjungan/seal/v1"),
+            index: hmac_sha256(master, b"anjungan/index/v1"),
+            fingerprint: hex::encode(&hmac_sha256(master, b"anjungan/fingerprint/v1")[..16]),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hex::decode(text).map_err(|_| KeyError::BadKey)?
+        } else {
+            STANDARD
+                .decode(text)
+                .or_else(|_| URL_SAFE_NO_PAD.decode(text))
+                .map_err(|_| KeyError::BadKey)?
+        };
+        let master: [u8; 32] = bytes.try_into().map_err(|_| KeyError::BadKey)?;
+        Ok(Self::from_master(&master))
+    }
+
+    /// The configured key, or the one in `data_dir/secret.key`, created (mode 0600) on first use.
+    pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> Result<Self, KeyError> {
+        if let Some(text) = configured {
+            return Self::parse(text);
+        }
+        let path = data_dir.join("secret.key");
+        let io = |e| KeyError::Io(path.display().to_string(), e);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(data_dir).map_err(io)?;
+                let mut master = [0u8; 32];
+                rand::thread_rng().fill_bytes(&mut master);
+                write_private(&path, hex::encode(master).as_bytes()).map_err(io)?;
+                Ok(Self::from_master(&master))
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Encrypts personal data for storage: `v1.` + base64(nonce ‖ ciphertext).
+    pub fn seal(&self, plain: &str) -> String {
+        let cipher = XChaCha20Poly1305::new((&self.seal).into());
+        let mut nonce = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let sealed = cipher
+            .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
+            .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        format!("v1.{}", STANDARD.encode(out))
+    }
+
+    pub fn open(&self, sealed: &str) -> Result<String, OpenError> {
+        let raw = sealed.strip_prefix("v1.").ok_or(OpenError)?;
+        let bytes = STANDARD.decode(raw).map_err(|_| OpenError)?;
+        if bytes.len() < 24 + 16 {
+            return Err(OpenError);
+        }
+        let cipher = XChaCha20Poly1305::new((&self.seal).into());
+        let plain = cipher
+            .decrypt(XNonce::from_slice(&bytes[..24]), &bytes[24..])
+            .map_err(|_| OpenError)?;
+        String::from_utf8(plain).map_err(|_| OpenError)
+    }
+
+    /// A keyed, deterministic digest so equal values can be found and kept unique while sealed.
+    pub fn blind_index(&self, purpose: &str, normalised: &str) -> String {
+        let mut msg = purpose.as_bytes().to_vec();
+        msg.push(0);
+        msg.extend_from_slice(normalised.as_bytes());
+        hex::encode(hmac_sha256(&self.index, &msg))
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Records the key's fingerprint on first start and refuses a different key afterwards, so two
+/// nodes (or a restored backup) never write personal data under different keys.
+pub async fn verify_key(db: &crate::Db, keys: &Keys) -> Result<(), KeyError> {
+    let now = crate::clock::now_ms();
+    let mut tx = db.begin_write().await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'key_fingerprint'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    match stored {
+        Some(fp) if fp == keys.fingerprint() => {}
+        Some(_) => return Err(KeyError::Mismatch),
+        None => {
+            sqlx::query(
+                "INSERT INTO settings (name, value, updated_at) VALUES ('key_fingerprint', $1, $2)",
+            )
+            .bind(keys.fingerprint().to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A random URL-safe token of `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Tokens (sessions, API tokens, reset links) are stored only as this digest.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Constant-time comparison for secrets such as CSRF tokens.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Shows the first `keep_start` and last `keep_end` characters, stars between:
+/// `mask("3503123456780001", 4, 2) == "3503**********01"`.
+pub fn mask(value: &str, keep_start: usize, keep_end: usize) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= keep_start + keep_end {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..keep_start].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - keep_start - keep_end));
+    out.extend(&chars[chars.len() - keep_end..]);
+    out
+}
+
+/// Masks an e-mail address as `bu***@example.id`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let keep: String = local.chars().take(2).collect();
+            format!("{keep}***@{domain}")
+        }
+        None => mask(email, 2, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn keys() -> Keys {
+        Keys::from_master(&[7u8; 32])
+    }
+
+    #[test]
+    fn masks_like_the_standard_example() {
+        assert_eq!(mask("3503123456780001", 4, 2), "3503**********01");
+        assert_eq!(mask("081234567890", 4, 3), "0812*****890");
+        assert_eq!(mask("ab", 4, 2), "**");
+        assert_eq!(mask_email("budi@desa.id"), "bu***@desa.id");
+    }
+
+    #[test]
+    fn sealed_values_hide_the_plaintext_and_differ_each_time() {
+        let k = keys();
+        let a = k.seal("081234567890");
+        let b = k.seal("081234567890");
+        assert_ne!(a, b);
+        assert!(!a.contains("0812"));
+        assert_eq!(k.open(&a).unwrap(), "081234567890");
+        assert!(Keys::from_master(&[8u8; 32]).open(&a).is_err());
+        assert!(k.open("v1.AAAA").is_err());
+        assert!(k.open("garbage").is_err());
+    }
+
+    #[test]
+    fn keys_parse_from_hex_and_base64_only_at_32_bytes() {
+        let hex_key = "00".repeat(32);
+        assert!(Keys::parse(&hex_key).is_ok());
+        assert!(Keys::parse(&STANDARD.encode([1u8; 32])).is_ok());
+        assert!(Keys::parse("short").is_err());
+        assert!(Keys::parse(&STANDARD.encode([1u8; 16])).is_err());
+    }
+
+    #[test]
+    fn generated_key_file_is_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Keys::load_or_create(None, dir.path()).unwrap();
+        let b = Keys::load_or_create(None, dir.path()).unwrap();
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_eq!(b.open(&a.seal("x")).unwrap(), "x");
+    }
+
+    #[test]
+    fn hmac_matches_rfc4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn seal_open_roundtrip(s in ".{0,200}") {
+            let k = keys();
+            prop_assert_eq!(k.open(&k.seal(&s)).unwrap(), s);
+        }
+
+        #[test]
+        fn mask_keeps_length(s in "[0-9]{0,20}") {
+            prop_assert_eq!(mask(&s, 4, 2).chars().count(), s.chars().count());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Uploading (`POST /api/v1/files`, multipart) and serving (`GET /berkas/{sha256}`) files.
+
+use super::store::{self, StoredFile};
+use crate::identity::domain::Action;
+use crate::web::{AppError, AppState, Ctx, WebResult};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/berkas/{sha}", get(serve))
+        .routes(routes!(upload))
+        // The handler enforces the configured limit; this outer bound keeps memory in check.
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
+}
+
+/// Uploads one file (PDF, PNG, JPEG, WebP or GIF, checked by content).
+#[utoipa::path(post, path = "/api/v1/files", tag = "files", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, body = StoredFile), (status = 400), (status = 401), (status = 413), (status = 415)))]
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut form: Multipart,
+) -> WebResult<Response> {
+    ctx.require(&Action::UploadFile)?;
+    let max = state.config.max_upload_bytes;
+    while let Some(mut field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad_request("error.bad_request"))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
+            .await
+            .map_err(|_| AppError::bad_request("error.bad_request"))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(crate::Error::File(super::domain::FileError::TooLarge { max }).into());
+            }
+        }
+        let stored = store::put(
+            &state.db,
+            &state.config.data_dir,
+            &ctx.actor(),
+            &name,
+            &bytes,
+            max,
+        )
+        .await?;
+        return Ok((StatusCode::CREATED, Json(stored)).into_response());
+    }
+    Err(AppError::bad_request("file.error.missing"))
+}
+
+async fn serve(State(state): State<AppState>, Path(sha): Path<String>) -> WebResult<Response> {
+    let file = store::get(&state.db, &state.config.data_dir, &sha)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let mut resp = file.bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{sha}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    let encoded = crate::web::forms::urlencode(&file.original_name);
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}

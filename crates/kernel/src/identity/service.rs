@@ -1,0 +1,449 @@
+//! Identity use cases: each combines the domain rules with the store inside one transaction and
+//! records the change in the audit log. Called by the web layer and by the command line.
+
+use super::domain::*;
+use super::store::{self, NewUser};
+use crate::audit::{self, Actor};
+use crate::clock::{now_ms, HOUR};
+use crate::crypto::{self, Keys};
+use crate::db::Db;
+use crate::outbox;
+
+/// Hashes with Argon2id (the crate's defaults follow OWASP's recommendation) off the async threads.
+pub async fn hash_password(password: &Password) -> crate::Result<String> {
+    let pw = password.expose().to_string();
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut OsRng);
+        argon2::Argon2::default()
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("password hashing failed: {e}"))
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(Into::into)
+}
+
+async fn verify_password(hash: String, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        PasswordHash::new(&hash)
+            .map(|h| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash of a password nobody knows, verified when the account does not exist so that
+/// unknown and known accounts take the same time.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$WGmXJ0pFf1Rk5pnTzBJdVg7hPQyC/3Khu+vHnYXNHWQ";
+
+pub struct Registration<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub password: &'a str,
+    pub password_again: &'a str,
+}
+
+/// Self-registration of a citizen (role `citizen`, regency-wide).
+pub async fn register_citizen(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    r: Registration<'_>,
+) -> crate::Result<UserId> {
+    let name = PersonName::parse(r.name)?;
+    let email = (!r.email.trim().is_empty())
+        .then(|| Email::parse(r.email))
+        .transpose()?;
+    let phone = (!r.phone.trim().is_empty())
+        .then(|| Phone::parse(r.phone))
+        .transpose()?;
+    if email.is_none() && phone.is_none() {
+        return Err(IdentityError::ContactRequired.into());
+    }
+    let password = Password::parse_confirmed(r.password, r.password_again)?;
+    let password_hash = hash_password(&password).await?;
+    create_user(
+        db,
+        keys,
+        actor,
+        NewUser {
+            name,
+            email,
+            phone,
+            password_hash,
+        },
+        &[(Role::Citizen, None)],
+    )
+    .await
+}
+
+/// Creates a user with the given grants (command line, demo data, self-registration).
+pub async fn create_user(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    user: NewUser,
+    grants: &[(Role, Option<i64>)],
+) -> crate::Result<UserId> {
+    let mut tx = db.begin_write().await?;
+    let id = store::insert_user(&mut tx, keys, &user).await?;
+    for (role, org) in grants {
+        store::add_grant(&mut tx, id, *role, *org).await?;
+    }
+    let roles: Vec<String> = grants
+        .iter()
+        .map(|(r, o)| {
+            format!(
+                "{}{}",
+                r.code(),
+                o.map(|o| format!("@{o}")).unwrap_or_default()
+            )
+        })
+        .collect();
+    audit::store::record(
+        &mut tx,
+        actor,
+        "user.create",
+        "user",
+        &id.0.to_string(),
+        serde_json::json!({"roles": roles}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn grant_role(
+    db: &Db,
+    actor: &Actor,
+    user: UserId,
+    role: Role,
+    org: Option<i64>,
+) -> crate::Result<()> {
+    let mut tx = db.begin_write().await?;
+    if store::add_grant(&mut tx, user, role, org).await? {
+        audit::store::record(
+            &mut tx,
+            actor,
+            "user.grant",
+            "user",
+            &user.0.to_string(),
+            serde_json::json!({"role": role.code(), "org_id": org}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    user: UserId,
+    password: &Password,
+) -> crate::Result<()> {
+    let hash = hash_password(password).await?;
+    let mut tx = db.begin_write().await?;
+    store::set_password_hash(&mut tx, user, &hash).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "user.password",
+        "user",
+        &user.0.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct SignedIn {
+    pub user_id: UserId,
+    /// The session cookie's value; only its hash is stored.
+    pub token: String,
+}
+
+/// Signs in by e-mail or phone. Failures are counted per account and per client address;
+/// past the limit both are locked until the window ends, whatever the password.
+pub async fn login(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    raw_id: &str,
+    password: &str,
+    client: &str,
+    session_hours: i64,
+) -> crate::Result<SignedIn> {
+    let throttle = Throttle::default();
+    let ip_throttle = Throttle {
+        max_failures: 30,
+        ..throttle
+    };
+    let now = now_ms();
+    let window = throttle.window_start(now);
+    let ip_bucket = format!("login-ip:{}", crypto::token_hash(client));
+    let id = LoginId::parse(raw_id);
+    let account_bucket = id
+        .as_ref()
+        .map(LoginId::throttle_key)
+        .unwrap_or_else(|_| ip_bucket.clone());
+    throttle.check(store::hits(db, &account_bucket, window).await?, now)?;
+    ip_throttle.check(store::hits(db, &ip_bucket, window).await?, now)?;
+
+    let creds = match &id {
+        Ok(id) => store::find_credentials(db, keys, id).await?,
+        Err(_) => None,
+    };
+    let ok = match &creds {
+        Some(c) => verify_password(c.password_hash.clone(), password.to_string()).await && c.active,
+        None => {
+            verify_password(DUMMY_HASH.to_string(), password.to_string()).await;
+            false
+        }
+    };
+    let Some(creds) = creds.filter(|_| ok) else {
+        let n = store::hit(db, &account_bucket, window).await?;
+        store::hit(db, &ip_bucket, window).await?;
+        let mut conn = db.pool.acquire().await?;
+        audit::store::record(
+            &mut conn,
+            actor,
+            "auth.login_failed",
+            "user",
+            "-",
+            serde_json::json!({"failures": n}),
+        )
+        .await?;
+        throttle.check(n, now)?;
+        return Err(IdentityError::BadCredentials.into());
+    };
+    store::clear_hits(db, &account_bucket).await?;
+    let token = crypto::random_token(32);
+    let policy = SessionPolicy {
+        idle: session_hours * HOUR,
+    };
+    let mut tx = db.begin_write().await?;
+    store::insert_session(
+        &mut tx,
+        &crypto::token_hash(&token),
+        creds.user_id,
+        now,
+        policy.expires_at(now),
+    )
+    .await?;
+    let who = Actor {
+        user_id: Some(creds.user_id.0),
+        ..actor.clone()
+    };
+    audit::store::record(
+        &mut tx,
+        &who,
+        "auth.login",
+        "user",
+        &creds.user_id.0.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn {
+        user_id: creds.user_id,
+        token,
+    })
+}
+
+pub async fn logout(db: &Db, actor: &Actor, token: &str) -> crate::Result<()> {
+    store::delete_session(db, &crypto::token_hash(token)).await?;
+    let mut conn = db.pool.acquire().await?;
+    let record = actor
+        .user_id
+        .map(|u| u.to_string())
+        .unwrap_or_else(|| "-".into());
+    audit::store::record(
+        &mut conn,
+        actor,
+        "auth.logout",
+        "user",
+        &record,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The principal behind a session cookie, sliding its expiry; `None` when unknown or expired.
+pub async fn session_principal(
+    db: &Db,
+    token: &str,
+    session_hours: i64,
+) -> crate::Result<Option<Principal>> {
+    let hash = crypto::token_hash(token);
+    let Some(s) = store::find_session(db, &hash).await? else {
+        return Ok(None);
+    };
+    let policy = SessionPolicy {
+        idle: session_hours * HOUR,
+    };
+    let now = now_ms();
+    if !policy.is_live(s.expires_at, now) {
+        store::delete_session(db, &hash).await?;
+        return Ok(None);
+    }
+    if policy.needs_touch(s.last_seen_at, now) {
+        store::touch_session(db, &hash, now, policy.expires_at(now)).await?;
+    }
+    store::load_principal(db, s.user_id).await
+}
+
+/// The principal behind an API bearer token; revoked tokens find nobody.
+pub async fn token_principal(db: &Db, token: &str) -> crate::Result<Option<Principal>> {
+    let Some((id, user, last_used)) =
+        store::find_token_user(db, &crypto::token_hash(token)).await?
+    else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    if last_used.is_none_or(|t| now - t > crate::clock::MINUTE) {
+        store::mark_token_used(db, id, now).await?;
+    }
+    store::load_principal(db, user).await
+}
+
+/// Creates a named API token for `user`; the token is returned once and stored hashed.
+pub async fn create_token(
+    db: &Db,
+    actor: &Actor,
+    user: UserId,
+    name: &str,
+) -> crate::Result<(i64, String)> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(IdentityError::TokenNameRequired.into());
+    }
+    let token = format!("anj_{}", crypto::random_token(32));
+    let prefix: String = token.chars().take(10).collect();
+    let mut tx = db.begin_write().await?;
+    let id = store::insert_token(&mut tx, user, name, &crypto::token_hash(&token), &prefix).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "token.create",
+        "api_token",
+        &id.to_string(),
+        serde_json::json!({"name": name, "user_id": user.0}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, token))
+}
+
+pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> crate::Result<()> {
+    let mut tx = db.begin_write().await?;
+    if !store::revoke_token(&mut tx, id).await? {
+        return Err(crate::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "token.revoke",
+        "api_token",
+        &id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends a one-hour reset link to the account's e-mail (or WhatsApp). Answers the same whether
+/// or not the account exists, so the form cannot be used to discover accounts.
+pub async fn request_password_reset(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    raw_id: &str,
+    base_url: &str,
+    tr: crate::i18n::Tr,
+) -> crate::Result<()> {
+    let Ok(id) = LoginId::parse(raw_id) else {
+        return Ok(());
+    };
+    let Some(creds) = store::find_credentials(db, keys, &id).await? else {
+        return Ok(());
+    };
+    let (email, phone) = store::contact(db, keys, creds.user_id).await?;
+    let token = crypto::random_token(32);
+    let link = format!("{}/atur-sandi/{token}", base_url.trim_end_matches('/'));
+    let now = now_ms();
+    let (channel, to) = match (&id, email, phone) {
+        (LoginId::Phone(_), _, Some(p)) => (outbox::domain::Channel::Whatsapp, p),
+        (_, Some(e), _) => (outbox::domain::Channel::Email, e),
+        (_, None, Some(p)) => (outbox::domain::Channel::Whatsapp, p),
+        _ => return Ok(()),
+    };
+    let mut tx = db.begin_write().await?;
+    store::insert_reset(
+        &mut tx,
+        &crypto::token_hash(&token),
+        creds.user_id,
+        now,
+        now + HOUR,
+    )
+    .await?;
+    let msg = outbox::domain::NewMessage {
+        channel,
+        recipient: to,
+        subject: tr.s("auth.reset_subject").to_string(),
+        body: tr.f("auth.reset_body", &[("link", &link)]),
+    };
+    let mid = outbox::store::enqueue(&mut tx, keys, &msg).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auth.reset_requested",
+        "user",
+        &creds.user_id.0.to_string(),
+        serde_json::json!({"outbox_id": mid}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    token: &str,
+    password: &Password,
+) -> crate::Result<UserId> {
+    let hash = hash_password(password).await?;
+    let mut tx = db.begin_write().await?;
+    let user = store::take_reset(&mut tx, &crypto::token_hash(token), now_ms())
+        .await?
+        .ok_or(IdentityError::ResetExpired)?;
+    store::set_password_hash(&mut tx, user, &hash).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auth.reset",
+        "user",
+        &user.0.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn reset_is_live(db: &Db, token: &str) -> crate::Result<bool> {
+    store::reset_is_live(db, &crypto::token_hash(token), now_ms()).await
+}

@@ -1,0 +1,462 @@
+//! Identity SQL: users, memberships, sessions, API tokens, password resets, rate counters.
+
+use super::domain::{
+    Email, Grant, IdentityError, LoginId, PersonName, Phone, Principal, Role, UserId,
+};
+use crate::crypto::Keys;
+use crate::db::{is_unique_violation, Conn, Db};
+use crate::orgs::domain::OrgRef;
+use sqlx::Row;
+
+pub struct NewUser {
+    pub name: PersonName,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub password_hash: String,
+}
+
+pub async fn insert_user(conn: &mut Conn, keys: &Keys, u: &NewUser) -> crate::Result<UserId> {
+    let now = crate::clock::now_ms();
+    let res = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO users (name, email, phone_sealed, phone_index, phone_masked, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(u.name.as_str())
+    .bind(u.email.as_ref().map(|e| e.as_str().to_string()))
+    .bind(u.phone.as_ref().map(|p| keys.seal(p.as_str())))
+    .bind(u.phone.as_ref().map(|p| keys.blind_index("phone", p.as_str())))
+    .bind(u.phone.as_ref().map(|p| p.masked()))
+    .bind(&u.password_hash)
+    .bind(now)
+    .fetch_one(conn)
+    .await;
+    match res {
+        Ok(id) => Ok(UserId(id)),
+        Err(e) if is_unique_violation(&e) => {
+            let msg = e.to_string();
+            if msg.contains("phone") {
+                Err(IdentityError::PhoneTaken.into())
+            } else {
+                Err(IdentityError::EmailTaken.into())
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct Credentials {
+    pub user_id: UserId,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn find_credentials(
+    db: &Db,
+    keys: &Keys,
+    id: &LoginId,
+) -> crate::Result<Option<Credentials>> {
+    let (sql, value) = match id {
+        LoginId::Email(e) => (
+            "SELECT id, password_hash, active FROM users WHERE email = $1",
+            e.as_str().to_string(),
+        ),
+        LoginId::Phone(p) => (
+            "SELECT id, password_hash, active FROM users WHERE phone_index = $1",
+            keys.blind_index("phone", p.as_str()),
+        ),
+    };
+    let row = sqlx::query(sql)
+        .bind(value)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| Credentials {
+        user_id: UserId(r.get("id")),
+        password_hash: r.get("password_hash"),
+        active: r.get::<i64, _>("active") != 0,
+    }))
+}
+
+/// Opens the user's phone number (personal data) for delivering a message.
+pub async fn contact(
+    db: &Db,
+    keys: &Keys,
+    user: UserId,
+) -> crate::Result<(Option<String>, Option<String>)> {
+    let row = sqlx::query("SELECT email, phone_sealed FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(r) = row else {
+        return Ok((None, None));
+    };
+    let phone: Option<String> = r.get("phone_sealed");
+    Ok((r.get("email"), phone.and_then(|s| keys.open(&s).ok())))
+}
+
+pub async fn load_principal(db: &Db, user: UserId) -> crate::Result<Option<Principal>> {
+    let row = sqlx::query("SELECT name, active FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.get::<i64, _>("active") == 0 {
+        return Ok(None);
+    }
+    let grants = sqlx::query(
+        "SELECT m.role, m.org_id, o.path FROM memberships m LEFT JOIN organisations o ON o.id = m.org_id \
+         WHERE m.user_id = $1 ORDER BY m.id",
+    )
+    .bind(user.0)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .filter_map(|r| {
+        let role = Role::parse(r.get::<String, _>("role").as_str()).ok()?;
+        let org = r.get::<Option<i64>, _>("org_id").map(|id| OrgRef { id, path: r.get("path") });
+        Some(Grant { role, org })
+    })
+    .collect();
+    Ok(Some(Principal {
+        user_id: user,
+        name: row.get("name"),
+        grants,
+    }))
+}
+
+pub async fn add_grant(
+    conn: &mut Conn,
+    user: UserId,
+    role: Role,
+    org_id: Option<i64>,
+) -> crate::Result<bool> {
+    let exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND role = $2 AND \
+         ((org_id IS NULL AND $3 IS NULL) OR org_id = $3)",
+    )
+    .bind(user.0)
+    .bind(role.code())
+    .bind(org_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO memberships (user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user.0)
+    .bind(role.code())
+    .bind(org_id)
+    .bind(crate::clock::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+pub async fn set_password_hash(conn: &mut Conn, user: UserId, hash: &str) -> crate::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(crate::clock::now_ms())
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    // A new password ends every other session.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UserSummary {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    /// Masked, e.g. `0812******90`.
+    pub phone: Option<String>,
+    pub active: bool,
+    pub roles: Vec<String>,
+}
+
+pub async fn list_users(db: &Db) -> crate::Result<Vec<UserSummary>> {
+    let users = sqlx::query("SELECT id, name, email, phone_masked, active FROM users ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    let memberships = sqlx::query(
+        "SELECT m.user_id, m.role, o.name AS org FROM memberships m LEFT JOIN organisations o ON o.id = m.org_id ORDER BY m.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(users
+        .iter()
+        .map(|u| {
+            let id: i64 = u.get("id");
+            let roles = memberships
+                .iter()
+                .filter(|m| m.get::<i64, _>("user_id") == id)
+                .map(|m| match m.get::<Option<String>, _>("org") {
+                    Some(org) => format!("{} @ {org}", m.get::<String, _>("role")),
+                    None => m.get::<String, _>("role"),
+                })
+                .collect();
+            UserSummary {
+                id,
+                name: u.get("name"),
+                email: u.get("email"),
+                phone: u.get("phone_masked"),
+                active: u.get::<i64, _>("active") != 0,
+                roles,
+            }
+        })
+        .collect())
+}
+
+pub async fn user_id_by_email(db: &Db, email: &Email) -> crate::Result<Option<UserId>> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(id.map(UserId))
+}
+
+// --- sessions ---
+
+pub async fn insert_session(
+    conn: &mut Conn,
+    token_hash: &str,
+    user: UserId,
+    now: i64,
+    expires_at: i64,
+) -> crate::Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $3)")
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub struct SessionRow {
+    pub user_id: UserId,
+    pub expires_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn find_session(db: &Db, token_hash: &str) -> crate::Result<Option<SessionRow>> {
+    let row =
+        sqlx::query("SELECT user_id, expires_at, last_seen_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|r| SessionRow {
+        user_id: UserId(r.get("user_id")),
+        expires_at: r.get("expires_at"),
+        last_seen_at: r.get("last_seen_at"),
+    }))
+}
+
+pub async fn touch_session(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> crate::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+        .bind(now)
+        .bind(expires_at)
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, token_hash: &str) -> crate::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn purge_expired(db: &Db, now: i64) -> crate::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("DELETE FROM rate_counters WHERE window_start < $1")
+        .bind(now - crate::clock::DAY)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+// --- API tokens ---
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenSummary {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn insert_token(
+    conn: &mut Conn,
+    user: UserId,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+) -> crate::Result<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user.0)
+    .bind(name)
+    .bind(token_hash)
+    .bind(prefix)
+    .bind(crate::clock::now_ms())
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The live (unrevoked) token's owner.
+pub async fn find_token_user(
+    db: &Db,
+    token_hash: &str,
+) -> crate::Result<Option<(i64, UserId, Option<i64>)>> {
+    let row = sqlx::query("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| (r.get("id"), UserId(r.get("user_id")), r.get("last_used_at"))))
+}
+
+pub async fn mark_token_used(db: &Db, id: i64, now: i64) -> crate::Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke_token(conn: &mut Conn, id: i64) -> crate::Result<bool> {
+    let n =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(crate::clock::now_ms())
+            .bind(id)
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(n > 0)
+}
+
+pub async fn list_tokens(db: &Db) -> crate::Result<Vec<TokenSummary>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.user_id, u.name AS user_name, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| TokenSummary {
+            id: r.get("id"),
+            user_id: r.get("user_id"),
+            user_name: r.get("user_name"),
+            name: r.get("name"),
+            prefix: r.get("prefix"),
+            created_at: r.get("created_at"),
+            last_used_at: r.get("last_used_at"),
+            revoked_at: r.get("revoked_at"),
+        })
+        .collect())
+}
+
+// --- password resets ---
+
+pub async fn insert_reset(
+    conn: &mut Conn,
+    token_hash: &str,
+    user: UserId,
+    now: i64,
+    expires_at: i64,
+) -> crate::Result<()> {
+    sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Consumes a reset token once; `None` when unknown, used or expired.
+pub async fn take_reset(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> crate::Result<Option<UserId>> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
+    Ok(user.map(UserId))
+}
+
+pub async fn reset_is_live(db: &Db, token_hash: &str, now: i64) -> crate::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+// --- rate counters, shared by all nodes ---
+
+/// Adds one hit to `bucket` in the window starting at `window_start`; returns the new count.
+pub async fn hit(db: &Db, bucket: &str, window_start: i64) -> crate::Result<i64> {
+    let n = sqlx::query_scalar(
+        "INSERT INTO rate_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 RETURNING hits",
+    )
+    .bind(bucket)
+    .bind(window_start)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n)
+}
+
+pub async fn hits(db: &Db, bucket: &str, window_start: i64) -> crate::Result<i64> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT hits FROM rate_counters WHERE bucket = $1 AND window_start = $2",
+    )
+    .bind(bucket)
+    .bind(window_start)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(n.unwrap_or(0))
+}
+
+pub async fn clear_hits(db: &Db, bucket: &str) -> crate::Result<()> {
+    sqlx::query("DELETE FROM rate_counters WHERE bucket = $1")
+        .bind(bucket)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! What the page layout needs: the translator, the current path (for the language switch), the
+//! CSRF token for forms, and who is signed in.
+
+use super::Ctx;
+use crate::i18n::{Lang, Tr};
+
+pub struct ShellUser {
+    pub name: String,
+    pub is_admin: bool,
+}
+
+pub struct Shell {
+    pub t: Tr,
+    pub path: String,
+    pub csrf: String,
+    pub user: Option<ShellUser>,
+}
+
+impl Shell {
+    pub fn new(ctx: &Ctx) -> Self {
+        Self {
+            t: ctx.tr(),
+            path: ctx.path.clone(),
+            csrf: ctx.csrf.clone(),
+            user: ctx.principal.as_ref().map(|p| ShellUser {
+                name: p.name.clone(),
+                is_admin: p.is_admin(),
+            }),
+        }
+    }
+
+    pub fn anonymous(lang: Lang, path: &str, csrf: String) -> Self {
+        Self {
+            t: Tr::new(lang),
+            path: path.to_string(),
+            csrf,
+            user: None,
+        }
+    }
+
+    /// Link that switches to the other language and comes back here.
+    pub fn lang_href(&self) -> String {
+        format!(
+            "/bahasa/{}?next={}",
+            self.t.lang.other().code(),
+            super::forms::urlencode(&self.path)
+        )
+    }
+
+    pub fn other_lang_name(&self) -> &'static str {
+        match self.t.lang.other() {
+            Lang::Id => "Bahasa Indonesia",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.t.lang.other().code()
+    }
+
+    pub fn css_href(&self) -> &'static str {
+        super::assets::css_href()
+    }
+
+    /// `aria-current` for the navigation link of the current section.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        if self.path == prefix || (prefix != "/" && self.path.starts_with(prefix)) {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}

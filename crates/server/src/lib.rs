@@ -1,0 +1,185 @@
+//! The composition root: opens the database, builds every room's router, mounts them behind
+//! the shared middleware, and runs the server with its background workers.
+
+pub mod cli;
+pub mod demo;
+
+use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::web::{csrf, error, metrics, AppState};
+use anjungan_kernel::{outbox, Config, Db};
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Connects, migrates, checks the secret key against the database and seeds the region tree.
+pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
+    let db = Db::connect(&cfg.effective_database_url(), cfg.db_max_connections).await?;
+    db.migrate().await?;
+    let keys = Keys::load_or_create(cfg.secret_key.as_deref(), &cfg.data_dir)?;
+    anjungan_kernel::crypto::verify_key(&db, &keys).await?;
+    anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
+        .await?;
+    Ok((db, keys))
+}
+
+/// Every route of every room with the shared middleware, plus the OpenAPI document.
+pub fn app(state: AppState) -> Router {
+    let (router, api) = anjungan_kernel::web::routes().split_for_parts();
+    let openapi = Arc::new(
+        api.to_pretty_json()
+            .expect("the OpenAPI document serialises"),
+    );
+    let csrf_cfg = csrf::CsrfConfig {
+        exempt_prefixes: vec!["/api/"],
+        secure_cookie: state.config.secure_cookies(),
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = openapi.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], (*doc).clone()) }
+            }),
+        )
+        .fallback(error::not_found)
+        // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
+        .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(security_headers())
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                // Path only: query strings may carry search terms, never logged.
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        tower::layer::util::Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            SetResponseHeaderLayer<HeaderValue>,
+        >,
+    >,
+> {
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+    tower::layer::util::Stack::new(
+        SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        tower::layer::util::Stack::new(
+            SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            ),
+            tower::layer::util::Stack::new(
+                SetResponseHeaderLayer::if_not_present(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                ),
+                SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(csp),
+                ),
+            ),
+        ),
+    )
+}
+
+/// Runs until SIGINT or SIGTERM: stops accepting, finishes in-flight requests, stops the
+/// workers, checkpoints the database, and returns.
+pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
+    let (db, keys) = open(&cfg).await?;
+    if demo {
+        let report = demo::load(&db, &keys).await?;
+        println!("{report}");
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(db.clone(), cfg.clone(), keys.clone());
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let senders = Arc::new(outbox::worker::Senders::from_config(&cfg)?);
+    let worker = tokio::spawn(outbox::worker::run(
+        db.clone(),
+        keys.clone(),
+        senders,
+        state.outbox_wake.clone(),
+        stop_rx.clone(),
+    ));
+    let janitor = tokio::spawn(janitor(db.clone(), stop_rx));
+    tracing::info!(%addr, backend = db.backend.name(), "anjungan listening");
+    println!(
+        "Anjungan listening on http://{addr} ({})",
+        db.backend.name()
+    );
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopping: in-flight requests finished");
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+    let _ = janitor.await;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn janitor(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) =
+            anjungan_kernel::identity::store::purge_expired(&db, anjungan_kernel::clock::now_ms())
+                .await
+        {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
