@@ -61,7 +61,7 @@ async fn page(
 }
 
 /// Audit entries, newest first, 100 per page; page backwards with `before` (admin).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditFilter),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "listAudit", tag = "audit", security(("bearer" = [])), params(AuditFilter),
     responses((status = 200, body = Vec<AuditEntry>), (status = 401), (status = 403)))]
 async fn list_api(
     State(state): State<AppState>,

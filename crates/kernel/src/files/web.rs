@@ -27,7 +27,7 @@ struct UploadForm {
 }
 
 /// Uploads one file (PDF, PNG, JPEG, WebP or GIF, checked by content).
-#[utoipa::path(post, path = "/api/v1/files", tag = "files", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/files", operation_id = "uploadFile", tag = "files", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = StoredFile), (status = 400), (status = 401), (status = 413), (status = 415)))]
 async fn upload(

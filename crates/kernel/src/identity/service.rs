@@ -224,7 +224,8 @@ pub async fn login(
             serde_json::json!({"failures": n}),
         )
         .await?;
-        throttle.check(n, now)?;
+        // The lock shows from the next attempt on; this one simply failed.
+        let _ = n;
         return Err(IdentityError::BadCredentials.into());
     };
     store::clear_hits(db, &account_bucket).await?;

@@ -431,7 +431,7 @@ pub struct GrantView {
 }
 
 /// The signed-in account and its roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "identity", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "getMe", tag = "identity", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, description = "No or invalid token", content_type = "application/problem+json")))]
 async fn me(ctx: Ctx) -> WebResult<Json<Me>> {
     let p = ctx.signed_in()?;
@@ -450,7 +450,7 @@ async fn me(ctx: Ctx) -> WebResult<Json<Me>> {
 }
 
 /// All accounts with their roles; phone numbers masked (admin).
-#[utoipa::path(get, path = "/api/v1/users", tag = "identity", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "listUsers", tag = "identity", security(("bearer" = [])),
     responses((status = 200, body = Vec<store::UserSummary>), (status = 401), (status = 403)))]
 async fn users_api(
     State(state): State<AppState>,

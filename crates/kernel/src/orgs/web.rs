@@ -183,7 +183,7 @@ async fn edit(
 // --- API ---
 
 /// Organisations: the regency, districts, villages, wards and agencies. Public.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(OrgFilter),
+#[utoipa::path(get, path = "/api/v1/organisations", operation_id = "listOrganisations", tag = "organisations", params(OrgFilter),
     responses((status = 200, body = Vec<Organisation>)))]
 async fn list_api(
     State(state): State<AppState>,
@@ -198,7 +198,7 @@ async fn list_api(
 }
 
 /// One organisation. Public.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", operation_id = "getOrganisation", tag = "organisations",
     params(("id" = i64, Path, description = "Organisation id")),
     responses((status = 200, body = Organisation), (status = 404, content_type = "application/problem+json")))]
 async fn get_api(
@@ -217,7 +217,7 @@ struct NewAgency {
 }
 
 /// Adds an agency (OPD) under the regency (admin).
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])), request_body = NewAgency,
+#[utoipa::path(post, path = "/api/v1/organisations", operation_id = "createAgency", tag = "organisations", security(("bearer" = [])), request_body = NewAgency,
     responses((status = 201, body = Organisation), (status = 400), (status = 401), (status = 403), (status = 409)))]
 async fn create_api(
     State(state): State<AppState>,
@@ -230,7 +230,7 @@ async fn create_api(
 }
 
 /// Replaces an organisation's profile (admin, or staff of that unit).
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", operation_id = "updateOrganisation", tag = "organisations", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Organisation id")), request_body = OrgProfile,
     responses((status = 200, body = Organisation), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn update_api(

@@ -70,7 +70,7 @@ async fn retry(
 }
 
 /// Outbox messages with their delivery state; recipients masked (admin).
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", security(("bearer" = [])), params(StateQuery),
+#[utoipa::path(get, path = "/api/v1/outbox", operation_id = "listOutbox", tag = "outbox", security(("bearer" = [])), params(StateQuery),
     responses((status = 200, body = Vec<MessageView>), (status = 401), (status = 403)))]
 async fn list_api(
     State(state): State<AppState>,

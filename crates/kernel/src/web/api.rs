@@ -10,6 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 #[openapi(
     info(
         title = "Anjungan API",
+        version = env!("CARGO_PKG_VERSION"),
         description = "The public-service innovation platform of Kabupaten Trenggalek. Errors are RFC 9457 problem details (application/problem+json). State-changing calls need a bearer token (`anjungan token create`).",
         license(name = "AGPL-3.0-or-later")
     ),

@@ -52,11 +52,11 @@ impl std::ops::Deref for AppState {
 
 /// The kernel's routes (pages and API), for the binary to mount beside the rooms'.
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    pages::routes()
+    api::routes()
+        .merge(pages::routes())
         .merge(crate::identity::web::routes())
         .merge(crate::orgs::web::routes())
         .merge(crate::audit::web::routes())
         .merge(crate::outbox::web::routes())
         .merge(crate::files::web::routes())
-        .merge(api::routes())
 }

@@ -1,1 +1,8 @@
+//! One test binary for the server crate (link time matters): HTTP tests in process on both
+//! backends, process tests of the real binary, and browser journeys.
 
+mod support;
+
+mod browser;
+mod http;
+mod process;

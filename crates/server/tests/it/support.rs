@@ -1,0 +1,323 @@
+//! Test harness: a fresh database per test on SQLite or PostgreSQL, the real application served
+//! on a free port, HTTP clients with cookies, and a fake WhatsApp gateway.
+
+#![allow(dead_code)]
+
+use anjungan_kernel::web::AppState;
+use anjungan_kernel::Config;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A database that exists only for one test.
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// `None` when PostgreSQL is not configured outside CI; under `CI=true` that is a failure.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => Some(TestDb {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                dir,
+                pg: None,
+            }),
+            Backend::Postgres => {
+                let Ok(admin) = std::env::var("ANJUNGAN_TEST_POSTGRES_URL") else {
+                    assert!(!ci(), "CI=true but ANJUNGAN_TEST_POSTGRES_URL is not set: PostgreSQL tests must run");
+                    eprintln!(
+                        "skipped: PostgreSQL test (set ANJUNGAN_TEST_POSTGRES_URL to run it)"
+                    );
+                    return None;
+                };
+                let name = format!("anjungan_test_{}", uuid::Uuid::new_v4().simple());
+                let conn = anjungan_kernel::Db::connect(&admin, 1)
+                    .await
+                    .expect("PostgreSQL reachable at ANJUNGAN_TEST_POSTGRES_URL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&conn.pool)
+                    .await
+                    .expect("create test database");
+                conn.pool.close().await;
+                let base = admin
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .unwrap_or(admin.clone());
+                Some(TestDb {
+                    url: format!("{base}/{name}"),
+                    dir,
+                    pg: Some((admin, name)),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(db) = anjungan_kernel::Db::connect(&admin, 1).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&db.pool)
+                                .await;
+                        db.pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn test_config(db: &TestDb) -> Config {
+    Config {
+        data_dir: db.dir.path().to_path_buf(),
+        database_url: Some(db.url.clone()),
+        db_max_connections: 8,
+        ..Config::default()
+    }
+}
+
+/// The real application, in process, on a free port, with the demo data loaded.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub db: TestDb,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Option<TestApp> {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let db = TestDb::new(backend).await?;
+        let mut cfg = test_config(&db);
+        adjust(&mut cfg);
+        let (kdb, keys) = anjungan_server::open(&cfg).await.expect("open database");
+        anjungan_server::demo::load(&kdb, &keys)
+            .await
+            .expect("demo data");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        cfg.base_url = format!("http://{addr}");
+        let state = AppState::new(kdb.clone(), cfg.clone(), keys.clone());
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let senders =
+            Arc::new(anjungan_kernel::outbox::worker::Senders::from_config(&cfg).unwrap());
+        tokio::spawn(anjungan_kernel::outbox::worker::run(
+            kdb,
+            keys,
+            senders,
+            state.outbox_wake.clone(),
+            stop_rx,
+        ));
+        let app = anjungan_server::app(state.clone());
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Some(TestApp {
+            base: format!("http://{addr}"),
+            state,
+            db,
+            stop,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// The CSRF token that the page at `path` gives this client.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        extract_csrf(&html).unwrap_or_else(|| panic!("no CSRF field on {path}"))
+    }
+
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let csrf = self.csrf(client, "/masuk").await;
+        client
+            .post(self.url("/masuk"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("login", login),
+                ("password", password),
+                ("next", "/dasbor"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in client for a demo account.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let c = self.client();
+        let r = self
+            .login(&c, email, anjungan_server::demo::DEMO_PASSWORD)
+            .await;
+        assert_eq!(r.status(), 303, "demo login for {email}");
+        c
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let db = &self.state.db;
+        let id = anjungan_kernel::identity::domain::LoginId::parse(email).unwrap();
+        let creds = anjungan_kernel::identity::store::find_credentials(db, &self.state.keys, &id)
+            .await
+            .unwrap()
+            .unwrap();
+        let actor = anjungan_kernel::audit::Actor::system("test");
+        anjungan_kernel::identity::service::create_token(db, &actor, creds.user_id, "test")
+            .await
+            .unwrap()
+            .1
+    }
+
+    pub async fn org_id(&self, code: &str) -> i64 {
+        anjungan_kernel::orgs::store::get_by_code(&self.state.db, code)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_string())
+}
+
+/// A WhatsApp gateway stand-in: records every JSON POST; answers 500 while `failing` is set.
+#[derive(Clone, Default)]
+pub struct Gateway {
+    pub received: Arc<Mutex<Vec<serde_json::Value>>>,
+    pub failing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Gateway {
+    pub async fn start_on(listener: tokio::net::TcpListener) -> Gateway {
+        let gw = Gateway::default();
+        let g = gw.clone();
+        let app = axum::Router::new().route(
+            "/send",
+            axum::routing::post(move |axum::Json(v): axum::Json<serde_json::Value>| {
+                let g = g.clone();
+                async move {
+                    if g.failing.load(std::sync::atomic::Ordering::SeqCst) {
+                        return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+                    }
+                    g.received.lock().unwrap().push(v);
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        gw
+    }
+
+    pub async fn start() -> (Gateway, String) {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/send", l.local_addr().unwrap());
+        (Self::start_on(l).await, url)
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+
+    /// Waits until at least `n` messages arrived or `secs` pass.
+    pub async fn wait_for(&self, n: usize, secs: u64) -> usize {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while self.count() < n && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        self.count()
+    }
+}
+
+/// Runs one test body on both backends.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use super::*;
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(app) = TestApp::start(Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = TestApp::start(Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
