@@ -48,8 +48,16 @@ pub const AGENCIES: &[(&str, &str, &str)] = &[
     ("ORTALA", "Bagian Organisasi Sekretariat Daerah", "Ortala"),
 ];
 
-/// (e-mail, phone, name, role, organisation code)
-pub const ACCOUNTS: &[(&str, Option<&str>, &str, Role, Option<&str>)] = &[
+/// A demo account: (e-mail, phone, name, role, organisation code).
+pub type DemoAccount = (
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Role,
+    Option<&'static str>,
+);
+
+pub const ACCOUNTS: &[DemoAccount] = &[
     (
         "admin@anjungan.test",
         None,

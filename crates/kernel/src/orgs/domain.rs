@@ -221,8 +221,9 @@ impl OrgProfile {
             return Err(OrgError::BadPhone);
         }
         let website = limited(&self.website, 300)?;
-        if !website.is_empty()
-            && !(website.starts_with("https://") || website.starts_with("http://"))
+        if !(website.is_empty()
+            || website.starts_with("https://")
+            || website.starts_with("http://"))
         {
             return Err(OrgError::BadWebsite);
         }
