@@ -1,7 +1,7 @@
 //! Survey periods: quarter, semester, year or a custom range of dates, in WIB.
 
 use anjungan_kernel::clock::{Millis, WIB};
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, Month, PrimitiveDateTime, Time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -192,11 +192,6 @@ impl Period {
         out.reverse();
         out
     }
-}
-
-/// Today's date in WIB.
-pub fn today() -> Date {
-    OffsetDateTime::now_utc().to_offset(WIB).date()
 }
 
 #[cfg(test)]
