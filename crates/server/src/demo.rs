@@ -193,6 +193,7 @@ pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<String> {
             service::create_user(db, keys, &actor, user, &[(*role, org_id)]).await?;
         }
     }
+    crate::demo_survey::load(db).await?;
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

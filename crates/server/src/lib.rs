@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_survey;
 
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::web::{csrf, error, metrics, AppState};
@@ -32,7 +33,9 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
-    let (router, api) = anjungan_kernel::web::routes().split_for_parts();
+    let (router, api) = anjungan_kernel::web::routes()
+        .merge(anjungan_survey::web::routes())
+        .split_for_parts();
     let openapi = Arc::new(
         api.to_pretty_json()
             .expect("the OpenAPI document serialises"),

@@ -2,3 +2,5 @@
 //! unit, computed exactly as PermenPANRB 14/2017 prescribes.
 
 pub mod domain;
+pub mod store;
+pub mod web;

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 const CSS: &str = include_str!("../../../../static/app.css");
 const ICON: &str = include_str!("../../../../static/icon.svg");
+const KIOSK_JS: &str = include_str!("../../../../static/kiosk.js");
 
 fn css_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -28,6 +29,16 @@ pub async fn serve(Path(name): Path<String>) -> Response {
                 (header::CACHE_CONTROL, immutable),
             ],
             CSS,
+        )
+            .into_response();
+    }
+    if name == "kiosk.js" {
+        return (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            KIOSK_JS,
         )
             .into_response();
     }

@@ -30,15 +30,15 @@ pub enum StandardComponent {
 impl StandardComponent {
     pub fn label_key(self) -> &'static str {
         match self {
-            Self::Requirements => "survey.component.requirements",
-            Self::Procedure => "survey.component.procedure",
-            Self::CompletionTime => "survey.component.completion_time",
-            Self::Cost => "survey.component.cost",
-            Self::Product => "survey.component.product",
-            Self::StaffCompetence => "survey.component.staff_competence",
-            Self::StaffConduct => "survey.component.staff_conduct",
-            Self::ComplaintHandling => "survey.component.complaint_handling",
-            Self::Facilities => "survey.component.facilities",
+            Self::Requirements => "survey.components.requirements",
+            Self::Procedure => "survey.components.procedure",
+            Self::CompletionTime => "survey.components.completion_time",
+            Self::Cost => "survey.components.cost",
+            Self::Product => "survey.components.product",
+            Self::StaffCompetence => "survey.components.staff_competence",
+            Self::StaffConduct => "survey.components.staff_conduct",
+            Self::ComplaintHandling => "survey.components.complaint_handling",
+            Self::Facilities => "survey.components.facilities",
         }
     }
 }

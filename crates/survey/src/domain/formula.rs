@@ -120,10 +120,10 @@ impl Grade {
     /// The regulation's wording: Sangat Baik, Baik, Kurang Baik, Tidak Baik.
     pub fn label_key(self) -> &'static str {
         [
-            "survey.grade.a",
-            "survey.grade.b",
-            "survey.grade.c",
-            "survey.grade.d",
+            "survey.grades.a",
+            "survey.grades.b",
+            "survey.grades.c",
+            "survey.grades.d",
         ][self as usize]
     }
 }

@@ -2,6 +2,7 @@
 //! respondent profiles, the exact IKM formula and grades, the Krejcie–Morgan sample size, periods,
 //! small-group suppression, and follow-up actions.
 
+pub mod access;
 mod elements;
 mod formula;
 mod period;
@@ -10,7 +11,14 @@ mod profile;
 pub use elements::{Element, Score, StandardComponent};
 pub use formula::{grade_of, sample_size, Grade, Ikm, Result as IkmResult, Tally};
 pub use period::{Period, PeriodError};
-pub use profile::{suppress_small, Education, Occupation, Profile, ProfileError, Sex, SMALL_GROUP};
+pub use profile::{
+    suppress_small, Education, Occupation, Profile, ProfileError, Sex, AGE_BANDS, SMALL_GROUP,
+};
+
+/// Age bands used in reports: (from, to, label).
+pub fn profile_age_bands() -> &'static [(u8, u8, &'static str)] {
+    AGE_BANDS
+}
 
 /// A filled questionnaire as the citizen gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]

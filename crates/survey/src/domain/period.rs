@@ -164,15 +164,16 @@ impl Period {
     }
 
     /// `Triwulan III 2025` / `Q3 2025` via locale keys `survey.period.*`.
-    pub fn label(&self, tr: anjungan_kernel::i18n::Tr) -> String {
+    pub fn label(&self, tr: impl std::borrow::Borrow<anjungan_kernel::i18n::Tr>) -> String {
+        let tr = *tr.borrow();
         let roman = |n: u8| ["I", "II", "III", "IV"][(n - 1) as usize];
         match *self {
             Period::Quarter { year, q } => tr.f(
-                "survey.period.quarter",
+                "survey.periods.quarter",
                 &[("n", roman(q)), ("year", &year.to_string())],
             ),
             Period::Semester { year, h } => tr.f(
-                "survey.period.semester",
+                "survey.periods.semester",
                 &[("n", roman(h)), ("year", &year.to_string())],
             ),
             Period::Year { year } => year.to_string(),

@@ -1,0 +1,164 @@
+//! Small inline SVG charts: no JavaScript, no external host, readable by screen readers.
+
+use crate::domain::{grade_of, Element, Ikm, IkmResult};
+use anjungan_kernel::i18n::Tr;
+use std::fmt::Write;
+
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn grade_class(ikm: Option<Ikm>) -> &'static str {
+    match ikm.map(grade_of) {
+        Some(g) => ["ga", "gb", "gc", "gd"][g as usize],
+        None => "gn",
+    }
+}
+
+/// Horizontal bars: NRR of each element on the 1–4 scale.
+pub fn nrr_bars(result: &IkmResult, tr: Tr) -> String {
+    let (w, row, left) = (640, 34, 250);
+    let h = row * 9 + 30;
+    let mut s = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="nrr-t"><title id="nrr-t">{}</title>"#,
+        esc(tr.s("survey.chart_nrr"))
+    );
+    let span = (w - left - 60) as f64;
+    for (i, e) in Element::ALL.iter().enumerate() {
+        let y = 10 + i * row;
+        let label = format!("{} {}", e.code(), tr.s(&e.key("name")));
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{}" class="lbl">{}</text>"#,
+            y + 20,
+            esc(&label)
+        );
+        if let Some(m) = result.nrr_milli(*e) {
+            let bw = span * (m as f64 / 4000.0);
+            let ikm = Ikm(((m * 25 + 5) / 10) as u32);
+            let _ = write!(
+                s,
+                r#"<rect x="{left}" y="{}" width="{bw:.1}" height="{}" class="{}"/><text x="{:.1}" y="{}" class="val">{}</text>"#,
+                y + 4,
+                row - 10,
+                grade_class(Some(ikm)),
+                left as f64 + bw + 6.0,
+                y + 20,
+                result.nrr_text(*e)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Vertical bars: IKM per period, oldest first.
+pub fn trend(points: &[(String, Option<Ikm>)], tr: Tr) -> String {
+    let (w, h, base) = (640, 220, 190);
+    let n = points.len().max(1);
+    let col = (w - 40) / n;
+    let mut s = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="trend-t"><title id="trend-t">{}</title>"#,
+        esc(tr.s("survey.chart_trend"))
+    );
+    for (i, (label, ikm)) in points.iter().enumerate() {
+        let x = 20 + i * col;
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" class="lbl" text-anchor="middle">{}</text>"#,
+            x + col / 2,
+            base + 20,
+            esc(label)
+        );
+        if let Some(v) = ikm {
+            let bh = (base - 20) as f64 * v.0 as f64 / 10000.0;
+            let _ = write!(
+                s,
+                r#"<rect x="{}" y="{:.1}" width="{}" height="{bh:.1}" class="{}"/><text x="{}" y="{:.1}" class="val" text-anchor="middle">{}</text>"#,
+                x + col / 6,
+                base as f64 - bh,
+                col * 2 / 3,
+                grade_class(*ikm),
+                x + col / 2,
+                base as f64 - bh - 6.0,
+                v.dotted()
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Horizontal bars: IKM per unit on the 25–100 scale, with the grade thresholds marked.
+pub fn compare(units: &[(String, Option<Ikm>)], tr: Tr) -> String {
+    let (w, row, left) = (640, 28, 230);
+    let h = row * units.len().max(1) + 30;
+    let span = (w - left - 60) as f64;
+    let mut s = format!(
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="cmp-t"><title id="cmp-t">{}</title>"#,
+        esc(tr.s("survey.chart_compare"))
+    );
+    for t in [6500u32, 7661, 8831] {
+        let x = left as f64 + span * t as f64 / 10000.0;
+        let _ = write!(
+            s,
+            r#"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{}" class="thr"/>"#,
+            h - 20
+        );
+    }
+    for (i, (name, ikm)) in units.iter().enumerate() {
+        let y = 6 + i * row;
+        let short: String = name.chars().take(30).collect();
+        let _ = write!(
+            s,
+            r#"<text x="0" y="{}" class="lbl">{}</text>"#,
+            y + 17,
+            esc(&short)
+        );
+        if let Some(v) = ikm {
+            let bw = span * v.0 as f64 / 10000.0;
+            let _ = write!(
+                s,
+                r#"<rect x="{left}" y="{}" width="{bw:.1}" height="{}" class="{}"/><text x="{:.1}" y="{}" class="val">{}</text>"#,
+                y + 3,
+                row - 8,
+                grade_class(*ikm),
+                left as f64 + bw + 6.0,
+                y + 17,
+                v.dotted()
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Score, Tally};
+
+    #[test]
+    fn charts_are_well_formed_and_escape_names() {
+        let mut t = Tally::default();
+        t.add(&[Score::new(4); 9]);
+        let tr = Tr::default();
+        let svg = nrr_bars(&t.compute(), tr);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(svg.matches("<rect").count(), 9);
+        let svg = compare(
+            &[
+                ("Dinas <A&B>".into(), Some(Ikm(8000))),
+                ("Desa".into(), None),
+            ],
+            tr,
+        );
+        assert!(svg.contains("Dinas &lt;A&amp;B&gt;") && svg.contains("80.00"));
+        assert_eq!(svg.matches("<rect").count(), 1);
+        let svg = trend(&[("Q1".into(), Some(Ikm(9000))), ("Q2".into(), None)], tr);
+        assert!(svg.contains("90.00"));
+    }
+}

@@ -1,0 +1,460 @@
+//! Exports of a unit's survey: responses and results as CSV and XLSX, and the printable report
+//! (PDF) in the regulation's structure. Responses carry no respondent profile.
+
+use super::{managed_unit, PeriodQuery};
+use crate::domain::{sample_size, suppress_small, weakest, Element, IkmResult, Period};
+use crate::store::{self, Unit};
+use anjungan_kernel::i18n::Tr;
+use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().route("/ikm/kelola/{id}/unduh/{file}", get(download))
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    anjungan_kernel::Error::Internal(anyhow::anyhow!("export: {e}")).into()
+}
+
+fn attachment(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(i64, String)>,
+    Query(q): Query<PeriodQuery>,
+) -> WebResult<Response> {
+    let unit = managed_unit(&state, &ctx, id).await?;
+    let period = q.period()?;
+    let stem = format!("ikm-{}-{}", unit.code, period.key().replace("..", "_"));
+    let tr = ctx.tr();
+    match file.as_str() {
+        "jawaban.csv" => {
+            let (header, rows) = responses_table(&state, &unit, &period, tr).await?;
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                format!("{stem}-jawaban.csv"),
+                csv(&header, &rows).into_bytes(),
+            ))
+        }
+        "jawaban.xlsx" => {
+            let (header, rows) = responses_table(&state, &unit, &period, tr).await?;
+            Ok(attachment(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                format!("{stem}-jawaban.xlsx"),
+                xlsx(&header, &rows)?,
+            ))
+        }
+        "hasil.csv" => {
+            let (header, rows) = results_table(&state, &unit, &period, tr).await?;
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                format!("{stem}-hasil.csv"),
+                csv(&header, &rows).into_bytes(),
+            ))
+        }
+        "hasil.xlsx" => {
+            let (header, rows) = results_table(&state, &unit, &period, tr).await?;
+            Ok(attachment(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                format!("{stem}-hasil.xlsx"),
+                xlsx(&header, &rows)?,
+            ))
+        }
+        "laporan.pdf" => {
+            let pdf = report_pdf(&state, &unit, &period, tr).await?;
+            Ok(attachment(
+                "application/pdf",
+                format!("{stem}-laporan.pdf"),
+                pdf,
+            ))
+        }
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// A cell: text or a number (numbers stay numbers in spreadsheets).
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Empty,
+}
+
+async fn responses_table(
+    state: &AppState,
+    unit: &Unit,
+    period: &Period,
+    tr: Tr,
+) -> Result<(Vec<String>, Vec<Vec<Cell>>), AppError> {
+    let questions = store::extra_questions(&state.db, unit.org_id).await?;
+    let mut header = vec![
+        "id".to_string(),
+        tr.s("audit.when").to_string(),
+        tr.s("survey.channel").to_string(),
+        tr.s("survey.service").to_string(),
+    ];
+    header.extend(Element::ALL.iter().map(|e| e.code().to_string()));
+    header.push(tr.s("survey.comment").to_string());
+    header.extend(questions.iter().map(|q| q.text.clone()));
+    let rows = store::export_rows(&state.db, unit.org_id, period)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![
+                Cell::Int(r.id),
+                Cell::Text(anjungan_kernel::clock::rfc3339_wib(r.submitted_at)),
+                Cell::Text(r.channel),
+                Cell::Text(r.service),
+            ];
+            row.extend(
+                r.answers
+                    .iter()
+                    .map(|a| a.map(Cell::Int).unwrap_or(Cell::Empty)),
+            );
+            row.push(Cell::Text(r.comment));
+            for q in &questions {
+                row.push(
+                    r.extra
+                        .iter()
+                        .find(|(id, _)| *id == q.id)
+                        .map(|(_, v)| Cell::Text(v.clone()))
+                        .unwrap_or(Cell::Empty),
+                );
+            }
+            row
+        })
+        .collect();
+    Ok((header, rows))
+}
+
+async fn results_table(
+    state: &AppState,
+    unit: &Unit,
+    period: &Period,
+    tr: Tr,
+) -> Result<(Vec<String>, Vec<Vec<Cell>>), AppError> {
+    let result = store::unit_tally(&state.db, unit.org_id, period, None)
+        .await?
+        .compute();
+    let header = vec![
+        tr.s("survey.element_label").to_string(),
+        tr.s("survey.nrr").to_string(),
+        tr.s("survey.element_ikm").to_string(),
+    ];
+    let mut rows: Vec<Vec<Cell>> = Element::ALL
+        .iter()
+        .map(|e| {
+            let nrr = result.nrr_text(*e);
+            let score = result
+                .nrr_milli(*e)
+                .map(|m| format!("{:.2}", m as f64 * 25.0 / 1000.0))
+                .unwrap_or_default();
+            vec![
+                Cell::Text(format!("{} {}", e.code(), tr.s(&e.key("name")))),
+                Cell::Text(nrr),
+                Cell::Text(score),
+            ]
+        })
+        .collect();
+    rows.push(vec![
+        Cell::Text(tr.s("survey.responses").to_string()),
+        Cell::Int(result.responses),
+        Cell::Empty,
+    ]);
+    rows.push(vec![
+        Cell::Text(tr.s("survey.ikm").to_string()),
+        Cell::Text(result.ikm.map(|i| i.dotted()).unwrap_or_default()),
+        Cell::Text(
+            result
+                .grade()
+                .map(|g| tr.s(g.label_key()).to_string())
+                .unwrap_or_default(),
+        ),
+    ]);
+    Ok((header, rows))
+}
+
+/// RFC 4180 CSV with a UTF-8 byte-order mark so spreadsheet programs read Indonesian text right.
+pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> String {
+    fn field(s: &str) -> String {
+        // Cells starting with formula characters are prefixed so spreadsheets do not run them.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &header
+            .iter()
+            .map(|h| field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for r in rows {
+        let line: Vec<String> = r
+            .iter()
+            .map(|c| match c {
+                Cell::Text(t) => field(t),
+                Cell::Int(i) => i.to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub fn xlsx(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(internal)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match cell {
+                Cell::Text(t) => {
+                    ws.write_string(r, c, t).map_err(internal)?;
+                }
+                Cell::Int(i) => {
+                    ws.write_number(r, c, *i as f64).map_err(internal)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(internal)
+}
+
+/// The report of PermenPANRB 14/2017's structure: method, respondent profile, results per
+/// element, IKM and grade, analysis, follow-up plan.
+async fn report_pdf(
+    state: &AppState,
+    unit: &Unit,
+    period: &Period,
+    tr: Tr,
+) -> Result<Vec<u8>, AppError> {
+    use printpdf::{BuiltinFont, Mm, PdfDocument};
+    let db = &state.db;
+    let result: IkmResult = store::unit_tally(db, unit.org_id, period, None)
+        .await?
+        .compute();
+    let served = store::served(db, unit.org_id, period).await?;
+    let profile = store::profile_counts(db, unit.org_id, period).await?;
+    let actions = store::actions(db, unit.org_id).await?;
+    let (doc, page, layer) =
+        PdfDocument::new(format!("IKM {}", unit.name), Mm(210.0), Mm(297.0), "1");
+    let regular = doc
+        .add_builtin_font(BuiltinFont::Helvetica)
+        .map_err(internal)?;
+    let bold = doc
+        .add_builtin_font(BuiltinFont::HelveticaBold)
+        .map_err(internal)?;
+    let mut pages = vec![(page, layer)];
+    let mut y = 277.0f32;
+    let mut lines: Vec<(bool, f32, String)> = Vec::new();
+    let mut h = |t: &str| lines.push((true, 13.0, t.to_string()));
+    h(&format!("{} — {}", tr.s("survey.title"), unit.name));
+    let p = |lines: &mut Vec<(bool, f32, String)>, t: String| lines.push((false, 10.0, t));
+    p(
+        &mut lines,
+        format!("{}: {}", tr.s("survey.period"), period.label(tr)),
+    );
+    lines.push((true, 12.0, format!("1. {}", tr.s("survey.report.method"))));
+    p(&mut lines, tr.s("survey.report.method_text").to_string());
+    p(
+        &mut lines,
+        format!("{}: {}", tr.s("survey.responses"), result.responses),
+    );
+    if let Some(s) = served {
+        p(
+            &mut lines,
+            format!(
+                "{}: {s}; {}: {}",
+                tr.s("survey.served"),
+                tr.s("survey.report.sample_min"),
+                sample_size(s.max(0) as u64)
+            ),
+        );
+    }
+    lines.push((true, 12.0, format!("2. {}", tr.s("survey.report.profile"))));
+    for (dim, value, n) in &profile {
+        let shown = suppress_small(*n)
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| tr.s("survey.fewer_than_5").to_string());
+        let label = match dim.as_str() {
+            "sex" if value != "-" => tr.s(&format!("survey.sexes.{value}")).to_string(),
+            "education" if value != "-" => tr.s(&format!("survey.educations.{value}")).to_string(),
+            "occupation" if value != "-" => {
+                tr.s(&format!("survey.occupations.{value}")).to_string()
+            }
+            _ => value.clone(),
+        };
+        p(
+            &mut lines,
+            format!("   {}: {label} — {shown}", tr.s(&format!("survey.{dim}"))),
+        );
+    }
+    lines.push((true, 12.0, format!("3. {}", tr.s("survey.report.results"))));
+    for e in Element::ALL {
+        p(
+            &mut lines,
+            format!(
+                "   {} {}: NRR {}",
+                e.code(),
+                tr.s(&e.key("name")),
+                result.nrr_text(e)
+            ),
+        );
+    }
+    lines.push((true, 12.0, format!("4. {}", tr.s("survey.report.index"))));
+    match result.ikm {
+        Some(ikm) => p(
+            &mut lines,
+            format!(
+                "IKM = {}  —  {}",
+                ikm.dotted(),
+                tr.s(result.grade().expect("graded").label_key())
+            ),
+        ),
+        None => p(&mut lines, tr.s("survey.no_data").to_string()),
+    }
+    lines.push((true, 12.0, format!("5. {}", tr.s("survey.report.analysis"))));
+    for e in weakest(&result, 3) {
+        p(
+            &mut lines,
+            format!(
+                "   {} {} (NRR {}): {} — {}",
+                e.code(),
+                tr.s(&e.key("name")),
+                result.nrr_text(e),
+                tr.s("survey.component"),
+                tr.s(e.component().label_key())
+            ),
+        );
+    }
+    lines.push((true, 12.0, format!("6. {}", tr.s("survey.report.followup"))));
+    if actions.is_empty() {
+        p(&mut lines, "-".into());
+    }
+    for a in &actions {
+        p(
+            &mut lines,
+            format!(
+                "   [{}] {} — {} ({}; {})",
+                a.element,
+                a.action,
+                a.owner,
+                a.due_date.clone().unwrap_or_default(),
+                tr.s(&format!("survey.{}", a.status))
+            ),
+        );
+    }
+    for (is_bold, size, text) in lines {
+        // Builtin PDF fonts cover Latin-1; other characters are replaced.
+        let text: String = text
+            .chars()
+            .map(|c| {
+                if (c as u32) < 256 {
+                    c
+                } else if c == '–' || c == '—' {
+                    '-'
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        for chunk in wrap(&text, if size > 11.0 { 70 } else { 95 }) {
+            if y < 20.0 {
+                let (pg, ly) = doc.add_page(Mm(210.0), Mm(297.0), "1");
+                pages.push((pg, ly));
+                y = 277.0;
+            }
+            let (pg, ly) = *pages.last().expect("a page");
+            let layer = doc.get_page(pg).get_layer(ly);
+            layer.use_text(
+                chunk,
+                size,
+                Mm(18.0),
+                Mm(y),
+                if is_bold { &bold } else { &regular },
+            );
+            y -= size * 0.5 + 1.5;
+        }
+        y -= 1.0;
+    }
+    doc.save_to_bytes().map_err(internal)
+}
+
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let out = csv(
+            &["a".into(), "b".into()],
+            &[
+                vec![Cell::Text("x, \"y\"".into()), Cell::Text("=1+1".into())],
+                vec![Cell::Int(4), Cell::Empty],
+            ],
+        );
+        assert_eq!(out, "\u{feff}a,b\r\n\"x, \"\"y\"\"\",'=1+1\r\n4,\r\n");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip() {
+        let bytes = xlsx(&["a".into()], &[vec![Cell::Int(1)]]).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+
+    #[test]
+    fn wrapping_keeps_words() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+    }
+}
