@@ -820,3 +820,35 @@ pub fn parse_response(
     let profile = Profile::parse(sex, age, education, occupation)?;
     Response::parse(answers, profile, service, comment)
 }
+
+/// Rebuilds every daily rollup from the raw responses (after a bulk import or a repair).
+pub async fn rebuild_tallies(db: &Db, actor: &Actor) -> Result<()> {
+    let day = "((submitted_at + 25200000) / 86400000)";
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM survey_tallies")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO survey_tallies (org_id, service, day, n, s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9) \
+         SELECT org_id, service, {day}, COUNT(*), \
+         CAST(COALESCE(SUM(u1),0) AS BIGINT), CAST(COALESCE(SUM(u2),0) AS BIGINT), CAST(COALESCE(SUM(u3),0) AS BIGINT), \
+         CAST(COALESCE(SUM(u4),0) AS BIGINT), CAST(COALESCE(SUM(u5),0) AS BIGINT), CAST(COALESCE(SUM(u6),0) AS BIGINT), \
+         CAST(COALESCE(SUM(u7),0) AS BIGINT), CAST(COALESCE(SUM(u8),0) AS BIGINT), CAST(COALESCE(SUM(u9),0) AS BIGINT), \
+         COUNT(u1), COUNT(u2), COUNT(u3), COUNT(u4), COUNT(u5), COUNT(u6), COUNT(u7), COUNT(u8), COUNT(u9) \
+         FROM survey_responses GROUP BY org_id, service, {day}"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "survey.rebuild",
+        "survey_tallies",
+        "*",
+        serde_json::json!({}),
+    )
+    .await
+    .map_err(anjungan_kernel::Error::from)?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -203,3 +203,173 @@ async fn home_language_sign_in_dashboard_sign_out() {
         })
         .await;
 }
+
+/// The kiosk at a village counter keeps working while the server is down: the answer waits on
+/// the tablet and is delivered exactly once when the server is back; the public page and the
+/// unit's dashboard then count it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
+    use crate::process::{free_port, Node};
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("anjungan.db").display());
+    let port = free_port();
+    let node = Node::spawn_on(port, dir.path(), &url, &[], true);
+    node.ready(Instant::now(), Duration::from_secs(30)).await;
+    let base = node.base.clone();
+    let api = reqwest::Client::new();
+    let orgs: serde_json::Value = api
+        .get(format!(
+            "{base}/api/v1/organisations?kind=village&q=Nglinggis"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unit = orgs[0]["id"].as_i64().unwrap();
+    let results = |api: reqwest::Client, base: String| async move {
+        let r: serde_json::Value = api
+            .get(format!("{base}/api/v1/survey/units/{unit}/results"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (
+            r["result"]["responses"].as_i64().unwrap(),
+            r["result"]["ikm"].as_str().unwrap().to_string(),
+        )
+    };
+    let (before, ikm_before) = results(api.clone(), base.clone()).await;
+    let node_slot = std::sync::Arc::new(std::sync::Mutex::new(Some(node)));
+    let slot = node_slot.clone();
+    let dir_path = dir.path().to_path_buf();
+    let url2 = url.clone();
+    browser
+        .journey("kiosk_offline", |c| async move {
+            c.goto(&format!("{base}/ikm/unit/{unit}/kiosk"))
+                .await
+                .map_err(|e| e.to_string())?;
+            // The network goes: the server stops.
+            slot.lock().unwrap().take().unwrap().kill9();
+            for i in 1..=9 {
+                click(&c, &format!("input[name=u{i}][value='4']")).await?;
+            }
+            click(&c, "#survey-submit").await?;
+            let thanks = c
+                .find(Locator::Css("#kiosk-thanks"))
+                .await
+                .map_err(|e| e.to_string())?;
+            expect(
+                thanks.is_displayed().await.map_err(|e| e.to_string())?,
+                "thank-you screen after the answer",
+            )?;
+            let queued = |c: Client| async move {
+                c.find(Locator::Css("#kiosk-status"))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .attr("data-queued")
+                    .await
+                    .map_err(|e| e.to_string())
+            };
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let q = queued(c.clone()).await?;
+            expect(
+                q.as_deref() == Some("1"),
+                &format!("one answer waits on the tablet, got {q:?}"),
+            )?;
+            // Back to the start after the thank-you screen, ready for the next citizen.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let body = c
+                .find(Locator::Css("#kiosk-body"))
+                .await
+                .map_err(|e| e.to_string())?;
+            expect(
+                body.is_displayed().await.map_err(|e| e.to_string())?,
+                "the form is shown again",
+            )?;
+            // The server comes back on the same address.
+            let node = Node::spawn_on(port, &dir_path, &url2, &[], false);
+            node.ready(Instant::now(), Duration::from_secs(30)).await;
+            *slot.lock().unwrap() = Some(node);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                if queued(c.clone()).await?.as_deref() == Some("0") {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    return Err("the queued answer was not delivered".into());
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Ok(())
+        })
+        .await;
+    let base = node_slot.lock().unwrap().as_ref().unwrap().base.clone();
+    // Give any duplicate retry a chance to show itself before counting.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let (after, ikm_after) = results(api.clone(), base.clone()).await;
+    assert_eq!(after, before + 1, "delivered exactly once");
+    assert_ne!(
+        ikm_after, ikm_before,
+        "the index moved with a perfect answer"
+    );
+    let html = api
+        .get(format!("{base}/ikm"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("data-unit=\"{unit}\" data-ikm=\"{ikm_after}\"")),
+        "public page shows the new IKM"
+    );
+    let staff = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = staff
+        .get(format!("{base}/masuk"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = extract_csrf(&login).unwrap();
+    let r = staff
+        .post(format!("{base}/masuk"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", "sekdes.nglinggis@anjungan.test"),
+            ("password", anjungan_server::demo::DEMO_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let dash = staff
+        .get(format!("{base}/ikm/kelola/{unit}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dash.contains(&format!("data-testid=\"unit-responses\">{after}<")),
+        "dashboard counts it"
+    );
+    assert!(
+        dash.contains(&format!("data-ikm=\"{ikm_after}\"")),
+        "dashboard shows the new IKM"
+    );
+}

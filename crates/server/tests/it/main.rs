@@ -5,5 +5,5 @@ mod support;
 
 mod browser;
 mod http;
-mod process;
+pub mod process;
 mod survey;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_anjungan");
 const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -37,19 +37,28 @@ fn cli(data_dir: &std::path::Path, db_url: &str, args: &[&str]) -> (bool, String
     )
 }
 
-struct Node {
+pub struct Node {
     child: Child,
-    base: String,
+    pub base: String,
 }
 
 impl Node {
-    fn spawn(
+    pub fn spawn(
         data_dir: &std::path::Path,
         db_url: &str,
         extra_env: &[(&str, &str)],
         demo: bool,
     ) -> Node {
-        let port = free_port();
+        Self::spawn_on(free_port(), data_dir, db_url, extra_env, demo)
+    }
+
+    pub fn spawn_on(
+        port: u16,
+        data_dir: &std::path::Path,
+        db_url: &str,
+        extra_env: &[(&str, &str)],
+        demo: bool,
+    ) -> Node {
         let mut cmd = Command::new(BIN);
         cmd.args([
             "--data-dir",
@@ -76,12 +85,12 @@ impl Node {
         }
     }
 
-    fn url(&self, p: &str) -> String {
+    pub fn url(&self, p: &str) -> String {
         format!("{}{p}", self.base)
     }
 
     /// Polls `/healthz`; returns how long it took to answer 200.
-    async fn ready(&self, start: Instant, limit: Duration) -> Duration {
+    pub async fn ready(&self, start: Instant, limit: Duration) -> Duration {
         let c = reqwest::Client::new();
         loop {
             if let Ok(r) = c
@@ -102,7 +111,7 @@ impl Node {
         }
     }
 
-    fn kill9(mut self) {
+    pub fn kill9(mut self) {
         self.child.kill().unwrap(); // SIGKILL
         self.child.wait().unwrap();
     }
