@@ -74,6 +74,12 @@
     flush();
     setTimeout(function () { thanks.hidden = true; body.hidden = false; button.disabled = false; }, 3000);
   });
+  // A kiosk fills the screen: the first touch asks the browser for full screen.
+  document.addEventListener("pointerdown", function full() {
+    document.removeEventListener("pointerdown", full);
+    var el = document.documentElement;
+    if (el.requestFullscreen && !document.fullscreenElement) el.requestFullscreen().catch(function () {});
+  });
   window.addEventListener("online", flush);
   setInterval(flush, 3000);
   show();

@@ -607,12 +607,28 @@ pub async fn set_served(
 
 /// Creates a one-use link token for a unit (valid 30 days); `reference` (e.g. a request number)
 /// makes it idempotent: one invitation per reference.
+/// Sends a new invitation's link through the outbox, in the same transaction.
+pub struct Delivery<'a> {
+    pub keys: &'a anjungan_kernel::crypto::Keys,
+    pub channel: anjungan_kernel::outbox::domain::Channel,
+    pub recipient: String,
+    pub subject: String,
+    /// Message text; `{link}` is replaced by the survey link.
+    pub body: String,
+    pub base_url: &'a str,
+}
+
+pub fn invitation_link(base_url: &str, token: &str) -> String {
+    format!("{}/ikm/undangan/{token}", base_url.trim_end_matches('/'))
+}
+
 pub async fn create_invitation(
     db: &Db,
     actor: &Actor,
     org_id: i64,
     service: &str,
     reference: Option<&str>,
+    delivery: Option<Delivery<'_>>,
 ) -> Result<Option<String>> {
     let token = anjungan_kernel::crypto::random_token(18);
     let now = now_ms();
@@ -639,10 +655,21 @@ pub async fn create_invitation(
         "survey.invite",
         "organisation",
         &org_id.to_string(),
-        serde_json::json!({"reference": reference}),
+        serde_json::json!({"reference": reference, "sent": delivery.as_ref().map(|d| d.channel.code())}),
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
+    if let Some(d) = delivery {
+        let message = anjungan_kernel::outbox::domain::NewMessage {
+            channel: d.channel,
+            recipient: d.recipient,
+            subject: d.subject,
+            body: d
+                .body
+                .replace("{link}", &invitation_link(d.base_url, &token)),
+        };
+        anjungan_kernel::outbox::store::enqueue(&mut tx, d.keys, &message).await?;
+    }
     tx.commit().await?;
     Ok(Some(token))
 }

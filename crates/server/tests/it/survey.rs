@@ -337,6 +337,51 @@ async fn invitation_links_work_once(app: TestApp) {
         403
     );
 
+    // A link sent to the citizen's WhatsApp goes through the outbox; the number is not kept with the survey.
+    let r = api
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"reference": "PD-2026-0043", "contact": "0812-7777-6666"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let sent: Value = r.json().await.unwrap();
+    assert_eq!(sent["sent"], true);
+    let msgs = anjungan_kernel::outbox::store::list(&app.state.db, None, 10)
+        .await
+        .unwrap();
+    let m = msgs
+        .iter()
+        .find(|m| m.channel == "whatsapp")
+        .expect("queued");
+    assert_eq!(m.recipient, "6281*******66");
+    let body: String = sqlx::query_scalar("SELECT body_sealed FROM outbox WHERE id = $1")
+        .bind(m.id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(app
+        .state
+        .keys
+        .open(&body)
+        .unwrap()
+        .contains(sent["url"].as_str().unwrap()));
+    let r = api
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({"reference": "PD-2026-0044", "contact": "bukan nomor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM survey_invitations WHERE reference = 'PD-2026-0044'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 0, "a bad contact creates nothing");
     let path = link.trim_start_matches(&app.base).to_string();
     let c = app.client();
     let html = c
@@ -535,12 +580,17 @@ async fn small_groups_are_hidden_and_exports_carry_no_profile(app: TestApp) {
     let csv = csv.text().await.unwrap();
     let header = csv.lines().next().unwrap();
     assert!(header.contains("U1") && header.contains("U9"));
-    assert!(
-        !header.contains("Jenis kelamin")
-            && !header.contains("Umur")
-            && !csv.contains(",P,")
-            && !csv.contains("52")
-    );
+    assert!(!header.contains("Jenis kelamin") && !header.contains("Umur"));
+    for line in csv.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert!(
+            !fields.contains(&"P")
+                && !fields.contains(&"52")
+                && !fields.contains(&"s1")
+                && !fields.contains(&"pns"),
+            "no profile in {line}"
+        );
+    }
     assert_eq!(csv.lines().count(), 4);
     let results = admin
         .get(app.url(&format!("/ikm/kelola/{id}/unduh/hasil.csv")))

@@ -239,12 +239,18 @@ struct InvitationRequest {
     /// Your reference (e.g. a request number): one link per reference.
     #[serde(default)]
     reference: Option<String>,
+    /// When given, the link is sent to this mobile number (WhatsApp) or e-mail address through
+    /// the outbox. It is not stored with the survey.
+    #[serde(default)]
+    contact: String,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct Invitation {
     /// The one-use survey link, valid 30 days.
     url: String,
+    /// Whether the link was queued for sending to the given contact.
+    sent: bool,
 }
 
 /// Creates a one-use survey link for a citizen just served (unit staff, coordinator, admin).
@@ -257,24 +263,27 @@ async fn invite(
     Path(id): Path<i64>,
     Json(r): Json<InvitationRequest>,
 ) -> WebResult<Response> {
-    managed_unit(&state, &ctx, id).await?;
+    let unit = managed_unit(&state, &ctx, id).await?;
+    let send = super::delivery(&state, ctx.tr(), &unit, &r.contact)?;
+    let sent = send.is_some();
     let token = store::create_invitation(
         &state.db,
         &ctx.actor(),
         id,
         &r.service,
         r.reference.as_deref(),
+        send,
     )
     .await?
     .ok_or(AppError::new(
         StatusCode::CONFLICT,
         "survey.error.extra.invitation_exists",
     ))?;
-    let url = format!(
-        "{}/ikm/undangan/{token}",
-        state.config.base_url.trim_end_matches('/')
-    );
-    Ok((StatusCode::CREATED, Json(Invitation { url })).into_response())
+    if sent {
+        state.outbox_wake.notify_one();
+    }
+    let url = store::invitation_link(&state.config.base_url, &token);
+    Ok((StatusCode::CREATED, Json(Invitation { url, sent })).into_response())
 }
 
 /// A unit's follow-up actions (unit staff, coordinator, admin).

@@ -491,6 +491,8 @@ struct InviteForm {
     service: String,
     #[serde(default)]
     reference: String,
+    #[serde(default)]
+    contact: String,
 }
 
 async fn invite(
@@ -499,22 +501,22 @@ async fn invite(
     Path(id): Path<i64>,
     Form(f): Form<InviteForm>,
 ) -> WebResult<Response> {
-    managed_unit(&state, &ctx, id).await?;
+    let unit = managed_unit(&state, &ctx, id).await?;
+    let send = super::delivery(&state, ctx.tr(), &unit, &f.contact)?;
     let token = store::create_invitation(
         &state.db,
         &ctx.actor(),
         id,
         &f.service,
         Some(f.reference.as_str()),
+        send,
     )
     .await?
     .ok_or(AppError::new(
         axum::http::StatusCode::CONFLICT,
         "survey.error.invitation",
     ))?;
-    let link = format!(
-        "{}/ikm/undangan/{token}",
-        state.config.base_url.trim_end_matches('/')
-    );
+    state.outbox_wake.notify_one();
+    let link = store::invitation_link(&state.config.base_url, &token);
     dashboard_page(&state, &ctx, id, DashQuery::default(), Some(link)).await
 }

@@ -79,6 +79,46 @@ pub(crate) async fn managed_unit(
     Ok(unit)
 }
 
+/// A citizen's contact for sending a survey link: a mobile number (WhatsApp) or an e-mail address.
+pub(crate) fn delivery<'a>(
+    state: &'a AppState,
+    tr: Tr,
+    unit: &Unit,
+    contact: &str,
+) -> Result<Option<store::Delivery<'a>>, AppError> {
+    use anjungan_kernel::identity::domain::{Email, Phone};
+    use anjungan_kernel::outbox::domain::Channel;
+    let contact = contact.trim();
+    if contact.is_empty() {
+        return Ok(None);
+    }
+    let (channel, recipient) = if contact.contains('@') {
+        (
+            Channel::Email,
+            Email::parse(contact)
+                .map_err(anjungan_kernel::Error::from)?
+                .as_str()
+                .to_string(),
+        )
+    } else {
+        (
+            Channel::Whatsapp,
+            Phone::parse(contact)
+                .map_err(anjungan_kernel::Error::from)?
+                .as_str()
+                .to_string(),
+        )
+    };
+    Ok(Some(store::Delivery {
+        keys: &state.keys,
+        channel,
+        recipient,
+        subject: tr.s("survey.invite_subject").to_string(),
+        body: tr.f("survey.invite_body", &[("unit", &unit.name)]),
+        base_url: &state.config.base_url,
+    }))
+}
+
 /// One line of results, ready for templates and the API.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct UnitResult {
