@@ -958,3 +958,175 @@ async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text(
         }
     }
 }
+
+/// Every role against every state-changing kernel and survey page route: the expected status,
+/// and for refusals, no change (checked through the audit log, which every change writes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_against_each_mutating_route() {
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let village = app.org_id(NGLINGGIS).await;
+    let other = app.org_id(OTHER_VILLAGE).await;
+    let users: Vec<i64> = sqlx::query_scalar("SELECT id FROM users ORDER BY id")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    let target_user = users[users.len() - 1];
+    // (route, form, roles allowed by account e-mail prefix)
+    let routes: Vec<(String, Vec<(&str, String)>, &[&str])> = vec![
+        (
+            "/admin/organisasi".into(),
+            vec![("code", "UJI{n}".into()), ("name", "Dinas Uji".into())],
+            &["admin"],
+        ),
+        (
+            format!("/admin/organisasi/{village}"),
+            vec![
+                ("name", "Nglinggis".into()),
+                ("head_name", "Kades {n}".into()),
+            ],
+            &["admin", "sekdes.nglinggis", "kades.nglinggis"],
+        ),
+        (
+            format!("/admin/organisasi/{other}"),
+            vec![("name", "Besuki".into()), ("head_name", "Kades {n}".into())],
+            &["admin"],
+        ),
+        (
+            format!("/admin/pengguna/{target_user}/peran"),
+            vec![("role", "jury".into())],
+            &["admin"],
+        ),
+        (
+            "/ikm/kelola".into(),
+            vec![
+                ("org_code", "35.03.01.2005".into()),
+                ("services", "Layanan {n}".into()),
+            ],
+            &["admin", "koordinator"],
+        ),
+        (
+            format!("/ikm/kelola/{village}/pertanyaan"),
+            vec![("text", "Pertanyaan {n}?".into())],
+            &[
+                "admin",
+                "koordinator",
+                "sekdes.nglinggis",
+                "kades.nglinggis",
+            ],
+        ),
+    ];
+    let mut n = 0;
+    for (email, _, _, _, _) in anjungan_server::demo::ACCOUNTS {
+        let who = email.split('@').next().unwrap();
+        let c = app.signed_in(email).await;
+        let csrf = app.csrf(&c, "/dasbor").await;
+        for (path, form, allowed) in &routes {
+            n += 1;
+            let mut fields: Vec<(&str, String)> = form
+                .iter()
+                .map(|(k, v)| (*k, v.replace("{n}", &n.to_string())))
+                .collect();
+            fields.push(("_csrf", csrf.clone()));
+            let before = anjungan_kernel::audit::store::count(&app.state.db)
+                .await
+                .unwrap();
+            let r = c.post(app.url(path)).form(&fields).send().await.unwrap();
+            let after = anjungan_kernel::audit::store::count(&app.state.db)
+                .await
+                .unwrap();
+            if allowed.contains(&who) {
+                assert_eq!(r.status(), 303, "{who} on {path}");
+                assert!(after > before, "{who} on {path} is audited");
+            } else {
+                assert_eq!(r.status(), 403, "{who} on {path}");
+                assert_eq!(after, before, "{who} on {path} changed nothing");
+            }
+        }
+    }
+    // And anonymous visitors are sent to sign in, with nothing changed.
+    let c = app.client();
+    let csrf = app.csrf(&c, "/masuk").await;
+    for (path, form, _) in &routes {
+        let mut fields: Vec<(&str, String)> = form.clone();
+        fields.push(("_csrf", csrf.clone()));
+        let before = anjungan_kernel::audit::store::count(&app.state.db)
+            .await
+            .unwrap();
+        let r = c.post(app.url(path)).form(&fields).send().await.unwrap();
+        assert_eq!(r.status(), 303, "anonymous on {path}");
+        assert!(r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/masuk"));
+        assert_eq!(
+            anjungan_kernel::audit::store::count(&app.state.db)
+                .await
+                .unwrap(),
+            before
+        );
+    }
+}
+
+/// Public pages stay under 60 KB transferred (compressed HTML, CSS and JS together) and load
+/// nothing from other hosts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_are_light_and_self_hosted() {
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let village = app.org_id(NGLINGGIS).await;
+    // reqwest here has no decompression: the byte counts are what travels.
+    let c = reqwest::Client::new();
+    let get = |path: String| {
+        let c = c.clone();
+        let url = app.url(&path);
+        async move {
+            let r = c
+                .get(url)
+                .header("accept-encoding", "gzip, br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            let encoded = r.headers().get("content-encoding").is_some();
+            (encoded, r.bytes().await.unwrap().len())
+        }
+    };
+    let plain = reqwest::Client::new();
+    for path in [
+        "/".to_string(),
+        "/masuk".into(),
+        "/daftar".into(),
+        "/ikm".into(),
+        format!("/ikm/unit/{village}"),
+        format!("/ikm/unit/{village}/isi"),
+        format!("/ikm/unit/{village}/kiosk"),
+    ] {
+        let html = plain
+            .get(app.url(&path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let mut total = 0;
+        let (enc, n) = get(path.clone()).await;
+        assert!(enc || n < 1500, "{path} is compressed");
+        total += n;
+        for attr in ["href=\"", "src=\""] {
+            for part in html.split(attr).skip(1) {
+                let link = part.split('"').next().unwrap();
+                assert!(
+                    !link.starts_with("http://")
+                        && !link.starts_with("https://")
+                        && !link.starts_with("//"),
+                    "{path} links no other host: {link}"
+                );
+                if link.ends_with(".css") || link.ends_with(".js") {
+                    total += get(link.to_string()).await.1;
+                }
+            }
+        }
+        assert!(total < 60 * 1024, "{path}: {total} bytes");
+        eprintln!("{path}: {total} bytes transferred (HTML + CSS + JS, compressed)");
+    }
+}
