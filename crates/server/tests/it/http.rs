@@ -959,6 +959,9 @@ async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text(
     }
 }
 
+/// A route, its form fields, and the demo accounts (e-mail before `@`) allowed to post it.
+type RouteCase = (String, Vec<(&'static str, String)>, &'static [&'static str]);
+
 /// Every role against every state-changing kernel and survey page route: the expected status,
 /// and for refusals, no change (checked through the audit log, which every change writes).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -972,7 +975,7 @@ async fn each_role_against_each_mutating_route() {
         .unwrap();
     let target_user = users[users.len() - 1];
     // (route, form, roles allowed by account e-mail prefix)
-    let routes: Vec<(String, Vec<(&str, String)>, &[&str])> = vec![
+    let routes: Vec<RouteCase> = vec![
         (
             "/admin/organisasi".into(),
             vec![("code", "UJI{n}".into()), ("name", "Dinas Uji".into())],
