@@ -42,6 +42,14 @@ impl Lang {
 const SOURCES: &[(Lang, &str)] = &[
     (Lang::Id, include_str!("../../../locales/id/kernel.toml")),
     (Lang::En, include_str!("../../../locales/en/kernel.toml")),
+    (
+        Lang::Id,
+        include_str!("../../../locales/id/innovation.toml"),
+    ),
+    (
+        Lang::En,
+        include_str!("../../../locales/en/innovation.toml"),
+    ),
     (Lang::Id, include_str!("../../../locales/id/survey.toml")),
     (Lang::En, include_str!("../../../locales/en/survey.toml")),
 ];

@@ -10,6 +10,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod i18n;
 pub mod identity;

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_innovation;
 pub mod demo_survey;
 
 use anjungan_kernel::crypto::Keys;
@@ -34,6 +35,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
     let (router, api) = anjungan_kernel::web::routes()
+        .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
         .split_for_parts();
     let openapi = Arc::new(

@@ -5,5 +5,6 @@ mod support;
 
 mod browser;
 mod http;
+mod innovation;
 pub mod process;
 mod survey;

@@ -4,6 +4,7 @@
 use super::{managed_unit, PeriodQuery};
 use crate::domain::{sample_size, suppress_small, weakest, Element, IkmResult, Period};
 use crate::store::{self, Unit};
+use anjungan_kernel::export::{csv, xlsx, Cell};
 use anjungan_kernel::i18n::Tr;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State};
@@ -58,7 +59,7 @@ async fn download(
             Ok(attachment(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 format!("{stem}-jawaban.xlsx"),
-                xlsx(&header, &rows)?,
+                xlsx(&header, &rows).map_err(internal)?,
             ))
         }
         "hasil.csv" => {
@@ -74,7 +75,7 @@ async fn download(
             Ok(attachment(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 format!("{stem}-hasil.xlsx"),
-                xlsx(&header, &rows)?,
+                xlsx(&header, &rows).map_err(internal)?,
             ))
         }
         "laporan.pdf" => {
@@ -87,14 +88,6 @@ async fn download(
         }
         _ => Err(AppError::not_found()),
     }
-}
-
-/// A cell: text or a number (numbers stay numbers in spreadsheets).
-#[derive(Debug, Clone)]
-pub enum Cell {
-    Text(String),
-    Int(i64),
-    Empty,
 }
 
 async fn responses_table(
@@ -189,70 +182,6 @@ async fn results_table(
         ),
     ]);
     Ok((header, rows))
-}
-
-/// RFC 4180 CSV with a UTF-8 byte-order mark so spreadsheet programs read Indonesian text right.
-pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> String {
-    fn field(s: &str) -> String {
-        // Cells starting with formula characters are prefixed so spreadsheets do not run them.
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    }
-    let mut out = String::from("\u{feff}");
-    out.push_str(
-        &header
-            .iter()
-            .map(|h| field(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push_str("\r\n");
-    for r in rows {
-        let line: Vec<String> = r
-            .iter()
-            .map(|c| match c {
-                Cell::Text(t) => field(t),
-                Cell::Int(i) => i.to_string(),
-                Cell::Empty => String::new(),
-            })
-            .collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-pub fn xlsx(header: &[String], rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold)
-            .map_err(internal)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32 + 1, c as u16);
-            match cell {
-                Cell::Text(t) => {
-                    ws.write_string(r, c, t).map_err(internal)?;
-                }
-                Cell::Int(i) => {
-                    ws.write_number(r, c, *i as f64).map_err(internal)?;
-                }
-                Cell::Empty => {}
-            }
-        }
-    }
-    wb.save_to_buffer().map_err(internal)
 }
 
 /// The report of PermenPANRB 14/2017's structure: method, respondent profile, results per
@@ -434,24 +363,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        let out = csv(
-            &["a".into(), "b".into()],
-            &[
-                vec![Cell::Text("x, \"y\"".into()), Cell::Text("=1+1".into())],
-                vec![Cell::Int(4), Cell::Empty],
-            ],
-        );
-        assert_eq!(out, "\u{feff}a,b\r\n\"x, \"\"y\"\"\",'=1+1\r\n4,\r\n");
-    }
-
-    #[test]
-    fn xlsx_is_a_zip() {
-        let bytes = xlsx(&["a".into()], &[vec![Cell::Int(1)]]).unwrap();
-        assert_eq!(&bytes[..2], b"PK");
-    }
 
     #[test]
     fn wrapping_keeps_words() {

@@ -1,0 +1,7 @@
+//! The innovation room: the regency's register of public-service innovations, each built along
+//! the regent's method (vision → regulation → collaboration partners → execution) and the national
+//! regional-innovation profile (IID, Permendagri 104/2018).
+
+pub mod domain;
+pub mod store;
+pub mod web;

@@ -1,0 +1,422 @@
+//! Innovation SQL: profiles with their versions and partners, and the catalogue's queries.
+
+use crate::domain::{Draft, Partner, PartnerKind, Profile, Status};
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::{Conn, Db};
+use anjungan_kernel::orgs::domain::OrgRef;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Innovation {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_path: String,
+    pub status: Status,
+    pub draft: Draft,
+    pub profile: Option<Profile>,
+    pub review_note: String,
+    pub version: i64,
+    pub updated_at: i64,
+    pub verified_at: Option<i64>,
+}
+
+impl Innovation {
+    pub fn owner(&self) -> OrgRef {
+        OrgRef {
+            id: self.org_id,
+            path: self.org_path.clone(),
+        }
+    }
+    pub fn name(&self) -> &str {
+        &self.draft.name
+    }
+}
+
+const COLS: &str = "i.id, i.org_id, o.name AS org_name, o.path AS org_path, i.status, i.profile, i.review_note, i.version, i.updated_at, i.verified_at";
+
+fn from_row(r: &AnyRow) -> Innovation {
+    let draft: Draft = serde_json::from_str(&r.get::<String, _>("profile")).unwrap_or_default();
+    let profile = draft.validate().ok();
+    Innovation {
+        id: r.get("id"),
+        org_id: r.get("org_id"),
+        org_name: r.get("org_name"),
+        org_path: r.get("org_path"),
+        status: Status::parse(&r.get::<String, _>("status")).unwrap_or(Status::Draft),
+        draft,
+        profile,
+        review_note: r.get("review_note"),
+        version: r.get("version"),
+        updated_at: r.get("updated_at"),
+        verified_at: r.get("verified_at"),
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> anjungan_kernel::Result<Option<Innovation>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id WHERE i.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Catalogue filters; all optional.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct Filter {
+    /// Words in the name or the profile.
+    pub q: Option<String>,
+    /// Owning agency or village (organisation id).
+    pub org: Option<i64>,
+    pub stage: Option<String>,
+    pub form: Option<String>,
+    pub affair: Option<String>,
+    pub year: Option<i64>,
+}
+
+impl Filter {
+    pub fn normalised(mut self) -> Self {
+        for f in [
+            &mut self.q,
+            &mut self.stage,
+            &mut self.form,
+            &mut self.affair,
+        ] {
+            if f.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                *f = None;
+            }
+        }
+        self
+    }
+}
+
+/// Innovations in `statuses` matching the filter, by name.
+pub async fn list(
+    db: &Db,
+    statuses: &[Status],
+    org_scope: Option<&str>,
+    f: &Filter,
+    limit: i64,
+) -> anjungan_kernel::Result<Vec<Innovation>> {
+    let q =
+        f.q.as_deref()
+            .map(|s| format!("%{}%", s.trim().to_lowercase()));
+    let status_list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+    let rows = sqlx::query(&format!(
+        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id \
+         WHERE i.status IN ({}) AND ($1 IS NULL OR i.search LIKE $1) AND ($2 IS NULL OR i.org_id = $2) \
+         AND ($3 IS NULL OR i.stage = $3) AND ($4 IS NULL OR i.form = $4) AND ($5 IS NULL OR i.affair = $5) \
+         AND ($6 IS NULL OR i.year = $6) AND ($7 IS NULL OR o.path LIKE $7) ORDER BY i.name, i.id LIMIT $8",
+        status_list.join(",")
+    ))
+    .bind(q)
+    .bind(f.org)
+    .bind(&f.stage)
+    .bind(&f.form)
+    .bind(&f.affair)
+    .bind(f.year)
+    .bind(org_scope.map(|p| format!("{p}%")))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+pub async fn partners(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, Partner)>> {
+    let rows = sqlx::query(
+        "SELECT id, name, kind, role FROM innovation_partners WHERE innovation_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("id"),
+                Partner {
+                    name: r.get("name"),
+                    kind: PartnerKind::parse(&r.get::<String, _>("kind"))
+                        .unwrap_or(PartnerKind::Pemerintah),
+                    role: r.get("role"),
+                },
+            )
+        })
+        .collect())
+}
+
+pub async fn versions(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, String, i64)>> {
+    let rows = sqlx::query("SELECT version, status, created_at FROM innovation_versions WHERE innovation_id = $1 ORDER BY version DESC")
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("version"), r.get("status"), r.get("created_at")))
+        .collect())
+}
+
+fn search_text(d: &Draft) -> String {
+    format!(
+        "{} {} {} {} {} {}",
+        d.name, d.goal, d.benefit, d.result, d.design, d.vision
+    )
+    .to_lowercase()
+}
+
+fn year_of(p: &Profile, now: i64) -> i64 {
+    p.implementation_date
+        .or(p.trial_date)
+        .map(|d| d.year() as i64)
+        .unwrap_or_else(|| anjungan_kernel::clock::to_wib(now).year() as i64)
+}
+
+async fn snapshot(
+    conn: &mut Conn,
+    id: i64,
+    version: i64,
+    status: Status,
+    draft: &Draft,
+    actor: &Actor,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO innovation_versions (innovation_id, version, status, profile, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(version)
+        .bind(status.code())
+        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .bind(actor.user_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Creates a draft (the profile must validate).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    org_id: i64,
+    draft: &Draft,
+    profile: &Profile,
+) -> anjungan_kernel::Result<i64> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, profile, search, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, 1, $10, $10) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(&profile.name)
+    .bind(profile.stage.code())
+    .bind(profile.kind.code())
+    .bind(profile.form.code())
+    .bind(profile.affair.code())
+    .bind(year_of(profile, now))
+    .bind(serde_json::to_string(draft).expect("serialisable"))
+    .bind(search_text(draft))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    snapshot(&mut tx, id, 1, Status::Draft, draft, actor, now).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "innovation.create",
+        "innovation",
+        &id.to_string(),
+        serde_json::json!({"name": profile.name, "org_id": org_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves an edited profile as a new version.
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    current: &Innovation,
+    draft: &Draft,
+    profile: &Profile,
+) -> anjungan_kernel::Result<()> {
+    let now = now_ms();
+    let version = current.version + 1;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE innovations SET name = $1, stage = $2, kind = $3, form = $4, affair = $5, year = $6, profile = $7, search = $8, \
+         version = $9, updated_at = $10 WHERE id = $11 AND version = $12",
+    )
+    .bind(&profile.name)
+    .bind(profile.stage.code())
+    .bind(profile.kind.code())
+    .bind(profile.form.code())
+    .bind(profile.affair.code())
+    .bind(year_of(profile, now))
+    .bind(serde_json::to_string(draft).expect("serialisable"))
+    .bind(search_text(draft))
+    .bind(version)
+    .bind(now)
+    .bind(current.id)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    snapshot(
+        &mut tx,
+        current.id,
+        version,
+        current.status,
+        draft,
+        actor,
+        now,
+    )
+    .await?;
+    let changed = changed_fields(&current.draft, draft);
+    audit::store::record(
+        &mut tx,
+        actor,
+        "innovation.update",
+        "innovation",
+        &current.id.to_string(),
+        serde_json::json!({"version": version, "fields": changed}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn changed_fields(a: &Draft, b: &Draft) -> Vec<String> {
+    let (va, vb) = (
+        serde_json::to_value(a).unwrap_or_default(),
+        serde_json::to_value(b).unwrap_or_default(),
+    );
+    let mut out = Vec::new();
+    if let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) {
+        for (k, v) in ma {
+            if mb.get(k) != Some(v) {
+                out.push(k.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Records a lifecycle step (submit, verify, return, reopen).
+pub async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    current: &Innovation,
+    status: Status,
+    note: &str,
+    action: &str,
+) -> anjungan_kernel::Result<()> {
+    let now = now_ms();
+    let version = current.version + 1;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE innovations SET status = $1, review_note = $2, version = $3, updated_at = $4, \
+         verified_at = CASE WHEN $1 = 'verified' THEN $4 ELSE verified_at END WHERE id = $5 AND version = $6",
+    )
+    .bind(status.code())
+    .bind(note.trim())
+    .bind(version)
+    .bind(now)
+    .bind(current.id)
+    .bind(current.version)
+    .execute(&mut *tx)
+    .await?;
+    snapshot(
+        &mut tx,
+        current.id,
+        version,
+        status,
+        &current.draft,
+        actor,
+        now,
+    )
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        action,
+        "innovation",
+        &current.id.to_string(),
+        serde_json::json!({"status": status.code(), "note": note.trim()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_partner(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    p: &Partner,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO innovation_partners (innovation_id, name, kind, role) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(&p.name)
+    .bind(p.kind.code())
+    .bind(&p.role)
+    .execute(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "innovation.partner_add",
+        "innovation",
+        &id.to_string(),
+        serde_json::json!({"partner": p.name, "kind": p.kind.code()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_partner(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    partner_id: i64,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query("DELETE FROM innovation_partners WHERE id = $1 AND innovation_id = $2")
+        .bind(partner_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "innovation.partner_remove",
+        "innovation",
+        &id.to_string(),
+        serde_json::json!({"partner_id": partner_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Counts by status, for the coordinator's overview.
+pub async fn counts(db: &Db) -> anjungan_kernel::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM innovations GROUP BY status ORDER BY status",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get("status"), r.get("n"))).collect())
+}

@@ -1,0 +1,220 @@
+//! `/api/v1/innovations`: the public catalogue, and the agencies' and coordinator's workflow.
+
+use super::{step, visible};
+use crate::domain::{may_create, Command, Draft, Partner, Pillar, Profile, Status};
+use crate::store::{self, Filter, Innovation};
+use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
+        .routes(routes!(submit))
+        .routes(routes!(verify))
+        .routes(routes!(return_back))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct InnovationView {
+    id: i64,
+    organisation_id: i64,
+    organisation: String,
+    status: Status,
+    version: i64,
+    profile: Option<Profile>,
+    partners: Vec<Partner>,
+    /// The regent's four pillars and whether each is complete.
+    readiness: Vec<PillarState>,
+    review_note: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PillarState {
+    pillar: Pillar,
+    complete: bool,
+}
+
+async fn view(state: &AppState, i: Innovation) -> Result<InnovationView, AppError> {
+    let partners: Vec<Partner> = store::partners(&state.db, i.id)
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let readiness = i
+        .profile
+        .as_ref()
+        .map(|p| {
+            p.readiness(partners.len())
+                .iter()
+                .map(|(pillar, complete)| PillarState {
+                    pillar: *pillar,
+                    complete: *complete,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(InnovationView {
+        id: i.id,
+        organisation_id: i.org_id,
+        organisation: i.org_name,
+        status: i.status,
+        version: i.version,
+        profile: i.profile,
+        partners,
+        readiness,
+        review_note: i.review_note,
+    })
+}
+
+/// Verified innovations, filtered (public).
+#[utoipa::path(get, path = "/api/v1/innovations", operation_id = "listInnovations", tag = "innovation", params(Filter),
+    responses((status = 200, body = Vec<InnovationView>)))]
+async fn list(
+    State(state): State<AppState>,
+    Query(f): Query<Filter>,
+) -> WebResult<Json<Vec<InnovationView>>> {
+    let items = store::list(&state.db, &[Status::Verified], None, &f.normalised(), 1000).await?;
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        out.push(view(&state, i).await?);
+    }
+    Ok(Json(out))
+}
+
+/// One innovation (public when verified; otherwise its agency's staff and the coordinator).
+#[utoipa::path(get, path = "/api/v1/innovations/{id}", operation_id = "getInnovation", tag = "innovation",
+    params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 404)))]
+async fn get_one(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Json<InnovationView>> {
+    let i = visible(&state, &ctx, id).await?;
+    Ok(Json(view(&state, i).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct NewInnovation {
+    /// The owning agency, village or ward.
+    organisation_id: i64,
+    #[serde(flatten)]
+    draft: Draft,
+}
+
+fn invalid(ctx: &Ctx, errs: &[crate::domain::FieldError]) -> AppError {
+    let t = ctx.tr();
+    let text: Vec<String> = errs
+        .iter()
+        .map(|(f, k)| format!("{}: {}", t.s(&format!("innovation.field.{f}")), t.s(k)))
+        .collect();
+    let mut e = AppError::bad_request("innovation.error.invalid");
+    e.args.push(("problems", text.join("; ")));
+    e
+}
+
+/// Registers a draft innovation for an organisation (its unit staff).
+#[utoipa::path(post, path = "/api/v1/innovations", operation_id = "createInnovation", tag = "innovation", security(("bearer" = [])),
+    request_body = NewInnovation, responses((status = 201, body = InnovationView), (status = 400), (status = 401), (status = 403)))]
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Json(body): Json<NewInnovation>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    let org = anjungan_kernel::orgs::store::get(&state.db, body.organisation_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if !may_create(p, &org.as_ref()) {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    let profile = body.draft.validate().map_err(|e| invalid(&ctx, &e))?;
+    let id = store::create(&state.db, &ctx.actor(), org.id, &body.draft, &profile).await?;
+    let i = store::get(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((StatusCode::CREATED, Json(view(&state, i).await?)).into_response())
+}
+
+/// Replaces the profile of a draft or returned innovation (a new version).
+#[utoipa::path(put, path = "/api/v1/innovations/{id}", operation_id = "updateInnovation", tag = "innovation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Innovation id")), request_body = Draft,
+    responses((status = 200, body = InnovationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(draft): Json<Draft>,
+) -> WebResult<Json<InnovationView>> {
+    let i = visible(&state, &ctx, id).await?;
+    step(&state, &ctx, &i, Command::Edit).await?;
+    let profile = draft.validate().map_err(|e| invalid(&ctx, &e))?;
+    store::update(&state.db, &ctx.actor(), &i, &draft, &profile).await?;
+    let i = store::get(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(view(&state, i).await?))
+}
+
+async fn apply(
+    state: AppState,
+    ctx: Ctx,
+    id: i64,
+    cmd: Command,
+) -> WebResult<Json<InnovationView>> {
+    let i = visible(&state, &ctx, id).await?;
+    step(&state, &ctx, &i, cmd).await?;
+    let i = store::get(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(view(&state, i).await?))
+}
+
+/// Submits for verification (unit staff); refused while the profile is incomplete.
+#[utoipa::path(post, path = "/api/v1/innovations/{id}/submit", operation_id = "submitInnovation", tag = "innovation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Json<InnovationView>> {
+    apply(state, ctx, id, Command::Submit).await
+}
+
+/// Verifies a submitted innovation (coordinator); it then appears in the public catalogue.
+#[utoipa::path(post, path = "/api/v1/innovations/{id}/verify", operation_id = "verifyInnovation", tag = "innovation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 403), (status = 409)))]
+async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Json<InnovationView>> {
+    apply(state, ctx, id, Command::Verify).await
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct ReturnNote {
+    /// What the agency should fix.
+    note: String,
+}
+
+/// Returns a submitted innovation to its agency with a note (coordinator).
+#[utoipa::path(post, path = "/api/v1/innovations/{id}/return", operation_id = "returnInnovation", tag = "innovation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Innovation id")), request_body = ReturnNote,
+    responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
+async fn return_back(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(b): Json<ReturnNote>,
+) -> WebResult<Json<InnovationView>> {
+    apply(state, ctx, id, Command::Return { note: b.note }).await
+}

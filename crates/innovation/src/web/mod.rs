@@ -1,0 +1,79 @@
+//! Innovation pages and API: the public catalogue at `/inovasi` with CSV/XLSX export in the shape
+//! of the national profile, a page per innovation, the agencies' forms and the coordinator's
+//! verification, and `/api/v1/innovations`.
+
+mod api;
+mod export;
+mod pages;
+
+use crate::domain::{transition, Command, LifecycleError, Status};
+use crate::store::{self, Innovation};
+use anjungan_kernel::web::{AppError, AppState, Ctx};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    pages::routes().merge(export::routes()).merge(api::routes())
+}
+
+pub(crate) fn lifecycle_error(e: LifecycleError) -> AppError {
+    match e {
+        LifecycleError::Forbidden => anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into(),
+        LifecycleError::WrongStatus => {
+            AppError::new(StatusCode::CONFLICT, "innovation.error.status")
+        }
+        LifecycleError::NoteRequired => AppError::bad_request("innovation.error.note"),
+        LifecycleError::Incomplete(missing) => {
+            let mut e = AppError::bad_request("innovation.error.incomplete");
+            e.args.push(("missing", missing.join(", ")));
+            e
+        }
+    }
+}
+
+/// Loads an innovation the caller may see: verified ones are public; others only for the
+/// owning unit's staff and the coordinator. Unknown and hidden both answer 404.
+pub(crate) async fn visible(state: &AppState, ctx: &Ctx, id: i64) -> Result<Innovation, AppError> {
+    let inv = store::get(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    if inv.status.public()
+        || ctx
+            .principal
+            .as_ref()
+            .is_some_and(|p| crate::domain::may_see_innovation(p, &inv.owner()))
+    {
+        Ok(inv)
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+/// Applies a lifecycle command for the signed-in person and records it.
+pub(crate) async fn step(
+    state: &AppState,
+    ctx: &Ctx,
+    inv: &Innovation,
+    cmd: Command,
+) -> Result<Status, AppError> {
+    let who = ctx.signed_in()?;
+    let missing: Vec<&'static str> = match &inv.profile {
+        Some(p) => p.missing(),
+        None => vec!["innovation.missing.profile"],
+    };
+    let missing_text: Vec<&'static str> = missing.iter().map(|k| ctx.tr().s(k)).collect();
+    let next =
+        transition(inv.status, &cmd, who, &inv.owner(), &missing_text).map_err(lifecycle_error)?;
+    let (action, note) = match &cmd {
+        Command::Submit => ("innovation.submit", ""),
+        Command::Verify => ("innovation.verify", ""),
+        Command::Return { note } => ("innovation.return", note.as_str()),
+        Command::Reopen => ("innovation.reopen", ""),
+        Command::Edit => return Ok(next),
+    };
+    store::set_status(&state.db, &ctx.actor(), inv, next, note, action).await?;
+    Ok(next)
+}

@@ -1,0 +1,531 @@
+//! Pages: catalogue, an innovation's page, the agencies' forms, and the review queue.
+
+use super::{step, visible};
+use crate::domain::{
+    may_create, Affair, Command, Draft, FieldError, Form, Initiator, Kind, Partner, PartnerKind,
+    Pillar, RegulationType, Stage, Status, MIN_DESIGN_WORDS,
+};
+use crate::store::{self, Filter, Innovation};
+use anjungan_kernel::identity::domain::Role;
+use anjungan_kernel::orgs::domain::Organisation;
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form as FormBody;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/inovasi", get(catalogue).post(create))
+        .route("/inovasi/baru", get(new_page))
+        .route("/inovasi/kelola", get(manage))
+        .route("/inovasi/{id}", get(show))
+        .route("/inovasi/{id}/ubah", get(edit_page).post(edit))
+        .route("/inovasi/{id}/mitra", post(add_partner))
+        .route("/inovasi/{id}/mitra/{partner}/hapus", post(remove_partner))
+        .route("/inovasi/{id}/ajukan", post(submit))
+        .route("/inovasi/{id}/verifikasi", post(verify))
+        .route("/inovasi/{id}/kembalikan", post(return_back))
+        .route("/inovasi/{id}/buka", post(reopen))
+}
+
+/// Choice lists for filters and forms.
+pub struct Choices;
+
+impl Choices {
+    pub fn stages(&self) -> &'static [Stage] {
+        Stage::ALL
+    }
+    pub fn forms(&self) -> &'static [Form] {
+        Form::ALL
+    }
+    pub fn affairs(&self) -> &'static [Affair] {
+        Affair::ALL
+    }
+    pub fn initiators(&self) -> &'static [Initiator] {
+        Initiator::ALL
+    }
+    pub fn kinds(&self) -> &'static [Kind] {
+        Kind::ALL
+    }
+    pub fn regulation_types(&self) -> &'static [RegulationType] {
+        RegulationType::ALL
+    }
+    pub fn partner_kinds(&self) -> &'static [PartnerKind] {
+        PartnerKind::ALL
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inovasi_index.html")]
+struct CataloguePage {
+    shell: Shell,
+    items: Vec<Innovation>,
+    filter: Filter,
+    agencies: Vec<Organisation>,
+    c: Choices,
+    query: String,
+}
+
+impl CataloguePage {
+    fn org_selected(&self, o: &Organisation) -> bool {
+        self.filter.org == Some(o.id)
+    }
+    fn sel(&self, current: &Option<String>, code: &str) -> bool {
+        current.as_deref() == Some(code)
+    }
+}
+
+async fn catalogue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<Filter>,
+) -> WebResult<Response> {
+    let filter = filter.normalised();
+    let items = store::list(&state.db, &[Status::Verified], None, &filter, 500).await?;
+    let mut agencies: Vec<Organisation> = Vec::new();
+    for i in store::list(
+        &state.db,
+        &[Status::Verified],
+        None,
+        &Filter::default(),
+        10_000,
+    )
+    .await?
+    {
+        if !agencies.iter().any(|a| a.id == i.org_id) {
+            if let Some(o) = anjungan_kernel::orgs::store::get(&state.db, i.org_id).await? {
+                agencies.push(o);
+            }
+        }
+    }
+    agencies.sort_by(|a, b| a.name.cmp(&b.name));
+    let query = serde_urlencoded::to_string([
+        ("q", filter.q.clone().unwrap_or_default()),
+        ("stage", filter.stage.clone().unwrap_or_default()),
+        ("form", filter.form.clone().unwrap_or_default()),
+        ("affair", filter.affair.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    render(&CataloguePage {
+        shell: Shell::new(&ctx),
+        items,
+        filter,
+        agencies,
+        c: Choices,
+        query,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "inovasi_show.html")]
+struct ShowPage {
+    shell: Shell,
+    inv: Innovation,
+    partners: Vec<(i64, Partner)>,
+    versions: Vec<(i64, String, i64)>,
+    can_edit: bool,
+    can_review: bool,
+    c: Choices,
+}
+
+impl ShowPage {
+    fn readiness(&self) -> Vec<(Pillar, bool)> {
+        self.inv
+            .profile
+            .as_ref()
+            .map(|p| p.readiness(self.partners.len()).to_vec())
+            .unwrap_or_default()
+    }
+    fn words(&self) -> usize {
+        crate::domain::word_count(&self.inv.draft.design)
+    }
+    fn done(&self, ok: &bool) -> bool {
+        *ok
+    }
+    fn status_key(&self) -> String {
+        format!("innovation.status.{}", self.inv.status.code())
+    }
+    fn when(&self, ms: &i64) -> String {
+        self.shell.t.datetime(*ms)
+    }
+    fn rupiah(&self, v: &i64) -> String {
+        anjungan_kernel::i18n::rupiah(*v)
+    }
+    fn ikm(&self, v: &i64) -> String {
+        format!("{},{:02}", v / 100, v % 100)
+    }
+    fn paragraphs(&self, text: &str) -> Vec<String> {
+        text.split("\n\n")
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+}
+
+async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult<Response> {
+    let inv = visible(&state, &ctx, id).await?;
+    let p = ctx.principal.as_ref();
+    let can_edit = p.is_some_and(|p| may_create(p, &inv.owner()));
+    let can_review = p.is_some_and(|p| p.is_admin() || p.has_role(Role::Coordinator));
+    let partners = store::partners(&state.db, id).await?;
+    let versions = if can_edit || can_review {
+        store::versions(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
+    render(&ShowPage {
+        shell: Shell::new(&ctx),
+        inv,
+        partners,
+        versions,
+        can_edit,
+        can_review,
+        c: Choices,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "inovasi_form.html")]
+struct FormPage {
+    shell: Shell,
+    action: String,
+    draft: Draft,
+    orgs: Vec<Organisation>,
+    org: i64,
+    errors: Vec<String>,
+    c: Choices,
+    is_new: bool,
+}
+
+impl FormPage {
+    fn sel(&self, current: &str, code: &str) -> bool {
+        current == code
+    }
+    fn words(&self) -> usize {
+        crate::domain::word_count(&self.draft.design)
+    }
+    fn min_words(&self) -> usize {
+        MIN_DESIGN_WORDS
+    }
+}
+
+/// The organisations the signed-in person may register innovations for.
+async fn own_orgs(state: &AppState, ctx: &Ctx) -> Result<Vec<Organisation>, AppError> {
+    let p = ctx.signed_in()?;
+    let mut out: Vec<Organisation> = Vec::new();
+    if p.is_admin() {
+        out = anjungan_kernel::orgs::store::list(
+            &state.db,
+            &anjungan_kernel::orgs::store::OrgFilter {
+                kind: Some("agency".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    for g in &p.grants {
+        if let (Role::UnitOperator | Role::UnitHead, Some(o)) = (g.role, &g.org) {
+            if let Some(org) = anjungan_kernel::orgs::store::get(&state.db, o.id).await? {
+                if !out.iter().any(|x| x.id == org.id) {
+                    out.push(org);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+fn messages(ctx: &Ctx, errs: &[FieldError]) -> Vec<String> {
+    let t = ctx.tr();
+    errs.iter()
+        .map(|(field, key)| {
+            format!(
+                "{}: {}",
+                t.s(&format!("innovation.field.{field}")),
+                t.s(key)
+            )
+        })
+        .collect()
+}
+
+async fn new_page(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
+    let orgs = own_orgs(&state, &ctx).await?;
+    let org = orgs[0].id;
+    render(&FormPage {
+        shell: Shell::new(&ctx),
+        action: "/inovasi".into(),
+        draft: Draft::default(),
+        orgs,
+        org,
+        errors: vec![],
+        c: Choices,
+        is_new: true,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct NewForm {
+    #[serde(default)]
+    org: String,
+    #[serde(flatten)]
+    draft: Draft,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    FormBody(f): FormBody<NewForm>,
+) -> WebResult<Response> {
+    let orgs = own_orgs(&state, &ctx).await?;
+    let org = orgs
+        .iter()
+        .find(|o| o.id.to_string() == f.org.trim())
+        .cloned()
+        .ok_or_else(|| {
+            AppError::from(anjungan_kernel::Error::Access(
+                anjungan_kernel::identity::domain::AccessError::Forbidden,
+            ))
+        })?;
+    if !may_create(ctx.signed_in()?, &org.as_ref()) {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    match f.draft.validate() {
+        Ok(profile) => {
+            let id = store::create(&state.db, &ctx.actor(), org.id, &f.draft, &profile).await?;
+            Ok(Redirect::to(&format!("/inovasi/{id}")).into_response())
+        }
+        Err(errs) => {
+            let page = FormPage {
+                errors: messages(&ctx, &errs),
+                shell: Shell::new(&ctx),
+                action: "/inovasi".into(),
+                draft: f.draft,
+                orgs,
+                org: org.id,
+                c: Choices,
+                is_new: true,
+            };
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+    }
+}
+
+async fn editable(state: &AppState, ctx: &Ctx, id: i64) -> Result<Innovation, AppError> {
+    let inv = visible(state, ctx, id).await?;
+    step(state, ctx, &inv, Command::Edit).await?;
+    Ok(inv)
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let inv = editable(&state, &ctx, id).await?;
+    let org = anjungan_kernel::orgs::store::get(&state.db, inv.org_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    render(&FormPage {
+        shell: Shell::new(&ctx),
+        action: format!("/inovasi/{id}/ubah"),
+        draft: inv.draft,
+        org: org.id,
+        orgs: vec![org],
+        errors: vec![],
+        c: Choices,
+        is_new: false,
+    })
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    FormBody(draft): FormBody<Draft>,
+) -> WebResult<Response> {
+    let inv = editable(&state, &ctx, id).await?;
+    match draft.validate() {
+        Ok(profile) => {
+            store::update(&state.db, &ctx.actor(), &inv, &draft, &profile).await?;
+            Ok(Redirect::to(&format!("/inovasi/{id}")).into_response())
+        }
+        Err(errs) => {
+            let org = anjungan_kernel::orgs::store::get(&state.db, inv.org_id)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            let page = FormPage {
+                errors: messages(&ctx, &errs),
+                shell: Shell::new(&ctx),
+                action: format!("/inovasi/{id}/ubah"),
+                draft,
+                org: org.id,
+                orgs: vec![org],
+                c: Choices,
+                is_new: false,
+            };
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PartnerForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    role: String,
+}
+
+async fn add_partner(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    FormBody(f): FormBody<PartnerForm>,
+) -> WebResult<Response> {
+    let inv = editable(&state, &ctx, id).await?;
+    let partner =
+        Partner::parse(&f.name, &f.kind, &f.role).map_err(|(_, key)| AppError::bad_request(key))?;
+    store::add_partner(&state.db, &ctx.actor(), inv.id, &partner).await?;
+    Ok(Redirect::to(&format!("/inovasi/{id}#mitra")).into_response())
+}
+
+async fn remove_partner(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, partner)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let inv = editable(&state, &ctx, id).await?;
+    store::remove_partner(&state.db, &ctx.actor(), inv.id, partner).await?;
+    Ok(Redirect::to(&format!("/inovasi/{id}#mitra")).into_response())
+}
+
+async fn lifecycle(state: AppState, ctx: Ctx, id: i64, cmd: Command) -> WebResult<Response> {
+    let inv = visible(&state, &ctx, id).await?;
+    step(&state, &ctx, &inv, cmd).await?;
+    Ok(Redirect::to(&format!("/inovasi/{id}")).into_response())
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    lifecycle(state, ctx, id, Command::Submit).await
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    lifecycle(state, ctx, id, Command::Verify).await
+}
+
+#[derive(serde::Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn return_back(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    FormBody(f): FormBody<NoteForm>,
+) -> WebResult<Response> {
+    lifecycle(state, ctx, id, Command::Return { note: f.note }).await
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    lifecycle(state, ctx, id, Command::Reopen).await
+}
+
+#[derive(Template)]
+#[template(path = "inovasi_manage.html")]
+struct ManagePage {
+    shell: Shell,
+    own: Vec<Innovation>,
+    queue: Vec<Innovation>,
+    counts: Vec<(String, i64)>,
+    can_create: bool,
+}
+
+async fn manage(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
+    let p = ctx.signed_in()?.clone();
+    let reviewer = p.is_admin() || p.has_role(Role::Coordinator);
+    let mut own = Vec::new();
+    for g in &p.grants {
+        if let (Role::UnitOperator | Role::UnitHead, Some(o)) = (g.role, &g.org) {
+            own.extend(
+                store::list(
+                    &state.db,
+                    &Status::ALL,
+                    Some(&o.path),
+                    &Filter::default(),
+                    1000,
+                )
+                .await?,
+            );
+        }
+    }
+    if !reviewer
+        && own.is_empty()
+        && !p
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::UnitOperator | Role::UnitHead))
+    {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    let queue = if reviewer {
+        store::list(
+            &state.db,
+            &[Status::Submitted],
+            None,
+            &Filter::default(),
+            1000,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let counts = if reviewer {
+        store::counts(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    let can_create = p.is_admin()
+        || p.grants
+            .iter()
+            .any(|g| matches!(g.role, Role::UnitOperator | Role::UnitHead));
+    render(&ManagePage {
+        shell: Shell::new(&ctx),
+        own,
+        queue,
+        counts,
+        can_create,
+    })
+}

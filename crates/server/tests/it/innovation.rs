@@ -1,0 +1,620 @@
+//! The innovation registry end to end, on SQLite and PostgreSQL.
+
+use crate::both_backends;
+use crate::support::*;
+use serde_json::{json, Value};
+
+both_backends!(
+    catalogue_filters_and_exports,
+    an_agency_registers_and_the_coordinator_verifies,
+    bad_input_is_refused_and_changes_nothing,
+    the_api_runs_the_same_workflow
+);
+
+fn words(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("kata{i}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn count(html: &str) -> usize {
+    html.split("data-testid=\"innovation-count\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn catalogue_filters_and_exports(app: TestApp) {
+    let c = app.client();
+    let html = c
+        .get(app.url("/inovasi"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(count(&html), 12, "verified demo innovations");
+    for name in [
+        "Petung Dadi",
+        "Cilen (Cerita Online)",
+        "Lion (Lelang Ikan Online)",
+    ] {
+        assert!(html.contains(name), "{name} listed");
+    }
+    assert!(
+        !html.contains("Ambulans Desa Siaga") && !html.contains("Akta Lahir dari Puskesmas"),
+        "drafts and submissions are not public"
+    );
+    assert_eq!(
+        count(
+            &c.get(app.url("/inovasi?q=WhatsApp"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &c.get(app.url("/inovasi?stage=uji_coba"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        ),
+        3
+    );
+    let kominfo = app.org_id("DISKOMINFO").await;
+    assert_eq!(
+        count(
+            &c.get(app.url(&format!("/inovasi?org={kominfo}")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &c.get(app.url("/inovasi?form=tata_kelola&year=2022"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        ),
+        1
+    );
+    let api: Vec<Value> = c
+        .get(app.url("/api/v1/innovations?affair=kelautan_perikanan"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api.len(), 1);
+    assert_eq!(api[0]["profile"]["stage"], "uji_coba");
+    assert_eq!(api[0]["profile"]["trial_date"], "2020-06-01");
+    let petung: Vec<Value> = c
+        .get(app.url("/api/v1/innovations?q=petung"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ready: Vec<bool> = petung[0]["readiness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["complete"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        ready,
+        vec![true, true, true, true],
+        "Petung Dadi has all four pillars"
+    );
+    let page = c
+        .get(app.url(&format!("/inovasi/{}", petung[0]["id"])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("data-complete=\"true\"")
+            && page.contains("Peraturan Bupati")
+            && page.contains("(−96%)")
+    );
+    // Exports in the national profile's columns.
+    let csv = c
+        .get(app.url("/inovasi/ekspor/inovasi.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header = csv.lines().next().unwrap();
+    for col in [
+        "Nama inovasi",
+        "Tahapan",
+        "Inisiator",
+        "Urusan pemerintahan",
+        "Rancang bangun",
+        "Tujuan",
+        "Manfaat",
+        "Hasil",
+    ] {
+        assert!(header.contains(col), "{col}");
+    }
+    assert!(csv.contains("Petung Dadi"));
+    let xlsx = c
+        .get(app.url("/inovasi/ekspor/inovasi.xlsx?stage=penerapan"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    // Hidden profiles answer 404 to the public, not 403 (their existence is not disclosed).
+    let draft: i64 = sqlx::query_scalar("SELECT id FROM innovations WHERE status = 'draft'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get(app.url(&format!("/inovasi/{draft}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        c.get(app.url(&format!("/api/v1/innovations/{draft}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let admin = app.signed_in("admin@anjungan.test").await;
+    assert_eq!(
+        admin
+            .get(app.url(&format!("/inovasi/{draft}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+fn profile_form(csrf: &str, design_words: usize) -> Vec<(String, String)> {
+    [
+        ("_csrf", csrf.to_string()),
+        ("name", "Kartu Sehat Digital".into()),
+        ("stage", "uji_coba".into()),
+        ("initiator", "asn".into()),
+        ("kind", "digital".into()),
+        ("form", "pelayanan_publik".into()),
+        ("affair", "komunikasi_informatika".into()),
+        ("trial_date", "2025-02-03".into()),
+        ("design", words(design_words)),
+        ("goal", "Kartu di ponsel".into()),
+        ("benefit", "Tak perlu membawa kartu".into()),
+        ("result", "Uji coba di dua puskesmas".into()),
+        ("vision", "Misi pelayanan publik yang cepat".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+async fn an_agency_registers_and_the_coordinator_verifies(app: TestApp) {
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let csrf = app.csrf(&op, "/inovasi/baru").await;
+    let mut form = profile_form(&csrf, 120);
+    form.push(("org".into(), kominfo.to_string()));
+    let r = op
+        .post(app.url("/inovasi"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "a short design is fine for a draft");
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    // Submission needs the 300-word design.
+    let r = op
+        .post(app.url(&format!("{path}/ajukan")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("kurang dari 300 kata"));
+    let mut edit = profile_form(&csrf, 300);
+    edit.retain(|(k, _)| k != "org");
+    assert_eq!(
+        op.post(app.url(&format!("{path}/ubah")))
+            .form(&edit)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let r = op
+        .post(app.url(&format!("{path}/mitra")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Universitas Brawijaya"),
+            ("kind", "perguruan_tinggi"),
+            ("role", "Evaluasi"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        op.post(app.url(&format!("{path}/ajukan")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    // Under review: no edits; the agency cannot verify itself; another unit cannot even see it.
+    assert_eq!(
+        op.post(app.url(&format!("{path}/ubah")))
+            .form(&edit)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
+    assert_eq!(
+        op.post(app.url(&format!("{path}/verifikasi")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    assert_eq!(
+        sekdes.get(app.url(&path)).send().await.unwrap().status(),
+        404
+    );
+    // The coordinator returns it with a note, the agency fixes and resubmits, the coordinator verifies.
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let queue = coord
+        .get(app.url("/inovasi/kelola"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains("data-testid=\"review-queue\"") && queue.contains("Kartu Sehat Digital")
+    );
+    let ccsrf = app.csrf(&coord, &path).await;
+    assert_eq!(
+        coord
+            .post(app.url(&format!("{path}/kembalikan")))
+            .form(&[("_csrf", ccsrf.as_str()), ("note", "  ")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        coord
+            .post(app.url(&format!("{path}/kembalikan")))
+            .form(&[("_csrf", ccsrf.as_str()), ("note", "Tambahkan dasar hukum")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let page = op
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Tambahkan dasar hukum") && page.contains("Dikembalikan"));
+    let mut fixed = edit.clone();
+    fixed.extend([
+        ("regulation_type".to_string(), "keputusan_opd".to_string()),
+        ("regulation_number".into(), "12".into()),
+        ("regulation_year".into(), "2025".into()),
+    ]);
+    assert_eq!(
+        op.post(app.url(&format!("{path}/ubah")))
+            .form(&fixed)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(
+        op.post(app.url(&format!("{path}/ajukan")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(
+        coord
+            .post(app.url(&format!("{path}/verifikasi")))
+            .form(&[("_csrf", ccsrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let public = app
+        .client()
+        .get(app.url("/inovasi?q=kartu+sehat"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(count(&public), 1, "verified: now in the public catalogue");
+    let page = app
+        .client()
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Terverifikasi") && page.contains("Universitas Brawijaya"));
+    // Every step is a version and an audit entry.
+    let versions: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM innovation_versions WHERE innovation_id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        versions, 7,
+        "create, edit, submit, return, edit, submit, verify"
+    );
+    for a in [
+        "innovation.create",
+        "innovation.update",
+        "innovation.submit",
+        "innovation.return",
+        "innovation.verify",
+        "innovation.partner_add",
+    ] {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND record_id = $2",
+        )
+        .bind(a)
+        .bind(id.to_string())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(n >= 1, "{a} audited");
+    }
+}
+
+async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM innovations")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let csrf = app.csrf(&op, "/inovasi/baru").await;
+    let bad = [
+        ("_csrf", csrf.as_str()),
+        ("org", &kominfo.to_string()),
+        ("name", ""),
+        ("stage", "penerapan"),
+        ("kind", "digital"),
+        ("form", "pelayanan_publik"),
+        ("affair", "bukan_urusan"),
+        ("initiator", "opd"),
+        ("trial_date", "2025-13-01"),
+        ("sdgs", "99"),
+        ("before_minutes", "60"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()));
+    let r = op
+        .post(app.url("/inovasi"))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    for msg in [
+        "Nama wajib diisi",
+        "Pilih salah satu",
+        "Tanggal tidak valid",
+        "Nomor SDGs",
+        "Isi nilai sebelum dan sesudah",
+        "Tahapan ini memerlukan tanggalnya",
+    ] {
+        assert!(body.contains(msg), "{msg}");
+    }
+    assert!(
+        body.contains("value=\"60\""),
+        "the form keeps what was typed"
+    );
+    // Registering for another unit is refused.
+    let village = app.org_id("35.03.05.2001").await;
+    let mut other = profile_form(&csrf, 300);
+    other.push(("org".into(), village.to_string()));
+    assert_eq!(
+        op.post(app.url("/inovasi"))
+            .form(&other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // Citizens cannot register innovations at all.
+    let warga = app.signed_in("warga@anjungan.test").await;
+    assert_eq!(
+        warga
+            .get(app.url("/inovasi/baru"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM innovations")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+    // Bad partner input on an own draft.
+    let mut ok = profile_form(&csrf, 10);
+    ok.push(("org".into(), kominfo.to_string()));
+    let r = op.post(app.url("/inovasi")).form(&ok).send().await.unwrap();
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let r = op
+        .post(app.url(&format!("{path}/mitra")))
+        .form(&[("_csrf", csrf.as_str()), ("name", "X"), ("kind", "alien")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        app.client()
+            .get(app.url("/inovasi/abc"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.client()
+            .get(app.url("/inovasi/ekspor/inovasi.pdf"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+async fn the_api_runs_the_same_workflow(app: TestApp) {
+    let op = app.token("operator.kominfo@anjungan.test").await;
+    let coord = app.token("koordinator@anjungan.test").await;
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let api = reqwest::Client::new();
+    let mut body = json!({"organisation_id": kominfo, "name": "Antrean Daring", "stage": "inisiatif", "initiator": "asn", "kind": "digital",
+        "form": "pelayanan_publik", "affair": "komunikasi_informatika", "design": words(310), "goal": "g", "benefit": "b", "result": "r"});
+    let r = api
+        .post(app.url("/api/v1/innovations"))
+        .bearer_auth(&op)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["status"], "draft");
+    body["name"] = json!("");
+    let r = api
+        .post(app.url("/api/v1/innovations"))
+        .bearer_auth(&op)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("Nama inovasi"));
+    let r = api
+        .post(app.url(&format!("/api/v1/innovations/{id}/verify")))
+        .bearer_auth(&coord)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409, "a draft cannot be verified");
+    let r = api
+        .post(app.url(&format!("/api/v1/innovations/{id}/submit")))
+        .bearer_auth(&op)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = api
+        .post(app.url(&format!("/api/v1/innovations/{id}/return")))
+        .bearer_auth(&coord)
+        .json(&json!({"note": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = api
+        .post(app.url(&format!("/api/v1/innovations/{id}/verify")))
+        .bearer_auth(&coord)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "verified");
+    let r = api
+        .get(app.url(&format!("/api/v1/innovations/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "public once verified");
+    // Without a token nothing can be created.
+    assert_eq!(
+        api.post(app.url("/api/v1/innovations"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
