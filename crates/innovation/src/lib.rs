@@ -3,5 +3,6 @@
 //! regional-innovation profile (IID, Permendagri 104/2018).
 
 pub mod domain;
+pub mod live;
 pub mod store;
 pub mod web;

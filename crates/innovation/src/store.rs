@@ -420,3 +420,81 @@ pub async fn counts(db: &Db) -> anjungan_kernel::Result<Vec<(String, i64)>> {
     .await?;
     Ok(rows.iter().map(|r| (r.get("status"), r.get("n"))).collect())
 }
+
+/// Linked sources of live evidence: (kind, target id).
+pub async fn links(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT kind, target_id FROM innovation_links WHERE innovation_id = $1 ORDER BY created_at",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("kind"), r.get("target_id")))
+        .collect())
+}
+
+pub async fn link(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    kind: &str,
+    target: i64,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query("INSERT INTO innovation_links (innovation_id, kind, target_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(id)
+        .bind(kind)
+        .bind(target)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n > 0 {
+        audit::store::record(
+            &mut tx,
+            actor,
+            "innovation.link",
+            "innovation",
+            &id.to_string(),
+            serde_json::json!({"kind": kind, "target_id": target}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn unlink(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    kind: &str,
+    target: i64,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query(
+        "DELETE FROM innovation_links WHERE innovation_id = $1 AND kind = $2 AND target_id = $3",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(target)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "innovation.unlink",
+        "innovation",
+        &id.to_string(),
+        serde_json::json!({"kind": kind, "target_id": target}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -183,6 +183,17 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             );
         }
         let id = store::create(db, &actor, org.id, &draft, &profile).await?;
+        // Live evidence: the owning unit's own satisfaction survey, where it runs one.
+        if anjungan_survey::store::unit(db, org.id).await.is_ok() {
+            store::link(
+                db,
+                &actor,
+                id,
+                anjungan_innovation::live::SURVEY_UNIT,
+                org.id,
+            )
+            .await?;
+        }
         for (name, kind, role) in d.partners {
             let p = Partner::parse(name, kind, role).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             store::add_partner(db, &actor, id, &p).await?;

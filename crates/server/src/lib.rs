@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod demo_innovation;
 pub mod demo_survey;
+pub mod live;
 
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::web::{csrf, error, metrics, AppState};
@@ -38,6 +39,9 @@ pub fn app(state: AppState) -> Router {
         .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
         .split_for_parts();
+    let live: anjungan_innovation::live::Live = Arc::new(live::SurveyEvidence {
+        db: state.db.clone(),
+    });
     let openapi = Arc::new(
         api.to_pretty_json()
             .expect("the OpenAPI document serialises"),
@@ -56,6 +60,7 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .fallback(error::not_found)
+        .layer(axum::Extension(live))
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

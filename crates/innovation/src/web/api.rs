@@ -7,7 +7,7 @@ use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -32,6 +32,8 @@ struct InnovationView {
     /// The regent's four pillars and whether each is complete.
     readiness: Vec<PillarState>,
     review_note: String,
+    /// Figures measured by the platform itself for linked sources.
+    live: Vec<crate::live::Figures>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -40,7 +42,12 @@ struct PillarState {
     complete: bool,
 }
 
-async fn view(state: &AppState, i: Innovation) -> Result<InnovationView, AppError> {
+async fn view(
+    state: &AppState,
+    live: &crate::live::Live,
+    i: Innovation,
+) -> Result<InnovationView, AppError> {
+    let figures = super::pages::live_figures(state, live, i.id).await?;
     let partners: Vec<Partner> = store::partners(&state.db, i.id)
         .await?
         .into_iter()
@@ -69,6 +76,7 @@ async fn view(state: &AppState, i: Innovation) -> Result<InnovationView, AppErro
         partners,
         readiness,
         review_note: i.review_note,
+        live: figures,
     })
 }
 
@@ -77,12 +85,13 @@ async fn view(state: &AppState, i: Innovation) -> Result<InnovationView, AppErro
     responses((status = 200, body = Vec<InnovationView>)))]
 async fn list(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     Query(f): Query<Filter>,
 ) -> WebResult<Json<Vec<InnovationView>>> {
     let items = store::list(&state.db, &[Status::Verified], None, &f.normalised(), 1000).await?;
     let mut out = Vec::with_capacity(items.len());
     for i in items {
-        out.push(view(&state, i).await?);
+        out.push(view(&state, &live, i).await?);
     }
     Ok(Json(out))
 }
@@ -92,11 +101,12 @@ async fn list(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 404)))]
 async fn get_one(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
     let i = visible(&state, &ctx, id).await?;
-    Ok(Json(view(&state, i).await?))
+    Ok(Json(view(&state, &live, i).await?))
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -123,6 +133,7 @@ fn invalid(ctx: &Ctx, errs: &[crate::domain::FieldError]) -> AppError {
     request_body = NewInnovation, responses((status = 201, body = InnovationView), (status = 400), (status = 401), (status = 403)))]
 async fn create(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Json(body): Json<NewInnovation>,
 ) -> WebResult<Response> {
@@ -141,7 +152,7 @@ async fn create(
     let i = store::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok((StatusCode::CREATED, Json(view(&state, i).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(view(&state, &live, i).await?)).into_response())
 }
 
 /// Replaces the profile of a draft or returned innovation (a new version).
@@ -150,6 +161,7 @@ async fn create(
     responses((status = 200, body = InnovationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
 async fn update(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(draft): Json<Draft>,
@@ -161,11 +173,12 @@ async fn update(
     let i = store::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(Json(view(&state, i).await?))
+    Ok(Json(view(&state, &live, i).await?))
 }
 
 async fn apply(
     state: AppState,
+    live: crate::live::Live,
     ctx: Ctx,
     id: i64,
     cmd: Command,
@@ -175,7 +188,7 @@ async fn apply(
     let i = store::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    Ok(Json(view(&state, i).await?))
+    Ok(Json(view(&state, &live, i).await?))
 }
 
 /// Submits for verification (unit staff); refused while the profile is incomplete.
@@ -183,10 +196,11 @@ async fn apply(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
 async fn submit(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
-    apply(state, ctx, id, Command::Submit).await
+    apply(state, live, ctx, id, Command::Submit).await
 }
 
 /// Verifies a submitted innovation (coordinator); it then appears in the public catalogue.
@@ -194,10 +208,11 @@ async fn submit(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 403), (status = 409)))]
 async fn verify(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
-    apply(state, ctx, id, Command::Verify).await
+    apply(state, live, ctx, id, Command::Verify).await
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -212,9 +227,10 @@ struct ReturnNote {
     responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
 async fn return_back(
     State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ReturnNote>,
 ) -> WebResult<Json<InnovationView>> {
-    apply(state, ctx, id, Command::Return { note: b.note }).await
+    apply(state, live, ctx, id, Command::Return { note: b.note }).await
 }

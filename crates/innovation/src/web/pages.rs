@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form as FormBody;
+use axum::{Extension, Form as FormBody};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -31,6 +31,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/inovasi/{id}/verifikasi", post(verify))
         .route("/inovasi/{id}/kembalikan", post(return_back))
         .route("/inovasi/{id}/buka", post(reopen))
+        .route("/inovasi/{id}/tautan", post(link))
+        .route("/inovasi/{id}/tautan/{unit}/hapus", post(unlink))
 }
 
 /// Choice lists for filters and forms.
@@ -128,6 +130,8 @@ struct ShowPage {
     inv: Innovation,
     partners: Vec<(i64, Partner)>,
     versions: Vec<(i64, String, i64)>,
+    live: Vec<crate::live::Figures>,
+    units: Vec<(i64, String)>,
     can_edit: bool,
     can_review: bool,
     c: Choices,
@@ -167,7 +171,29 @@ impl ShowPage {
     }
 }
 
-async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult<Response> {
+/// The live figures of every linked source.
+pub(crate) async fn live_figures(
+    state: &AppState,
+    live: &crate::live::Live,
+    id: i64,
+) -> Result<Vec<crate::live::Figures>, AppError> {
+    let mut out = Vec::new();
+    for (kind, target) in store::links(&state.db, id).await? {
+        if kind == crate::live::SURVEY_UNIT {
+            if let Some(f) = live.survey_figures(target).await {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let inv = visible(&state, &ctx, id).await?;
     let p = ctx.principal.as_ref();
     let can_edit = p.is_some_and(|p| may_create(p, &inv.owner()));
@@ -178,11 +204,19 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> W
     } else {
         Vec::new()
     };
+    let figures = live_figures(&state, &live, id).await?;
+    let units = if can_edit {
+        live.survey_units().await
+    } else {
+        Vec::new()
+    };
     render(&ShowPage {
         shell: Shell::new(&ctx),
         inv,
         partners,
         versions,
+        live: figures,
+        units,
         can_edit,
         can_review,
         c: Choices,
@@ -528,4 +562,65 @@ async fn manage(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> 
         counts,
         can_create,
     })
+}
+
+#[derive(serde::Deserialize)]
+struct LinkForm {
+    unit: String,
+}
+
+/// Only the owning unit's staff link their innovation to measured sources.
+async fn owner(state: &AppState, ctx: &Ctx, id: i64) -> Result<Innovation, AppError> {
+    let inv = visible(state, ctx, id).await?;
+    if !may_create(ctx.signed_in()?, &inv.owner()) {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    Ok(inv)
+}
+
+async fn link(
+    State(state): State<AppState>,
+    Extension(live): Extension<crate::live::Live>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    FormBody(f): FormBody<LinkForm>,
+) -> WebResult<Response> {
+    let inv = owner(&state, &ctx, id).await?;
+    let unit: i64 = f
+        .unit
+        .trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("innovation.error.choose"))?;
+    if !live.survey_units().await.iter().any(|(u, _)| *u == unit) {
+        return Err(AppError::bad_request("innovation.error.choose"));
+    }
+    store::link(
+        &state.db,
+        &ctx.actor(),
+        inv.id,
+        crate::live::SURVEY_UNIT,
+        unit,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/inovasi/{id}#bukti")).into_response())
+}
+
+async fn unlink(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, unit)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let inv = owner(&state, &ctx, id).await?;
+    store::unlink(
+        &state.db,
+        &ctx.actor(),
+        inv.id,
+        crate::live::SURVEY_UNIT,
+        unit,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/inovasi/{id}#bukti")).into_response())
 }

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::{json, Value};
 
 both_backends!(
+    live_evidence_comes_from_the_survey,
     catalogue_filters_and_exports,
     an_agency_registers_and_the_coordinator_verifies,
     bad_input_is_refused_and_changes_nothing,
@@ -617,4 +618,97 @@ async fn the_api_runs_the_same_workflow(app: TestApp) {
             .status(),
         401
     );
+}
+
+async fn live_evidence_comes_from_the_survey(app: TestApp) {
+    let c = app.client();
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let petung: Vec<Value> = c
+        .get(app.url("/api/v1/innovations?q=petung"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = petung[0]["id"].as_i64().unwrap();
+    // The agency's measured satisfaction index is the same figure the survey publishes.
+    let survey: Value = c
+        .get(app.url(&format!("/api/v1/survey/units/{kominfo}/results")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ikm = survey["result"]["ikm"].as_str().unwrap().to_string();
+    assert_eq!(petung[0]["live"][0]["ikm"], ikm.as_str());
+    let page = c
+        .get(app.url(&format!("/inovasi/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("data-ikm=\"{ikm}\"")),
+        "live IKM {ikm} shown"
+    );
+    // The owning unit links and unlinks; a unit without a survey cannot be linked; others may not.
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let csrf = app.csrf(&op, &format!("/inovasi/{id}")).await;
+    let dispenduk = app.org_id("DISPENDUKCAPIL").await;
+    let r = op
+        .post(app.url(&format!("/inovasi/{id}/tautan")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("unit", dispenduk.to_string().as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = op
+        .post(app.url(&format!("/inovasi/{id}/tautan")))
+        .form(&[("_csrf", csrf.as_str()), ("unit", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = c
+        .get(app.url(&format!("/api/v1/innovations/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["live"].as_array().unwrap().len(), 2);
+    let r = op
+        .post(app.url(&format!("/inovasi/{id}/tautan/{dispenduk}/hapus")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let v: Value = c
+        .get(app.url(&format!("/api/v1/innovations/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["live"].as_array().unwrap().len(), 1);
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let scsrf = app.csrf(&sekdes, "/dasbor").await;
+    let r = sekdes
+        .post(app.url(&format!("/inovasi/{id}/tautan/{kominfo}/hapus")))
+        .form(&[("_csrf", scsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.audit_count("innovation.link").await >= 1, true);
 }
