@@ -3,6 +3,7 @@
 //! regional-innovation profile (IID, Permendagri 104/2018).
 
 pub mod domain;
+pub mod iid_store;
 pub mod live;
 pub mod store;
 pub mod web;

@@ -130,6 +130,69 @@ fn design(d: &Demo) -> String {
     )
 }
 
+/// IID self-assessments of this year for the verified demo innovations (accepted by the
+/// coordinator), and the regency's government aspect, so the index shows a category.
+async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
+    use anjungan_innovation::domain::iid::{Aspect, Review};
+    use anjungan_innovation::iid_store;
+    let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
+    let cat = iid_store::catalogue(db, actor, year).await?;
+    for (n, i) in cat
+        .indicators
+        .iter()
+        .filter(|i| i.aspect == Aspect::Government)
+        .enumerate()
+    {
+        iid_store::answer(
+            db,
+            actor,
+            "regency",
+            i.id,
+            if n % 3 == 0 { 3 } else { 2 },
+            None,
+            Review::Accepted,
+        )
+        .await?;
+    }
+    let verified = store::list(
+        db,
+        &[Status::Verified],
+        None,
+        &store::Filter::default(),
+        1000,
+    )
+    .await?;
+    for (k, inv) in verified.iter().enumerate() {
+        let subject = iid_store::subject_of(Some(inv.id));
+        for (n, i) in cat
+            .indicators
+            .iter()
+            .filter(|i| i.aspect == Aspect::Innovation)
+            .enumerate()
+        {
+            // The article's innovations score highest; others vary.
+            let level = if k < 3 {
+                3 - (n % 4 == 3) as u8
+            } else {
+                1 + ((k + n) % 3) as u8
+            };
+            iid_store::answer(db, actor, &subject, i.id, level, None, Review::Pending).await?;
+            let review = if (k + n) % 7 == 6 {
+                Review::Rejected
+            } else {
+                Review::Accepted
+            };
+            let note = if review == Review::Rejected {
+                "Bukti dukung belum sesuai tingkat yang dipilih."
+            } else {
+                ""
+            };
+            iid_store::review(db, actor, &subject, i.id, review, note).await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM innovations")
         .fetch_one(&db.pool)
@@ -138,6 +201,12 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     let actor = Actor::system("demo");
+    load_innovations(db, &actor).await?;
+    load_iid(db, &actor).await
+}
+
+async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
+    let actor = actor.clone();
     for d in DEMOS {
         let Some(org) = anjungan_kernel::orgs::store::get_by_code(db, d.code).await? else {
             continue;

@@ -4,6 +4,7 @@
 
 mod api;
 mod export;
+mod iid;
 mod pages;
 
 use crate::domain::{transition, Command, LifecycleError, Status};
@@ -13,7 +14,10 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    pages::routes().merge(export::routes()).merge(api::routes())
+    pages::routes()
+        .merge(export::routes())
+        .merge(iid::routes())
+        .merge(api::routes())
 }
 
 pub(crate) fn lifecycle_error(e: LifecycleError) -> AppError {

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::{json, Value};
 
 both_backends!(
+    iid_self_assessment_review_and_index,
     live_evidence_comes_from_the_survey,
     catalogue_filters_and_exports,
     an_agency_registers_and_the_coordinator_verifies,
@@ -711,4 +712,231 @@ async fn live_evidence_comes_from_the_survey(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 403);
     assert!(app.audit_count("innovation.link").await >= 1);
+}
+
+async fn iid_self_assessment_review_and_index(app: TestApp) {
+    let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
+    let c = app.client();
+    let petung: Vec<Value> = c
+        .get(app.url("/api/v1/innovations?q=petung"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = petung[0]["id"].as_i64().unwrap();
+    let score = |html: &str| {
+        html.split("data-testid=\"iid-score\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let before = score(
+        &c.get(app.url(&format!("/inovasi/{id}/iid")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let i1: i64 =
+        sqlx::query_scalar("SELECT id FROM iid_indicators WHERE year = $1 AND code = 'I1'")
+            .bind(year)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    // The agency answers level 1 with a PDF as evidence: back to review, so it stops counting.
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let csrf = app.csrf(&op, &format!("/inovasi/{id}/iid")).await;
+    let url = app.url(&format!("/inovasi/{id}/iid/{i1}?tahun={year}&_csrf={csrf}"));
+    let pdf = b"%PDF-1.4\n%bukti\ntrailer<<>>\n%%EOF\n".to_vec();
+    let form = reqwest::multipart::Form::new().text("level", "1").part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf.clone()).file_name("sk.pdf"),
+    );
+    assert_eq!(
+        op.post(&url).multipart(form).send().await.unwrap().status(),
+        303
+    );
+    let html = op
+        .get(app.url(&format!("/inovasi/{id}/iid")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-review=\"pending\"") && html.contains("/berkas/"));
+    let pending = score(&html);
+    assert_ne!(pending, before, "a pending answer does not count");
+    // A level that does not exist, and answers from another unit, are refused.
+    let form = reqwest::multipart::Form::new().text("level", "9");
+    assert_eq!(
+        op.post(&url).multipart(form).send().await.unwrap().status(),
+        400
+    );
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let scsrf = app.csrf(&sekdes, "/dasbor").await;
+    let form = reqwest::multipart::Form::new().text("level", "3");
+    assert_eq!(
+        sekdes
+            .post(app.url(&format!(
+                "/inovasi/{id}/iid/{i1}?tahun={year}&_csrf={scsrf}"
+            )))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // Without the CSRF token nothing is recorded.
+    let form = reqwest::multipart::Form::new().text("level", "3");
+    assert_eq!(
+        op.post(app.url(&format!("/inovasi/{id}/iid/{i1}?tahun={year}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // The agency cannot review itself; the coordinator must give a reason to reject.
+    let review_url = app.url(&format!("/inovasi/{id}/iid/{i1}/tinjau?tahun={year}"));
+    assert_eq!(
+        op.post(&review_url)
+            .form(&[("_csrf", csrf.as_str()), ("decision", "accepted")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let ccsrf = app.csrf(&coord, "/dasbor").await;
+    assert_eq!(
+        coord
+            .post(&review_url)
+            .form(&[("_csrf", ccsrf.as_str()), ("decision", "rejected")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        coord
+            .post(&review_url)
+            .form(&[("_csrf", ccsrf.as_str()), ("decision", "accepted")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let html = c
+        .get(app.url(&format!("/inovasi/{id}/iid")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let accepted = score(&html);
+    // I1 weighs 10 of 100 and level 1 is worth 33: accepted, the score is 3.30 above the pending one.
+    let p: f64 = pending.parse().unwrap();
+    let a: f64 = accepted.parse().unwrap();
+    assert!((a - p - 3.30).abs() < 0.011, "{pending} → {accepted}");
+    // The regency index and its category, explained, in the page and the API.
+    let api: Value = c
+        .get(app.url(&format!("/api/v1/iid/{year}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(api["innovations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == id));
+    assert_eq!(api["government_share"], 25);
+    let page = c
+        .get(app.url("/inovasi/indeks"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&format!(
+        "data-testid=\"iid-index\">{}<",
+        api["index"].as_str().unwrap()
+    )));
+    assert!(page.contains("Sangat Inovatif") || page.contains("Inovatif"));
+    assert_eq!(
+        c.get(app.url("/api/v1/iid/1900"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    // The catalogue is the coordinator's to edit; weights must be sensible.
+    assert_eq!(
+        op.get(app.url("/inovasi/katalog"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let edit = |w: &str| {
+        vec![
+            ("_csrf", ccsrf.clone()),
+            ("name", "Kecepatan penciptaan inovasi".into()),
+            ("weight", w.into()),
+            ("e1", "> 9 bulan".into()),
+            ("s1", "33".into()),
+            ("e2", "5–9 bulan".into()),
+            ("s2", "67".into()),
+            ("e3", "< 5 bulan".into()),
+            ("s3", "100".into()),
+        ]
+    };
+    assert_eq!(
+        coord
+            .post(app.url(&format!("/inovasi/katalog/{i1}?tahun={year}")))
+            .form(&edit("0"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        coord
+            .post(app.url(&format!("/inovasi/katalog/{i1}?tahun={year}")))
+            .form(&edit("20"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let w: i64 = sqlx::query_scalar("SELECT weight FROM iid_indicators WHERE id = $1")
+        .bind(i1)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(w, 20);
+    assert!(
+        app.audit_count("iid.indicator").await >= 1 && app.audit_count("iid.review").await >= 1
+    );
 }

@@ -1,0 +1,247 @@
+//! IID SQL: catalogues per year, indicators, answers and reviews.
+
+use crate::domain::iid::{Answer, Aspect, Indicator, Level, Review, Thresholds};
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::Db;
+use sqlx::Row;
+
+pub struct Catalogue {
+    pub year: i64,
+    pub government_share: u32,
+    pub thresholds: Thresholds,
+    pub indicators: Vec<Indicator>,
+}
+
+/// The catalogue of `year`, created on first use from the latest earlier year (or the shipped
+/// default), so each year starts from the last one and is then edited.
+pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Result<Catalogue> {
+    if let Some(c) = load(db, year).await? {
+        return Ok(c);
+    }
+    let previous: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(year) FROM iid_catalogues WHERE year < $1")
+            .bind(year)
+            .fetch_one(&db.pool)
+            .await?;
+    let base = match previous {
+        Some(y) => load(db, y).await?,
+        None => None,
+    };
+    let (share, thresholds, indicators) = match base {
+        Some(c) => (c.government_share, c.thresholds, c.indicators),
+        None => (
+            25,
+            Thresholds::default(),
+            crate::domain::iid::default_catalogue(),
+        ),
+    };
+    let mut tx = db.begin_write().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO iid_catalogues (year, government_share, very_innovative, innovative, less_innovative, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(year)
+    .bind(share as i64)
+    .bind(thresholds.very_innovative as i64)
+    .bind(thresholds.innovative as i64)
+    .bind(thresholds.less_innovative as i64)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted > 0 {
+        for i in &indicators {
+            sqlx::query("INSERT INTO iid_indicators (year, code, aspect, variable, name, weight, levels) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(year)
+                .bind(&i.code)
+                .bind(i.aspect.code())
+                .bind(&i.variable)
+                .bind(&i.name)
+                .bind(i.weight as i64)
+                .bind(serde_json::to_string(&i.levels).expect("serialisable"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::store::record(
+            &mut tx,
+            actor,
+            "iid.catalogue",
+            "iid_catalogue",
+            &year.to_string(),
+            serde_json::json!({"from": previous}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(load(db, year).await?.expect("just created"))
+}
+
+async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> {
+    let Some(c) = sqlx::query("SELECT government_share, very_innovative, innovative, less_innovative FROM iid_catalogues WHERE year = $1")
+        .bind(year)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query("SELECT id, code, aspect, variable, name, weight, levels FROM iid_indicators WHERE year = $1 ORDER BY aspect, id")
+        .bind(year)
+        .fetch_all(&db.pool)
+        .await?;
+    let indicators = rows
+        .iter()
+        .map(|r| Indicator {
+            id: r.get("id"),
+            code: r.get("code"),
+            aspect: Aspect::parse(&r.get::<String, _>("aspect")).unwrap_or(Aspect::Innovation),
+            variable: r.get("variable"),
+            name: r.get("name"),
+            weight: r.get::<i64, _>("weight").max(0) as u32,
+            levels: serde_json::from_str::<Vec<Level>>(&r.get::<String, _>("levels"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(Catalogue {
+        year,
+        government_share: c.get::<i64, _>("government_share").clamp(0, 100) as u32,
+        thresholds: Thresholds {
+            very_innovative: c.get::<i64, _>("very_innovative").max(0) as u32,
+            innovative: c.get::<i64, _>("innovative").max(0) as u32,
+            less_innovative: c.get::<i64, _>("less_innovative").max(0) as u32,
+        },
+        indicators,
+    }))
+}
+
+/// Edits an indicator's name, weight and level scores/evidence.
+pub async fn update_indicator(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    weight: u32,
+    levels: &[Level],
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n =
+        sqlx::query("UPDATE iid_indicators SET name = $1, weight = $2, levels = $3 WHERE id = $4")
+            .bind(name)
+            .bind(weight as i64)
+            .bind(serde_json::to_string(levels).expect("serialisable"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "iid.indicator",
+        "iid_indicator",
+        &id.to_string(),
+        serde_json::json!({"name": name, "weight": weight, "levels": levels}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub fn subject_of(innovation: Option<i64>) -> String {
+    match innovation {
+        Some(id) => format!("innovation:{id}"),
+        None => "regency".into(),
+    }
+}
+
+pub async fn answers(db: &Db, subject: &str) -> anjungan_kernel::Result<Vec<Answer>> {
+    let rows = sqlx::query(
+        "SELECT indicator_id, level, evidence, review, note FROM iid_answers WHERE subject = $1",
+    )
+    .bind(subject)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Answer {
+            indicator_id: r.get("indicator_id"),
+            level: r.get::<i64, _>("level").clamp(0, 255) as u8,
+            evidence: r.get("evidence"),
+            review: Review::parse(&r.get::<String, _>("review")).unwrap_or(Review::Pending),
+            note: r.get("note"),
+        })
+        .collect())
+}
+
+/// Records a picked level (and evidence); a changed answer goes back to review.
+pub async fn answer(
+    db: &Db,
+    actor: &Actor,
+    subject: &str,
+    indicator: i64,
+    level: u8,
+    evidence: Option<&str>,
+    review: Review,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO iid_answers (subject, indicator_id, level, evidence, review, note, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6) \
+         ON CONFLICT (subject, indicator_id) DO UPDATE SET level = excluded.level, \
+         evidence = COALESCE(excluded.evidence, iid_answers.evidence), review = excluded.review, note = '', updated_at = excluded.updated_at",
+    )
+    .bind(subject)
+    .bind(indicator)
+    .bind(level as i64)
+    .bind(evidence)
+    .bind(review.code())
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "iid.answer",
+        "iid_answer",
+        &format!("{subject}/{indicator}"),
+        serde_json::json!({"level": level, "evidence": evidence}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn review(
+    db: &Db,
+    actor: &Actor,
+    subject: &str,
+    indicator: i64,
+    review: Review,
+    note: &str,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query("UPDATE iid_answers SET review = $1, note = $2, updated_at = $3 WHERE subject = $4 AND indicator_id = $5")
+        .bind(review.code())
+        .bind(note.trim())
+        .bind(now_ms())
+        .bind(subject)
+        .bind(indicator)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "iid.review",
+        "iid_answer",
+        &format!("{subject}/{indicator}"),
+        serde_json::json!({"review": review.code(), "note": note.trim()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
