@@ -1102,6 +1102,9 @@ async fn public_pages_are_light_and_self_hosted() {
         format!("/ikm/unit/{village}"),
         format!("/ikm/unit/{village}/isi"),
         format!("/ikm/unit/{village}/kiosk"),
+        "/inovasi".into(),
+        "/inovasi/1".into(),
+        "/inovasi/indeks".into(),
     ] {
         let html = plain
             .get(app.url(&path))
