@@ -77,6 +77,8 @@ pub struct Filter {
     pub form: Option<String>,
     pub affair: Option<String>,
     pub year: Option<i64>,
+    /// Page number, from 1.
+    pub halaman: Option<i64>,
 }
 
 impl Filter {
@@ -95,36 +97,78 @@ impl Filter {
     }
 }
 
-/// Innovations in `statuses` matching the filter, by name.
+const LIST_WHERE: &str = "WHERE i.status IN ({statuses}) AND ($1 IS NULL OR i.search LIKE $1) AND ($2 IS NULL OR i.org_id = $2) \
+     AND ($3 IS NULL OR i.stage = $3) AND ($4 IS NULL OR i.form = $4) AND ($5 IS NULL OR i.affair = $5) \
+     AND ($6 IS NULL OR i.year = $6) AND ($7 IS NULL OR o.path LIKE $7)";
+
+fn where_clause(statuses: &[Status]) -> String {
+    let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+    LIST_WHERE.replace("{statuses}", &list.join(","))
+}
+
+fn bind_filter<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    org_scope: Option<&str>,
+    f: &'q Filter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(
+        f.q.as_deref()
+            .map(|s| format!("%{}%", s.trim().to_lowercase())),
+    )
+    .bind(f.org)
+    .bind(f.stage.as_deref())
+    .bind(f.form.as_deref())
+    .bind(f.affair.as_deref())
+    .bind(f.year)
+    .bind(org_scope.map(|p| format!("{p}%")))
+}
+
+/// Innovations in `statuses` matching the filter, by name, `limit` from `offset`.
 pub async fn list(
     db: &Db,
     statuses: &[Status],
     org_scope: Option<&str>,
     f: &Filter,
     limit: i64,
+    offset: i64,
 ) -> anjungan_kernel::Result<Vec<Innovation>> {
-    let q =
-        f.q.as_deref()
-            .map(|s| format!("%{}%", s.trim().to_lowercase()));
-    let status_list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
-    let rows = sqlx::query(&format!(
-        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id \
-         WHERE i.status IN ({}) AND ($1 IS NULL OR i.search LIKE $1) AND ($2 IS NULL OR i.org_id = $2) \
-         AND ($3 IS NULL OR i.stage = $3) AND ($4 IS NULL OR i.form = $4) AND ($5 IS NULL OR i.affair = $5) \
-         AND ($6 IS NULL OR i.year = $6) AND ($7 IS NULL OR o.path LIKE $7) ORDER BY i.name, i.id LIMIT $8",
-        status_list.join(",")
-    ))
-    .bind(q)
-    .bind(f.org)
-    .bind(&f.stage)
-    .bind(&f.form)
-    .bind(&f.affair)
-    .bind(f.year)
-    .bind(org_scope.map(|p| format!("{p}%")))
-    .bind(limit)
+    let sql = format!(
+        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id {} ORDER BY i.name, i.id LIMIT $8 OFFSET $9",
+        where_clause(statuses)
+    );
+    let rows = bind_filter(sqlx::query(&sql), org_scope, f)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// How many innovations match (for paging).
+pub async fn count(
+    db: &Db,
+    statuses: &[Status],
+    org_scope: Option<&str>,
+    f: &Filter,
+) -> anjungan_kernel::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM innovations i JOIN organisations o ON o.id = i.org_id {}",
+        where_clause(statuses)
+    );
+    let row = bind_filter(sqlx::query(&sql), org_scope, f)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.get::<i64, _>(0))
+}
+
+/// The organisations that have verified innovations, for the catalogue's filter.
+pub async fn owners(db: &Db) -> anjungan_kernel::Result<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT o.id, o.name FROM innovations i JOIN organisations o ON o.id = i.org_id WHERE i.status = 'verified' ORDER BY o.name",
+    )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
 }
 
 pub async fn partners(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, Partner)>> {

@@ -160,6 +160,7 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
         None,
         &store::Filter::default(),
         1000,
+        0,
     )
     .await?;
     for (k, inv) in verified.iter().enumerate() {

@@ -80,7 +80,7 @@ async fn view(
     })
 }
 
-/// Verified innovations, filtered (public).
+/// Verified innovations, filtered, 100 per page (`halaman`). Public.
 #[utoipa::path(get, path = "/api/v1/innovations", operation_id = "listInnovations", tag = "innovation", params(Filter),
     responses((status = 200, body = Vec<InnovationView>)))]
 async fn list(
@@ -88,7 +88,17 @@ async fn list(
     Extension(live): Extension<crate::live::Live>,
     Query(f): Query<Filter>,
 ) -> WebResult<Json<Vec<InnovationView>>> {
-    let items = store::list(&state.db, &[Status::Verified], None, &f.normalised(), 1000).await?;
+    let f = f.normalised();
+    let page = f.halaman.unwrap_or(1).max(1);
+    let items = store::list(
+        &state.db,
+        &[Status::Verified],
+        None,
+        &f,
+        100,
+        (page - 1) * 100,
+    )
+    .await?;
     let mut out = Vec::with_capacity(items.len());
     for i in items {
         out.push(view(&state, &live, i).await?);

@@ -27,6 +27,7 @@ async fn download(
         None,
         &f.normalised(),
         100_000,
+        0,
     )
     .await?;
     let fields = [

@@ -285,6 +285,7 @@ async fn compute_index(
         None,
         &Filter::default(),
         100_000,
+        0,
     )
     .await?
     {

@@ -67,20 +67,26 @@ impl Choices {
 struct CataloguePage {
     shell: Shell,
     items: Vec<Innovation>,
+    total: i64,
+    page: i64,
+    pages: i64,
     filter: Filter,
-    agencies: Vec<Organisation>,
+    agencies: Vec<(i64, String)>,
     c: Choices,
     query: String,
 }
 
 impl CataloguePage {
-    fn org_selected(&self, o: &Organisation) -> bool {
-        self.filter.org == Some(o.id)
+    fn org_selected(&self, o: &(i64, String)) -> bool {
+        self.filter.org == Some(o.0)
     }
     fn sel(&self, current: &Option<String>, code: &str) -> bool {
         current.as_deref() == Some(code)
     }
 }
+
+/// Innovations per catalogue page.
+pub const PAGE_SIZE: i64 = 30;
 
 async fn catalogue(
     State(state): State<AppState>,
@@ -88,34 +94,38 @@ async fn catalogue(
     Query(filter): Query<Filter>,
 ) -> WebResult<Response> {
     let filter = filter.normalised();
-    let items = store::list(&state.db, &[Status::Verified], None, &filter, 500).await?;
-    let mut agencies: Vec<Organisation> = Vec::new();
-    for i in store::list(
+    let total = store::count(&state.db, &[Status::Verified], None, &filter).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter.halaman.unwrap_or(1).clamp(1, pages);
+    let items = store::list(
         &state.db,
         &[Status::Verified],
         None,
-        &Filter::default(),
-        10_000,
+        &filter,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE,
     )
-    .await?
-    {
-        if !agencies.iter().any(|a| a.id == i.org_id) {
-            if let Some(o) = anjungan_kernel::orgs::store::get(&state.db, i.org_id).await? {
-                agencies.push(o);
-            }
-        }
-    }
-    agencies.sort_by(|a, b| a.name.cmp(&b.name));
-    let query = serde_urlencoded::to_string([
+    .await?;
+    let agencies = store::owners(&state.db).await?;
+    let mut params = vec![
         ("q", filter.q.clone().unwrap_or_default()),
         ("stage", filter.stage.clone().unwrap_or_default()),
         ("form", filter.form.clone().unwrap_or_default()),
         ("affair", filter.affair.clone().unwrap_or_default()),
-    ])
-    .unwrap_or_default();
+    ];
+    if let Some(o) = filter.org {
+        params.push(("org", o.to_string()));
+    }
+    if let Some(y) = filter.year {
+        params.push(("year", y.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&params).unwrap_or_default();
     render(&CataloguePage {
         shell: Shell::new(&ctx),
         items,
+        total,
+        page,
+        pages,
         filter,
         agencies,
         c: Choices,
@@ -517,6 +527,7 @@ async fn manage(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> 
                     Some(&o.path),
                     &Filter::default(),
                     1000,
+                    0,
                 )
                 .await?,
             );
@@ -541,6 +552,7 @@ async fn manage(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> 
             None,
             &Filter::default(),
             1000,
+            0,
         )
         .await?
     } else {

@@ -1,0 +1,179 @@
+//! HTTP load generator: the public innovation catalogue, a catalogue search and an innovation page
+//! over the demo data scaled to 10,000 verified innovations, plus the IKM index page, with 64
+//! connections for 10 s each against the real application on SQLite. Prints requests per second
+//! and latency percentiles. Run: `cargo bench -p anjungan --bench load`.
+
+use anjungan_kernel::web::AppState;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const INNOVATIONS: usize = 10_000;
+const CONNECTIONS: usize = 64;
+const SECONDS: u64 = 10;
+
+async fn scale(db: &anjungan_kernel::Db) -> i64 {
+    let (profile, org): (String, i64) = sqlx::query_as(
+        "SELECT profile, org_id FROM innovations WHERE status = 'verified' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    let now = anjungan_kernel::clock::now_ms();
+    let stages = ["inisiatif", "uji_coba", "penerapan"];
+    let mut last = 0;
+    for n in 0..INNOVATIONS {
+        let name = format!("Inovasi Layanan {n:05}");
+        let profile = profile.replacen(
+            "Petung Dadi (Pelayanan Tunggal Dengan Sepenuh Hati)",
+            &name,
+            1,
+        );
+        last = sqlx::query_scalar(
+            "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, profile, search, version, created_at, updated_at, verified_at) \
+             VALUES ($1, $2, $3, 'digital', 'pelayanan_publik', 'komunikasi_informatika', $4, 'verified', $5, $6, 1, $7, $7, $7) RETURNING id",
+        )
+        .bind(org)
+        .bind(&name)
+        .bind(stages[n % 3])
+        .bind(2015 + (n % 10) as i64)
+        .bind(&profile)
+        .bind(format!("{} layanan warga desa {}", name.to_lowercase(), n % 97))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    last
+}
+
+struct Outcome {
+    requests: usize,
+    errors: usize,
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+async fn hammer(client: reqwest::Client, url: String) -> Outcome {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(SECONDS);
+    let mut tasks = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (client, url) = (client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                match client
+                    .get(&url)
+                    .header("accept-encoding", "gzip")
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        lat.push(t.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    latencies.sort();
+    Outcome {
+        requests: latencies.len(),
+        errors,
+        latencies,
+        elapsed: start.elapsed(),
+    }
+}
+
+fn pct(l: &[Duration], p: f64) -> f64 {
+    if l.is_empty() {
+        return 0.0;
+    }
+    l[((l.len() as f64 * p) as usize).min(l.len() - 1)].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = anjungan_kernel::Config {
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(format!("sqlite://{}", dir.path().join("load.db").display())),
+            db_max_connections: 8,
+            ..Default::default()
+        };
+        let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+        anjungan_server::demo::load(&db, &keys).await.unwrap();
+        let t = Instant::now();
+        let last = scale(&db).await;
+        println!(
+            "seeded {INNOVATIONS} extra verified innovations in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = anjungan_server::app(AppState::new(db, cfg, keys));
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap()
+        });
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(CONNECTIONS)
+            .build()
+            .unwrap();
+        let base = format!("http://{addr}");
+        let targets = [
+            ("catalogue page 1", format!("{base}/inovasi")),
+            (
+                "catalogue search",
+                format!("{base}/inovasi?q=desa+4&stage=penerapan"),
+            ),
+            ("innovation page", format!("{base}/inovasi/{last}")),
+            ("IKM index", format!("{base}/ikm")),
+        ];
+        println!(
+            "{CONNECTIONS} connections, {SECONDS} s per target, load generator on the same machine"
+        );
+        println!(
+            "{:<18} {:>10} {:>8} {:>8} {:>8} {:>7}",
+            "target", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
+        );
+        let _ = hammer(client.clone(), targets[0].1.clone()).await; // warm-up
+        for (name, url) in targets.iter() {
+            let o = hammer(client.clone(), url.clone()).await;
+            println!(
+                "{:<18} {:>10.0} {:>8.2} {:>8.2} {:>8.2} {:>7}",
+                name,
+                o.requests as f64 / o.elapsed.as_secs_f64(),
+                pct(&o.latencies, 0.50),
+                pct(&o.latencies, 0.99),
+                o.latencies
+                    .last()
+                    .map(|d| d.as_secs_f64() * 1000.0)
+                    .unwrap_or(0.0),
+                o.errors
+            );
+        }
+    });
+}
