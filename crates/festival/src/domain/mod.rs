@@ -1,0 +1,5 @@
+//! Festival rules, pure.
+
+pub mod assignment;
+pub mod phase;
+pub mod scoring;
