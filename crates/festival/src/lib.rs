@@ -1,6 +1,6 @@
-//! The festival room: the yearly Trenggalek Innovation Festival (TIF). This first part holds the
-//! pure rules — phases as data, jury assignment without conflicts of interest, and scoring
-//! (weighted rubrics, mean or median, per-juror normalisation, phase weights, a documented
-//! tie-break) with every rank explained. Pages, agenda and voting build on it.
+//! The festival room: the yearly Trenggalek Innovation Festival (TIF) — editions with phases as
+//! data, entries, the agenda (with iCalendar export), jury assignment and scoring rules.
 
+pub mod catalogue;
 pub mod domain;
+pub mod store;

@@ -97,30 +97,74 @@ impl Filter {
     }
 }
 
-const LIST_WHERE: &str = "WHERE i.status IN ({statuses}) AND ($1 IS NULL OR i.search LIKE $1) AND ($2 IS NULL OR i.org_id = $2) \
-     AND ($3 IS NULL OR i.stage = $3) AND ($4 IS NULL OR i.form = $4) AND ($5 IS NULL OR i.affair = $5) \
-     AND ($6 IS NULL OR i.year = $6) AND ($7 IS NULL OR o.path LIKE $7)";
-
-fn where_clause(statuses: &[Status]) -> String {
-    let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
-    LIST_WHERE.replace("{statuses}", &list.join(","))
+/// A WHERE clause with only the filters in use, so an unfiltered count reads the
+/// `(status, name)` index alone instead of every (wide) row.
+struct Where {
+    sql: String,
+    text: Vec<String>,
+    ints: Vec<(usize, i64)>,
+    n: usize,
 }
 
-fn bind_filter<'q>(
-    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    org_scope: Option<&str>,
-    f: &'q Filter,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    q.bind(
-        f.q.as_deref()
-            .map(|s| format!("%{}%", s.trim().to_lowercase())),
-    )
-    .bind(f.org)
-    .bind(f.stage.as_deref())
-    .bind(f.form.as_deref())
-    .bind(f.affair.as_deref())
-    .bind(f.year)
-    .bind(org_scope.map(|p| format!("{p}%")))
+impl Where {
+    fn new(statuses: &[Status], org_scope: Option<&str>, f: &Filter) -> Self {
+        let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
+        let mut w = Where {
+            sql: format!("WHERE i.status IN ({})", list.join(",")),
+            text: Vec::new(),
+            ints: Vec::new(),
+            n: 0,
+        };
+        if let Some(q) = f.q.as_deref() {
+            w.text_filter("i.search LIKE", format!("%{}%", q.trim().to_lowercase()));
+        }
+        if let Some(o) = f.org {
+            w.n += 1;
+            w.sql.push_str(&format!(" AND i.org_id = ${}", w.n));
+            w.ints.push((w.n, o));
+        }
+        for (col, v) in [
+            ("i.stage", &f.stage),
+            ("i.form", &f.form),
+            ("i.affair", &f.affair),
+        ] {
+            if let Some(v) = v {
+                w.text_filter(&format!("{col} ="), v.clone());
+            }
+        }
+        if let Some(y) = f.year {
+            w.n += 1;
+            w.sql.push_str(&format!(" AND i.year = ${}", w.n));
+            w.ints.push((w.n, y));
+        }
+        if let Some(p) = org_scope {
+            w.text_filter("o.path LIKE", format!("{p}%"));
+        }
+        w
+    }
+
+    fn text_filter(&mut self, expr: &str, value: String) {
+        self.n += 1;
+        self.sql.push_str(&format!(" AND {expr} ${}", self.n));
+        self.ints.push((self.n, i64::MIN));
+        self.text.push(value);
+    }
+
+    /// Binds the values in placeholder order.
+    fn bind<'q>(
+        &'q self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut texts = self.text.iter();
+        for (_, v) in &self.ints {
+            q = if *v == i64::MIN {
+                q.bind(texts.next().expect("one text per text filter").as_str())
+            } else {
+                q.bind(*v)
+            };
+        }
+        q
+    }
 }
 
 /// Innovations in `statuses` matching the filter, by name, `limit` from `offset`.
@@ -132,11 +176,15 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> anjungan_kernel::Result<Vec<Innovation>> {
+    let w = Where::new(statuses, org_scope, f);
     let sql = format!(
-        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id {} ORDER BY i.name, i.id LIMIT $8 OFFSET $9",
-        where_clause(statuses)
+        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id {} ORDER BY i.name, i.id LIMIT ${} OFFSET ${}",
+        w.sql,
+        w.n + 1,
+        w.n + 2
     );
-    let rows = bind_filter(sqlx::query(&sql), org_scope, f)
+    let rows = w
+        .bind(sqlx::query(&sql))
         .bind(limit)
         .bind(offset)
         .fetch_all(&db.pool)
@@ -151,20 +199,22 @@ pub async fn count(
     org_scope: Option<&str>,
     f: &Filter,
 ) -> anjungan_kernel::Result<i64> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM innovations i JOIN organisations o ON o.id = i.org_id {}",
-        where_clause(statuses)
-    );
-    let row = bind_filter(sqlx::query(&sql), org_scope, f)
-        .fetch_one(&db.pool)
-        .await?;
+    let w = Where::new(statuses, org_scope, f);
+    let join = if org_scope.is_some() {
+        "JOIN organisations o ON o.id = i.org_id"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT COUNT(*) FROM innovations i {join} {}", w.sql);
+    let row = w.bind(sqlx::query(&sql)).fetch_one(&db.pool).await?;
     Ok(row.get::<i64, _>(0))
 }
 
 /// The organisations that have verified innovations, for the catalogue's filter.
 pub async fn owners(db: &Db) -> anjungan_kernel::Result<Vec<(i64, String)>> {
     let rows = sqlx::query(
-        "SELECT DISTINCT o.id, o.name FROM innovations i JOIN organisations o ON o.id = i.org_id WHERE i.status = 'verified' ORDER BY o.name",
+        "SELECT o.id, o.name FROM organisations o WHERE EXISTS \
+         (SELECT 1 FROM innovations i WHERE i.org_id = o.id AND i.status = 'verified') ORDER BY o.name",
     )
     .fetch_all(&db.pool)
     .await?;

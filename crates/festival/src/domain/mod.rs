@@ -1,5 +1,7 @@
 //! Festival rules, pure.
 
 pub mod assignment;
+pub mod entry;
+pub mod ical;
 pub mod phase;
 pub mod scoring;

@@ -1,0 +1,263 @@
+//! Festival SQL: editions with phases, entries and the agenda.
+
+use crate::domain::phase::{Phase, PhaseKind};
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::{now_ms, Millis};
+use anjungan_kernel::db::Db;
+use sqlx::Row;
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Edition {
+    #[serde(skip)]
+    pub id: i64,
+    pub number: i64,
+    pub year: i64,
+    pub theme: String,
+    pub venue: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    /// in_person, hybrid or virtual
+    pub mode: String,
+    /// How many editions one innovation may be entered in.
+    pub entry_limit: i64,
+}
+
+pub struct NewEdition<'a> {
+    pub number: i64,
+    pub year: i64,
+    pub theme: &'a str,
+    pub venue: &'a str,
+    pub starts_on: &'a str,
+    pub ends_on: &'a str,
+    pub mode: &'a str,
+    pub entry_limit: i64,
+    pub phases: Vec<Phase>,
+}
+
+pub async fn create_edition(
+    db: &Db,
+    actor: &Actor,
+    e: &NewEdition<'_>,
+) -> anjungan_kernel::Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO festival_editions (number, year, theme, venue, starts_on, ends_on, mode, entry_limit, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.number)
+    .bind(e.year)
+    .bind(e.theme)
+    .bind(e.venue)
+    .bind(e.starts_on)
+    .bind(e.ends_on)
+    .bind(e.mode)
+    .bind(e.entry_limit)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    for p in &e.phases {
+        sqlx::query("INSERT INTO festival_phases (edition_id, kind, starts_at, ends_at, voting) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(p.kind.code())
+            .bind(p.starts_at)
+            .bind(p.ends_at)
+            .bind(p.voting as i64)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.edition",
+        "festival_edition",
+        &id.to_string(),
+        serde_json::json!({"number": e.number, "year": e.year}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+const EDITION_COLS: &str = "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit";
+
+fn edition_from(r: &sqlx::any::AnyRow) -> Edition {
+    Edition {
+        id: r.get("id"),
+        number: r.get("number"),
+        year: r.get("year"),
+        theme: r.get("theme"),
+        venue: r.get("venue"),
+        starts_on: r.get("starts_on"),
+        ends_on: r.get("ends_on"),
+        mode: r.get("mode"),
+        entry_limit: r.get("entry_limit"),
+    }
+}
+
+pub async fn editions(db: &Db) -> anjungan_kernel::Result<Vec<Edition>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {EDITION_COLS} FROM festival_editions ORDER BY number DESC"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(edition_from).collect())
+}
+
+pub async fn edition(db: &Db, number: i64) -> anjungan_kernel::Result<Option<Edition>> {
+    let row = sqlx::query(&format!(
+        "SELECT {EDITION_COLS} FROM festival_editions WHERE number = $1"
+    ))
+    .bind(number)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(edition_from))
+}
+
+pub async fn phases(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Phase>> {
+    let rows = sqlx::query("SELECT kind, starts_at, ends_at, voting FROM festival_phases WHERE edition_id = $1 ORDER BY starts_at")
+        .bind(edition_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(Phase {
+                kind: PhaseKind::parse(&r.get::<String, _>("kind"))?,
+                starts_at: r.get("starts_at"),
+                ends_at: r.get("ends_at"),
+                voting: r.get::<i64, _>("voting") != 0,
+            })
+        })
+        .collect())
+}
+
+/// Entries of an edition: (entry id, innovation id, organisation id).
+pub async fn entries(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT id, innovation_id, org_id FROM festival_entries WHERE edition_id = $1 ORDER BY id",
+    )
+    .bind(edition_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("id"), r.get("innovation_id"), r.get("org_id")))
+        .collect())
+}
+
+/// How many editions an innovation has been entered in.
+pub async fn entries_of_innovation(
+    db: &Db,
+    innovation_id: i64,
+) -> anjungan_kernel::Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT edition_id FROM festival_entries WHERE innovation_id = $1")
+            .bind(innovation_id)
+            .fetch_all(&db.pool)
+            .await?,
+    )
+}
+
+pub async fn add_entry(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    innovation_id: i64,
+    org_id: i64,
+) -> anjungan_kernel::Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar("INSERT INTO festival_entries (edition_id, innovation_id, org_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(edition_id)
+        .bind(innovation_id)
+        .bind(org_id)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.entry",
+        "festival_entry",
+        &id.to_string(),
+        serde_json::json!({"edition_id": edition_id, "innovation_id": innovation_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Session {
+    pub id: i64,
+    pub title: String,
+    /// opening, panel, presentation, closing
+    pub kind: String,
+    pub starts_at: Millis,
+    pub ends_at: Millis,
+    pub place: String,
+    /// Live stream or conference link, for speakers and visitors joining by video.
+    pub stream_url: String,
+    pub speakers: String,
+    pub moderator: String,
+    pub capacity: Option<i64>,
+}
+
+pub async fn sessions(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Session>> {
+    let rows = sqlx::query(
+        "SELECT id, title, kind, starts_at, ends_at, place, stream_url, speakers, moderator, capacity FROM festival_sessions WHERE edition_id = $1 ORDER BY starts_at, id",
+    )
+    .bind(edition_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Session {
+            id: r.get("id"),
+            title: r.get("title"),
+            kind: r.get("kind"),
+            starts_at: r.get("starts_at"),
+            ends_at: r.get("ends_at"),
+            place: r.get("place"),
+            stream_url: r.get("stream_url"),
+            speakers: r.get("speakers"),
+            moderator: r.get("moderator"),
+            capacity: r.get("capacity"),
+        })
+        .collect())
+}
+
+pub async fn add_session(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    s: &Session,
+) -> anjungan_kernel::Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO festival_sessions (edition_id, title, kind, starts_at, ends_at, place, stream_url, speakers, moderator, capacity) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(edition_id)
+    .bind(&s.title)
+    .bind(&s.kind)
+    .bind(s.starts_at)
+    .bind(s.ends_at)
+    .bind(&s.place)
+    .bind(&s.stream_url)
+    .bind(&s.speakers)
+    .bind(&s.moderator)
+    .bind(s.capacity)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.session",
+        "festival_session",
+        &id.to_string(),
+        serde_json::json!({"title": s.title}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
