@@ -50,6 +50,8 @@ const SOURCES: &[(Lang, &str)] = &[
         Lang::En,
         include_str!("../../../locales/en/innovation.toml"),
     ),
+    (Lang::Id, include_str!("../../../locales/id/festival.toml")),
+    (Lang::En, include_str!("../../../locales/en/festival.toml")),
     (Lang::Id, include_str!("../../../locales/id/survey.toml")),
     (Lang::En, include_str!("../../../locales/en/survey.toml")),
 ];
@@ -252,5 +254,26 @@ mod tests {
     fn placeholders_are_filled() {
         let t = Tr::new(Lang::En);
         assert!(t.f("auth.locked", &[("minutes", "15")]).contains("15"));
+    }
+}
+
+#[cfg(test)]
+mod sources {
+    /// Every locale file on disk is compiled in, so no room's strings are forgotten.
+    #[test]
+    fn every_locale_file_is_loaded() {
+        for lang in ["id", "en"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../locales")
+                .join(lang);
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let name = f.unwrap().file_name().into_string().unwrap();
+                let needle = format!("locales/{lang}/{name}");
+                assert!(
+                    include_str!("i18n.rs").contains(&needle),
+                    "{needle} is not in SOURCES"
+                );
+            }
+        }
     }
 }

@@ -195,6 +195,7 @@ pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<String> {
     }
     crate::demo_survey::load(db).await?;
     crate::demo_innovation::load(db).await?;
+    crate::demo_festival::load(db).await?;
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

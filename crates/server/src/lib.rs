@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_festival;
 pub mod demo_innovation;
 pub mod demo_survey;
 pub mod live;
@@ -36,9 +37,13 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
     let (router, api) = anjungan_kernel::web::routes()
+        .merge(anjungan_festival::web::routes())
         .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
         .split_for_parts();
+    let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
+        db: state.db.clone(),
+    });
     let live: anjungan_innovation::live::Live = Arc::new(live::SurveyEvidence {
         db: state.db.clone(),
     });
@@ -61,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(error::not_found)
         .layer(axum::Extension(live))
+        .layer(axum::Extension(catalogue))
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

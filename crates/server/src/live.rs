@@ -44,3 +44,67 @@ impl LiveEvidence for SurveyEvidence {
         })
     }
 }
+
+/// The festival's view of the innovation registry.
+pub struct InnovationCatalogue {
+    pub db: Db,
+}
+
+fn summary(
+    i: anjungan_innovation::store::Innovation,
+) -> anjungan_festival::catalogue::InnovationSummary {
+    anjungan_festival::catalogue::InnovationSummary {
+        id: i.id,
+        name: i.name().to_string(),
+        organisation_id: i.org_id,
+        organisation: i.org_name.clone(),
+        organisation_path: i.org_path.clone(),
+        verified: i.status == anjungan_innovation::domain::Status::Verified,
+    }
+}
+
+impl anjungan_festival::catalogue::Innovations for InnovationCatalogue {
+    fn get(
+        &self,
+        id: i64,
+    ) -> anjungan_festival::catalogue::BoxFuture<
+        '_,
+        Option<anjungan_festival::catalogue::InnovationSummary>,
+    > {
+        Box::pin(async move {
+            anjungan_innovation::store::get(&self.db, id)
+                .await
+                .ok()
+                .flatten()
+                .map(summary)
+        })
+    }
+
+    fn verified_under(
+        &self,
+        paths: Vec<String>,
+    ) -> anjungan_festival::catalogue::BoxFuture<
+        '_,
+        Vec<anjungan_festival::catalogue::InnovationSummary>,
+    > {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for p in paths {
+                let f = anjungan_innovation::store::Filter::default();
+                if let Ok(list) = anjungan_innovation::store::list(
+                    &self.db,
+                    &[anjungan_innovation::domain::Status::Verified],
+                    Some(&p),
+                    &f,
+                    1000,
+                    0,
+                )
+                .await
+                {
+                    out.extend(list.into_iter().map(summary));
+                }
+            }
+            out
+        })
+    }
+}

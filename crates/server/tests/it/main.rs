@@ -4,6 +4,7 @@
 mod support;
 
 mod browser;
+mod festival;
 mod http;
 mod innovation;
 pub mod process;

@@ -1,0 +1,354 @@
+//! Festival pages and API: the editions, an edition's page with its phases, agenda and entries,
+//! entering an innovation, the agenda as iCalendar, and `/api/v1/festival`.
+
+use crate::catalogue::{Catalogue, InnovationSummary};
+use crate::domain::entry::{check, EntryRequest};
+use crate::domain::ical;
+use crate::domain::phase::{current, Phase, PhaseKind};
+use crate::store::{self, Edition, Session};
+use anjungan_kernel::identity::domain::{AccessError, Role};
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Form, Json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/festival", get(editions_page))
+        .route("/festival/{number}", get(edition_page).post(enter))
+        .route("/festival/{number}/agenda.ics", get(agenda_ics))
+        .routes(routes!(editions_api))
+        .routes(routes!(edition_api))
+}
+
+async fn load(state: &AppState, number: &str) -> Result<(Edition, Vec<Phase>), AppError> {
+    let number: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
+    let e = store::edition(&state.db, number)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let phases = store::phases(&state.db, e.id).await?;
+    Ok((e, phases))
+}
+
+#[derive(Template)]
+#[template(path = "festival_index.html")]
+struct EditionsPage {
+    shell: Shell,
+    editions: Vec<Edition>,
+}
+
+async fn editions_page(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
+    render(&EditionsPage {
+        shell: Shell::new(&ctx),
+        editions: store::editions(&state.db).await?,
+    })
+}
+
+pub struct EntryView {
+    pub id: i64,
+    pub innovation: Option<InnovationSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "festival_edition.html")]
+struct EditionPage {
+    shell: Shell,
+    e: Edition,
+    phases: Vec<Phase>,
+    now: i64,
+    sessions: Vec<Session>,
+    entries: Vec<EntryView>,
+    candidates: Vec<InnovationSummary>,
+    error: Option<String>,
+}
+
+impl EditionPage {
+    fn phase_key(&self, p: &Phase) -> String {
+        format!("festival.phase.{}", p.kind.code())
+    }
+    fn is_current(&self, p: &Phase) -> bool {
+        p.starts_at <= self.now && self.now < p.ends_at
+    }
+    fn when(&self, ms: &i64) -> String {
+        self.shell.t.datetime(*ms)
+    }
+    fn day(&self, ms: &i64) -> String {
+        self.shell.t.date(*ms)
+    }
+    fn open(&self) -> bool {
+        current(&self.phases, self.now).is_some_and(|p| p.kind.allows_entering())
+    }
+    fn mode_key(&self) -> String {
+        format!("festival.mode.{}", self.e.mode)
+    }
+    fn kind_key(&self, s: &Session) -> String {
+        format!("festival.session.{}", s.kind)
+    }
+}
+
+async fn entries_of(
+    state: &AppState,
+    catalogue: &Catalogue,
+    edition_id: i64,
+) -> Result<Vec<EntryView>, AppError> {
+    let mut out = Vec::new();
+    for (id, innovation, _) in store::entries(&state.db, edition_id).await? {
+        out.push(EntryView {
+            id,
+            innovation: catalogue.get(innovation).await,
+        });
+    }
+    Ok(out)
+}
+
+/// Verified innovations of the signed-in person's units, which they may enter.
+async fn candidates(catalogue: &Catalogue, ctx: &Ctx) -> Vec<InnovationSummary> {
+    let Some(p) = ctx.principal.as_ref() else {
+        return Vec::new();
+    };
+    let paths: Vec<String> = p
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::UnitOperator | Role::UnitHead))
+        .filter_map(|g| g.org.as_ref().map(|o| o.path.clone()))
+        .collect();
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    catalogue.verified_under(paths).await
+}
+
+async fn page(
+    state: &AppState,
+    catalogue: &Catalogue,
+    ctx: &Ctx,
+    number: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (e, phases) = load(state, number).await?;
+    let sessions = store::sessions(&state.db, e.id).await?;
+    let entries = entries_of(state, catalogue, e.id).await?;
+    let entered: Vec<i64> = entries
+        .iter()
+        .filter_map(|x| x.innovation.as_ref().map(|i| i.id))
+        .collect();
+    let candidates = candidates(catalogue, ctx)
+        .await
+        .into_iter()
+        .filter(|c| !entered.contains(&c.id))
+        .collect();
+    render(&EditionPage {
+        shell: Shell::new(ctx),
+        e,
+        phases,
+        now: anjungan_kernel::clock::now_ms(),
+        sessions,
+        entries,
+        candidates,
+        error,
+    })
+}
+
+async fn edition_page(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    page(&state, &catalogue, &ctx, &number, None).await
+}
+
+#[derive(serde::Deserialize)]
+struct EnterForm {
+    innovation: String,
+}
+
+/// An agency enters one of its verified innovations while the call for entries is open.
+async fn enter(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<EnterForm>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    let (e, phases) = load(&state, &number).await?;
+    let id: i64 = f
+        .innovation
+        .trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("festival.error.choose"))?;
+    let inv = catalogue
+        .get(id)
+        .await
+        .ok_or_else(|| AppError::bad_request("festival.error.choose"))?;
+    let owner = anjungan_kernel::orgs::domain::OrgRef {
+        id: inv.organisation_id,
+        path: inv.organisation_path.clone(),
+    };
+    let previous = store::entries_of_innovation(&state.db, id).await?;
+    let request = EntryRequest {
+        phase: current(&phases, anjungan_kernel::clock::now_ms()),
+        verified: inv.verified,
+        by_owner: p.is_admin()
+            || p.holds_for(Role::UnitOperator, &owner)
+            || p.holds_for(Role::UnitHead, &owner),
+        already_in_edition: previous.contains(&e.id),
+        previous_entries: previous.len(),
+        limit: e.entry_limit.max(0) as usize,
+    };
+    if let Err(err) = check(&request) {
+        if err == crate::domain::entry::EntryError::Forbidden {
+            return Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into());
+        }
+        let status = if matches!(
+            err,
+            crate::domain::entry::EntryError::AlreadyEntered
+                | crate::domain::entry::EntryError::LimitReached
+        ) {
+            StatusCode::CONFLICT
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        let message = ctx.tr().s(err.message_key()).to_string();
+        let page = page(&state, &catalogue, &ctx, &number, Some(message)).await?;
+        return Ok((status, page).into_response());
+    }
+    store::add_entry(&state.db, &ctx.actor(), e.id, id, inv.organisation_id).await?;
+    Ok(Redirect::to(&format!("/festival/{}#peserta", e.number)).into_response())
+}
+
+async fn agenda_ics(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let number = number.trim_end_matches(".ics").to_string();
+    let (e, _) = load(&state, &number).await?;
+    let sessions = store::sessions(&state.db, e.id).await?;
+    let host = state
+        .config
+        .base_url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("anjungan")
+        .to_string();
+    let descriptions: Vec<String> = sessions
+        .iter()
+        .map(|s| {
+            let mut d = String::new();
+            if !s.speakers.is_empty() {
+                d.push_str(&format!("Narasumber: {}", s.speakers));
+            }
+            if !s.moderator.is_empty() {
+                d.push_str(&format!("\nModerator: {}", s.moderator));
+            }
+            d
+        })
+        .collect();
+    let events: Vec<ical::Event<'_>> = sessions
+        .iter()
+        .zip(&descriptions)
+        .map(|(s, d)| ical::Event {
+            uid: format!("tif-{}-session-{}@{host}", e.number, s.id),
+            start: s.starts_at,
+            end: s.ends_at,
+            summary: &s.title,
+            location: if s.place.is_empty() {
+                &e.venue
+            } else {
+                &s.place
+            },
+            description: d,
+            url: (!s.stream_url.is_empty()).then_some(s.stream_url.as_str()),
+        })
+        .collect();
+    let body = ical::calendar(
+        &format!("TIF {} ({})", e.number, e.year),
+        &events,
+        anjungan_kernel::clock::now_ms(),
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tif-{}.ics\"", e.number),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct EditionView {
+    edition: Edition,
+    phases: Vec<PhaseView>,
+    sessions: Vec<Session>,
+    entries: Vec<InnovationSummary>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PhaseView {
+    kind: String,
+    starts_at: String,
+    ends_at: String,
+    voting: bool,
+    current: bool,
+}
+
+/// All editions of the festival, newest first. Public.
+#[utoipa::path(get, path = "/api/v1/festival/editions", operation_id = "listEditions", tag = "festival", responses((status = 200, body = Vec<Edition>)))]
+async fn editions_api(State(state): State<AppState>) -> WebResult<Json<Vec<Edition>>> {
+    Ok(Json(store::editions(&state.db).await?))
+}
+
+/// One edition with its phases, agenda and entries. Public.
+#[utoipa::path(get, path = "/api/v1/festival/editions/{number}", operation_id = "getEdition", tag = "festival",
+    params(("number" = i64, Path, description = "Edition number, e.g. 2 for the 2nd TIF")), responses((status = 200, body = EditionView), (status = 404)))]
+async fn edition_api(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    Path(number): Path<String>,
+) -> WebResult<Json<EditionView>> {
+    let (e, phases) = load(&state, &number).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let sessions = store::sessions(&state.db, e.id).await?;
+    let entries = entries_of(&state, &catalogue, e.id)
+        .await?
+        .into_iter()
+        .filter_map(|x| x.innovation)
+        .collect();
+    let phases = phases
+        .iter()
+        .map(|p| PhaseView {
+            kind: p.kind.code().to_string(),
+            starts_at: anjungan_kernel::clock::rfc3339_wib(p.starts_at),
+            ends_at: anjungan_kernel::clock::rfc3339_wib(p.ends_at),
+            voting: p.voting,
+            current: p.starts_at <= now && now < p.ends_at,
+        })
+        .collect();
+    Ok(Json(EditionView {
+        edition: e,
+        phases,
+        sessions,
+        entries,
+    }))
+}
+
+/// Keeps `PhaseKind` in the public API of this module for templates.
+pub fn phase_kinds() -> [PhaseKind; 8] {
+    PhaseKind::ALL
+}

@@ -1,0 +1,237 @@
+//! Demo festival: the 2nd TIF (14–15 December 2020, Anjungan Cerdas, Desa Nglinggis, Kecamatan
+//! Tugu, hybrid) as the article tells it, and this year's edition open for entries.
+
+use anjungan_festival::domain::phase::{Phase, PhaseKind};
+use anjungan_festival::store::{self, NewEdition, Session};
+use anjungan_innovation::domain::Status;
+use anjungan_kernel::audit::Actor;
+use anjungan_kernel::clock::{now_ms, DAY, HOUR, WIB};
+use anjungan_kernel::Db;
+
+fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> i64 {
+    let date = time::Date::from_calendar_date(y, time::Month::try_from(m).expect("month"), d)
+        .expect("date");
+    let t = time::PrimitiveDateTime::new(date, time::Time::from_hms(h, min, 0).expect("time"))
+        .assume_offset(WIB);
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub async fn load(db: &Db) -> anyhow::Result<()> {
+    if !store::editions(db).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor::system("demo");
+    let p = |kind, s, e, voting| Phase {
+        kind,
+        starts_at: s,
+        ends_at: e,
+        voting,
+    };
+    let second = store::create_edition(
+        db,
+        &actor,
+        &NewEdition {
+            number: 2,
+            year: 2020,
+            theme: "Inovasi untuk pelayanan yang lebih baik, lebih cepat, dan lebih efektif",
+            venue: "Anjungan Cerdas, Desa Nglinggis, Kecamatan Tugu",
+            starts_on: "2020-12-14",
+            ends_on: "2020-12-15",
+            mode: "hybrid",
+            entry_limit: 2,
+            phases: vec![
+                p(
+                    PhaseKind::CallForEntries,
+                    wib(2020, 9, 1, 0, 0),
+                    wib(2020, 10, 1, 0, 0),
+                    false,
+                ),
+                p(
+                    PhaseKind::AdministrativeCheck,
+                    wib(2020, 10, 1, 0, 0),
+                    wib(2020, 10, 15, 0, 0),
+                    false,
+                ),
+                p(
+                    PhaseKind::DeskReview,
+                    wib(2020, 10, 15, 0, 0),
+                    wib(2020, 11, 15, 0, 0),
+                    false,
+                ),
+                p(
+                    PhaseKind::Shortlist,
+                    wib(2020, 11, 15, 0, 0),
+                    wib(2020, 12, 1, 0, 0),
+                    false,
+                ),
+                p(
+                    PhaseKind::Presentation,
+                    wib(2020, 12, 14, 0, 0),
+                    wib(2020, 12, 15, 0, 0),
+                    true,
+                ),
+                p(
+                    PhaseKind::Final,
+                    wib(2020, 12, 15, 0, 0),
+                    wib(2020, 12, 15, 16, 0),
+                    true,
+                ),
+                p(
+                    PhaseKind::ResultsPublished,
+                    wib(2020, 12, 15, 16, 0),
+                    wib(2021, 12, 31, 0, 0),
+                    false,
+                ),
+            ],
+        },
+    )
+    .await?;
+    let s = |title: &str,
+             kind: &str,
+             start: i64,
+             minutes: i64,
+             speakers: &str,
+             moderator: &str,
+             stream: &str| Session {
+        id: 0,
+        title: title.into(),
+        kind: kind.into(),
+        starts_at: start,
+        ends_at: start + minutes * 60_000,
+        place: String::new(),
+        stream_url: stream.into(),
+        speakers: speakers.into(),
+        moderator: moderator.into(),
+        capacity: Some(150),
+    };
+    for session in [
+        s(
+            "Pembukaan TIF ke-2: sambutan Bupati Trenggalek (daring)",
+            "opening",
+            wib(2020, 12, 14, 8, 0),
+            60,
+            "Bupati Trenggalek Mochamad Nur Arifin (melalui video)",
+            "Kepala Bappedalitbang",
+            "https://meet.example.id/tif-2020-pembukaan",
+        ),
+        s(
+            "Petung Dadi: surat desa lewat WhatsApp",
+            "panel",
+            wib(2020, 12, 14, 10, 0),
+            90,
+            "Dinas Kominfo; Kepala Desa Nglinggis",
+            "Koordinator inovasi",
+            "",
+        ),
+        s(
+            "Cilen: cerita daring dari arsip dan perpustakaan",
+            "panel",
+            wib(2020, 12, 14, 13, 0),
+            90,
+            "Dinas Kearsipan dan Perpustakaan; komunitas penulis",
+            "Koordinator inovasi",
+            "",
+        ),
+        s(
+            "Lion: lelang ikan daring di TPI Prigi",
+            "panel",
+            wib(2020, 12, 15, 9, 0),
+            90,
+            "Dinas Perikanan; koperasi nelayan Prigi",
+            "Koordinator inovasi",
+            "https://meet.example.id/tif-2020-lion",
+        ),
+        s(
+            "Presentasi nomine dan wawancara juri",
+            "presentation",
+            wib(2020, 12, 15, 11, 0),
+            180,
+            "Perangkat daerah nomine",
+            "Dewan juri",
+            "",
+        ),
+        s(
+            "Penutupan dan penganugerahan",
+            "closing",
+            wib(2020, 12, 15, 15, 0),
+            60,
+            "Sekretaris Daerah",
+            "",
+            "",
+        ),
+    ] {
+        store::add_session(db, &actor, second, &session).await?;
+    }
+    let verified = anjungan_innovation::store::list(
+        db,
+        &[Status::Verified],
+        None,
+        &anjungan_innovation::store::Filter::default(),
+        1000,
+        0,
+    )
+    .await?;
+    for i in &verified {
+        // Innovations already on trial or implemented before the festival took part in it.
+        let since = if i.draft.implementation_date.is_empty() {
+            &i.draft.trial_date
+        } else {
+            &i.draft.implementation_date
+        };
+        if !since.is_empty() && since.as_str() < "2020-12-01" {
+            store::add_entry(db, &actor, second, i.id, i.org_id).await?;
+        }
+    }
+    // This year's edition, open for entries now.
+    let now = now_ms();
+    let year = anjungan_kernel::clock::to_wib(now).year();
+    let start = now - 20 * DAY;
+    store::create_edition(
+        db,
+        &actor,
+        &NewEdition {
+            number: (year - 2018) as i64,
+            year: year as i64,
+            theme: "Inovasi yang terukur: lebih cepat, lebih murah, lebih memuaskan",
+            venue: "Anjungan Cerdas, Desa Nglinggis, Kecamatan Tugu",
+            starts_on: &anjungan_kernel::clock::to_wib(now + 60 * DAY)
+                .date()
+                .to_string(),
+            ends_on: &anjungan_kernel::clock::to_wib(now + 61 * DAY)
+                .date()
+                .to_string(),
+            mode: "hybrid",
+            entry_limit: 2,
+            phases: vec![
+                p(PhaseKind::CallForEntries, start, now + 20 * DAY, false),
+                p(
+                    PhaseKind::AdministrativeCheck,
+                    now + 20 * DAY,
+                    now + 27 * DAY,
+                    false,
+                ),
+                p(PhaseKind::DeskReview, now + 27 * DAY, now + 45 * DAY, false),
+                p(
+                    PhaseKind::Presentation,
+                    now + 60 * DAY,
+                    now + 60 * DAY + 10 * HOUR,
+                    true,
+                ),
+                p(
+                    PhaseKind::Final,
+                    now + 61 * DAY,
+                    now + 61 * DAY + 8 * HOUR,
+                    true,
+                ),
+                p(
+                    PhaseKind::ResultsPublished,
+                    now + 61 * DAY + 8 * HOUR,
+                    now + 400 * DAY,
+                    false,
+                ),
+            ],
+        },
+    )
+    .await?;
+    Ok(())
+}
