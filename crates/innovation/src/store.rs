@@ -35,7 +35,8 @@ impl Innovation {
     }
 }
 
-const COLS: &str = "i.id, i.org_id, o.name AS org_name, o.path AS org_path, i.status, i.profile, i.review_note, i.version, i.updated_at, i.verified_at";
+const COLS: &str = "i.id, i.org_id, o.name AS org_name, o.path AS org_path, i.status, p.profile, i.review_note, i.version, i.updated_at, i.verified_at";
+const FROM: &str = "FROM innovations i JOIN organisations o ON o.id = i.org_id JOIN innovation_profiles p ON p.innovation_id = i.id";
 
 fn from_row(r: &AnyRow) -> Innovation {
     let draft: Draft = serde_json::from_str(&r.get::<String, _>("profile")).unwrap_or_default();
@@ -56,12 +57,10 @@ fn from_row(r: &AnyRow) -> Innovation {
 }
 
 pub async fn get(db: &Db, id: i64) -> anjungan_kernel::Result<Option<Innovation>> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id WHERE i.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = sqlx::query(&format!("SELECT {COLS} {FROM} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.as_ref().map(from_row))
 }
 
@@ -178,7 +177,7 @@ pub async fn list(
 ) -> anjungan_kernel::Result<Vec<Innovation>> {
     let w = Where::new(statuses, org_scope, f);
     let sql = format!(
-        "SELECT {COLS} FROM innovations i JOIN organisations o ON o.id = i.org_id {} ORDER BY i.name, i.id LIMIT ${} OFFSET ${}",
+        "SELECT {COLS} {FROM} {} ORDER BY i.name, i.id LIMIT ${} OFFSET ${}",
         w.sql,
         w.n + 1,
         w.n + 2
@@ -302,8 +301,8 @@ pub async fn create(
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, profile, search, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, 1, $10, $10) RETURNING id",
+        "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, search, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, 1, $9, $9) RETURNING id",
     )
     .bind(org_id)
     .bind(&profile.name)
@@ -312,11 +311,15 @@ pub async fn create(
     .bind(profile.form.code())
     .bind(profile.affair.code())
     .bind(year_of(profile, now))
-    .bind(serde_json::to_string(draft).expect("serialisable"))
     .bind(search_text(draft))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    sqlx::query("INSERT INTO innovation_profiles (innovation_id, profile) VALUES ($1, $2)")
+        .bind(id)
+        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .execute(&mut *tx)
+        .await?;
     snapshot(&mut tx, id, 1, Status::Draft, draft, actor, now).await?;
     audit::store::record(
         &mut tx,
@@ -343,8 +346,8 @@ pub async fn update(
     let version = current.version + 1;
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "UPDATE innovations SET name = $1, stage = $2, kind = $3, form = $4, affair = $5, year = $6, profile = $7, search = $8, \
-         version = $9, updated_at = $10 WHERE id = $11 AND version = $12",
+        "UPDATE innovations SET name = $1, stage = $2, kind = $3, form = $4, affair = $5, year = $6, search = $7, \
+         version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
     )
     .bind(&profile.name)
     .bind(profile.stage.code())
@@ -352,7 +355,6 @@ pub async fn update(
     .bind(profile.form.code())
     .bind(profile.affair.code())
     .bind(year_of(profile, now))
-    .bind(serde_json::to_string(draft).expect("serialisable"))
     .bind(search_text(draft))
     .bind(version)
     .bind(now)
@@ -360,6 +362,11 @@ pub async fn update(
     .bind(current.version)
     .execute(&mut *tx)
     .await?;
+    sqlx::query("UPDATE innovation_profiles SET profile = $1 WHERE innovation_id = $2")
+        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .bind(current.id)
+        .execute(&mut *tx)
+        .await?;
     snapshot(
         &mut tx,
         current.id,

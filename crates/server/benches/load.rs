@@ -13,7 +13,7 @@ const SECONDS: u64 = 10;
 
 async fn scale(db: &anjungan_kernel::Db) -> i64 {
     let (profile, org): (String, i64) = sqlx::query_as(
-        "SELECT profile, org_id FROM innovations WHERE status = 'verified' ORDER BY id LIMIT 1",
+        "SELECT p.profile, i.org_id FROM innovations i JOIN innovation_profiles p ON p.innovation_id = i.id WHERE i.status = 'verified' ORDER BY i.id LIMIT 1",
     )
     .fetch_one(&db.pool)
     .await
@@ -30,19 +30,24 @@ async fn scale(db: &anjungan_kernel::Db) -> i64 {
             1,
         );
         last = sqlx::query_scalar(
-            "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, profile, search, version, created_at, updated_at, verified_at) \
-             VALUES ($1, $2, $3, 'digital', 'pelayanan_publik', 'komunikasi_informatika', $4, 'verified', $5, $6, 1, $7, $7, $7) RETURNING id",
+            "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, search, version, created_at, updated_at, verified_at) \
+             VALUES ($1, $2, $3, 'digital', 'pelayanan_publik', 'komunikasi_informatika', $4, 'verified', $5, 1, $6, $6, $6) RETURNING id",
         )
         .bind(org)
         .bind(&name)
         .bind(stages[n % 3])
         .bind(2015 + (n % 10) as i64)
-        .bind(&profile)
         .bind(format!("{} layanan warga desa {}", name.to_lowercase(), n % 97))
         .bind(now)
         .fetch_one(&mut *tx)
         .await
         .unwrap();
+        sqlx::query("INSERT INTO innovation_profiles (innovation_id, profile) VALUES ($1, $2)")
+            .bind(last)
+            .bind(&profile)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     last
