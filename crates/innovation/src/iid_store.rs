@@ -245,3 +245,39 @@ pub async fn review(
     tx.commit().await?;
     Ok(())
 }
+
+/// Records many reviewed answers for one subject in one transaction (imports, demo data).
+pub async fn import_answers(
+    db: &Db,
+    actor: &Actor,
+    subject: &str,
+    answers: &[(i64, u8, Review, &str)],
+) -> anjungan_kernel::Result<()> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    for (indicator, level, review, note) in answers {
+        sqlx::query(
+            "INSERT INTO iid_answers (subject, indicator_id, level, evidence, review, note, updated_at) VALUES ($1, $2, $3, NULL, $4, $5, $6) \
+             ON CONFLICT (subject, indicator_id) DO UPDATE SET level = excluded.level, review = excluded.review, note = excluded.note, updated_at = excluded.updated_at",
+        )
+        .bind(subject)
+        .bind(*indicator)
+        .bind(*level as i64)
+        .bind(review.code())
+        .bind(*note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "iid.import",
+        "iid_answer",
+        subject,
+        serde_json::json!({"answers": answers.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -137,23 +137,14 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
     use anjungan_innovation::iid_store;
     let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
     let cat = iid_store::catalogue(db, actor, year).await?;
-    for (n, i) in cat
+    let government: Vec<(i64, u8, Review, &str)> = cat
         .indicators
         .iter()
         .filter(|i| i.aspect == Aspect::Government)
         .enumerate()
-    {
-        iid_store::answer(
-            db,
-            actor,
-            "regency",
-            i.id,
-            if n % 3 == 0 { 3 } else { 2 },
-            None,
-            Review::Accepted,
-        )
-        .await?;
-    }
+        .map(|(n, i)| (i.id, if n % 3 == 0 { 3 } else { 2 }, Review::Accepted, ""))
+        .collect();
+    iid_store::import_answers(db, actor, "regency", &government).await?;
     let verified = store::list(
         db,
         &[Status::Verified],
@@ -164,32 +155,32 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
     )
     .await?;
     for (k, inv) in verified.iter().enumerate() {
-        let subject = iid_store::subject_of(Some(inv.id));
-        for (n, i) in cat
+        let answers: Vec<(i64, u8, Review, &str)> = cat
             .indicators
             .iter()
             .filter(|i| i.aspect == Aspect::Innovation)
             .enumerate()
-        {
-            // The article's innovations score highest; others vary.
-            let level = if k < 3 {
-                3 - (n % 4 == 3) as u8
-            } else {
-                1 + ((k + n) % 3) as u8
-            };
-            iid_store::answer(db, actor, &subject, i.id, level, None, Review::Pending).await?;
-            let review = if (k + n) % 7 == 6 {
-                Review::Rejected
-            } else {
-                Review::Accepted
-            };
-            let note = if review == Review::Rejected {
-                "Bukti dukung belum sesuai tingkat yang dipilih."
-            } else {
-                ""
-            };
-            iid_store::review(db, actor, &subject, i.id, review, note).await?;
-        }
+            .map(|(n, i)| {
+                // The article's innovations score highest; others vary; a few answers are rejected.
+                let level = if k < 3 {
+                    3 - (n % 4 == 3) as u8
+                } else {
+                    1 + ((k + n) % 3) as u8
+                };
+                if (k + n) % 7 == 6 {
+                    (
+                        i.id,
+                        level,
+                        Review::Rejected,
+                        "Bukti dukung belum sesuai tingkat yang dipilih.",
+                    )
+                } else {
+                    (i.id, level, Review::Accepted, "")
+                }
+            })
+            .collect();
+        iid_store::import_answers(db, actor, &iid_store::subject_of(Some(inv.id)), &answers)
+            .await?;
     }
     Ok(())
 }
