@@ -261,3 +261,69 @@ pub async fn add_session(
     tx.commit().await?;
     Ok(id)
 }
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Stand {
+    pub number: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub x: i64,
+    pub y: i64,
+}
+
+pub async fn stands(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Stand>> {
+    let rows = sqlx::query(
+        "SELECT s.number, s.org_id, o.name, s.x, s.y FROM festival_stands s JOIN organisations o ON o.id = s.org_id \
+         WHERE s.edition_id = $1 ORDER BY s.y, s.x, s.number",
+    )
+    .bind(edition_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Stand {
+            number: r.get("number"),
+            organisation_id: r.get("org_id"),
+            organisation: r.get("name"),
+            x: r.get("x"),
+            y: r.get("y"),
+        })
+        .collect())
+}
+
+/// Adds a stand; `Ok(false)` when the number is already used in the edition.
+pub async fn add_stand(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    number: &str,
+    org_id: i64,
+    x: i64,
+    y: i64,
+) -> anjungan_kernel::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let res = sqlx::query("INSERT INTO festival_stands (edition_id, number, org_id, x, y) VALUES ($1, $2, $3, $4, $5)")
+        .bind(edition_id)
+        .bind(number)
+        .bind(org_id)
+        .bind(x)
+        .bind(y)
+        .execute(&mut *tx)
+        .await;
+    match res {
+        Ok(_) => {}
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.stand",
+        "festival_edition",
+        &edition_id.to_string(),
+        serde_json::json!({"stand": number, "org_id": org_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -23,6 +23,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival", get(editions_page))
         .route("/festival/{number}", get(edition_page).post(enter))
         .route("/festival/{number}/agenda.ics", get(agenda_ics))
+        .route("/festival/{number}/stan", axum::routing::post(add_stand))
+        .route("/festival/{number}/stan/{stand}", get(stand_page))
+        .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
         .routes(routes!(editions_api))
         .routes(routes!(edition_api))
 }
@@ -66,6 +69,9 @@ struct EditionPage {
     entries: Vec<EntryView>,
     candidates: Vec<InnovationSummary>,
     error: Option<String>,
+    stands: Vec<store::Stand>,
+    plan: String,
+    coordinator: bool,
 }
 
 impl EditionPage {
@@ -143,6 +149,22 @@ async fn page(
         .into_iter()
         .filter(|c| !entered.contains(&c.id))
         .collect();
+    let stands = store::stands(&state.db, e.id).await?;
+    let plan_items: Vec<crate::domain::stand::PlanStand<'_>> = stands
+        .iter()
+        .map(|s| crate::domain::stand::PlanStand {
+            number: &s.number,
+            label: &s.organisation,
+            x: s.x,
+            y: s.y,
+            href: format!("/festival/{}/stan/{}", e.number, s.number),
+        })
+        .collect();
+    let plan = crate::domain::stand::floor_plan(&plan_items, ctx.tr().s("festival.plan"));
+    let coordinator = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.is_admin() || p.has_role(Role::Coordinator));
     render(&EditionPage {
         shell: Shell::new(ctx),
         e,
@@ -152,6 +174,9 @@ async fn page(
         entries,
         candidates,
         error,
+        stands,
+        plan,
+        coordinator,
     })
 }
 
@@ -297,6 +322,7 @@ struct EditionView {
     phases: Vec<PhaseView>,
     sessions: Vec<Session>,
     entries: Vec<InnovationSummary>,
+    stands: Vec<store::Stand>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -340,15 +366,130 @@ async fn edition_api(
             current: p.starts_at <= now && now < p.ends_at,
         })
         .collect();
+    let stands = store::stands(&state.db, e.id).await?;
     Ok(Json(EditionView {
         edition: e,
         phases,
         sessions,
         entries,
+        stands,
     }))
 }
 
 /// Keeps `PhaseKind` in the public API of this module for templates.
 pub fn phase_kinds() -> [PhaseKind; 8] {
     PhaseKind::ALL
+}
+
+#[derive(serde::Deserialize)]
+struct StandForm {
+    number: String,
+    org_code: String,
+    x: String,
+    y: String,
+}
+
+/// The coordinator places a stand for an agency on the floor plan.
+async fn add_stand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<StandForm>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    if !(p.is_admin() || p.has_role(Role::Coordinator)) {
+        return Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into());
+    }
+    let (e, _) = load(&state, &number).await?;
+    let stand = crate::domain::stand::parse_number(&f.number)
+        .map_err(|_| AppError::bad_request("festival.error.stand_number"))?;
+    let (x, y) = crate::domain::stand::parse_position(&f.x, &f.y)
+        .map_err(|_| AppError::bad_request("festival.error.stand_position"))?;
+    let org = anjungan_kernel::orgs::store::get_by_code(&state.db, f.org_code.trim())
+        .await?
+        .ok_or_else(|| AppError::bad_request("festival.error.stand_org"))?;
+    if !store::add_stand(&state.db, &ctx.actor(), e.id, &stand, org.id, x, y).await? {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "festival.error.stand_taken",
+        ));
+    }
+    Ok(Redirect::to(&format!("/festival/{}#denah", e.number)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "festival_stand.html")]
+struct StandPage {
+    shell: Shell,
+    e: Edition,
+    stand: store::Stand,
+    shown: Vec<InnovationSummary>,
+}
+
+async fn find_stand(
+    state: &AppState,
+    number: &str,
+    stand: &str,
+) -> Result<(Edition, store::Stand), AppError> {
+    let (e, _) = load(state, number).await?;
+    let wanted = crate::domain::stand::parse_number(stand).map_err(|_| AppError::not_found())?;
+    let s = store::stands(&state.db, e.id)
+        .await?
+        .into_iter()
+        .find(|s| s.number == wanted)
+        .ok_or_else(AppError::not_found)?;
+    Ok((e, s))
+}
+
+/// A stand's page, which its printed QR code opens for visitors: the agency and its entries.
+async fn stand_page(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path((number, stand)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let (e, stand) = find_stand(&state, &number, &stand).await?;
+    let shown = entries_of(&state, &catalogue, e.id)
+        .await?
+        .into_iter()
+        .filter_map(|x| x.innovation)
+        .filter(|i| i.organisation_id == stand.organisation_id)
+        .collect();
+    render(&StandPage {
+        shell: Shell::new(&ctx),
+        e,
+        stand,
+        shown,
+    })
+}
+
+async fn stand_qr(
+    State(state): State<AppState>,
+    Path((number, stand)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let (e, stand) = find_stand(&state, &number, &stand).await?;
+    let url = format!(
+        "{}/festival/{}/stan/{}",
+        state.config.base_url.trim_end_matches('/'),
+        e.number,
+        stand.number
+    );
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|err| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "qr: {err}"
+        )))
+    })?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        svg,
+    )
+        .into_response())
 }

@@ -182,6 +182,25 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             store::add_entry(db, &actor, second, i.id, i.org_id).await?;
         }
     }
+    // One stand per exhibiting agency, five to a row.
+    let mut agencies: Vec<i64> = Vec::new();
+    for (_, _, org) in store::entries(db, second).await? {
+        if !agencies.contains(&org) {
+            agencies.push(org);
+        }
+    }
+    for (k, org) in agencies.iter().enumerate() {
+        store::add_stand(
+            db,
+            &actor,
+            second,
+            &format!("A{}", k + 1),
+            *org,
+            (k % 5) as i64,
+            (k / 5) as i64,
+        )
+        .await?;
+    }
     // This year's edition, open for entries now.
     let now = now_ms();
     let year = anjungan_kernel::clock::to_wib(now).year();

@@ -5,3 +5,4 @@ pub mod entry;
 pub mod ical;
 pub mod phase;
 pub mod scoring;
+pub mod stand;

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    stands_floor_plan_and_qr_codes,
     editions_agenda_and_calendar,
     agencies_enter_innovations_while_the_call_is_open
 );
@@ -208,4 +209,159 @@ async fn agencies_enter_innovations_while_the_call_is_open(app: TestApp) {
         .unwrap();
     assert_eq!(api["entries"].as_array().unwrap().len(), 1);
     assert!(app.audit_count("festival.entry").await >= 1);
+}
+
+async fn stands_floor_plan_and_qr_codes(app: TestApp) {
+    let c = app.client();
+    let page = c
+        .get(app.url("/festival/2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let plan = page
+        .split("id=\"denah\"")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    let stands = plan.matches("<rect").count();
+    assert!(
+        stands >= 5,
+        "one stand per exhibiting agency on the plan: {stands}"
+    );
+    assert!(plan.contains("href=\"/festival/2/stan/A1\""));
+    let api: Value = c
+        .get(app.url("/api/v1/festival/editions/2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let a1 = api["stands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["number"] == "A1")
+        .unwrap()
+        .clone();
+    let stand = c
+        .get(app.url("/festival/2/stan/a1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(stand.contains(&format!(
+        "data-testid=\"stand-agency\">{}<",
+        a1["organisation"].as_str().unwrap()
+    )));
+    let shown: Vec<&Value> = api["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["organisation_id"] == a1["organisation_id"])
+        .collect();
+    for e in &shown {
+        assert!(
+            stand.contains(e["name"].as_str().unwrap()),
+            "the stand shows its agency's entries"
+        );
+    }
+    let qr = c
+        .get(app.url("/festival/2/stan/A1/qr.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().contains("<svg"));
+    assert_eq!(
+        c.get(app.url("/festival/2/stan/Z99"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        c.get(app.url("/festival/2/stan/..%2F"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // Only the coordinator places stands; numbers are unique per edition and checked.
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let csrf = app.csrf(&coord, "/festival/2").await;
+    let add = |n: &str, x: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("number", n.to_string()),
+            ("org_code", "DISKOMINFO".to_string()),
+            ("x", x.to_string()),
+            ("y", "3".to_string()),
+        ]
+    };
+    assert_eq!(
+        coord
+            .post(app.url("/festival/2/stan"))
+            .form(&add("B9", "4"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(
+        coord
+            .post(app.url("/festival/2/stan"))
+            .form(&add("b9", "2"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
+    assert_eq!(
+        coord
+            .post(app.url("/festival/2/stan"))
+            .form(&add("B-1", "2"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        coord
+            .post(app.url("/festival/2/stan"))
+            .form(&add("B10", "99"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let ocsrf = app.csrf(&op, "/festival/2").await;
+    let r = op
+        .post(app.url("/festival/2/stan"))
+        .form(&[
+            ("_csrf", ocsrf.as_str()),
+            ("number", "C1"),
+            ("org_code", "DISKOMINFO"),
+            ("x", "1"),
+            ("y", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(app.audit_count("festival.stand").await > stands as i64);
 }
