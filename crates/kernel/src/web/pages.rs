@@ -126,8 +126,19 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
             Role::UnitHead | Role::UnitOperator => {
                 if let Some(o) = &g.org {
                     links.push(("org.edit_profile", format!("/admin/organisasi/{}", o.id)));
+                    links.push(("dash.innovations", "/inovasi/kelola".to_string()));
+                    links.push(("dash.survey", format!("/ikm/kelola/{}", o.id)));
+                    links.push(("dash.festival", "/festival".to_string()));
                 }
             }
+            Role::Coordinator => {
+                links.push(("dash.innovations", "/inovasi/kelola".to_string()));
+                links.push(("dash.iid", "/inovasi/indeks".to_string()));
+                links.push(("dash.survey", "/ikm/kelola".to_string()));
+                links.push(("dash.festival", "/festival".to_string()));
+            }
+            Role::Jury => links.push(("dash.festival", "/festival".to_string())),
+            Role::Citizen => links.push(("dash.survey_public", "/ikm".to_string())),
             _ => {}
         }
         cards.push(RoleCard {
