@@ -5,3 +5,4 @@ pub mod catalogue;
 pub mod domain;
 pub mod store;
 pub mod web;
+pub mod web_jury;

@@ -327,3 +327,236 @@ pub async fn add_stand(
     tx.commit().await?;
     Ok(true)
 }
+
+// --- jury ---
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct StoredCriterion {
+    key: String,
+    weight: u32,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct StoredRubric {
+    criteria: Vec<StoredCriterion>,
+    scale_max: u32,
+}
+
+/// Sets the rubric of a scored phase.
+pub async fn set_rubric(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    spec: &crate::domain::scoring::PhaseSpec,
+) -> anjungan_kernel::Result<()> {
+    let rubric = StoredRubric {
+        criteria: spec
+            .rubric
+            .criteria
+            .iter()
+            .map(|c| StoredCriterion {
+                key: c.key.clone(),
+                weight: c.weight,
+            })
+            .collect(),
+        scale_max: spec.rubric.scale_max,
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO festival_rubrics (edition_id, phase, weight, aggregation, normalise, rubric) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (edition_id, phase) DO UPDATE SET weight = excluded.weight, aggregation = excluded.aggregation, \
+         normalise = excluded.normalise, rubric = excluded.rubric",
+    )
+    .bind(edition_id)
+    .bind(&spec.key)
+    .bind(spec.weight as i64)
+    .bind(match spec.aggregation {
+        crate::domain::scoring::Aggregation::Mean => "mean",
+        crate::domain::scoring::Aggregation::Median => "median",
+    })
+    .bind(spec.normalise as i64)
+    .bind(serde_json::to_string(&rubric).expect("serialisable"))
+    .execute(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.rubric",
+        "festival_edition",
+        &edition_id.to_string(),
+        serde_json::json!({"phase": spec.key, "weight": spec.weight}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The scored phases of an edition, in phase order.
+pub async fn rubrics(
+    db: &Db,
+    edition_id: i64,
+) -> anjungan_kernel::Result<Vec<crate::domain::scoring::PhaseSpec>> {
+    use crate::domain::scoring::{Aggregation, Criterion, PhaseSpec, Rubric};
+    let rows = sqlx::query("SELECT phase, weight, aggregation, normalise, rubric FROM festival_rubrics WHERE edition_id = $1").bind(edition_id).fetch_all(&db.pool).await?;
+    let mut specs: Vec<PhaseSpec> = rows
+        .iter()
+        .filter_map(|r| {
+            let stored: StoredRubric = serde_json::from_str(&r.get::<String, _>("rubric")).ok()?;
+            Some(PhaseSpec {
+                key: r.get("phase"),
+                weight: r.get::<i64, _>("weight").max(0) as u32,
+                rubric: Rubric {
+                    criteria: stored
+                        .criteria
+                        .into_iter()
+                        .map(|c| Criterion {
+                            key: c.key,
+                            weight: c.weight,
+                        })
+                        .collect(),
+                    scale_max: stored.scale_max,
+                },
+                aggregation: if r.get::<String, _>("aggregation") == "median" {
+                    Aggregation::Median
+                } else {
+                    Aggregation::Mean
+                },
+                normalise: r.get::<i64, _>("normalise") != 0,
+            })
+        })
+        .collect();
+    specs.sort_by_key(|s| PhaseKind::parse(&s.key).map(|k| k as usize).unwrap_or(99));
+    Ok(specs)
+}
+
+/// Replaces the assignments of a phase.
+pub async fn set_assignments(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    phase: &str,
+    assignments: &std::collections::BTreeMap<i64, Vec<i64>>,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM festival_assignments WHERE edition_id = $1 AND phase = $2")
+        .bind(edition_id)
+        .bind(phase)
+        .execute(&mut *tx)
+        .await?;
+    for (entry, jurors) in assignments {
+        for j in jurors {
+            sqlx::query("INSERT INTO festival_assignments (edition_id, phase, entry_id, juror_id) VALUES ($1, $2, $3, $4)")
+                .bind(edition_id)
+                .bind(phase)
+                .bind(*entry)
+                .bind(*j)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.assign",
+        "festival_edition",
+        &edition_id.to_string(),
+        serde_json::json!({"phase": phase, "entries": assignments.len()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// (phase, entry id) pairs assigned to a juror.
+pub async fn assignments_of(
+    db: &Db,
+    edition_id: i64,
+    juror: i64,
+) -> anjungan_kernel::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT phase, entry_id FROM festival_assignments WHERE edition_id = $1 AND juror_id = $2 ORDER BY phase, entry_id")
+        .bind(edition_id)
+        .bind(juror)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("phase"), r.get("entry_id")))
+        .collect())
+}
+
+pub async fn is_assigned(
+    db: &Db,
+    edition_id: i64,
+    phase: &str,
+    entry: i64,
+    juror: i64,
+) -> anjungan_kernel::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM festival_assignments WHERE edition_id = $1 AND phase = $2 AND entry_id = $3 AND juror_id = $4")
+        .bind(edition_id)
+        .bind(phase)
+        .bind(entry)
+        .bind(juror)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Records (or replaces) a juror's review.
+pub async fn save_review(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    review: &crate::domain::scoring::Review,
+    phase: &str,
+    comment: &str,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO festival_reviews (edition_id, phase, entry_id, juror_id, scores, comment, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (edition_id, phase, entry_id, juror_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment, submitted_at = excluded.submitted_at",
+    )
+    .bind(edition_id)
+    .bind(phase)
+    .bind(review.entry)
+    .bind(review.juror)
+    .bind(serde_json::to_string(&review.scores).expect("serialisable"))
+    .bind(comment)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.review",
+        "festival_entry",
+        &review.entry.to_string(),
+        serde_json::json!({"phase": phase}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every review of an edition: (phase, review, comment).
+pub async fn reviews(
+    db: &Db,
+    edition_id: i64,
+) -> anjungan_kernel::Result<Vec<(String, crate::domain::scoring::Review, String)>> {
+    let rows = sqlx::query("SELECT phase, entry_id, juror_id, scores, comment FROM festival_reviews WHERE edition_id = $1").bind(edition_id).fetch_all(&db.pool).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let scores: Vec<(String, u32)> =
+                serde_json::from_str(&r.get::<String, _>("scores")).unwrap_or_default();
+            (
+                r.get("phase"),
+                crate::domain::scoring::Review {
+                    juror: r.get("juror_id"),
+                    entry: r.get("entry_id"),
+                    scores,
+                },
+                r.get("comment"),
+            )
+        })
+        .collect())
+}

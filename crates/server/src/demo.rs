@@ -95,6 +95,20 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     ),
     ("juri@anjungan.test", None, "Dewi Juri", Role::Jury, None),
     (
+        "juri.akademisi@anjungan.test",
+        None,
+        "Prof. Hadi Juri",
+        Role::Jury,
+        None,
+    ),
+    (
+        "juri.kominfo@anjungan.test",
+        None,
+        "Rudi Juri (Kominfo)",
+        Role::Jury,
+        Some("DISKOMINFO"),
+    ),
+    (
         "jurulelang.prigi@anjungan.test",
         None,
         "Slamet Juru Lelang",

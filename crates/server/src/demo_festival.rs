@@ -201,6 +201,99 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         )
         .await?;
     }
+    // The jury of the 2nd TIF: desk review 70% (normalised per juror) and presentation 30%
+    // (median), jurors assigned without conflicts, and their scores.
+    use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Review, Rubric};
+    let specs = [
+        PhaseSpec {
+            key: "desk_review".into(),
+            weight: 70,
+            rubric: Rubric::default_tif(),
+            aggregation: Aggregation::Mean,
+            normalise: true,
+        },
+        PhaseSpec {
+            key: "presentation".into(),
+            weight: 30,
+            rubric: Rubric::default_tif(),
+            aggregation: Aggregation::Median,
+            normalise: false,
+        },
+    ];
+    let entries: Vec<anjungan_festival::domain::assignment::Entry> = store::entries(db, second)
+        .await?
+        .into_iter()
+        .map(|(id, _, org)| anjungan_festival::domain::assignment::Entry { id, agency: org })
+        .collect();
+    let jurors: Vec<anjungan_festival::domain::assignment::Juror> =
+        anjungan_kernel::identity::store::users_with_role(
+            db,
+            anjungan_kernel::identity::domain::Role::Jury,
+        )
+        .await?
+        .into_iter()
+        .map(|(u, _, org)| anjungan_festival::domain::assignment::Juror {
+            id: u.0,
+            agency: org,
+        })
+        .collect();
+    // The article's three innovations lead the demo jury's scores.
+    let mut leads = Vec::new();
+    for (entry, innovation, _) in store::entries(db, second).await? {
+        if let Some(i) = verified.iter().find(|i| i.id == innovation) {
+            if ["Petung Dadi", "Cilen", "Lion"]
+                .iter()
+                .any(|n| i.name().starts_with(n))
+            {
+                leads.push(entry);
+            }
+        }
+    }
+    if jurors.len() >= 2 {
+        for spec in &specs {
+            store::set_rubric(db, &actor, second, spec).await?;
+            let a = anjungan_festival::domain::assignment::assign(&entries, &jurors, 2)?;
+            store::set_assignments(db, &actor, second, &spec.key, &a).await?;
+            for (entry, js) in &a {
+                for (k, j) in js.iter().enumerate() {
+                    // Jurors differ in strictness; normalisation evens that out.
+                    let base: u32 = if leads.contains(entry) {
+                        9
+                    } else {
+                        6 + (*entry as u32 % 3)
+                    };
+                    let strict = (*j as u32 + k as u32) % 2;
+                    let scores = spec
+                        .rubric
+                        .criteria
+                        .iter()
+                        .enumerate()
+                        .map(|(n, c)| {
+                            (
+                                c.key.clone(),
+                                (base - strict)
+                                    .saturating_sub((n as u32 + *entry as u32) % 2)
+                                    .min(10),
+                            )
+                        })
+                        .collect();
+                    store::save_review(
+                        db,
+                        &actor,
+                        second,
+                        &Review {
+                            juror: *j,
+                            entry: *entry,
+                            scores,
+                        },
+                        &spec.key,
+                        "Inovasi jelas manfaatnya; perkuat data capaian.",
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
     // This year's edition, open for entries now.
     let now = now_ms();
     let year = anjungan_kernel::clock::to_wib(now).year();

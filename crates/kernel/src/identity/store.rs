@@ -460,3 +460,21 @@ pub async fn clear_hits(db: &Db, bucket: &str) -> crate::Result<()> {
         .await?;
     Ok(())
 }
+
+/// Active users holding `role`, with the organisation of that grant (if scoped).
+pub async fn users_with_role(
+    db: &Db,
+    role: Role,
+) -> crate::Result<Vec<(UserId, String, Option<i64>)>> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, m.org_id FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.role = $1 AND u.active = 1 ORDER BY u.id",
+    )
+    .bind(role.code())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (UserId(r.get("id")), r.get("name"), r.get("org_id")))
+        .collect())
+}

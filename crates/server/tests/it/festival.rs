@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    jury_scores_and_the_computed_ranking,
     stands_floor_plan_and_qr_codes,
     editions_agenda_and_calendar,
     agencies_enter_innovations_while_the_call_is_open
@@ -364,4 +365,265 @@ async fn stands_floor_plan_and_qr_codes(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 403);
     assert!(app.audit_count("festival.stand").await > stands as i64);
+}
+
+async fn jury_scores_and_the_computed_ranking(app: TestApp) {
+    use anjungan_festival::domain::phase::{Phase, PhaseKind};
+    use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Rubric};
+    use anjungan_festival::store;
+    // The 2nd TIF's published ranking: the article's innovations lead, every rank explained.
+    let c = app.client();
+    let page = c
+        .get(app.url("/festival/2/peringkat"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ranking = page.split("data-testid=\"ranking\"").nth(1).unwrap();
+    let first_three: Vec<&str> = ranking
+        .split("<strong>")
+        .skip(1)
+        .step_by(2)
+        .take(3)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
+    for n in ["Petung Dadi", "Cilen", "Lion"] {
+        assert!(
+            first_three.iter().any(|x| x.starts_with(n)),
+            "{n} in the top three: {first_three:?}"
+        );
+    }
+    assert!(ranking.contains("<details>"));
+    // An edition whose desk review is open now: the coordinator assigns, jurors score.
+    let now = anjungan_kernel::clock::now_ms();
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let db = &app.state.db;
+    let id = store::create_edition(
+        db,
+        &actor,
+        &store::NewEdition {
+            number: 50,
+            year: 2030,
+            theme: "Uji",
+            venue: "Pendopo",
+            starts_on: "2030-01-01",
+            ends_on: "2030-01-02",
+            mode: "in_person",
+            entry_limit: 5,
+            phases: vec![
+                Phase {
+                    kind: PhaseKind::DeskReview,
+                    starts_at: now - 3_600_000,
+                    ends_at: now + 3_600_000,
+                    voting: false,
+                },
+                Phase {
+                    kind: PhaseKind::ResultsPublished,
+                    starts_at: now + 7_200_000,
+                    ends_at: now + 9_000_000,
+                    voting: false,
+                },
+            ],
+        },
+    )
+    .await
+    .unwrap();
+    let verified: Vec<Value> = c
+        .get(app.url("/api/v1/innovations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let kominfo_entry_innovation = verified
+        .iter()
+        .find(|i| i["organisation_id"] == kominfo)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let other = verified
+        .iter()
+        .find(|i| i["organisation_id"] != kominfo)
+        .unwrap();
+    let e1 = store::add_entry(db, &actor, id, kominfo_entry_innovation, kominfo)
+        .await
+        .unwrap();
+    let e2 = store::add_entry(
+        db,
+        &actor,
+        id,
+        other["id"].as_i64().unwrap(),
+        other["organisation_id"].as_i64().unwrap(),
+    )
+    .await
+    .unwrap();
+    let rubric = Rubric::default_tif();
+    store::set_rubric(
+        db,
+        &actor,
+        id,
+        &PhaseSpec {
+            key: "desk_review".into(),
+            weight: 100,
+            rubric: rubric.clone(),
+            aggregation: Aggregation::Mean,
+            normalise: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        c.get(app.url("/festival/50/peringkat"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "not public before the results"
+    );
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let ccsrf = app.csrf(&coord, "/festival/50").await;
+    assert_eq!(
+        coord
+            .post(app.url("/festival/50/tugaskan/desk_review"))
+            .form(&[("_csrf", ccsrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    // The Kominfo juror is never assigned Kominfo's entry.
+    let rudi: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'juri.kominfo@anjungan.test'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let rudi_tasks = store::assignments_of(db, id, rudi).await.unwrap();
+    assert!(!rudi_tasks.iter().any(|(_, e)| *e == e1), "{rudi_tasks:?}");
+    let dewi: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'juri@anjungan.test'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let dewi_tasks = store::assignments_of(db, id, dewi).await.unwrap();
+    assert!(!dewi_tasks.is_empty());
+    let juror = app.signed_in("juri@anjungan.test").await;
+    let jpage = juror
+        .get(app.url("/festival/50/juri"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        jpage.contains("name=\"s_novelty\""),
+        "the scoring form is open"
+    );
+    let jcsrf = app.csrf(&juror, "/festival/50/juri").await;
+    let (_, entry) = dewi_tasks[0].clone();
+    let form = |v: &str, comment: &str| {
+        let mut f: Vec<(String, String)> = rubric
+            .criteria
+            .iter()
+            .map(|c| (format!("s_{}", c.key), v.to_string()))
+            .collect();
+        f.push(("_csrf".into(), jcsrf.clone()));
+        f.push(("comment".into(), comment.into()));
+        f
+    };
+    let url = app.url(&format!("/festival/50/juri/desk_review/{entry}"));
+    assert_eq!(
+        juror
+            .post(&url)
+            .form(&form("11", "ok"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400,
+        "beyond the scale"
+    );
+    assert_eq!(
+        juror
+            .post(&url)
+            .form(&form("8", ""))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400,
+        "a comment is required"
+    );
+    assert_eq!(
+        juror
+            .post(&url)
+            .form(&form("8", "Kuat pada eksekusi"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let jpage = juror
+        .get(app.url("/festival/50/juri"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(jpage.contains("data-testid=\"my-total\"") && jpage.contains("80.00"));
+    // Not assigned, or not a juror at all: refused.
+    let not_mine = [e1, e2]
+        .into_iter()
+        .find(|e| !dewi_tasks.iter().any(|(_, x)| x == e));
+    if let Some(e) = not_mine {
+        assert_eq!(
+            juror
+                .post(app.url(&format!("/festival/50/juri/desk_review/{e}")))
+                .form(&form("8", "x"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403
+        );
+    }
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    assert_eq!(
+        op.get(app.url("/festival/50/juri"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        op.post(app.url("/festival/50/tugaskan/desk_review"))
+            .form(&[("_csrf", ccsrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // The coordinator sees the computed ranking before publication.
+    let r = coord
+        .get(app.url("/festival/50/peringkat"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        r.contains(&format!("data-entry=\"{entry}\" data-score=\"80.00\"")),
+        "{r}"
+    );
+    assert!(app.audit_count("festival.review").await >= 1);
 }

@@ -1,0 +1,337 @@
+//! The jury's pages: the coordinator assigns jurors, jurors score their entries with the phase's
+//! rubric while the phase is open, and the ranking is computed — never typed in — and explained.
+
+use crate::catalogue::Catalogue;
+use crate::domain::assignment::{assign, Entry, Juror};
+use crate::domain::phase::{current, PhaseKind};
+use crate::domain::scoring::{fmt2, rank, review_total, PhaseReviews, PhaseSpec, Ranked, Review};
+use crate::store::{self, Edition};
+use anjungan_kernel::identity::domain::{AccessError, Role};
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use std::collections::HashMap;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/festival/{number}/tugaskan/{phase}", post(assign_jurors))
+        .route("/festival/{number}/juri", get(jury_page))
+        .route("/festival/{number}/juri/{phase}/{entry}", post(score))
+        .route("/festival/{number}/peringkat", get(ranking_page))
+}
+
+fn forbidden() -> AppError {
+    anjungan_kernel::Error::Access(AccessError::Forbidden).into()
+}
+
+async fn edition(state: &AppState, number: &str) -> Result<Edition, AppError> {
+    let n: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
+    store::edition(&state.db, n)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Assigns the jurors to every entry of a scored phase: evenly, never to their own agency.
+async fn assign_jurors(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((number, phase)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    if !(p.is_admin() || p.has_role(Role::Coordinator)) {
+        return Err(forbidden());
+    }
+    let e = edition(&state, &number).await?;
+    if !store::rubrics(&state.db, e.id)
+        .await?
+        .iter()
+        .any(|s| s.key == phase)
+    {
+        return Err(AppError::not_found());
+    }
+    let entries: Vec<Entry> = store::entries(&state.db, e.id)
+        .await?
+        .into_iter()
+        .map(|(id, _, org)| Entry { id, agency: org })
+        .collect();
+    let jurors: Vec<Juror> =
+        anjungan_kernel::identity::store::users_with_role(&state.db, Role::Jury)
+            .await?
+            .into_iter()
+            .map(|(u, _, org)| Juror {
+                id: u.0,
+                agency: org,
+            })
+            .collect();
+    let mut result = None;
+    for per_entry in (1..=3.min(jurors.len())).rev() {
+        if let Ok(a) = assign(&entries, &jurors, per_entry) {
+            result = Some(a);
+            break;
+        }
+    }
+    let a = result.ok_or_else(|| AppError::bad_request("festival.error.no_jurors"))?;
+    store::set_assignments(&state.db, &ctx.actor(), e.id, &phase, &a).await?;
+    Ok(Redirect::to(&format!("/festival/{}/peringkat", e.number)).into_response())
+}
+
+/// A juror's own review: scores per criterion, comment, weighted total.
+pub type OwnReview = (Vec<(String, u32)>, String, String);
+
+pub struct Task {
+    pub phase: String,
+    pub entry: i64,
+    pub name: String,
+    pub open: bool,
+    pub mine: Option<OwnReview>,
+    pub others: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "festival_jury.html")]
+struct JuryPage {
+    shell: Shell,
+    e: Edition,
+    tasks: Vec<Task>,
+    specs: Vec<PhaseSpec>,
+}
+
+impl JuryPage {
+    fn spec(&self, phase: &str) -> Option<&PhaseSpec> {
+        self.specs.iter().find(|s| s.key == phase)
+    }
+    fn phase_key(&self, phase: &str) -> String {
+        format!("festival.phase.{phase}")
+    }
+    fn criterion_key(&self, key: &str) -> String {
+        format!("festival.criterion.{key}")
+    }
+    fn given(&self, t: &Task, key: &str) -> String {
+        t.mine
+            .as_ref()
+            .and_then(|(s, _, _)| s.iter().find(|(k, _)| k == key))
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    }
+}
+
+async fn jury_page(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    if !p.has_role(Role::Jury) {
+        return Err(forbidden());
+    }
+    let e = edition(&state, &number).await?;
+    let phases = store::phases(&state.db, e.id).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let open_phase = current(&phases, now)
+        .filter(|ph| ph.kind.allows_reviewing())
+        .map(|ph| ph.kind.code().to_string());
+    let specs = store::rubrics(&state.db, e.id).await?;
+    let all = store::reviews(&state.db, e.id).await?;
+    let entries: HashMap<i64, i64> = store::entries(&state.db, e.id)
+        .await?
+        .into_iter()
+        .map(|(id, inv, _)| (id, inv))
+        .collect();
+    let mut tasks = Vec::new();
+    for (phase, entry) in store::assignments_of(&state.db, e.id, p.user_id.0).await? {
+        let name = match entries.get(&entry) {
+            Some(inv) => catalogue
+                .get(*inv)
+                .await
+                .map(|i| i.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let spec = specs.iter().find(|s| s.key == phase);
+        let mine = all
+            .iter()
+            .find(|(ph, r, _)| *ph == phase && r.entry == entry && r.juror == p.user_id.0)
+            .map(|(_, r, c)| {
+                let total = spec
+                    .and_then(|s| review_total(r, &s.rubric).ok())
+                    .map(fmt2)
+                    .unwrap_or_default();
+                (r.scores.clone(), c.clone(), total)
+            });
+        // Others' totals are shown only once the juror has submitted their own.
+        let others = if mine.is_some() {
+            all.iter()
+                .filter(|(ph, r, _)| *ph == phase && r.entry == entry && r.juror != p.user_id.0)
+                .filter_map(|(_, r, _)| {
+                    spec.and_then(|s| review_total(r, &s.rubric).ok()).map(fmt2)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        tasks.push(Task {
+            open: open_phase.as_deref() == Some(phase.as_str()),
+            phase,
+            entry,
+            name,
+            mine,
+            others,
+        });
+    }
+    render(&JuryPage {
+        shell: Shell::new(&ctx),
+        e,
+        tasks,
+        specs,
+    })
+}
+
+async fn score(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((number, phase, entry)): Path<(String, String, i64)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    let e = edition(&state, &number).await?;
+    if !p.has_role(Role::Jury)
+        || !store::is_assigned(&state.db, e.id, &phase, entry, p.user_id.0).await?
+    {
+        return Err(forbidden());
+    }
+    let phases = store::phases(&state.db, e.id).await?;
+    let open = current(&phases, anjungan_kernel::clock::now_ms())
+        .is_some_and(|ph| ph.kind.allows_reviewing() && ph.kind.code() == phase);
+    if !open {
+        return Err(AppError::new(
+            axum::http::StatusCode::CONFLICT,
+            "festival.error.review_closed",
+        ));
+    }
+    let spec = store::rubrics(&state.db, e.id)
+        .await?
+        .into_iter()
+        .find(|s| s.key == phase)
+        .ok_or_else(AppError::not_found)?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut scores = Vec::new();
+    for c in &spec.rubric.criteria {
+        let v: u32 = get(&format!("s_{}", c.key))
+            .parse()
+            .map_err(|_| AppError::bad_request("festival.error.score"))?;
+        scores.push((c.key.clone(), v));
+    }
+    let comment = get("comment");
+    if comment.is_empty() || comment.chars().count() > 2000 {
+        return Err(AppError::bad_request("festival.error.comment"));
+    }
+    let review = Review {
+        juror: p.user_id.0,
+        entry,
+        scores,
+    };
+    review_total(&review, &spec.rubric)
+        .map_err(|_| AppError::bad_request("festival.error.score"))?;
+    store::save_review(&state.db, &ctx.actor(), e.id, &review, &phase, &comment).await?;
+    Ok(Redirect::to(&format!("/festival/{}/juri#e{entry}", e.number)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "festival_ranking.html")]
+struct RankingPage {
+    shell: Shell,
+    e: Edition,
+    rows: Vec<(Ranked, String, String)>,
+    specs: Vec<PhaseSpec>,
+    coordinator: bool,
+}
+
+impl RankingPage {
+    fn f(&self, v: &i128) -> String {
+        fmt2(*v)
+    }
+    fn phase_key(&self, phase: &str) -> String {
+        format!("festival.phase.{phase}")
+    }
+}
+
+/// The computed ranking with its explanation: public once results are published, and always
+/// for the coordinator.
+async fn ranking_page(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    let phases = store::phases(&state.db, e.id).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let published = phases
+        .iter()
+        .any(|p| p.kind == PhaseKind::ResultsPublished && p.starts_at <= now);
+    let coordinator = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.is_admin() || p.has_role(Role::Coordinator));
+    if !published && !coordinator {
+        return Err(AppError::not_found());
+    }
+    let specs = store::rubrics(&state.db, e.id).await?;
+    let reviews = store::reviews(&state.db, e.id).await?;
+    let entries = store::entries(&state.db, e.id).await?;
+    let phase_reviews: Vec<PhaseReviews> = specs
+        .iter()
+        .map(|s| PhaseReviews {
+            spec: s.clone(),
+            reviews: reviews
+                .iter()
+                .filter(|(ph, _, _)| *ph == s.key)
+                .map(|(_, r, _)| r.clone())
+                .collect(),
+        })
+        .collect();
+    let ranked = rank(
+        &entries.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
+        &phase_reviews,
+    )
+    .map_err(|_| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "stored reviews do not fit the rubric"
+        )))
+    })?;
+    let mut rows = Vec::new();
+    for r in ranked {
+        let inv = entries
+            .iter()
+            .find(|(id, _, _)| *id == r.entry)
+            .map(|(_, inv, _)| *inv);
+        let (name, org) = match inv {
+            Some(i) => catalogue
+                .get(i)
+                .await
+                .map(|s| (s.name, s.organisation))
+                .unwrap_or_default(),
+            None => Default::default(),
+        };
+        rows.push((r, name, org));
+    }
+    render(&RankingPage {
+        shell: Shell::new(&ctx),
+        e,
+        rows,
+        specs,
+        coordinator,
+    })
+}
