@@ -6,3 +6,4 @@ pub mod domain;
 pub mod store;
 pub mod web;
 pub mod web_jury;
+pub mod web_vote;

@@ -560,3 +560,206 @@ pub async fn reviews(
         })
         .collect())
 }
+
+// --- public vote ---
+
+#[derive(Debug, thiserror::Error)]
+pub enum VoteFailure {
+    #[error(transparent)]
+    Rule(#[from] crate::domain::vote::VoteError),
+    #[error(transparent)]
+    Kernel(#[from] anjungan_kernel::Error),
+}
+
+impl From<sqlx::Error> for VoteFailure {
+    fn from(e: sqlx::Error) -> Self {
+        VoteFailure::Kernel(e.into())
+    }
+}
+
+/// Stores a one-time code (only its digest) and sends it through the outbox, together.
+pub async fn create_vote_code(
+    db: &Db,
+    keys: &anjungan_kernel::crypto::Keys,
+    edition_id: i64,
+    contact_index: &str,
+    code: &str,
+    message: &anjungan_kernel::outbox::domain::NewMessage,
+) -> anjungan_kernel::Result<()> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    sqlx::query("INSERT INTO festival_vote_codes (edition_id, contact_index, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(edition_id)
+        .bind(contact_index)
+        .bind(anjungan_kernel::crypto::token_hash(&format!("{contact_index}:{code}")))
+        .bind(now)
+        .bind(now + crate::domain::vote::CODE_TTL)
+        .execute(&mut *tx)
+        .await?;
+    anjungan_kernel::outbox::store::enqueue(&mut tx, keys, message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub struct Ballot<'a> {
+    pub edition_id: i64,
+    pub entry_id: i64,
+    pub contact_index: &'a str,
+    pub code: &'a str,
+    pub client_hash: &'a str,
+    pub device_hash: &'a str,
+}
+
+/// Checks the code and records the vote in one transaction; a wrong code counts an attempt.
+pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot<'_>) -> Result<i64, VoteFailure> {
+    use crate::domain::vote::{VoteError, MAX_ATTEMPTS};
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "SELECT id, code_hash, attempts FROM festival_vote_codes WHERE edition_id = $1 AND contact_index = $2 AND used_at IS NULL AND expires_at > $3 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(b.edition_id)
+    .bind(b.contact_index)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(VoteError::BadCode.into());
+    };
+    let (code_id, hash, attempts): (i64, String, i64) =
+        (row.get("id"), row.get("code_hash"), row.get("attempts"));
+    if attempts >= MAX_ATTEMPTS {
+        return Err(VoteError::TooManyAttempts.into());
+    }
+    if !anjungan_kernel::crypto::same_secret(
+        &hash,
+        &anjungan_kernel::crypto::token_hash(&format!("{}:{}", b.contact_index, b.code.trim())),
+    ) {
+        sqlx::query("UPDATE festival_vote_codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(code_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Err(VoteError::BadCode.into());
+    }
+    let entry_ok: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM festival_entries WHERE id = $1 AND edition_id = $2",
+    )
+    .bind(b.entry_id)
+    .bind(b.edition_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if entry_ok == 0 {
+        return Err(VoteError::UnknownEntry.into());
+    }
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO festival_votes (edition_id, entry_id, contact_index, client_hash, device_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(b.edition_id)
+    .bind(b.entry_id)
+    .bind(b.contact_index)
+    .bind(b.client_hash)
+    .bind(b.device_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
+            return Err(VoteError::AlreadyVoted.into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sqlx::query("UPDATE festival_vote_codes SET used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(code_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.vote",
+        "festival_entry",
+        &b.entry_id.to_string(),
+        serde_json::json!({"vote_id": id}),
+    )
+    .await
+    .map_err(anjungan_kernel::Error::from)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Valid votes per entry.
+pub async fn vote_counts(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query("SELECT entry_id, COUNT(*) AS n FROM festival_votes WHERE edition_id = $1 AND voided_at IS NULL GROUP BY entry_id ORDER BY n DESC, entry_id")
+        .bind(edition_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get("entry_id"), r.get("n")))
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct VoteRow {
+    pub id: i64,
+    pub entry_id: i64,
+    pub client_hash: String,
+    pub device_hash: String,
+    pub created_at: Millis,
+    pub voided: bool,
+    pub reason: String,
+}
+
+pub async fn votes(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<VoteRow>> {
+    let rows = sqlx::query("SELECT id, entry_id, client_hash, device_hash, created_at, voided_at, void_reason FROM festival_votes WHERE edition_id = $1 ORDER BY client_hash, device_hash, id")
+        .bind(edition_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| VoteRow {
+            id: r.get("id"),
+            entry_id: r.get("entry_id"),
+            client_hash: r.get("client_hash"),
+            device_hash: r.get("device_hash"),
+            created_at: r.get("created_at"),
+            voided: r.get::<Option<i64>, _>("voided_at").is_some(),
+            reason: r.get("void_reason"),
+        })
+        .collect())
+}
+
+pub async fn void_vote(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    vote: i64,
+    reason: &str,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query("UPDATE festival_votes SET voided_at = $1, void_reason = $2 WHERE id = $3 AND edition_id = $4 AND voided_at IS NULL")
+        .bind(now_ms())
+        .bind(reason)
+        .bind(vote)
+        .bind(edition_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound);
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.vote_void",
+        "festival_vote",
+        &vote.to_string(),
+        serde_json::json!({"reason": reason}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -176,6 +176,13 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// A random numeric code of `digits` digits (one-time codes sent by message).
+pub fn random_digits(digits: u32) -> String {
+    use rand::Rng;
+    let n = rand::thread_rng().gen_range(0..10u64.pow(digits));
+    format!("{n:0width$}", width = digits as usize)
+}
+
 /// Tokens (sessions, API tokens, reset links) are stored only as this digest.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

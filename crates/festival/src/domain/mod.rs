@@ -6,3 +6,4 @@ pub mod ical;
 pub mod phase;
 pub mod scoring;
 pub mod stand;
+pub mod vote;

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    public_vote_with_one_time_codes,
     jury_scores_and_the_computed_ranking,
     stands_floor_plan_and_qr_codes,
     editions_agenda_and_calendar,
@@ -626,4 +627,250 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
         "{r}"
     );
     assert!(app.audit_count("festival.review").await >= 1);
+}
+
+async fn public_vote_with_one_time_codes(app: TestApp) {
+    use anjungan_festival::domain::phase::{Phase, PhaseKind};
+    use anjungan_festival::store;
+    let now = anjungan_kernel::clock::now_ms();
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let db = &app.state.db;
+    let id = store::create_edition(
+        db,
+        &actor,
+        &store::NewEdition {
+            number: 51,
+            year: 2031,
+            theme: "Suara",
+            venue: "Pendopo",
+            starts_on: "2031-01-01",
+            ends_on: "2031-01-02",
+            mode: "hybrid",
+            entry_limit: 5,
+            phases: vec![
+                Phase {
+                    kind: PhaseKind::Final,
+                    starts_at: now - 3_600_000,
+                    ends_at: now + 3_600_000,
+                    voting: true,
+                },
+                Phase {
+                    kind: PhaseKind::ResultsPublished,
+                    starts_at: now + 3_600_000,
+                    ends_at: now + 7_200_000,
+                    voting: false,
+                },
+            ],
+        },
+    )
+    .await
+    .unwrap();
+    let verified: Vec<Value> = app
+        .client()
+        .get(app.url("/api/v1/innovations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let e1 = store::add_entry(
+        db,
+        &actor,
+        id,
+        verified[0]["id"].as_i64().unwrap(),
+        verified[0]["organisation_id"].as_i64().unwrap(),
+    )
+    .await
+    .unwrap();
+    let e2 = store::add_entry(
+        db,
+        &actor,
+        id,
+        verified[1]["id"].as_i64().unwrap(),
+        verified[1]["organisation_id"].as_i64().unwrap(),
+    )
+    .await
+    .unwrap();
+    let c = app.client();
+    let page = c
+        .get(app.url("/festival/51/pilih"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("name=\"contact\"") && !page.contains("data-votes="),
+        "counts hidden while the vote is open"
+    );
+    let csrf = app.csrf(&c, "/festival/51/pilih").await;
+    let r = c
+        .post(app.url("/festival/51/pilih/kode"))
+        .form(&[("_csrf", csrf.as_str()), ("contact", "bukan kontak")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let code_for = |contact: &'static str| {
+        let c = c.clone();
+        let csrf = csrf.clone();
+        let url = app.url("/festival/51/pilih/kode");
+        async move {
+            let r = c
+                .post(url)
+                .form(&[("_csrf", csrf.as_str()), ("contact", contact)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            assert!(r
+                .text()
+                .await
+                .unwrap()
+                .contains("data-testid=\"vote-message\""));
+        }
+    };
+    let latest_code = || async {
+        let body: String =
+            sqlx::query_scalar("SELECT body_sealed FROM outbox ORDER BY id DESC LIMIT 1")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap();
+        let text = app.state.keys.open(&body).unwrap();
+        text.split(|ch: char| !ch.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap()
+            .to_string()
+    };
+    code_for("0812 1111 2222").await;
+    let code = latest_code().await;
+    let vote = |contact: &str, code: &str, entry: i64| {
+        let form = vec![
+            ("_csrf".to_string(), csrf.clone()),
+            ("contact".into(), contact.to_string()),
+            ("code".into(), code.to_string()),
+            ("entry".into(), entry.to_string()),
+        ];
+        c.post(app.url("/festival/51/pilih")).form(&form).send()
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(vote("081211112222", wrong, e1).await.unwrap().status(), 400);
+    assert_eq!(
+        vote("+62 812-1111-2222", &code, e1).await.unwrap().status(),
+        303,
+        "the same number in another notation"
+    );
+    code_for("081211112222").await;
+    let again = latest_code().await;
+    let r = vote("081211112222", &again, e2).await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("sudah memberikan suara"));
+    code_for("pemilih@contoh.id").await;
+    let code2 = latest_code().await;
+    assert_eq!(
+        vote("pemilih@contoh.id", &code2, e2)
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    // Five wrong codes lock the code.
+    code_for("pemilih2@contoh.id").await;
+    for _ in 0..5 {
+        assert_eq!(
+            vote("pemilih2@contoh.id", wrong, e1)
+                .await
+                .unwrap()
+                .status(),
+            400
+        );
+    }
+    assert_eq!(
+        vote("pemilih2@contoh.id", wrong, e1)
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    // The coordinator sees both votes from this client and device together, and voids one with a reason.
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let fraud = coord
+        .get(app.url("/festival/51/suara"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fraud.contains("data-group-size=\"2\""), "{fraud}");
+    let first: i64 =
+        sqlx::query_scalar("SELECT id FROM festival_votes WHERE edition_id = $1 AND entry_id = $2")
+            .bind(id)
+            .bind(e2)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let ccsrf = app.csrf(&coord, "/festival/51/suara").await;
+    assert_eq!(
+        coord
+            .post(app.url(&format!("/festival/51/suara/{first}/batal")))
+            .form(&[("_csrf", ccsrf.as_str()), ("reason", " ")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        coord
+            .post(app.url(&format!("/festival/51/suara/{first}/batal")))
+            .form(&[
+                ("_csrf", ccsrf.as_str()),
+                ("reason", "Pola suara tidak wajar")
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert_eq!(app.audit_count("festival.vote_void").await, 1);
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    assert_eq!(
+        op.get(app.url("/festival/51/suara"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // After the vote closes, the counts appear, without the voided vote.
+    sqlx::query("UPDATE festival_phases SET starts_at = starts_at - 7200000, ends_at = ends_at - 7200000 WHERE edition_id = $1").bind(id).execute(&db.pool).await.unwrap();
+    let page = c
+        .get(app.url("/festival/51/pilih"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("data-entry=\"{e1}\""))
+            && page.contains("data-votes=\"1\"")
+            && page.contains("data-votes=\"0\""),
+        "{page}"
+    );
+    assert!(page.contains("data-testid=\"vote-closed\""));
+    // Codes are not sent for a closed vote.
+    assert_eq!(
+        c.post(app.url("/festival/51/pilih/kode"))
+            .form(&[("_csrf", csrf.as_str()), ("contact", "081299990000")])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
 }

@@ -1,0 +1,404 @@
+//! The public vote ("Inovasi Favorit"): a one-time code to a phone or e-mail through the outbox,
+//! one vote per verified contact per edition, counts hidden until the vote closes, and the
+//! coordinator's fraud view with audited voiding.
+
+use crate::catalogue::Catalogue;
+use crate::domain::vote::{counts_visible, open, VoteError};
+use crate::store::{self, Ballot, Edition, VoteFailure};
+use anjungan_kernel::identity::domain::{AccessError, Email, Phone, Role};
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/festival/{number}/pilih", get(vote_page).post(vote))
+        .route("/festival/{number}/pilih/kode", post(request_code))
+        .route("/festival/{number}/suara", get(fraud_view))
+        .route("/festival/{number}/suara/{vote}/batal", post(void))
+}
+
+fn vote_error(e: VoteError) -> AppError {
+    let status = match e {
+        VoteError::Closed | VoteError::AlreadyVoted => StatusCode::CONFLICT,
+        VoteError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    AppError::new(status, e.message_key())
+}
+
+async fn edition(state: &AppState, number: &str) -> Result<Edition, AppError> {
+    let n: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
+    store::edition(&state.db, n)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// A contact as a channel, an address to send to, and the keyed digest the vote is counted under.
+fn contact(
+    state: &AppState,
+    raw: &str,
+) -> Result<(anjungan_kernel::outbox::domain::Channel, String, String), AppError> {
+    use anjungan_kernel::outbox::domain::Channel;
+    let (channel, normal) = if raw.contains('@') {
+        (
+            Channel::Email,
+            Email::parse(raw)
+                .map_err(anjungan_kernel::Error::from)?
+                .as_str()
+                .to_string(),
+        )
+    } else {
+        (
+            Channel::Whatsapp,
+            Phone::parse(raw)
+                .map_err(anjungan_kernel::Error::from)?
+                .as_str()
+                .to_string(),
+        )
+    };
+    let index = state.keys.blind_index("vote", &normal);
+    Ok((channel, normal, index))
+}
+
+pub struct Choice {
+    pub entry: i64,
+    pub name: String,
+    pub organisation: String,
+    pub votes: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "festival_vote.html")]
+struct VotePage {
+    shell: Shell,
+    e: Edition,
+    choices: Vec<Choice>,
+    is_open: bool,
+    step: &'static str,
+    contact: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+async fn choices(
+    state: &AppState,
+    catalogue: &Catalogue,
+    e: &Edition,
+    with_counts: bool,
+) -> Result<Vec<Choice>, AppError> {
+    let counts = store::vote_counts(&state.db, e.id).await?;
+    let mut out = Vec::new();
+    for (entry, innovation, _) in store::entries(&state.db, e.id).await? {
+        if let Some(i) = catalogue.get(innovation).await {
+            let votes = with_counts.then(|| {
+                counts
+                    .iter()
+                    .find(|(id, _)| *id == entry)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0)
+            });
+            out.push(Choice {
+                entry,
+                name: i.name,
+                organisation: i.organisation,
+                votes,
+            });
+        }
+    }
+    if with_counts {
+        out.sort_by(|a, b| b.votes.cmp(&a.votes).then(a.entry.cmp(&b.entry)));
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn show(
+    state: &AppState,
+    catalogue: &Catalogue,
+    ctx: &Ctx,
+    e: Edition,
+    step: &'static str,
+    contact: String,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let phases = store::phases(&state.db, e.id).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let choices = choices(state, catalogue, &e, counts_visible(&phases, now)).await?;
+    render(&VotePage {
+        shell: Shell::new(ctx),
+        is_open: open(&phases, now),
+        e,
+        choices,
+        step,
+        contact,
+        message,
+        error,
+    })
+}
+
+async fn vote_page(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    show(
+        &state,
+        &catalogue,
+        &ctx,
+        e,
+        "contact",
+        String::new(),
+        None,
+        None,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct CodeForm {
+    contact: String,
+}
+
+async fn request_code(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    let phases = store::phases(&state.db, e.id).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    if !open(&phases, now) {
+        return Err(vote_error(VoteError::Closed));
+    }
+    let (channel, to, index) = match contact(&state, &f.contact) {
+        Ok(c) => c,
+        Err(err) => {
+            let msg = err.message(ctx.tr());
+            let page = show(
+                &state,
+                &catalogue,
+                &ctx,
+                e,
+                "contact",
+                f.contact,
+                None,
+                Some(msg),
+            )
+            .await?;
+            return Ok((err.status, page).into_response());
+        }
+    };
+    // Codes are limited per address and per contact, across all nodes.
+    let window = now - now.rem_euclid(anjungan_kernel::clock::HOUR);
+    let by_client = anjungan_kernel::identity::store::hit(
+        &state.db,
+        &format!(
+            "vote-ip:{}",
+            anjungan_kernel::crypto::token_hash(&ctx.client)
+        ),
+        window,
+    )
+    .await?;
+    let by_contact =
+        anjungan_kernel::identity::store::hit(&state.db, &format!("vote-contact:{index}"), window)
+            .await?;
+    if by_client > 30 || by_contact > 5 {
+        return Err(AppError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "error.rate_limited",
+        ));
+    }
+    let code = anjungan_kernel::crypto::random_digits(6);
+    let t = ctx.tr();
+    let message = anjungan_kernel::outbox::domain::NewMessage {
+        channel,
+        recipient: to,
+        subject: t.s("festival.vote.code_subject").to_string(),
+        body: t.f(
+            "festival.vote.code_body",
+            &[("code", &code), ("number", &e.number.to_string())],
+        ),
+    };
+    store::create_vote_code(&state.db, &state.keys, e.id, &index, &code, &message).await?;
+    state.outbox_wake.notify_one();
+    let sent = t.s("festival.vote.code_sent").to_string();
+    show(
+        &state,
+        &catalogue,
+        &ctx,
+        e,
+        "code",
+        f.contact,
+        Some(sent),
+        None,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct VoteForm {
+    contact: String,
+    code: String,
+    entry: String,
+}
+
+fn device_of(headers: &HeaderMap) -> String {
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    anjungan_kernel::crypto::token_hash(&format!("{ua}|{lang}"))
+}
+
+async fn vote(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Form(f): Form<VoteForm>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    let phases = store::phases(&state.db, e.id).await?;
+    if !open(&phases, anjungan_kernel::clock::now_ms()) {
+        return Err(vote_error(VoteError::Closed));
+    }
+    let (_, _, index) = contact(&state, &f.contact)?;
+    let entry: i64 = f
+        .entry
+        .trim()
+        .parse()
+        .map_err(|_| vote_error(VoteError::UnknownEntry))?;
+    let client = anjungan_kernel::crypto::token_hash(&ctx.client);
+    let device = device_of(&headers);
+    let ballot = Ballot {
+        edition_id: e.id,
+        entry_id: entry,
+        contact_index: &index,
+        code: &f.code,
+        client_hash: &client,
+        device_hash: &device,
+    };
+    match store::cast_vote(&state.db, &ctx.actor(), &ballot).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/festival/{}/pilih?terima=1", e.number)).into_response())
+        }
+        Err(VoteFailure::Kernel(k)) => Err(k.into()),
+        Err(VoteFailure::Rule(rule)) => {
+            let err = vote_error(rule);
+            let msg = err.message(ctx.tr());
+            let page = show(
+                &state,
+                &catalogue,
+                &ctx,
+                e,
+                "code",
+                f.contact,
+                None,
+                Some(msg),
+            )
+            .await?;
+            Ok((err.status, page).into_response())
+        }
+    }
+}
+
+pub struct Group {
+    pub client: String,
+    pub device: String,
+    pub votes: Vec<store::VoteRow>,
+}
+
+#[derive(Template)]
+#[template(path = "festival_votes.html")]
+struct FraudPage {
+    shell: Shell,
+    e: Edition,
+    groups: Vec<Group>,
+}
+
+impl FraudPage {
+    fn short(&self, h: &str) -> String {
+        h.chars().take(8).collect()
+    }
+    fn when(&self, ms: &i64) -> String {
+        self.shell.t.datetime(*ms)
+    }
+}
+
+fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
+    let p = ctx.signed_in()?;
+    if p.is_admin() || p.has_role(Role::Coordinator) {
+        Ok(())
+    } else {
+        Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into())
+    }
+}
+
+/// Votes grouped by client address and device, largest groups first (digests only).
+async fn fraud_view(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    coordinator(&ctx)?;
+    let e = edition(&state, &number).await?;
+    let mut groups: Vec<Group> = Vec::new();
+    for v in store::votes(&state.db, e.id).await? {
+        match groups
+            .iter_mut()
+            .find(|g| g.client == v.client_hash && g.device == v.device_hash)
+        {
+            Some(g) => g.votes.push(v),
+            None => groups.push(Group {
+                client: v.client_hash.clone(),
+                device: v.device_hash.clone(),
+                votes: vec![v],
+            }),
+        }
+    }
+    groups.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()));
+    render(&FraudPage {
+        shell: Shell::new(&ctx),
+        e,
+        groups,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn void(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((number, vote)): Path<(String, i64)>,
+    Form(f): Form<VoidForm>,
+) -> WebResult<Response> {
+    coordinator(&ctx)?;
+    let e = edition(&state, &number).await?;
+    let reason = f.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(vote_error(VoteError::ReasonRequired));
+    }
+    store::void_vote(&state.db, &ctx.actor(), e.id, vote, reason).await?;
+    Ok(Redirect::to(&format!("/festival/{}/suara", e.number)).into_response())
+}
