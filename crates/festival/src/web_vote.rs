@@ -373,7 +373,7 @@ async fn fraud_view(
             }),
         }
     }
-    groups.sort_by(|a, b| b.votes.len().cmp(&a.votes.len()));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.votes.len()));
     render(&FraudPage {
         shell: Shell::new(&ctx),
         e,
