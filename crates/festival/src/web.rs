@@ -74,6 +74,7 @@ struct EditionPage {
     stands: Vec<store::Stand>,
     plan: String,
     coordinator: bool,
+    juror: bool,
 }
 
 impl EditionPage {
@@ -179,6 +180,10 @@ async fn page(
         stands,
         plan,
         coordinator,
+        juror: ctx
+            .principal
+            .as_ref()
+            .is_some_and(|p| p.has_role(Role::Jury)),
     })
 }
 
