@@ -23,6 +23,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival", get(editions_page))
         .route("/festival/{number}", get(edition_page).post(enter))
         .route("/festival/{number}/agenda.ics", get(agenda_ics))
+        .route("/festival/{number}/schedule.json", get(schedule_json))
+        .route("/festival/{number}/schedule.xml", get(schedule_xml))
         .route("/festival/{number}/stan", axum::routing::post(add_stand))
         .route("/festival/{number}/stan/{stand}", get(stand_page))
         .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
@@ -497,6 +499,71 @@ async fn stand_qr(
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         svg,
+    )
+        .into_response())
+}
+
+async fn frab_parts(state: &AppState, number: &str) -> Result<(Edition, Vec<Session>), AppError> {
+    let (e, _) = load(state, number).await?;
+    let sessions = store::sessions(&state.db, e.id).await?;
+    Ok((e, sessions))
+}
+
+fn frab_talks<'a>(e: &'a Edition, sessions: &'a [Session]) -> Vec<crate::domain::frab::Talk<'a>> {
+    sessions
+        .iter()
+        .map(|s| crate::domain::frab::Talk {
+            id: s.id,
+            title: &s.title,
+            kind: &s.kind,
+            start: s.starts_at,
+            end: s.ends_at,
+            room: if s.place.is_empty() {
+                &e.venue
+            } else {
+                &s.place
+            },
+            persons: s
+                .speakers
+                .split(';')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect(),
+            url: (!s.stream_url.is_empty()).then_some(s.stream_url.as_str()),
+        })
+        .collect()
+}
+
+fn conference<'a>(state: &'a AppState, e: &'a Edition) -> crate::domain::frab::Conference<'a> {
+    crate::domain::frab::Conference {
+        acronym: format!("tif{}", e.number),
+        title: &e.theme,
+        start: &e.starts_on,
+        end: &e.ends_on,
+        base_url: state.config.base_url.trim_end_matches('/'),
+    }
+}
+
+/// The agenda in the Frab schedule format (JSON).
+async fn schedule_json(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let (e, sessions) = frab_parts(&state, &number).await?;
+    let body = crate::domain::frab::json(&conference(&state, &e), &frab_talks(&e, &sessions));
+    Ok(Json(body).into_response())
+}
+
+/// The agenda in the Frab schedule format (XML).
+async fn schedule_xml(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let (e, sessions) = frab_parts(&state, &number).await?;
+    let body = crate::domain::frab::xml(&conference(&state, &e), &frab_talks(&e, &sessions));
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        body,
     )
         .into_response())
 }

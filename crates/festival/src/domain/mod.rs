@@ -2,6 +2,7 @@
 
 pub mod assignment;
 pub mod entry;
+pub mod frab;
 pub mod ical;
 pub mod phase;
 pub mod scoring;

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    frab_schedule_exports,
     public_vote_with_one_time_codes,
     jury_scores_and_the_computed_ranking,
     stands_floor_plan_and_qr_codes,
@@ -873,4 +874,62 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
             .status(),
         409
     );
+}
+
+async fn frab_schedule_exports(app: TestApp) {
+    let c = app.client();
+    let json: Value = c
+        .get(app.url("/festival/2/schedule.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let conf = &json["schedule"]["conference"];
+    assert_eq!(conf["acronym"], "tif2");
+    assert_eq!(conf["daysCount"], 2);
+    let day1 = &conf["days"][0];
+    assert_eq!(day1["date"], "2020-12-14");
+    let events: Vec<&Value> = day1["rooms"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|v| v.as_array().unwrap())
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["start"] == "08:00" && e["duration"] == "01:00"),
+        "the regent's opening at 08.00 WIB"
+    );
+    let r = c
+        .get(app.url("/festival/2/schedule.xml"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/xml; charset=utf-8"
+    );
+    let xml = r.text().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schedule.xml");
+    std::fs::write(&file, &xml).unwrap();
+    let script = format!("import xml.etree.ElementTree as ET\nroot = ET.parse({file:?}).getroot()\nassert root.tag == 'schedule'\nev = root.findall('./day/room/event')\nprint(len(ev), root.find('./conference/acronym').text)\n");
+    match std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "6 tif2");
+        }
+        Err(e) => assert!(!ci(), "python3 needed under CI: {e}"),
+    }
 }
