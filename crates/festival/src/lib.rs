@@ -5,5 +5,6 @@ pub mod catalogue;
 pub mod domain;
 pub mod store;
 pub mod web;
+pub mod web_awards;
 pub mod web_jury;
 pub mod web_vote;

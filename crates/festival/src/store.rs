@@ -763,3 +763,115 @@ pub async fn void_vote(
     tx.commit().await?;
     Ok(())
 }
+
+// --- awards ---
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Award {
+    pub category: String,
+    pub entry_id: i64,
+    /// The certificate's verification code.
+    pub code: String,
+    pub created_at: Millis,
+}
+
+/// Replaces the computed awards (winners, favourite) of an edition; chosen ones stay.
+pub async fn set_computed_awards(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    awards: &[(crate::domain::award::Category, i64)],
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM festival_awards WHERE edition_id = $1 AND category <> 'special'")
+        .bind(edition_id)
+        .execute(&mut *tx)
+        .await?;
+    for (c, entry) in awards {
+        sqlx::query("INSERT INTO festival_awards (edition_id, category, entry_id, code, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(edition_id)
+            .bind(c.code())
+            .bind(*entry)
+            .bind(anjungan_kernel::crypto::random_token(9))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.awards",
+        "festival_edition",
+        &edition_id.to_string(),
+        serde_json::json!({"awards": awards.iter().map(|(c, e)| format!("{}:{e}", c.code())).collect::<Vec<_>>()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_special_award(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    entry: i64,
+) -> anjungan_kernel::Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let res = sqlx::query("INSERT INTO festival_awards (edition_id, category, entry_id, code, created_at) VALUES ($1, 'special', $2, $3, $4)")
+        .bind(edition_id)
+        .bind(entry)
+        .bind(anjungan_kernel::crypto::random_token(9))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await;
+    match res {
+        Ok(_) => {}
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.award_special",
+        "festival_entry",
+        &entry.to_string(),
+        serde_json::json!({"edition_id": edition_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn awards(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Award>> {
+    let rows = sqlx::query("SELECT category, entry_id, code, created_at FROM festival_awards WHERE edition_id = $1 ORDER BY category, id").bind(edition_id).fetch_all(&db.pool).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Award {
+            category: r.get("category"),
+            entry_id: r.get("entry_id"),
+            code: r.get("code"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+/// An award by its certificate code: (edition number, award).
+pub async fn award_by_code(db: &Db, code: &str) -> anjungan_kernel::Result<Option<(i64, Award)>> {
+    let row = sqlx::query(
+        "SELECT e.number, a.category, a.entry_id, a.code, a.created_at FROM festival_awards a JOIN festival_editions e ON e.id = a.edition_id WHERE a.code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.get("number"),
+            Award {
+                category: r.get("category"),
+                entry_id: r.get("entry_id"),
+                code: r.get("code"),
+                created_at: r.get("created_at"),
+            },
+        )
+    }))
+}

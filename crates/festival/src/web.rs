@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/{number}/stan/{stand}", get(stand_page))
         .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
         .merge(crate::web_jury::routes())
+        .merge(crate::web_awards::routes())
         .merge(crate::web_vote::routes())
         .routes(routes!(editions_api))
         .routes(routes!(edition_api))

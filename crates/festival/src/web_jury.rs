@@ -289,28 +289,8 @@ async fn ranking_page(
         return Err(AppError::not_found());
     }
     let specs = store::rubrics(&state.db, e.id).await?;
-    let reviews = store::reviews(&state.db, e.id).await?;
     let entries = store::entries(&state.db, e.id).await?;
-    let phase_reviews: Vec<PhaseReviews> = specs
-        .iter()
-        .map(|s| PhaseReviews {
-            spec: s.clone(),
-            reviews: reviews
-                .iter()
-                .filter(|(ph, _, _)| *ph == s.key)
-                .map(|(_, r, _)| r.clone())
-                .collect(),
-        })
-        .collect();
-    let ranked = rank(
-        &entries.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
-        &phase_reviews,
-    )
-    .map_err(|_| {
-        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
-            "stored reviews do not fit the rubric"
-        )))
-    })?;
+    let ranked = compute_ranking(&state, &e).await?;
     let mut rows = Vec::new();
     for r in ranked {
         let inv = entries
@@ -333,5 +313,35 @@ async fn ranking_page(
         rows,
         specs,
         coordinator,
+    })
+}
+
+/// The ranking of an edition from its stored reviews.
+pub(crate) async fn compute_ranking(
+    state: &AppState,
+    e: &Edition,
+) -> Result<Vec<Ranked>, AppError> {
+    let specs = store::rubrics(&state.db, e.id).await?;
+    let reviews = store::reviews(&state.db, e.id).await?;
+    let entries = store::entries(&state.db, e.id).await?;
+    let phase_reviews: Vec<PhaseReviews> = specs
+        .iter()
+        .map(|s| PhaseReviews {
+            spec: s.clone(),
+            reviews: reviews
+                .iter()
+                .filter(|(ph, _, _)| *ph == s.key)
+                .map(|(_, r, _)| r.clone())
+                .collect(),
+        })
+        .collect();
+    rank(
+        &entries.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
+        &phase_reviews,
+    )
+    .map_err(|_| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "stored reviews do not fit the rubric"
+        )))
     })
 }

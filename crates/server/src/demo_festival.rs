@@ -294,6 +294,42 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             }
         }
     }
+    // Awards of the 2nd TIF: winners from the computed ranking, and the regent's special attention.
+    if !store::rubrics(db, second).await?.is_empty() {
+        use anjungan_festival::domain::scoring::{rank, PhaseReviews};
+        let reviews = store::reviews(db, second).await?;
+        let phase_reviews: Vec<PhaseReviews> = store::rubrics(db, second)
+            .await?
+            .into_iter()
+            .map(|spec| {
+                let list = reviews
+                    .iter()
+                    .filter(|(ph, _, _)| *ph == spec.key)
+                    .map(|(_, r, _)| r.clone())
+                    .collect();
+                PhaseReviews {
+                    spec,
+                    reviews: list,
+                }
+            })
+            .collect();
+        let ids: Vec<i64> = store::entries(db, second)
+            .await?
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        let ranking = rank(&ids, &phase_reviews)?;
+        store::set_computed_awards(
+            db,
+            &actor,
+            second,
+            &anjungan_festival::domain::award::computed(&ranking, &[]),
+        )
+        .await?;
+        if let Some(last) = ranking.last() {
+            store::add_special_award(db, &actor, second, last.entry).await?;
+        }
+    }
     // This year's edition, open for entries now.
     let now = now_ms();
     let year = anjungan_kernel::clock::to_wib(now).year();

@@ -1,6 +1,7 @@
 //! Festival rules, pure.
 
 pub mod assignment;
+pub mod award;
 pub mod entry;
 pub mod frab;
 pub mod ical;

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    awards_certificates_and_verification,
     frab_schedule_exports,
     public_vote_with_one_time_codes,
     jury_scores_and_the_computed_ranking,
@@ -932,4 +933,155 @@ async fn frab_schedule_exports(app: TestApp) {
         }
         Err(e) => assert!(!ci(), "python3 needed under CI: {e}"),
     }
+}
+
+async fn awards_certificates_and_verification(app: TestApp) {
+    let c = app.client();
+    let page = c
+        .get(app.url("/festival/2/hasil"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for a in ["winner_1", "winner_2", "winner_3", "special"] {
+        assert!(page.contains(&format!("data-award=\"{a}\"")), "{a} shown");
+    }
+    // The first prize goes to the ranking's first entry.
+    let ranking = c
+        .get(app.url("/festival/2/peringkat"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let first = ranking
+        .split("data-testid=\"ranking\"")
+        .nth(1)
+        .unwrap()
+        .split("<strong>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let winner = page
+        .split("data-award=\"winner_1\"")
+        .nth(1)
+        .unwrap()
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(winner.contains(&first), "{first} wins");
+    let code = winner
+        .split("/festival/sertifikat/")
+        .nth(1)
+        .unwrap()
+        .split(".pdf")
+        .next()
+        .unwrap()
+        .to_string();
+    let pdf = c
+        .get(app.url(&format!("/festival/sertifikat/{code}.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("piagam.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("PIAGAM PENGHARGAAN")
+                    && text.contains("Juara I")
+                    && text.contains(&format!("/verifikasi/{code}")),
+                "{text}"
+            );
+        }
+        Err(e) => assert!(!ci(), "pdftotext needed under CI: {e}"),
+    }
+    let v = c
+        .get(app.url(&format!("/verifikasi/{code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v.status(), 200);
+    let v = v.text().await.unwrap();
+    assert!(v.contains("data-testid=\"verified\"") && v.contains(&first));
+    assert_eq!(
+        c.get(app.url("/verifikasi/palsu123"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        c.get(app.url("/festival/sertifikat/..%2Fx.pdf"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // Results of an edition still running are not public; the coordinator settles them.
+    let editions: Vec<Value> = c
+        .get(app.url("/api/v1/festival/editions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let current = editions[0]["number"].as_i64().unwrap();
+    assert_eq!(
+        c.get(app.url(&format!("/festival/{current}/hasil")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let ocsrf = app.csrf(&op, "/festival/2").await;
+    assert_eq!(
+        op.post(app.url("/festival/2/penghargaan"))
+            .form(&[("_csrf", ocsrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let ccsrf = app.csrf(&coord, "/festival/2/hasil").await;
+    assert_eq!(
+        coord
+            .post(app.url("/festival/2/penghargaan"))
+            .form(&[("_csrf", ccsrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    assert!(app.audit_count("festival.awards").await >= 2);
+    let r = coord
+        .post(app.url("/festival/2/penghargaan/khusus"))
+        .form(&[("_csrf", ccsrf.as_str()), ("entry", "999999")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
 }

@@ -1,0 +1,352 @@
+//! Awards: the coordinator settles the computed awards (winners from the ranking, the favourite
+//! from the vote) and the regent's special attention; the results page; PDF certificates with a
+//! QR code to a public verification page.
+
+use crate::catalogue::{Catalogue, InnovationSummary};
+use crate::domain::award::{computed, Category};
+use crate::domain::phase::PhaseKind;
+use crate::store::{self, Award, Edition};
+use anjungan_kernel::identity::domain::{AccessError, Role};
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/festival/{number}/penghargaan", post(settle))
+        .route("/festival/{number}/penghargaan/khusus", post(special))
+        .route("/festival/{number}/hasil", get(results))
+        .route("/festival/sertifikat/{code}", get(certificate))
+        .route("/verifikasi/{code}", get(verify))
+}
+
+fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
+    let p = ctx.signed_in()?;
+    if p.is_admin() || p.has_role(Role::Coordinator) {
+        Ok(())
+    } else {
+        Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into())
+    }
+}
+
+async fn edition(state: &AppState, number: &str) -> Result<Edition, AppError> {
+    let n: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
+    store::edition(&state.db, n)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+async fn settle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    coordinator(&ctx)?;
+    let e = edition(&state, &number).await?;
+    let ranking = crate::web_jury::compute_ranking(&state, &e).await?;
+    let votes = store::vote_counts(&state.db, e.id).await?;
+    store::set_computed_awards(&state.db, &ctx.actor(), e.id, &computed(&ranking, &votes)).await?;
+    Ok(Redirect::to(&format!("/festival/{}/hasil", e.number)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct SpecialForm {
+    entry: String,
+}
+
+async fn special(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<SpecialForm>,
+) -> WebResult<Response> {
+    coordinator(&ctx)?;
+    let e = edition(&state, &number).await?;
+    let entry: i64 = f
+        .entry
+        .trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("festival.error.choose"))?;
+    if !store::entries(&state.db, e.id)
+        .await?
+        .iter()
+        .any(|(id, _, _)| *id == entry)
+    {
+        return Err(AppError::bad_request("festival.error.choose"));
+    }
+    if !store::add_special_award(&state.db, &ctx.actor(), e.id, entry).await? {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "festival.error.already",
+        ));
+    }
+    Ok(Redirect::to(&format!("/festival/{}/hasil", e.number)).into_response())
+}
+
+pub struct AwardView {
+    pub award: Award,
+    pub category: Category,
+    pub innovation: Option<InnovationSummary>,
+}
+
+async fn views(
+    state: &AppState,
+    catalogue: &Catalogue,
+    e: &Edition,
+) -> Result<Vec<AwardView>, AppError> {
+    let entries = store::entries(&state.db, e.id).await?;
+    let mut out = Vec::new();
+    for a in store::awards(&state.db, e.id).await? {
+        let innovation = match entries.iter().find(|(id, _, _)| *id == a.entry_id) {
+            Some((_, inv, _)) => catalogue.get(*inv).await,
+            None => None,
+        };
+        if let Some(category) = Category::parse(&a.category) {
+            out.push(AwardView {
+                award: a,
+                category,
+                innovation,
+            });
+        }
+    }
+    out.sort_by_key(|v| v.category as usize);
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "festival_results.html")]
+struct ResultsPage {
+    shell: Shell,
+    e: Edition,
+    awards: Vec<AwardView>,
+    coordinator: bool,
+    entries: Vec<(i64, String)>,
+}
+
+async fn results(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let published = store::phases(&state.db, e.id)
+        .await?
+        .iter()
+        .any(|p| p.kind == PhaseKind::ResultsPublished && p.starts_at <= now);
+    let is_coordinator = coordinator(&ctx).is_ok();
+    if !published && !is_coordinator {
+        return Err(AppError::not_found());
+    }
+    let awards = views(&state, &catalogue, &e).await?;
+    let mut entries = Vec::new();
+    if is_coordinator {
+        for (id, inv, _) in store::entries(&state.db, e.id).await? {
+            entries.push((
+                id,
+                catalogue.get(inv).await.map(|i| i.name).unwrap_or_default(),
+            ));
+        }
+    }
+    render(&ResultsPage {
+        shell: Shell::new(&ctx),
+        e,
+        awards,
+        coordinator: is_coordinator,
+        entries,
+    })
+}
+
+async fn find(
+    state: &AppState,
+    catalogue: &Catalogue,
+    code: &str,
+) -> Result<(Edition, AwardView), AppError> {
+    let code = code.trim_end_matches(".pdf");
+    if code.is_empty()
+        || code.len() > 40
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(AppError::not_found());
+    }
+    let (number, award) = store::award_by_code(&state.db, code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let e = store::edition(&state.db, number)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let v = views(state, catalogue, &e)
+        .await?
+        .into_iter()
+        .find(|v| v.award.code == award.code)
+        .ok_or_else(AppError::not_found)?;
+    Ok((e, v))
+}
+
+#[derive(Template)]
+#[template(path = "festival_verify.html")]
+struct VerifyPage {
+    shell: Shell,
+    e: Edition,
+    v: AwardView,
+}
+
+/// The page a certificate's QR code opens: proof that the award is genuine.
+async fn verify(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let (e, v) = find(&state, &catalogue, &code).await?;
+    render(&VerifyPage {
+        shell: Shell::new(&ctx),
+        e,
+        v,
+    })
+}
+
+fn latin1(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if (c as u32) < 256 {
+                c
+            } else if matches!(c, '–' | '—') {
+                '-'
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+/// A4 landscape certificate with a QR code to the verification page.
+async fn certificate(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    use printpdf::{BuiltinFont, Color, Mm, PdfDocument, Rect, Rgb};
+    let (e, v) = find(&state, &catalogue, &code).await?;
+    let t = ctx.tr();
+    let url = format!(
+        "{}/verifikasi/{}",
+        state.config.base_url.trim_end_matches('/'),
+        v.award.code
+    );
+    let internal = |err: String| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "certificate: {err}"
+        )))
+    };
+    let (doc, page, layer) = PdfDocument::new(
+        latin1(&format!(
+            "{} - {}",
+            t.s("festival.certificate"),
+            v.award.code
+        )),
+        Mm(297.0),
+        Mm(210.0),
+        "1",
+    );
+    let layer = doc.get_page(page).get_layer(layer);
+    let bold = doc
+        .add_builtin_font(BuiltinFont::HelveticaBold)
+        .map_err(|e| internal(e.to_string()))?;
+    let regular = doc
+        .add_builtin_font(BuiltinFont::Helvetica)
+        .map_err(|e| internal(e.to_string()))?;
+    let name = v
+        .innovation
+        .as_ref()
+        .map(|i| i.name.clone())
+        .unwrap_or_default();
+    let agency = v
+        .innovation
+        .as_ref()
+        .map(|i| i.organisation.clone())
+        .unwrap_or_default();
+    let lines: [(&printpdf::IndirectFontRef, f32, f32, String); 7] = [
+        (
+            &bold,
+            30.0,
+            165.0,
+            t.s("festival.certificate").to_uppercase(),
+        ),
+        (
+            &regular,
+            14.0,
+            150.0,
+            format!("Trenggalek Innovation Festival {} - {}", e.number, e.year),
+        ),
+        (
+            &regular,
+            13.0,
+            132.0,
+            t.s("festival.awarded_to").to_string(),
+        ),
+        (&bold, 20.0, 118.0, name),
+        (&regular, 14.0, 106.0, agency),
+        (&bold, 18.0, 88.0, t.s(&v.category.key()).to_string()),
+        (
+            &regular,
+            11.0,
+            70.0,
+            format!("{} - {}", e.venue, t.date(v.award.created_at)),
+        ),
+    ];
+    for (font, size, y, text) in lines.iter() {
+        layer.use_text(latin1(text), *size, Mm(25.0), Mm(*y), font);
+    }
+    layer.use_text(
+        latin1(&format!("{}: {url}", t.s("festival.verify_at"))),
+        9.0,
+        Mm(25.0),
+        Mm(20.0),
+        &regular,
+    );
+    // QR code modules as filled squares.
+    let qr = qrcode::QrCode::new(url.as_bytes()).map_err(|e| internal(e.to_string()))?;
+    let width = qr.width();
+    let colors = qr.to_colors();
+    let size = 45.0f32;
+    let module = size / width as f32;
+    let (x0, y0) = (297.0 - 25.0 - size, 20.0f32);
+    layer.set_fill_color(Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)));
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (col, row) = ((i % width) as f32, (i / width) as f32);
+            let x = x0 + col * module;
+            let y = y0 + size - (row + 1.0) * module;
+            layer.add_rect(
+                Rect::new(Mm(x), Mm(y), Mm(x + module), Mm(y + module))
+                    .with_mode(printpdf::path::PaintMode::Fill),
+            );
+        }
+    }
+    let bytes = doc.save_to_bytes().map_err(|e| internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"piagam-tif{}-{}.pdf\"",
+                    e.number, v.award.code
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
