@@ -298,12 +298,7 @@ async fn certificate(
         (&bold, 20.0, 118.0, name),
         (&regular, 14.0, 106.0, agency),
         (&bold, 18.0, 88.0, t.s(&v.category.key()).to_string()),
-        (
-            &regular,
-            11.0,
-            70.0,
-            format!("{} - {}", e.venue, t.date(v.award.created_at)),
-        ),
+        (&regular, 11.0, 70.0, format!("{}, {}", e.venue, e.ends_on)),
     ];
     for (font, size, y, text) in lines.iter() {
         layer.use_text(latin1(text), *size, Mm(25.0), Mm(*y), font);
