@@ -373,3 +373,226 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
         "dashboard shows the new IKM"
     );
 }
+
+/// Waits (up to 5 s, across page loads) until the element's text contains `want`.
+async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(t) = text(c, css).await {
+            if t.contains(want) {
+                return Ok(t);
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{css} never showed {want:?}; it shows {:?}",
+                text(c, css).await.unwrap_or_default()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn sign_in(c: &Client, base: &str, email: &str) -> Result<(), String> {
+    c.delete_all_cookies().await.map_err(|e| e.to_string())?;
+    c.goto(&format!("{base}/masuk"))
+        .await
+        .map_err(|e| e.to_string())?;
+    fill(c, "#login", email).await?;
+    fill(c, "#password", anjungan_server::demo::DEMO_PASSWORD).await?;
+    click(c, "form[action='/masuk'] button[type=submit]").await?;
+    wait_for_path(c, "/dasbor").await
+}
+
+/// The festival's four journeys on one edition whose phases the test moves along: an agency
+/// enters an innovation, a juror scores it, a visitor verifies a code and votes, and the
+/// coordinator publishes the results.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn festival_enter_score_vote_and_publish() {
+    use anjungan_festival::domain::phase::{Phase, PhaseKind};
+    use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Rubric};
+    use anjungan_festival::store;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let db = app.state.db.clone();
+    let now = anjungan_kernel::clock::now_ms();
+    let h = 3_600_000;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let edition = store::create_edition(
+        &db,
+        &actor,
+        &store::NewEdition {
+            number: 60,
+            year: 2032,
+            theme: "Perjalanan uji",
+            venue: "Pendopo Manggala Praja Nugraha",
+            starts_on: "2032-12-01",
+            ends_on: "2032-12-02",
+            mode: "hybrid",
+            entry_limit: 3,
+            phases: vec![
+                Phase {
+                    kind: PhaseKind::CallForEntries,
+                    starts_at: now - h,
+                    ends_at: now + h,
+                    voting: false,
+                },
+                Phase {
+                    kind: PhaseKind::DeskReview,
+                    starts_at: now + 2 * h,
+                    ends_at: now + 3 * h,
+                    voting: false,
+                },
+                Phase {
+                    kind: PhaseKind::Final,
+                    starts_at: now + 4 * h,
+                    ends_at: now + 5 * h,
+                    voting: true,
+                },
+                Phase {
+                    kind: PhaseKind::ResultsPublished,
+                    starts_at: now + 6 * h,
+                    ends_at: now + 7 * h,
+                    voting: false,
+                },
+            ],
+        },
+    )
+    .await
+    .unwrap();
+    store::set_rubric(
+        &db,
+        &actor,
+        edition,
+        &PhaseSpec {
+            key: "desk_review".into(),
+            weight: 100,
+            rubric: Rubric::default_tif(),
+            aggregation: Aggregation::Mean,
+            normalise: false,
+        },
+    )
+    .await
+    .unwrap();
+    // Moves the edition's clock: every phase `by` milliseconds earlier.
+    let shift = |by: i64| {
+        let db = db.clone();
+        async move {
+            sqlx::query("UPDATE festival_phases SET starts_at = starts_at - $1, ends_at = ends_at - $1 WHERE edition_id = $2").bind(by).bind(edition).execute(&db.pool).await.unwrap();
+        }
+    };
+    let base = app.base.clone();
+    let app_ref = &app;
+    browser
+        .journey("festival_enter_score_vote_and_publish", |c| async move {
+            // 1. The Kominfo operator enters Trenggalek Data Terbuka.
+            sign_in(&c, &base, "operator.kominfo@anjungan.test").await?;
+            c.goto(&format!("{base}/festival/60"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let option = c
+                .find(Locator::XPath(
+                    "//select[@id='innovation']/option[contains(., 'Data Terbuka')]",
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
+            option.click().await.map_err(|e| e.to_string())?;
+            click(&c, "form[action='/festival/60'] button").await?;
+            wait_text(&c, "[data-testid=entries]", "Trenggalek Data Terbuka").await?;
+
+            // 2. Desk review opens; the coordinator assigns the jury; a juror scores.
+            shift(2 * h + 60_000).await;
+            sign_in(&c, &base, "koordinator@anjungan.test").await?;
+            c.goto(&format!("{base}/festival/60/peringkat"))
+                .await
+                .map_err(|e| e.to_string())?;
+            click(
+                &c,
+                "form[action='/festival/60/tugaskan/desk_review'] button",
+            )
+            .await?;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM festival_assignments WHERE edition_id = $1",
+                )
+                .bind(edition)
+                .fetch_one(&app_ref.state.db.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+                if n > 0 {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    return Err("the jury was not assigned".into());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            sign_in(&c, &base, "juri@anjungan.test").await?;
+            c.goto(&format!("{base}/festival/60/juri"))
+                .await
+                .map_err(|e| e.to_string())?;
+            for input in c
+                .find_all(Locator::Css("input[type=number]"))
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                input.send_keys("8").await.map_err(|e| e.to_string())?;
+            }
+            fill(
+                &c,
+                "textarea[name=comment]",
+                "Manfaat jelas, data terbuka dipakai warga.",
+            )
+            .await?;
+            click(&c, "form[action^='/festival/60/juri/'] button").await?;
+            wait_text(&c, "[data-testid=my-total]", "80.00").await?;
+
+            // 3. The vote opens; a visitor gets a code by WhatsApp and votes.
+            shift(2 * h).await;
+            c.delete_all_cookies().await.map_err(|e| e.to_string())?;
+            c.goto(&format!("{base}/festival/60/pilih"))
+                .await
+                .map_err(|e| e.to_string())?;
+            fill(&c, "#contact", "0812 3333 4444").await?;
+            click(&c, "form[action='/festival/60/pilih/kode'] button").await?;
+            wait_text(&c, "[data-testid=vote-message]", "").await?;
+            let body: String =
+                sqlx::query_scalar("SELECT body_sealed FROM outbox ORDER BY id DESC LIMIT 1")
+                    .fetch_one(&app_ref.state.db.pool)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            let message = app_ref.state.keys.open(&body).map_err(|e| e.to_string())?;
+            let code = message
+                .split(|ch: char| !ch.is_ascii_digit())
+                .find(|w| w.len() == 6)
+                .ok_or("no code in the message")?
+                .to_string();
+            fill(&c, "#code", &code).await?;
+            click(&c, "input[name=entry]").await?;
+            click(&c, "form[action='/festival/60/pilih'] button").await?;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while c.current_url().await.map_err(|e| e.to_string())?.query() != Some("terima=1") {
+                if Instant::now() > deadline {
+                    return Err("the vote was not accepted".into());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+
+            // 4. Results: the coordinator settles the awards; the certificate verifies.
+            shift(2 * h).await;
+            sign_in(&c, &base, "koordinator@anjungan.test").await?;
+            c.goto(&format!("{base}/festival/60/hasil"))
+                .await
+                .map_err(|e| e.to_string())?;
+            click(&c, "form[action='/festival/60/penghargaan'] button").await?;
+            wait_text(&c, "[data-award=winner_1]", "Trenggalek Data Terbuka").await?;
+            wait_text(&c, "[data-award=favourite]", "Trenggalek Data Terbuka").await?;
+            click(&c, "[data-award=winner_1] a[href^='/verifikasi/']").await?;
+            wait_text(&c, "[data-testid=verified]", "").await?;
+            Ok(())
+        })
+        .await;
+}
