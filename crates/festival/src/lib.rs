@@ -6,5 +6,6 @@ pub mod domain;
 pub mod store;
 pub mod web;
 pub mod web_awards;
+pub mod web_dashboard;
 pub mod web_jury;
 pub mod web_vote;

@@ -875,3 +875,28 @@ pub async fn award_by_code(db: &Db, code: &str) -> anjungan_kernel::Result<Optio
         )
     }))
 }
+
+/// Review progress per scored phase: (phase, assigned reviews, submitted reviews).
+pub async fn review_progress(
+    db: &Db,
+    edition_id: i64,
+) -> anjungan_kernel::Result<Vec<(String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT a.phase, COUNT(*) AS assigned, CAST(SUM(CASE WHEN r.juror_id IS NULL THEN 0 ELSE 1 END) AS BIGINT) AS done \
+         FROM festival_assignments a LEFT JOIN festival_reviews r ON r.edition_id = a.edition_id AND r.phase = a.phase \
+         AND r.entry_id = a.entry_id AND r.juror_id = a.juror_id WHERE a.edition_id = $1 GROUP BY a.phase ORDER BY a.phase",
+    )
+    .bind(edition_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("phase"),
+                r.get("assigned"),
+                r.get::<Option<i64>, _>("done").unwrap_or(0),
+            )
+        })
+        .collect())
+}

@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/{number}/stan/{stand}", get(stand_page))
         .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
         .merge(crate::web_jury::routes())
+        .merge(crate::web_dashboard::routes())
         .merge(crate::web_awards::routes())
         .merge(crate::web_vote::routes())
         .routes(routes!(editions_api))
@@ -567,4 +568,19 @@ async fn schedule_xml(
         body,
     )
         .into_response())
+}
+
+/// The edition named in a path, or 404.
+pub(crate) async fn edition_by(state: &AppState, number: &str) -> Result<Edition, AppError> {
+    Ok(load(state, number).await?.0)
+}
+
+/// Only the coordinator (or an admin) may pass.
+pub(crate) fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
+    let p = ctx.signed_in()?;
+    if p.is_admin() || p.has_role(Role::Coordinator) {
+        Ok(())
+    } else {
+        Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into())
+    }
 }

@@ -6,7 +6,7 @@ use crate::catalogue::{Catalogue, InnovationSummary};
 use crate::domain::award::{computed, Category};
 use crate::domain::phase::PhaseKind;
 use crate::store::{self, Award, Edition};
-use anjungan_kernel::identity::domain::{AccessError, Role};
+
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
@@ -27,19 +27,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
-    let p = ctx.signed_in()?;
-    if p.is_admin() || p.has_role(Role::Coordinator) {
-        Ok(())
-    } else {
-        Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into())
-    }
+    crate::web::coordinator(ctx)
 }
 
 async fn edition(state: &AppState, number: &str) -> Result<Edition, AppError> {
-    let n: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
-    store::edition(&state.db, n)
-        .await?
-        .ok_or_else(AppError::not_found)
+    crate::web::edition_by(state, number).await
 }
 
 async fn settle(

@@ -5,7 +5,7 @@
 use crate::catalogue::Catalogue;
 use crate::domain::vote::{counts_visible, open, VoteError};
 use crate::store::{self, Ballot, Edition, VoteFailure};
-use anjungan_kernel::identity::domain::{AccessError, Email, Phone, Role};
+use anjungan_kernel::identity::domain::{Email, Phone};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
@@ -34,10 +34,7 @@ fn vote_error(e: VoteError) -> AppError {
 }
 
 async fn edition(state: &AppState, number: &str) -> Result<Edition, AppError> {
-    let n: i64 = number.trim().parse().map_err(|_| AppError::not_found())?;
-    store::edition(&state.db, n)
-        .await?
-        .ok_or_else(AppError::not_found)
+    crate::web::edition_by(state, number).await
 }
 
 /// A contact as a channel, an address to send to, and the keyed digest the vote is counted under.
@@ -343,12 +340,7 @@ impl FraudPage {
 }
 
 fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
-    let p = ctx.signed_in()?;
-    if p.is_admin() || p.has_role(Role::Coordinator) {
-        Ok(())
-    } else {
-        Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into())
-    }
+    crate::web::coordinator(ctx)
 }
 
 /// Votes grouped by client address and device, largest groups first (digests only).

@@ -5,6 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 
 both_backends!(
+    coordinator_dashboard,
     awards_certificates_and_verification,
     frab_schedule_exports,
     public_vote_with_one_time_codes,
@@ -1084,4 +1085,55 @@ async fn awards_certificates_and_verification(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+}
+
+async fn coordinator_dashboard(app: TestApp) {
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let page = coord
+        .get(app.url("/festival/2/dasbor"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let entries: usize = page
+        .split("data-testid=\"dash-entries\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(entries >= 5);
+    let progress = page
+        .split("data-testid=\"progress\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(
+        progress.contains("Penilaian proposal") && progress.contains("100%"),
+        "the demo jury finished: {progress}"
+    );
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    assert_eq!(
+        op.get(app.url("/festival/2/dasbor"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.client()
+            .get(app.url("/festival/2/dasbor"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
 }
