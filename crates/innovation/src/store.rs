@@ -290,6 +290,31 @@ async fn snapshot(
     Ok(())
 }
 
+/// Marks the catalogue as changed (in the same transaction as the change), so cached catalogue
+/// pages on every node are rebuilt.
+async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO settings (name, value, updated_at) VALUES ('innovation_version', '1', $1) \
+         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT), updated_at = excluded.updated_at",
+    )
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The catalogue's version: it changes with every innovation change and every organisation edit.
+pub async fn catalogue_version(db: &Db) -> anjungan_kernel::Result<String> {
+    let v: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'innovation_version'")
+            .fetch_optional(&db.pool)
+            .await?;
+    let orgs: Option<i64> = sqlx::query_scalar("SELECT MAX(updated_at) FROM organisations")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(format!("{}:{}", v.unwrap_or_default(), orgs.unwrap_or(0)))
+}
+
 /// Creates a draft (the profile must validate).
 pub async fn create(
     db: &Db,
@@ -330,6 +355,7 @@ pub async fn create(
         serde_json::json!({"name": profile.name, "org_id": org_id}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -387,6 +413,7 @@ pub async fn update(
         serde_json::json!({"version": version, "fields": changed}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -450,6 +477,7 @@ pub async fn set_status(
         serde_json::json!({"status": status.code(), "note": note.trim()}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,9 +11,9 @@ use anjungan_kernel::orgs::domain::Organisation;
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form as FormBody};
 use utoipa_axum::router::OpenApiRouter;
@@ -88,11 +88,36 @@ impl CataloguePage {
 /// Innovations per catalogue page.
 pub const PAGE_SIZE: i64 = 30;
 
+/// Rendered catalogue pages for anonymous visitors, by language and query, valid for one
+/// catalogue version (checked on every request, so every node sees changes at once).
+type PageCache =
+    std::sync::Mutex<std::collections::HashMap<String, (String, std::sync::Arc<String>)>>;
+
+fn cache() -> &'static PageCache {
+    static CACHE: std::sync::OnceLock<PageCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 async fn catalogue(
     State(state): State<AppState>,
     ctx: Ctx,
+    RawQuery(raw): RawQuery,
     Query(filter): Query<Filter>,
 ) -> WebResult<Response> {
+    let anonymous = ctx.principal.is_none();
+    let key = format!("{}|{}", ctx.lang.code(), raw.unwrap_or_default());
+    let version = if anonymous {
+        Some(store::catalogue_version(&state.db).await?)
+    } else {
+        None
+    };
+    if let Some(v) = &version {
+        if let Some((cached_v, html)) = cache().lock().expect("cache lock").get(&key) {
+            if cached_v == v {
+                return Ok(Html((**html).clone()).into_response());
+            }
+        }
+    }
     let filter = filter.normalised();
     let total = store::count(&state.db, &[Status::Verified], None, &filter).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -120,7 +145,7 @@ async fn catalogue(
         params.push(("year", y.to_string()));
     }
     let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-    render(&CataloguePage {
+    let page = CataloguePage {
         shell: Shell::new(&ctx),
         items,
         total,
@@ -130,7 +155,20 @@ async fn catalogue(
         agencies,
         c: Choices,
         query,
-    })
+    };
+    let html = page.render().map_err(|e| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "template: {e}"
+        )))
+    })?;
+    if let Some(v) = version {
+        let mut c = cache().lock().expect("cache lock");
+        if c.len() > 500 {
+            c.clear();
+        }
+        c.insert(key, (v, std::sync::Arc::new(html.clone())));
+    }
+    Ok(Html(html).into_response())
 }
 
 #[derive(Template)]

@@ -545,6 +545,30 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
 }
 
 async fn the_api_runs_the_same_workflow(app: TestApp) {
+    // The anonymous catalogue is cached; a verification shows in it at once.
+    let before = count(
+        &app.client()
+            .get(app.url("/inovasi"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        count(
+            &app.client()
+                .get(app.url("/inovasi"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        ),
+        before
+    );
     let op = app.token("operator.kominfo@anjungan.test").await;
     let coord = app.token("koordinator@anjungan.test").await;
     let kominfo = app.org_id("DISKOMINFO").await;
@@ -609,6 +633,21 @@ async fn the_api_runs_the_same_workflow(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "public once verified");
+    let after = count(
+        &app.client()
+            .get(app.url("/inovasi"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        after,
+        before + 1,
+        "the cached catalogue is rebuilt after a change"
+    );
     // Without a token nothing can be created.
     assert_eq!(
         api.post(app.url("/api/v1/innovations"))
