@@ -4,7 +4,7 @@
 use crate::catalogue::Catalogue;
 use crate::domain::assignment::{assign, Entry, Juror};
 use crate::domain::phase::{current, PhaseKind};
-use crate::domain::scoring::{fmt2, rank, review_total, PhaseReviews, PhaseSpec, Ranked, Review};
+use crate::domain::scoring::{fmt2, rank, review_total, PhaseReviews, PhaseSpec, Ranked};
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::web::pages::render;
@@ -226,24 +226,17 @@ async fn score(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
-    let mut scores = Vec::new();
-    for c in &spec.rubric.criteria {
-        let v: u32 = get(&format!("s_{}", c.key))
-            .parse()
-            .map_err(|_| AppError::bad_request("festival.error.score"))?;
-        scores.push((c.key.clone(), v));
-    }
-    let comment = get("comment");
-    if comment.is_empty() || comment.chars().count() > 2000 {
-        return Err(AppError::bad_request("festival.error.comment"));
-    }
-    let review = Review {
-        juror: p.user_id.0,
-        entry,
-        scores,
-    };
-    review_total(&review, &spec.rubric)
-        .map_err(|_| AppError::bad_request("festival.error.score"))?;
+    let (review, comment) =
+        crate::domain::scoring::parse_submission(&spec.rubric, p.user_id.0, entry, get).map_err(
+            |err| match err {
+                crate::domain::scoring::SubmissionError::BadScore => {
+                    AppError::bad_request("festival.error.score")
+                }
+                crate::domain::scoring::SubmissionError::CommentRequired => {
+                    AppError::bad_request("festival.error.comment")
+                }
+            },
+        )?;
     store::save_review(&state.db, &ctx.actor(), e.id, &review, &phase, &comment).await?;
     Ok(Redirect::to(&format!("/festival/{}/juri#e{entry}", e.number)).into_response())
 }

@@ -148,6 +148,44 @@ pub fn review_total(r: &Review, rubric: &Rubric) -> Result<i128, ScoringError> {
     ))
 }
 
+/// A juror's submission as typed: a score per criterion (`get("s_<key>")`) and a comment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmissionError {
+    #[error("every criterion needs a whole number within the scale")]
+    BadScore,
+    #[error("a comment is required (at most 2,000 characters)")]
+    CommentRequired,
+}
+
+/// Checks a juror's submission against the rubric: every criterion scored within the scale and a
+/// comment of 1–2,000 characters.
+pub fn parse_submission(
+    rubric: &Rubric,
+    juror: i64,
+    entry: i64,
+    get: impl Fn(&str) -> String,
+) -> Result<(Review, String), SubmissionError> {
+    let mut scores = Vec::new();
+    for c in &rubric.criteria {
+        let v: u32 = get(&format!("s_{}", c.key))
+            .trim()
+            .parse()
+            .map_err(|_| SubmissionError::BadScore)?;
+        scores.push((c.key.clone(), v));
+    }
+    let comment = get("comment").trim().to_string();
+    if comment.is_empty() || comment.chars().count() > 2000 {
+        return Err(SubmissionError::CommentRequired);
+    }
+    let review = Review {
+        juror,
+        entry,
+        scores,
+    };
+    review_total(&review, rubric).map_err(|_| SubmissionError::BadScore)?;
+    Ok((review, comment))
+}
+
 /// One juror's contribution to an entry's phase score.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JurorScore {
@@ -498,6 +536,33 @@ mod tests {
         assert_eq!(
             r.iter().map(|x| x.position).collect::<Vec<_>>(),
             vec![1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn submissions_are_checked() {
+        let form = |a: &str, comment: &str| {
+            let (a, comment) = (a.to_string(), comment.to_string());
+            move |k: &str| match k {
+                "s_a" => a.clone(),
+                "s_b" => "5".to_string(),
+                "comment" => comment.clone(),
+                _ => String::new(),
+            }
+        };
+        let (r, c) = parse_submission(&rubric(), 1, 2, form("8", " Baik ")).unwrap();
+        assert_eq!((r.scores.len(), c.as_str()), (2, "Baik"));
+        assert_eq!(
+            parse_submission(&rubric(), 1, 2, form("11", "x")),
+            Err(SubmissionError::BadScore)
+        );
+        assert_eq!(
+            parse_submission(&rubric(), 1, 2, form("x", "x")),
+            Err(SubmissionError::BadScore)
+        );
+        assert_eq!(
+            parse_submission(&rubric(), 1, 2, form("8", "  ")),
+            Err(SubmissionError::CommentRequired)
         );
     }
 

@@ -214,6 +214,42 @@ pub fn regency_index(government: u32, innovations: &[u32], government_share: u32
     round_div(num, 100 * n) as u32
 }
 
+/// Checks a catalogue edit: a name (≤ 300 characters), a weight of 1–1000, and three levels each
+/// with evidence text (≤ 300) and a score of 0–100. The error is the locale key of the problem.
+pub fn parse_indicator_edit(
+    name: &str,
+    weight: &str,
+    levels: [(&str, &str); 3],
+) -> Result<(String, u32, Vec<Level>), &'static str> {
+    let weight: u32 = weight
+        .trim()
+        .parse()
+        .ok()
+        .filter(|w| (1..=1000).contains(w))
+        .ok_or("innovation.error.weight")?;
+    let mut out = Vec::new();
+    for (evidence, score) in levels {
+        let score: u32 = score
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v| *v <= 100)
+            .ok_or("innovation.error.level_score")?;
+        if evidence.trim().is_empty() || evidence.chars().count() > 300 {
+            return Err("innovation.error.required");
+        }
+        out.push(Level {
+            evidence: evidence.trim().to_string(),
+            score,
+        });
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 300 {
+        return Err("innovation.error.name");
+    }
+    Ok((name.to_string(), weight, out))
+}
+
 /// A picked level must exist for the indicator.
 pub fn check_level(indicator: &Indicator, level: u8) -> bool {
     level >= 1 && (level as usize) <= indicator.levels.len()
@@ -476,6 +512,29 @@ mod tests {
         assert_eq!(regency_index(8000, &[6000, 7000], 25), 6875);
         assert_eq!(regency_index(8000, &[], 25), 0);
         assert_eq!(regency_index(10000, &[10000], 25), 10000);
+    }
+
+    #[test]
+    fn catalogue_edits_are_checked() {
+        let ok = parse_indicator_edit(" Regulasi ", "20", [("a", "33"), ("b", "67"), ("c", "100")])
+            .unwrap();
+        assert_eq!((ok.0.as_str(), ok.1, ok.2.len()), ("Regulasi", 20, 3));
+        assert_eq!(
+            parse_indicator_edit("x", "0", [("a", "1"), ("b", "1"), ("c", "1")]),
+            Err("innovation.error.weight")
+        );
+        assert_eq!(
+            parse_indicator_edit("x", "5", [("a", "101"), ("b", "1"), ("c", "1")]),
+            Err("innovation.error.level_score")
+        );
+        assert_eq!(
+            parse_indicator_edit("x", "5", [(" ", "1"), ("b", "1"), ("c", "1")]),
+            Err("innovation.error.required")
+        );
+        assert_eq!(
+            parse_indicator_edit("", "5", [("a", "1"), ("b", "1"), ("c", "1")]),
+            Err("innovation.error.name")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::visible;
 use crate::domain::iid::{
-    check_level, regency_index, score, Aspect, Category, Indicator, Level, Review, Score,
+    check_level, regency_index, score, Aspect, Category, Indicator, Review, Score,
 };
 use crate::domain::{may_create, Status};
 use crate::iid_store::{self, Catalogue};
@@ -456,34 +456,13 @@ async fn edit_indicator(
     if !cat.indicators.iter().any(|i| i.id == ind) {
         return Err(AppError::not_found());
     }
-    let name = f.name.trim();
-    let weight: u32 = f
-        .weight
-        .trim()
-        .parse()
-        .ok()
-        .filter(|w| (1..=1000).contains(w))
-        .ok_or_else(|| AppError::bad_request("innovation.error.weight"))?;
-    let mut levels = Vec::new();
-    for (e, s) in [(&f.e1, &f.s1), (&f.e2, &f.s2), (&f.e3, &f.s3)] {
-        let score: u32 = s
-            .trim()
-            .parse()
-            .ok()
-            .filter(|v| *v <= 100)
-            .ok_or_else(|| AppError::bad_request("innovation.error.level_score"))?;
-        if e.trim().is_empty() || e.chars().count() > 300 {
-            return Err(AppError::bad_request("innovation.error.required"));
-        }
-        levels.push(Level {
-            evidence: e.trim().to_string(),
-            score,
-        });
-    }
-    if name.is_empty() || name.chars().count() > 300 {
-        return Err(AppError::bad_request("innovation.error.name"));
-    }
-    iid_store::update_indicator(&state.db, &ctx.actor(), ind, name, weight, &levels).await?;
+    let (name, weight, levels) = crate::domain::iid::parse_indicator_edit(
+        &f.name,
+        &f.weight,
+        [(&f.e1, &f.s1), (&f.e2, &f.s2), (&f.e3, &f.s3)],
+    )
+    .map_err(AppError::bad_request)?;
+    iid_store::update_indicator(&state.db, &ctx.actor(), ind, &name, weight, &levels).await?;
     Ok(Redirect::to(&format!("/inovasi/katalog?tahun={year}")).into_response())
 }
 
