@@ -142,12 +142,22 @@ impl Drop for Node {
     }
 }
 
-async fn admin_client(node: &Node) -> reqwest::Client {
-    let c = reqwest::Client::builder()
+/// A client that keeps cookies and does not follow redirects.
+fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// Opens the login form on `node` and submits it through `c`, as a browser would.
+async fn log_in(
+    c: &reqwest::Client,
+    node: &Node,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
     let html = c
         .get(node.url("/masuk"))
         .send()
@@ -157,16 +167,26 @@ async fn admin_client(node: &Node) -> reqwest::Client {
         .await
         .unwrap();
     let csrf = extract_csrf(&html).unwrap();
-    let r = c
-        .post(node.url("/masuk"))
+    c.post(node.url("/masuk"))
         .form(&[
             ("_csrf", csrf.as_str()),
-            ("login", "admin@anjungan.test"),
-            ("password", anjungan_server::demo::DEMO_PASSWORD),
+            ("login", login),
+            ("password", password),
         ])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn admin_client(node: &Node) -> reqwest::Client {
+    let c = cookie_client();
+    let r = log_in(
+        &c,
+        node,
+        "admin@anjungan.test",
+        anjungan_server::demo::DEMO_PASSWORD,
+    )
+    .await;
     assert_eq!(r.status(), 303);
     c
 }
@@ -531,40 +551,16 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
 
     // A session made on node A is valid on node B.
     let c = admin_client(&a).await;
-    let cookie_header = {
-        // reqwest's store is per client and per host:port; carry the cookies by hand to B.
-        let r = c.get(a.url("/dasbor")).send().await.unwrap();
-        assert_eq!(r.status(), 200);
-        let html = c.get(a.url("/masuk")).send().await.unwrap();
-        drop(html);
-        String::new()
-    };
-    let _ = cookie_header;
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let c2 = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = c2
-        .get(a.url("/masuk"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = extract_csrf(&html).unwrap();
-    let r = c2
-        .post(a.url("/masuk"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("login", "admin@anjungan.test"),
-            ("password", anjungan_server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = c.get(a.url("/dasbor")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    // reqwest's store is per client and per host:port; carry the session cookie by hand to B.
+    let r = log_in(
+        &cookie_client(),
+        &a,
+        "admin@anjungan.test",
+        anjungan_server::demo::DEMO_PASSWORD,
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let set_cookie: Vec<String> = r
         .headers()
@@ -591,54 +587,22 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
 
     // Login throttling counts failures from both nodes together.
     for (i, node) in [&a, &b, &a, &b, &a].iter().enumerate() {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let html = c
-            .get(node.url("/masuk"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = extract_csrf(&html).unwrap();
-        let r = c
-            .post(node.url("/masuk"))
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("login", "juri@anjungan.test"),
-                ("password", "bukan-sandinya"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = log_in(
+            &cookie_client(),
+            node,
+            "juri@anjungan.test",
+            "bukan-sandinya",
+        )
+        .await;
         assert_eq!(r.status(), 401, "failure {i}");
     }
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let html = c
-        .get(b.url("/masuk"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = extract_csrf(&html).unwrap();
-    let r = c
-        .post(b.url("/masuk"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("login", "juri@anjungan.test"),
-            ("password", anjungan_server::demo::DEMO_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = log_in(
+        &cookie_client(),
+        &b,
+        "juri@anjungan.test",
+        anjungan_server::demo::DEMO_PASSWORD,
+    )
+    .await;
     assert_eq!(r.status(), 429, "locked on node B after failures on both");
 
     // A file uploaded through node A is served by node B (stored in PostgreSQL, not on A's disk).
