@@ -3,9 +3,14 @@
 
 pub mod catalogue;
 pub mod domain;
+pub mod proposal_store;
+pub mod signup_store;
 pub mod store;
 pub mod web;
 pub mod web_awards;
 pub mod web_dashboard;
 pub mod web_jury;
+pub mod web_proposal;
+pub mod web_settings;
+pub mod web_signup;
 pub mod web_vote;

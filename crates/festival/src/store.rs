@@ -20,6 +20,10 @@ pub struct Edition {
     pub mode: String,
     /// How many editions one innovation may be entered in.
     pub entry_limit: i64,
+    /// Jurors do not see which agency an entry comes from.
+    pub blind_review: bool,
+    /// The proposal's sections with their word limits.
+    pub proposal_sections: Vec<crate::domain::proposal::Section>,
 }
 
 pub struct NewEdition<'a> {
@@ -78,7 +82,8 @@ pub async fn create_edition(
     Ok(id)
 }
 
-const EDITION_COLS: &str = "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit";
+const EDITION_COLS: &str =
+    "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit, blind_review, proposal_sections";
 
 fn edition_from(r: &sqlx::any::AnyRow) -> Edition {
     Edition {
@@ -91,6 +96,9 @@ fn edition_from(r: &sqlx::any::AnyRow) -> Edition {
         ends_on: r.get("ends_on"),
         mode: r.get("mode"),
         entry_limit: r.get("entry_limit"),
+        blind_review: r.get::<i64, _>("blind_review") != 0,
+        proposal_sections: serde_json::from_str(&r.get::<String, _>("proposal_sections"))
+            .unwrap_or_else(|_| crate::domain::proposal::default_kipp()),
     }
 }
 
@@ -334,12 +342,22 @@ pub async fn add_stand(
 struct StoredCriterion {
     key: String,
     weight: u32,
+    #[serde(default)]
+    label: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct StoredRubric {
     criteria: Vec<StoredCriterion>,
     scale_max: u32,
+    #[serde(default = "yes")]
+    comment_required: bool,
+    #[serde(default)]
+    advance: u32,
 }
 
 /// Sets the rubric of a scored phase.
@@ -357,9 +375,12 @@ pub async fn set_rubric(
             .map(|c| StoredCriterion {
                 key: c.key.clone(),
                 weight: c.weight,
+                label: c.label.clone(),
             })
             .collect(),
         scale_max: spec.rubric.scale_max,
+        comment_required: spec.rubric.comment_required,
+        advance: spec.advance,
     };
     let mut tx = db.begin_write().await?;
     sqlx::query(
@@ -384,7 +405,7 @@ pub async fn set_rubric(
         "festival.rubric",
         "festival_edition",
         &edition_id.to_string(),
-        serde_json::json!({"phase": spec.key, "weight": spec.weight}),
+        serde_json::json!({"phase": spec.key, "weight": spec.weight, "advance": spec.advance, "criteria": spec.rubric.criteria.len()}),
     )
     .await?;
     tx.commit().await?;
@@ -412,9 +433,11 @@ pub async fn rubrics(
                         .map(|c| Criterion {
                             key: c.key,
                             weight: c.weight,
+                            label: c.label,
                         })
                         .collect(),
                     scale_max: stored.scale_max,
+                    comment_required: stored.comment_required,
                 },
                 aggregation: if r.get::<String, _>("aggregation") == "median" {
                     Aggregation::Median
@@ -422,6 +445,7 @@ pub async fn rubrics(
                     Aggregation::Mean
                 },
                 normalise: r.get::<i64, _>("normalise") != 0,
+                advance: stored.advance,
             })
         })
         .collect();

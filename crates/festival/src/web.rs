@@ -32,6 +32,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::web_dashboard::routes())
         .merge(crate::web_awards::routes())
         .merge(crate::web_vote::routes())
+        .merge(crate::web_proposal::routes())
+        .merge(crate::web_settings::routes())
+        .merge(crate::web_signup::routes())
         .routes(routes!(editions_api))
         .routes(routes!(edition_api))
 }
@@ -62,6 +65,10 @@ async fn editions_page(State(state): State<AppState>, ctx: Ctx) -> WebResult<Res
 pub struct EntryView {
     pub id: i64,
     pub innovation: Option<InnovationSummary>,
+    /// Shortlist standing, once a cut is decided.
+    pub standing: Option<crate::domain::shortlist::Standing>,
+    /// Whether the visitor may open the entry's proposal page.
+    pub proposal_link: bool,
 }
 
 #[derive(Template)]
@@ -79,6 +86,10 @@ struct EditionPage {
     plan: String,
     coordinator: bool,
     juror: bool,
+    signed_in: bool,
+    /// Sign-ups per session, and the sessions the visitor signed up for.
+    signups: std::collections::HashMap<i64, i64>,
+    mine: Vec<i64>,
 }
 
 impl EditionPage {
@@ -103,18 +114,36 @@ impl EditionPage {
     fn kind_key(&self, s: &Session) -> String {
         format!("festival.session.{}", s.kind)
     }
+    fn standing(&self, x: &EntryView) -> String {
+        crate::web_jury::standing_text(&self.shell, x.standing.as_ref())
+    }
+    fn seats_left(&self, s: &Session) -> Option<i64> {
+        crate::domain::signup::left(s.capacity, self.taken(s))
+    }
+    fn taken(&self, s: &Session) -> i64 {
+        self.signups.get(&s.id).copied().unwrap_or(0)
+    }
+    fn upcoming(&self, s: &Session) -> bool {
+        self.now < s.starts_at
+    }
+    fn is_mine(&self, s: &Session) -> bool {
+        self.mine.contains(&s.id)
+    }
 }
 
 async fn entries_of(
     state: &AppState,
     catalogue: &Catalogue,
-    edition_id: i64,
+    e: &Edition,
 ) -> Result<Vec<EntryView>, AppError> {
+    let (_, mut standings) = crate::web_jury::compute_ranking(state, e).await?;
     let mut out = Vec::new();
-    for (id, innovation, _) in store::entries(&state.db, edition_id).await? {
+    for (id, innovation, _) in store::entries(&state.db, e.id).await? {
         out.push(EntryView {
             id,
             innovation: catalogue.get(innovation).await,
+            standing: standings.remove(&id),
+            proposal_link: false,
         });
     }
     Ok(out)
@@ -145,8 +174,40 @@ async fn page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let (e, phases) = load(state, number).await?;
+    let now = anjungan_kernel::clock::now_ms();
     let sessions = store::sessions(&state.db, e.id).await?;
-    let entries = entries_of(state, catalogue, e.id).await?;
+    let mut entries = entries_of(state, catalogue, &e).await?;
+    let results_public = phases
+        .iter()
+        .any(|p| p.kind.results_public() && p.starts_at <= now);
+    for x in entries.iter_mut() {
+        let owner = x
+            .innovation
+            .as_ref()
+            .map(|i| anjungan_kernel::orgs::domain::OrgRef {
+                id: i.organisation_id,
+                path: i.organisation_path.clone(),
+            });
+        x.proposal_link = results_public
+            || ctx.principal.as_ref().is_some_and(|p| {
+                p.is_admin()
+                    || p.has_role(Role::Coordinator)
+                    || p.has_role(Role::Jury)
+                    || owner.as_ref().is_some_and(|o| {
+                        p.holds_for(Role::UnitOperator, o) || p.holds_for(Role::UnitHead, o)
+                    })
+            });
+    }
+    let (signups, mine) = match ctx.principal.as_ref() {
+        Some(p) => (
+            crate::signup_store::counts(&state.db, e.id).await?,
+            crate::signup_store::mine(&state.db, e.id, p.user_id.0).await?,
+        ),
+        None => (
+            crate::signup_store::counts(&state.db, e.id).await?,
+            Vec::new(),
+        ),
+    };
     let entered: Vec<i64> = entries
         .iter()
         .filter_map(|x| x.innovation.as_ref().map(|i| i.id))
@@ -176,7 +237,7 @@ async fn page(
         shell: Shell::new(ctx),
         e,
         phases,
-        now: anjungan_kernel::clock::now_ms(),
+        now,
         sessions,
         entries,
         candidates,
@@ -188,6 +249,9 @@ async fn page(
             .principal
             .as_ref()
             .is_some_and(|p| p.has_role(Role::Jury)),
+        signed_in: ctx.principal.is_some(),
+        signups,
+        mine,
     })
 }
 
@@ -362,7 +426,7 @@ async fn edition_api(
     let (e, phases) = load(&state, &number).await?;
     let now = anjungan_kernel::clock::now_ms();
     let sessions = store::sessions(&state.db, e.id).await?;
-    let entries = entries_of(&state, &catalogue, e.id)
+    let entries = entries_of(&state, &catalogue, &e)
         .await?
         .into_iter()
         .filter_map(|x| x.innovation)
@@ -460,7 +524,7 @@ async fn stand_page(
     Path((number, stand)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let (e, stand) = find_stand(&state, &number, &stand).await?;
-    let shown = entries_of(&state, &catalogue, e.id)
+    let shown = entries_of(&state, &catalogue, &e)
         .await?
         .into_iter()
         .filter_map(|x| x.innovation)

@@ -41,7 +41,7 @@ async fn settle(
 ) -> WebResult<Response> {
     coordinator(&ctx)?;
     let e = edition(&state, &number).await?;
-    let ranking = crate::web_jury::compute_ranking(&state, &e).await?;
+    let (ranking, _) = crate::web_jury::compute_ranking(&state, &e).await?;
     let votes = store::vote_counts(&state.db, e.id).await?;
     store::set_computed_awards(&state.db, &ctx.actor(), e.id, &computed(&ranking, &votes)).await?;
     Ok(Redirect::to(&format!("/festival/{}/hasil", e.number)).into_response())

@@ -5,6 +5,7 @@ use crate::catalogue::Catalogue;
 use crate::domain::assignment::{assign, Entry, Juror};
 use crate::domain::phase::{current, PhaseKind};
 use crate::domain::scoring::{fmt2, rank, review_total, PhaseReviews, PhaseSpec, Ranked};
+use crate::domain::shortlist::{self, Standing};
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::web::pages::render;
@@ -14,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -54,9 +56,12 @@ async fn assign_jurors(
     {
         return Err(AppError::not_found());
     }
+    // Only entries still in the contest (not stopped by an earlier shortlist) are reviewed.
+    let (_, standings) = compute_ranking(&state, &e).await?;
     let entries: Vec<Entry> = store::entries(&state.db, e.id)
         .await?
         .into_iter()
+        .filter(|(id, _, _)| standings.get(id).is_none_or(Standing::in_contest))
         .map(|(id, _, org)| Entry { id, agency: org })
         .collect();
     let jurors: Vec<Juror> =
@@ -87,6 +92,10 @@ pub struct Task {
     pub phase: String,
     pub entry: i64,
     pub name: String,
+    /// The entry's agency, unless the edition reviews blind.
+    pub agency: Option<String>,
+    /// Proposal sections written / asked.
+    pub proposal: (usize, usize),
     pub open: bool,
     pub mine: Option<OwnReview>,
     pub others: Vec<String>,
@@ -108,8 +117,8 @@ impl JuryPage {
     fn phase_key(&self, phase: &str) -> String {
         format!("festival.phase.{phase}")
     }
-    fn criterion_key(&self, key: &str) -> String {
-        format!("festival.criterion.{key}")
+    fn criterion_name(&self, c: &crate::domain::scoring::Criterion) -> String {
+        criterion_name(&self.shell, c)
     }
     fn given(&self, t: &Task, key: &str) -> String {
         t.mine
@@ -143,16 +152,20 @@ async fn jury_page(
         .into_iter()
         .map(|(id, inv, _)| (id, inv))
         .collect();
+    let proposals = crate::proposal_store::proposals(&state.db, e.id).await?;
     let mut tasks = Vec::new();
     for (phase, entry) in store::assignments_of(&state.db, e.id, p.user_id.0).await? {
-        let name = match entries.get(&entry) {
-            Some(inv) => catalogue
-                .get(*inv)
-                .await
-                .map(|i| i.name)
-                .unwrap_or_default(),
-            None => String::new(),
+        let summary = match entries.get(&entry) {
+            Some(inv) => catalogue.get(*inv).await,
+            None => None,
         };
+        let (name, agency) = summary
+            .map(|i| (i.name, (!e.blind_review).then_some(i.organisation)))
+            .unwrap_or_default();
+        let proposal = crate::domain::proposal::completeness(
+            &e.proposal_sections,
+            proposals.get(&entry).map(Vec::as_slice).unwrap_or_default(),
+        );
         let spec = specs.iter().find(|s| s.key == phase);
         let mine = all
             .iter()
@@ -180,6 +193,8 @@ async fn jury_page(
             phase,
             entry,
             name,
+            agency,
+            proposal,
             mine,
             others,
         });
@@ -248,12 +263,16 @@ struct RankingPage {
     e: Edition,
     rows: Vec<(Ranked, String, String)>,
     specs: Vec<PhaseSpec>,
+    standings: BTreeMap<i64, Standing>,
     coordinator: bool,
 }
 
 impl RankingPage {
     fn f(&self, v: &i128) -> String {
         fmt2(*v)
+    }
+    fn standing(&self, entry: &i64) -> String {
+        standing_text(&self.shell, self.standings.get(entry))
     }
     fn phase_key(&self, phase: &str) -> String {
         format!("festival.phase.{phase}")
@@ -283,7 +302,7 @@ async fn ranking_page(
     }
     let specs = store::rubrics(&state.db, e.id).await?;
     let entries = store::entries(&state.db, e.id).await?;
-    let ranked = compute_ranking(&state, &e).await?;
+    let (ranked, standings) = compute_ranking(&state, &e).await?;
     let mut rows = Vec::new();
     for r in ranked {
         let inv = entries
@@ -305,15 +324,45 @@ async fn ranking_page(
         e,
         rows,
         specs,
+        standings,
         coordinator,
     })
 }
 
-/// The ranking of an edition from its stored reviews.
+/// A criterion's name: the coordinator's label, or the translation of a default key.
+pub(crate) fn criterion_name(shell: &Shell, c: &crate::domain::scoring::Criterion) -> String {
+    if c.label.is_empty() {
+        shell
+            .t
+            .s(&format!("festival.criterion.{}", c.key))
+            .to_string()
+    } else {
+        c.label.clone()
+    }
+}
+
+/// "Shortlisted after desk review" / "Stopped at desk review" / "" for an entry.
+pub(crate) fn standing_text(shell: &Shell, s: Option<&Standing>) -> String {
+    let phase = |k: &str| shell.t.s(&format!("festival.phase.{k}")).to_string();
+    match s {
+        Some(Standing {
+            stopped: Some(k), ..
+        }) => format!("{} {}", shell.t.s("festival.stopped_at"), phase(k)),
+        Some(Standing { passed, .. }) if !passed.is_empty() => format!(
+            "{} {}",
+            shell.t.s("festival.shortlisted_after"),
+            phase(passed.last().expect("not empty"))
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The ranking of an edition from its stored reviews, with the shortlists of the phases that
+/// have ended applied, and each entry's standing.
 pub(crate) async fn compute_ranking(
     state: &AppState,
     e: &Edition,
-) -> Result<Vec<Ranked>, AppError> {
+) -> Result<(Vec<Ranked>, BTreeMap<i64, Standing>), AppError> {
     let specs = store::rubrics(&state.db, e.id).await?;
     let reviews = store::reviews(&state.db, e.id).await?;
     let entries = store::entries(&state.db, e.id).await?;
@@ -328,7 +377,7 @@ pub(crate) async fn compute_ranking(
                 .collect(),
         })
         .collect();
-    rank(
+    let ranked = rank(
         &entries.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
         &phase_reviews,
     )
@@ -336,5 +385,14 @@ pub(crate) async fn compute_ranking(
         AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
             "stored reviews do not fit the rubric"
         )))
-    })
+    })?;
+    let now = anjungan_kernel::clock::now_ms();
+    let phases = store::phases(&state.db, e.id).await?;
+    let decided: Vec<&str> = phases
+        .iter()
+        .filter(|p| p.ends_at <= now)
+        .map(|p| p.kind.code())
+        .collect();
+    let standings = shortlist::standings(&ranked, &specs, &decided);
+    Ok((shortlist::apply(ranked, &standings), standings))
 }

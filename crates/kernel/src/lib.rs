@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod identity;
 pub mod orgs;
 pub mod outbox;
+pub mod text;
 pub mod web;
 
 pub use config::Config;

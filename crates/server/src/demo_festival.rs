@@ -211,6 +211,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             rubric: Rubric::default_tif(),
             aggregation: Aggregation::Mean,
             normalise: true,
+            advance: 0,
         },
         PhaseSpec {
             key: "presentation".into(),
@@ -218,6 +219,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             rubric: Rubric::default_tif(),
             aggregation: Aggregation::Median,
             normalise: false,
+            advance: 0,
         },
     ];
     let entries: Vec<anjungan_festival::domain::assignment::Entry> = store::entries(db, second)

@@ -19,6 +19,9 @@ pub const SCALE: i128 = 1_000_000;
 pub struct Criterion {
     pub key: String,
     pub weight: u32,
+    /// The coordinator's own name for a criterion; empty for the default ones, which are
+    /// translated from their key.
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub struct Rubric {
     pub criteria: Vec<Criterion>,
     /// Highest score per criterion (lowest is 0).
     pub scale_max: u32,
+    /// Whether a juror must explain the scores in a comment.
+    pub comment_required: bool,
 }
 
 impl Rubric {
@@ -34,6 +39,7 @@ impl Rubric {
         let c = |k: &str, w: u32| Criterion {
             key: k.into(),
             weight: w,
+            label: String::new(),
         };
         Rubric {
             criteria: vec![
@@ -48,6 +54,7 @@ impl Rubric {
                 c("execution", 9),
             ],
             scale_max: 10,
+            comment_required: true,
         }
     }
 }
@@ -72,6 +79,9 @@ pub struct PhaseSpec {
     pub rubric: Rubric,
     pub aggregation: Aggregation,
     pub normalise: bool,
+    /// How many entries move on to the next phases after this one (a shortlist such as the
+    /// national Top 99); 0 lets everyone through.
+    pub advance: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,12 +163,12 @@ pub fn review_total(r: &Review, rubric: &Rubric) -> Result<i128, ScoringError> {
 pub enum SubmissionError {
     #[error("every criterion needs a whole number within the scale")]
     BadScore,
-    #[error("a comment is required (at most 2,000 characters)")]
+    #[error("a comment is required when the rubric asks for one (at most 2,000 characters)")]
     CommentRequired,
 }
 
 /// Checks a juror's submission against the rubric: every criterion scored within the scale and a
-/// comment of 1–2,000 characters.
+/// comment of at most 2,000 characters, required when the rubric says so.
 pub fn parse_submission(
     rubric: &Rubric,
     juror: i64,
@@ -174,7 +184,7 @@ pub fn parse_submission(
         scores.push((c.key.clone(), v));
     }
     let comment = get("comment").trim().to_string();
-    if comment.is_empty() || comment.chars().count() > 2000 {
+    if (rubric.comment_required && comment.is_empty()) || comment.chars().count() > 2000 {
         return Err(SubmissionError::CommentRequired);
     }
     let review = Review {
@@ -356,13 +366,16 @@ mod tests {
                 Criterion {
                     key: "a".into(),
                     weight: 3,
+                    label: String::new(),
                 },
                 Criterion {
                     key: "b".into(),
                     weight: 1,
+                    label: String::new(),
                 },
             ],
             scale_max: 10,
+            comment_required: true,
         }
     }
 
@@ -381,6 +394,7 @@ mod tests {
             rubric: rubric(),
             aggregation,
             normalise,
+            advance: 0,
         }
     }
 
@@ -562,6 +576,15 @@ mod tests {
         );
         assert_eq!(
             parse_submission(&rubric(), 1, 2, form("8", "  ")),
+            Err(SubmissionError::CommentRequired)
+        );
+        let optional = Rubric {
+            comment_required: false,
+            ..rubric()
+        };
+        assert!(parse_submission(&optional, 1, 2, form("8", "  ")).is_ok());
+        assert_eq!(
+            parse_submission(&optional, 1, 2, form("8", &"x".repeat(2001))),
             Err(SubmissionError::CommentRequired)
         );
     }

@@ -472,6 +472,7 @@ async fn festival_enter_score_vote_and_publish() {
             rubric: Rubric::default_tif(),
             aggregation: Aggregation::Mean,
             normalise: false,
+            advance: 0,
         },
     )
     .await

@@ -476,6 +476,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
             rubric: rubric.clone(),
             aggregation: Aggregation::Mean,
             normalise: false,
+            advance: 0,
         },
     )
     .await

@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod festival;
+mod festival_entries;
 mod http;
 mod innovation;
 pub mod process;

@@ -221,6 +221,13 @@ impl TestApp {
             .1
     }
 
+    /// An anonymous GET of a JSON document.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let r = self.client().get(self.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
     pub async fn org_id(&self, code: &str) -> i64 {
         anjungan_kernel::orgs::store::get_by_code(&self.state.db, code)
             .await

@@ -1,0 +1,540 @@
+//! Proposals, blind review, rubric settings, computed shortlists and agenda sign-up, on SQLite
+//! and PostgreSQL.
+
+use crate::both_backends;
+use crate::support::*;
+use anjungan_festival::domain::phase::{Phase, PhaseKind};
+use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Review, Rubric};
+use anjungan_festival::store;
+use serde_json::Value;
+
+both_backends!(
+    proposals_follow_the_sections_and_their_limits,
+    settings_blind_review_and_rubrics,
+    shortlists_are_computed_and_narrow_the_next_phase,
+    agenda_sessions_take_sign_ups_within_capacity
+);
+
+const HOUR: i64 = 3_600_000;
+
+fn phase(kind: PhaseKind, from: i64, to: i64) -> Phase {
+    Phase {
+        kind,
+        starts_at: from,
+        ends_at: to,
+        voting: false,
+    }
+}
+
+/// A new edition with these phases; returns its id.
+async fn edition(app: &TestApp, number: i64, phases: Vec<Phase>) -> i64 {
+    store::create_edition(
+        &app.state.db,
+        &anjungan_kernel::audit::Actor::system("test"),
+        &store::NewEdition {
+            number,
+            year: 2031,
+            theme: "Uji",
+            venue: "Pendopo Manggala Praja Nugraha",
+            starts_on: "2031-01-01",
+            ends_on: "2031-01-02",
+            mode: "in_person",
+            entry_limit: 9,
+            phases,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Enters `n` verified demo innovations, Kominfo's first; returns the entry ids.
+async fn entries(app: &TestApp, edition: i64, n: usize) -> Vec<i64> {
+    let list = app.get_json("/api/v1/innovations").await;
+    let list = list.as_array().unwrap();
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let mut chosen: Vec<&Value> = list
+        .iter()
+        .filter(|i| i["organisation_id"] == kominfo)
+        .take(1)
+        .collect();
+    chosen.extend(
+        list.iter()
+            .filter(|i| i["organisation_id"] != kominfo)
+            .take(n - 1),
+    );
+    let mut ids = Vec::new();
+    for i in chosen {
+        ids.push(
+            store::add_entry(
+                &app.state.db,
+                &anjungan_kernel::audit::Actor::system("test"),
+                edition,
+                i["id"].as_i64().unwrap(),
+                i["organisation_id"].as_i64().unwrap(),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    ids
+}
+
+async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post(
+    app: &TestApp,
+    c: &reqwest::Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let csrf = app.csrf(c, page).await;
+    let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    c.post(app.url(action)).form(&form).send().await.unwrap()
+}
+
+async fn proposals_follow_the_sections_and_their_limits(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let id = edition(
+        &app,
+        60,
+        vec![phase(PhaseKind::CallForEntries, now - HOUR, now + HOUR)],
+    )
+    .await;
+    let e = entries(&app, id, 2).await;
+    let page = format!("/festival/60/entri/{}", e[0]);
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let (status, html) = text(&op, app.url(&page)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"p_summary\"") && html.contains("0 / 200"));
+    assert!(html.contains("data-testid=\"completeness\">0/8"));
+    // 201 words in the 200-word summary: refused, typed text kept, nothing stored.
+    let long = vec!["kata"; 201].join(" ");
+    let r = post(
+        &app,
+        &op,
+        &page,
+        &page,
+        &[("p_summary", &long), ("p_novelty", "Baru sekali.")],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Ringkasan: 201 kata, batasnya 200 kata."),
+        "{body}"
+    );
+    assert!(body.contains("Baru sekali."));
+    let (_, html) = text(&op, app.url(&page)).await;
+    assert!(html.contains("data-testid=\"completeness\">0/8"));
+    // Within the limits it is saved and audited.
+    let before = app.audit_count("festival.proposal").await;
+    let r = post(
+        &app,
+        &op,
+        &page,
+        &page,
+        &[
+            ("p_summary", "Surat desa lewat WhatsApp."),
+            ("p_novelty", "Tanda tangan elektronik."),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.audit_count("festival.proposal").await, before + 1);
+    let (_, html) = text(&op, app.url(&page)).await;
+    assert!(
+        html.contains("data-testid=\"completeness\">2/8")
+            && html.contains("Surat desa lewat WhatsApp.")
+    );
+    // Others: another unit is forbidden, an anonymous visitor must sign in, the coordinator reads.
+    let other = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    assert_eq!(text(&other, app.url(&page)).await.0, 403);
+    assert_eq!(
+        post(
+            &app,
+            &op,
+            &page,
+            &format!("/festival/60/entri/{}", e[1]),
+            &[("p_summary", "x")]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_ne!(text(&app.client(), app.url(&page)).await.0, 200);
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let (status, html) = text(&coord, app.url(&page)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Tanda tangan elektronik.") && !html.contains("name=\"p_summary\""));
+    assert_eq!(
+        post(&app, &coord, &page, &page, &[("p_summary", "x")])
+            .await
+            .status(),
+        409
+    );
+    // The edition page links the owner to the proposal; the public sees no link yet.
+    let (_, html) = text(&op, app.url("/festival/60")).await;
+    assert!(html.contains(&format!("href=\"{page}\"")));
+    let (_, html) = text(&app.client(), app.url("/festival/60")).await;
+    assert!(!html.contains(&format!("href=\"{page}\"")));
+}
+
+async fn settings_blind_review_and_rubrics(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let id = edition(
+        &app,
+        61,
+        vec![
+            phase(PhaseKind::CallForEntries, now - 2 * HOUR, now - HOUR),
+            phase(PhaseKind::DeskReview, now - HOUR, now + HOUR),
+        ],
+    )
+    .await;
+    let e = entries(&app, id, 3).await;
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let settings = "/festival/61/pengaturan";
+    let (status, html) = text(&coord, app.url(settings)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Ringkasan | 200") && html.contains("Strategi keberlanjutan | 500"));
+    assert!(html.contains("data-rubric=\"desk_review\""));
+    assert_eq!(
+        text(
+            &app.signed_in("operator.kominfo@anjungan.test").await,
+            app.url(settings)
+        )
+        .await
+        .0,
+        403
+    );
+    // Bad section lines are refused with the line quoted.
+    let r = post(
+        &app,
+        &coord,
+        settings,
+        settings,
+        &[("sections", "Ringkasan 200")],
+    )
+    .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Ringkasan 200"));
+    // Own sections and blind review.
+    let r = post(
+        &app,
+        &coord,
+        settings,
+        settings,
+        &[
+            ("sections", "Ringkasan | 100\nDampak Ekonomi | 300"),
+            ("blind_review", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let api = app.get_json("/api/v1/festival/editions/61").await;
+    assert_eq!(api["edition"]["blind_review"], true);
+    assert_eq!(
+        api["edition"]["proposal_sections"][1]["key"],
+        "dampak_ekonomi"
+    );
+    assert_eq!(api["edition"]["proposal_sections"][1]["word_limit"], 300);
+    // The rubric: a default criterion kept, one of the coordinator's own, no comment required.
+    let rubric_url = "/festival/61/rubrik/desk_review";
+    let fields = |w0: &'static str| {
+        vec![
+            ("key_0", "novelty"),
+            ("weight_0", w0),
+            ("label_1", "Dampak Ekonomi"),
+            ("weight_1", "40"),
+            ("scale_max", "5"),
+            ("weight", "100"),
+            ("advance", "2"),
+            ("aggregation", "median"),
+        ]
+    };
+    let r = post(&app, &coord, settings, rubric_url, &fields("abc")).await;
+    assert_eq!(r.status(), 400);
+    assert!(store::rubrics(&app.state.db, id).await.unwrap().is_empty());
+    assert_eq!(
+        post(&app, &coord, settings, rubric_url, &fields("60"))
+            .await
+            .status(),
+        303
+    );
+    let spec = store::rubrics(&app.state.db, id).await.unwrap().remove(0);
+    assert_eq!(spec.rubric.criteria.len(), 2);
+    assert_eq!(spec.rubric.criteria[1].label, "Dampak Ekonomi");
+    assert_eq!(
+        (
+            spec.rubric.scale_max,
+            spec.advance,
+            spec.rubric.comment_required
+        ),
+        (5, 2, false)
+    );
+    assert_eq!(spec.aggregation, Aggregation::Median);
+    assert_eq!(
+        post(
+            &app,
+            &coord,
+            settings,
+            "/festival/61/rubrik/site_visit",
+            &fields("60")
+        )
+        .await
+        .status(),
+        404
+    );
+    // Blind review: the juror sees the proposal but not the agency.
+    assert_eq!(
+        post(
+            &app,
+            &coord,
+            settings,
+            "/festival/61/tugaskan/desk_review",
+            &[]
+        )
+        .await
+        .status(),
+        303
+    );
+    let juror = app.signed_in("juri@anjungan.test").await;
+    let (_, jury) = text(&juror, app.url("/festival/61/juri")).await;
+    assert!(jury.contains("data-testid=\"blind\"") && !jury.contains("data-testid=\"agency\""));
+    assert!(
+        jury.contains("Dampak Ekonomi"),
+        "the coordinator's own criterion is scored"
+    );
+    let mine = e
+        .iter()
+        .find(|x| jury.contains(&format!("/festival/61/entri/{x}\"")))
+        .copied()
+        .expect("the juror has a task");
+    let (status, html) = text(&juror, app.url(&format!("/festival/61/entri/{mine}"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"blind\"") && !html.contains("href=\"/inovasi/"));
+    // A score without a comment is accepted (not required), and then the criteria are frozen.
+    let score_url = format!("/festival/61/juri/desk_review/{mine}");
+    let r = post(
+        &app,
+        &juror,
+        "/festival/61/juri",
+        &score_url,
+        &[
+            ("s_novelty", "4"),
+            ("s_dampak_ekonomi", "5"),
+            ("comment", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = post(&app, &coord, settings, rubric_url, &fields("70")).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        store::rubrics(&app.state.db, id).await.unwrap()[0]
+            .rubric
+            .criteria[0]
+            .weight,
+        60
+    );
+    let mut reweigh = fields("60");
+    reweigh.retain(|(k, _)| *k != "aggregation");
+    assert_eq!(
+        post(&app, &coord, settings, rubric_url, &reweigh)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        store::rubrics(&app.state.db, id).await.unwrap()[0].aggregation,
+        Aggregation::Mean
+    );
+    // Sections are locked once a proposal is written.
+    anjungan_festival::proposal_store::save_proposal(
+        &app.state.db,
+        &anjungan_kernel::audit::Actor::system("test"),
+        e[0],
+        &[("summary".into(), "Teks.".into())],
+    )
+    .await
+    .unwrap();
+    let r = post(
+        &app,
+        &coord,
+        settings,
+        settings,
+        &[("sections", "Ringkasan | 50")],
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+}
+
+async fn shortlists_are_computed_and_narrow_the_next_phase(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let db = &app.state.db;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let id = edition(
+        &app,
+        62,
+        vec![
+            phase(PhaseKind::DeskReview, now - 2 * HOUR, now - HOUR),
+            phase(PhaseKind::Presentation, now - HOUR, now + HOUR),
+        ],
+    )
+    .await;
+    let e = entries(&app, id, 3).await;
+    for (key, advance) in [("desk_review", 2), ("presentation", 0)] {
+        store::set_rubric(
+            db,
+            &actor,
+            id,
+            &PhaseSpec {
+                key: key.into(),
+                weight: 50,
+                rubric: Rubric::default_tif(),
+                aggregation: Aggregation::Mean,
+                normalise: false,
+                advance,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // Desk scores: the third entry best, the first worst.
+    let juror = 1;
+    for (entry, s) in [(e[0], 3), (e[1], 6), (e[2], 9)] {
+        let review = Review {
+            juror,
+            entry,
+            scores: Rubric::default_tif()
+                .criteria
+                .iter()
+                .map(|c| (c.key.clone(), s))
+                .collect(),
+        };
+        store::save_review(db, &actor, id, &review, "desk_review", "ok")
+            .await
+            .unwrap();
+    }
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let (_, ranking) = text(&coord, app.url("/festival/62/peringkat")).await;
+    let list = ranking.split("data-testid=\"ranking\"").nth(1).unwrap();
+    let order: Vec<i64> = list
+        .split("data-entry=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(order, vec![e[2], e[1], e[0]]);
+    assert_eq!(list.matches("Lolos Penilaian proposal").count(), 2);
+    assert_eq!(list.matches("Berhenti pada Penilaian proposal").count(), 1);
+    let (_, page) = text(&app.client(), app.url("/festival/62")).await;
+    assert_eq!(page.matches("data-testid=\"standing\"").count(), 3);
+    // The presentation phase is assigned only to the shortlisted entries.
+    assert_eq!(
+        post(
+            &app,
+            &coord,
+            "/festival/62/peringkat",
+            "/festival/62/tugaskan/presentation",
+            &[]
+        )
+        .await
+        .status(),
+        303
+    );
+    let assigned: std::collections::BTreeSet<i64> =
+        sqlx::query_scalar::<_, i64>("SELECT entry_id FROM festival_assignments WHERE edition_id = $1 AND phase = 'presentation'")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(assigned, [e[1], e[2]].into_iter().collect());
+}
+
+async fn agenda_sessions_take_sign_ups_within_capacity(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let db = &app.state.db;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let id = edition(
+        &app,
+        63,
+        vec![phase(PhaseKind::CallForEntries, now - HOUR, now + HOUR)],
+    )
+    .await;
+    let session = |title: &str, starts_at: i64| store::Session {
+        id: 0,
+        title: title.into(),
+        kind: "panel".into(),
+        starts_at,
+        ends_at: starts_at + HOUR,
+        place: String::new(),
+        stream_url: String::new(),
+        speakers: String::new(),
+        moderator: String::new(),
+        capacity: Some(1),
+    };
+    let panel = store::add_session(db, &actor, id, &session("Diskusi", now + 24 * HOUR))
+        .await
+        .unwrap();
+    let past = store::add_session(db, &actor, id, &session("Lalu", now - HOUR))
+        .await
+        .unwrap();
+    let a = app.signed_in("juri@anjungan.test").await;
+    let b = app.signed_in("operator.kominfo@anjungan.test").await;
+    let up = format!("/festival/63/sesi/{panel}/daftar");
+    assert_eq!(post(&app, &a, "/festival/63", &up, &[]).await.status(), 303);
+    let (_, html) = text(&a, app.url("/festival/63")).await;
+    assert!(html.contains("Anda terdaftar") && html.contains("Kursi tersisa: 0"));
+    let r = post(&app, &b, "/festival/63", &up, &[]).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("sudah penuh"));
+    assert_eq!(post(&app, &a, "/festival/63", &up, &[]).await.status(), 409);
+    assert_eq!(
+        post(
+            &app,
+            &a,
+            "/festival/63",
+            &format!("/festival/63/sesi/{past}/daftar"),
+            &[]
+        )
+        .await
+        .status(),
+        400
+    );
+    assert_eq!(
+        post(
+            &app,
+            &a,
+            "/festival/63",
+            "/festival/63/sesi/999999/daftar",
+            &[]
+        )
+        .await
+        .status(),
+        404
+    );
+    // Cancelling frees the seat.
+    assert_eq!(
+        post(
+            &app,
+            &a,
+            "/festival/63",
+            &format!("/festival/63/sesi/{panel}/batal"),
+            &[]
+        )
+        .await
+        .status(),
+        303
+    );
+    assert_eq!(post(&app, &b, "/festival/63", &up, &[]).await.status(), 303);
+    assert_eq!(app.audit_count("festival.signup").await, 2);
+    // Anonymous visitors are asked to sign in.
+    let (_, html) = text(&app.client(), app.url("/festival/63")).await;
+    assert!(html.contains("Masuk untuk mendaftar"));
+}
