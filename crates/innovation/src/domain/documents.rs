@@ -148,7 +148,8 @@ pub fn room_for(kind: AttachmentKind, existing: usize) -> Result<(), EvidenceErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use anjungan_kernel::identity::domain::{Grant, Role, UserId};
+    use crate::domain::testing::principal as who;
+    use anjungan_kernel::identity::domain::Role;
 
     const PNG: &[u8] = &[
         0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
@@ -160,14 +161,6 @@ mod tests {
         OrgRef {
             id,
             path: format!("/1/{id}/"),
-        }
-    }
-
-    fn who(role: Role, org: Option<OrgRef>) -> Principal {
-        Principal {
-            user_id: UserId(1),
-            name: "x".into(),
-            grants: vec![Grant { role, org }],
         }
     }
 

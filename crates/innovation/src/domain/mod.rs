@@ -11,3 +11,19 @@ pub use lifecycle::{
     may_create, may_see as may_see_innovation, transition, Command, LifecycleError, Status,
 };
 pub use profile::*;
+
+/// Test helpers shared by the domain's tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use anjungan_kernel::identity::domain::{Grant, Principal, Role, UserId};
+    use anjungan_kernel::orgs::domain::OrgRef;
+
+    /// Someone holding one role, regency-wide (`None`) or in one organisation.
+    pub fn principal(role: Role, org: Option<OrgRef>) -> Principal {
+        Principal {
+            user_id: UserId(1),
+            name: "x".into(),
+            grants: vec![Grant { role, org }],
+        }
+    }
+}
