@@ -152,15 +152,7 @@ pub fn transition(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use anjungan_kernel::identity::domain::{Grant, UserId};
-
-    fn p(role: Role, org: Option<OrgRef>) -> Principal {
-        Principal {
-            user_id: UserId(1),
-            name: "x".into(),
-            grants: vec![Grant { role, org }],
-        }
-    }
+    use crate::domain::testing::principal as p;
 
     #[test]
     fn the_happy_path_and_the_return_loop() {

@@ -434,6 +434,13 @@ impl Pillar {
         Pillar::Partners,
         Pillar::Execution,
     ];
+    /// The section's code in URLs, forms, the database and the API.
+    pub fn code(self) -> &'static str {
+        ["vision", "regulation", "partners", "execution"][self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == s.trim())
+    }
     pub fn key(self) -> &'static str {
         [
             "innovation.pillar.vision",

@@ -1,6 +1,8 @@
 //! `/api/v1/innovations`: the public catalogue, and the agencies' and coordinator's workflow.
 
 use super::{step, visible};
+use crate::documents_store;
+use crate::domain::documents::AttachmentKind;
 use crate::domain::{may_create, Command, Draft, Partner, Pillar, Profile, Status};
 use crate::store::{self, Filter, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
@@ -34,12 +36,39 @@ struct InnovationView {
     review_note: String,
     /// Figures measured by the platform itself for linked sources.
     live: Vec<crate::live::Figures>,
+    /// Supporting evidence, each filed under a pillar.
+    documents: Vec<DocumentView>,
+    /// Photos of the innovation (PNG, JPEG or WebP).
+    photos: Vec<PhotoView>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct PillarState {
     pillar: Pillar,
+    /// Whether the profile states what the pillar needs (evidence does not change this).
     complete: bool,
+    /// How many evidence documents are filed under the pillar.
+    documents: usize,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct DocumentView {
+    id: i64,
+    /// The pillar it supports.
+    section: Pillar,
+    title: String,
+    /// Where the file is served.
+    url: String,
+    mime: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PhotoView {
+    id: i64,
+    caption: String,
+    /// Where the image is served.
+    url: String,
+    mime: String,
 }
 
 async fn view(
@@ -53,6 +82,25 @@ async fn view(
         .into_iter()
         .map(|(_, p)| p)
         .collect();
+    let (mut documents, mut photos) = (Vec::new(), Vec::new());
+    for a in documents_store::list(&state.db, i.id).await? {
+        match (a.kind, a.section) {
+            (AttachmentKind::Document, Some(section)) => documents.push(DocumentView {
+                id: a.id,
+                section,
+                url: a.url(),
+                title: a.title,
+                mime: a.mime,
+            }),
+            (AttachmentKind::Photo, _) => photos.push(PhotoView {
+                id: a.id,
+                url: a.url(),
+                caption: a.title,
+                mime: a.mime,
+            }),
+            (AttachmentKind::Document, None) => {}
+        }
+    }
     let readiness = i
         .profile
         .as_ref()
@@ -62,6 +110,7 @@ async fn view(
                 .map(|(pillar, complete)| PillarState {
                     pillar: *pillar,
                     complete: *complete,
+                    documents: documents.iter().filter(|d| d.section == *pillar).count(),
                 })
                 .collect()
         })
@@ -77,6 +126,8 @@ async fn view(
         readiness,
         review_note: i.review_note,
         live: figures,
+        documents,
+        photos,
     })
 }
 

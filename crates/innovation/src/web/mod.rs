@@ -1,8 +1,9 @@
 //! Innovation pages and API: the public catalogue at `/inovasi` with CSV/XLSX export in the shape
 //! of the national profile, a page per innovation, the agencies' forms and the coordinator's
-//! verification, and `/api/v1/innovations`.
+//! verification, evidence documents and photos, and `/api/v1/innovations`.
 
 mod api;
+mod documents;
 mod export;
 mod iid;
 mod pages;
@@ -15,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     pages::routes()
+        .merge(documents::routes())
         .merge(export::routes())
         .merge(iid::routes())
         .merge(api::routes())

@@ -1,6 +1,8 @@
 //! Pages: catalogue, an innovation's page, the agencies' forms, and the review queue.
 
 use super::{step, visible};
+use crate::documents_store::{self, Attachment};
+use crate::domain::documents::{may_attach, AttachmentKind, MAX_PHOTOS};
 use crate::domain::{
     may_create, Affair, Command, Draft, FieldError, Form, Initiator, Kind, Partner, PartnerKind,
     Pillar, RegulationType, Stage, Status, MIN_DESIGN_WORDS,
@@ -180,7 +182,9 @@ struct ShowPage {
     versions: Vec<(i64, String, i64)>,
     live: Vec<crate::live::Figures>,
     units: Vec<(i64, String)>,
+    attachments: Vec<Attachment>,
     can_edit: bool,
+    can_attach: bool,
     can_review: bool,
     c: Choices,
 }
@@ -195,6 +199,34 @@ impl ShowPage {
     }
     fn words(&self) -> usize {
         crate::domain::word_count(&self.inv.draft.design)
+    }
+    /// The documents filed under a pillar (by its code).
+    fn docs(&self, section: &str) -> Vec<&Attachment> {
+        self.attachments
+            .iter()
+            .filter(|a| {
+                a.kind == AttachmentKind::Document && a.section.map(Pillar::code) == Some(section)
+            })
+            .collect()
+    }
+    fn photos(&self) -> Vec<&Attachment> {
+        self.attachments
+            .iter()
+            .filter(|a| a.kind == AttachmentKind::Photo)
+            .collect()
+    }
+    fn photo_room(&self) -> bool {
+        self.photos().len() < MAX_PHOTOS
+    }
+    fn max_photos(&self) -> String {
+        self.shell.t.f(
+            "innovation.photos_limit",
+            &[("max", &MAX_PHOTOS.to_string())],
+        )
+    }
+    /// A short label of a document's type: `PDF`, `PNG`, …
+    fn type_label(&self, a: &Attachment) -> String {
+        a.mime.rsplit('/').next().unwrap_or("").to_uppercase()
     }
     fn done(&self, ok: &bool) -> bool {
         *ok
@@ -258,6 +290,8 @@ async fn show(
     } else {
         Vec::new()
     };
+    let can_attach = p.is_some_and(|p| may_attach(inv.status, p, &inv.owner()).is_ok());
+    let attachments = documents_store::list(&state.db, id).await?;
     render(&ShowPage {
         shell: Shell::new(&ctx),
         inv,
@@ -265,7 +299,9 @@ async fn show(
         versions,
         live: figures,
         units,
+        attachments,
         can_edit,
+        can_attach,
         can_review,
         c: Choices,
     })

@@ -1,7 +1,7 @@
 //! File storage. Content-addressed, so the same bytes are stored once.
 
 use super::domain;
-use crate::db::{Backend, Db};
+use crate::db::{Backend, Conn, Db};
 use sqlx::Row;
 use std::path::{Path, PathBuf};
 
@@ -19,19 +19,28 @@ fn disk_path(data_dir: &Path, sha: &str) -> PathBuf {
     data_dir.join("uploads").join(&sha[..2]).join(sha)
 }
 
-/// Checks and stores an upload; returns its description.
-pub async fn put(
+/// An upload that passed the checks, its bytes already on disk where the backend keeps them
+/// there; [`record`] enters it in the database inside the caller's transaction.
+pub struct Prepared {
+    pub sha256: String,
+    pub mime: &'static str,
+    pub name: String,
+    /// Kept in the database row only on PostgreSQL.
+    data: Option<Vec<u8>>,
+    size: usize,
+}
+
+/// Checks an upload (type by content, size, name) and, on SQLite, writes its bytes to disk.
+pub async fn prepare(
     db: &Db,
     data_dir: &Path,
-    actor: &crate::audit::Actor,
     name: &str,
     bytes: &[u8],
     max: usize,
-) -> crate::Result<StoredFile> {
+) -> crate::Result<Prepared> {
     let mime = domain::check(bytes, max)?;
     let name = domain::clean_name(name)?;
     let sha = crate::crypto::sha256_hex(bytes);
-    let now = crate::clock::now_ms();
     if db.backend == Backend::Sqlite {
         let path = disk_path(data_dir, &sha);
         if !path.exists() {
@@ -55,41 +64,70 @@ pub async fn put(
                 .map_err(anyhow::Error::from)?;
         }
     }
-    let data = (db.backend == Backend::Postgres).then(|| bytes.to_vec());
-    let mut tx = db.begin_write().await?;
+    Ok(Prepared {
+        sha256: sha,
+        mime,
+        name,
+        data: (db.backend == Backend::Postgres).then(|| bytes.to_vec()),
+        size: bytes.len(),
+    })
+}
+
+/// Enters a prepared upload in the database (once per content) and audits a new one, in the
+/// caller's transaction, so a room can store a file and what refers to it atomically.
+pub async fn record(
+    conn: &mut Conn,
+    actor: &crate::audit::Actor,
+    file: Prepared,
+) -> crate::Result<StoredFile> {
     let inserted = sqlx::query(
         "INSERT INTO files (sha256, mime, size, original_name, data, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (sha256) DO NOTHING",
     )
-    .bind(&sha)
-    .bind(mime)
-    .bind(bytes.len() as i64)
-    .bind(&name)
-    .bind(data)
+    .bind(&file.sha256)
+    .bind(file.mime)
+    .bind(file.size as i64)
+    .bind(&file.name)
+    .bind(file.data)
     .bind(actor.user_id)
-    .bind(now)
-    .execute(&mut *tx)
+    .bind(crate::clock::now_ms())
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if inserted > 0 {
         crate::audit::store::record(
-            &mut tx,
+            conn,
             actor,
             "file.upload",
             "file",
-            &sha,
-            serde_json::json!({"mime": mime, "size": bytes.len()}),
+            &file.sha256,
+            serde_json::json!({"mime": file.mime, "size": file.size}),
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(StoredFile {
-        url: format!("/berkas/{sha}"),
-        sha256: sha,
-        mime: mime.into(),
-        size: bytes.len() as i64,
-        original_name: name,
+        url: format!("/berkas/{}", file.sha256),
+        sha256: file.sha256,
+        mime: file.mime.into(),
+        size: file.size as i64,
+        original_name: file.name,
     })
+}
+
+/// Checks and stores an upload; returns its description.
+pub async fn put(
+    db: &Db,
+    data_dir: &Path,
+    actor: &crate::audit::Actor,
+    name: &str,
+    bytes: &[u8],
+    max: usize,
+) -> crate::Result<StoredFile> {
+    let file = prepare(db, data_dir, name, bytes, max).await?;
+    let mut tx = db.begin_write().await?;
+    let stored = record(&mut tx, actor, file).await?;
+    tx.commit().await?;
+    Ok(stored)
 }
 
 pub struct FileContent {

@@ -10,7 +10,9 @@ both_backends!(
     catalogue_filters_and_exports,
     an_agency_registers_and_the_coordinator_verifies,
     bad_input_is_refused_and_changes_nothing,
-    the_api_runs_the_same_workflow
+    the_api_runs_the_same_workflow,
+    evidence_and_photos_reach_the_public_page,
+    bad_evidence_is_refused_and_changes_nothing
 );
 
 fn words(n: usize) -> String {
@@ -978,4 +980,458 @@ async fn iid_self_assessment_review_and_index(app: TestApp) {
     assert!(
         app.audit_count("iid.indicator").await >= 1 && app.audit_count("iid.review").await >= 1
     );
+}
+
+/// A real 2×2 RGB PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00, 0x00, 0xfd, 0xd4, 0x9a,
+    0x73, 0x00, 0x00, 0x00, 0x13, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0xaa, 0xf2, 0x02,
+    0x22, 0x86, 0x0f, 0x07, 0x0c, 0x80, 0x08, 0x00, 0x20, 0x84, 0x05, 0x7d, 0x6c, 0x2c, 0x20, 0x7f,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+const PDF: &[u8] = b"%PDF-1.4\n%Perbup 12/2025\ntrailer<<>>\n%%EOF\n";
+
+/// A draft of Dinas Kominfo registered by its operator: (signed-in operator, page path, id).
+async fn kominfo_draft(app: &TestApp) -> (reqwest::Client, String, i64) {
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let csrf = app.csrf(&op, "/inovasi/baru").await;
+    let mut form = profile_form(&csrf, 300);
+    form.push(("org".into(), app.org_id("DISKOMINFO").await.to_string()));
+    let r = op
+        .post(app.url("/inovasi"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let id = path.rsplit('/').next().unwrap().parse().unwrap();
+    (op, path, id)
+}
+
+/// Posts a multipart evidence form (`dokumen` or `foto`) with the CSRF token in the query.
+async fn upload(
+    app: &TestApp,
+    c: &reqwest::Client,
+    csrf: &str,
+    path: &str,
+    what: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    }
+    c.post(app.url(&format!("{path}/{what}?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn text(c: &reqwest::Client, url: String) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+async fn json(c: &reqwest::Client, url: String) -> Value {
+    c.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+async fn attachments(app: &TestApp, id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM innovation_documents WHERE innovation_id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn evidence_and_photos_reach_the_public_page(app: TestApp) {
+    let (op, path, id) = kominfo_draft(&app).await;
+    let csrf = app.csrf(&op, &path).await;
+    let r = upload(
+        &app,
+        &op,
+        &csrf,
+        &path,
+        "dokumen",
+        &[
+            ("section", "regulation"),
+            ("title", "Perbup Nomor 12 Tahun 2025"),
+        ],
+        Some(("perbup.pdf", PDF)),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("#dokumen-regulation"));
+    let r = upload(
+        &app,
+        &op,
+        &csrf,
+        &path,
+        "foto",
+        &[("caption", "Petugas melayani warga di puskesmas")],
+        Some(("layanan.png", PNG)),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    // The agency submits, the coordinator verifies: the public sees photo and document.
+    op.post(app.url(&format!("{path}/mitra")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "Puskesmas Trenggalek"),
+            ("kind", "pemerintah"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let r = op
+        .post(app.url(&format!("{path}/ajukan")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let ccsrf = app.csrf(&coord, &path).await;
+    let r = coord
+        .post(app.url(&format!("{path}/verifikasi")))
+        .form(&[("_csrf", ccsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let visitor = app.client();
+    let page = text(&visitor, app.url(&path)).await;
+    let pdf_url = format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PDF));
+    let png_url = format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PNG));
+    let regulation = page
+        .split("data-section=\"regulation\"")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(
+        regulation.contains(&format!("href=\"{pdf_url}\""))
+            && regulation.contains("Perbup Nomor 12 Tahun 2025"),
+        "the document is listed under its pillar"
+    );
+    assert!(page.contains(&format!(
+        "<img src=\"{png_url}\" alt=\"Petugas melayani warga di puskesmas\" loading=\"lazy\""
+    )));
+    assert!(
+        page.contains("data-evidence=\"1\""),
+        "readiness shows the evidence"
+    );
+    assert!(
+        !page.contains("enctype=\"multipart/form-data\"") && !page.contains("<script"),
+        "no upload forms for the public, no JavaScript"
+    );
+    // Light: well under 60 KB compressed (images excluded).
+    let gz = visitor
+        .get(app.url(&path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert!(gz.bytes().await.unwrap().len() < 60 * 1024);
+    // The files download with the same bytes and their checked types.
+    for (url, bytes, mime) in [
+        (&pdf_url, PDF, "application/pdf"),
+        (&png_url, PNG, "image/png"),
+    ] {
+        let r = visitor.get(app.url(url)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], mime);
+        assert_eq!(&r.bytes().await.unwrap()[..], bytes);
+    }
+    // The API describes them.
+    let api = json(&visitor, app.url(&format!("/api/v1/innovations/{id}"))).await;
+    assert_eq!(api["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(api["documents"][0]["section"], "regulation");
+    assert_eq!(api["documents"][0]["title"], "Perbup Nomor 12 Tahun 2025");
+    assert_eq!(api["documents"][0]["url"], pdf_url.as_str());
+    assert_eq!(api["documents"][0]["mime"], "application/pdf");
+    assert_eq!(
+        api["photos"][0]["caption"],
+        "Petugas melayani warga di puskesmas"
+    );
+    assert_eq!(api["photos"][0]["url"], png_url.as_str());
+    assert_eq!(api["readiness"][1]["pillar"], "regulation");
+    assert_eq!(api["readiness"][1]["documents"], 1);
+    // Verified: not editable, so no evidence changes even by the agency; other people never.
+    let before = attachments(&app, id).await;
+    let doc = [("section", "vision"), ("title", "Renstra")];
+    let r = upload(
+        &app,
+        &op,
+        &csrf,
+        &path,
+        "dokumen",
+        &doc,
+        Some(("r.pdf", PDF)),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let scsrf = app.csrf(&sekdes, "/dasbor").await;
+    let r = upload(
+        &app,
+        &sekdes,
+        &scsrf,
+        &path,
+        "dokumen",
+        &doc,
+        Some(("r.pdf", PDF)),
+    )
+    .await;
+    assert_eq!(r.status(), 403, "another unit");
+    let photo_id: i64 = api["photos"][0]["id"].as_i64().unwrap();
+    let r = sekdes
+        .post(app.url(&format!("{path}/foto/{photo_id}/hapus")))
+        .form(&[("_csrf", scsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = upload(
+        &app,
+        &coord,
+        &ccsrf,
+        &path,
+        "dokumen",
+        &doc,
+        Some(("r.pdf", PDF)),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        403,
+        "the coordinator verifies, it does not file evidence"
+    );
+    assert_eq!(attachments(&app, id).await, before);
+    // Reopened, the agency removes both; each removal is audited and disappears from page and API.
+    let r = op
+        .post(app.url(&format!("{path}/buka")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let doc_id = api["documents"][0]["id"].as_i64().unwrap();
+    let wrong = op
+        .post(app.url(&format!("{path}/foto/{doc_id}/hapus")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 404, "a document is not removed as a photo");
+    for (what, att) in [("dokumen", doc_id), ("foto", photo_id)] {
+        let r = op
+            .post(app.url(&format!("{path}/{what}/{att}/hapus")))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+    }
+    assert_eq!(attachments(&app, id).await, 0);
+    for action in [
+        "innovation.document_add",
+        "innovation.photo_add",
+        "innovation.document_remove",
+        "innovation.photo_remove",
+    ] {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND record_id = $2",
+        )
+        .bind(action)
+        .bind(id.to_string())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(n, 1, "{action} audited once");
+    }
+    let page = text(&op, app.url(&path)).await;
+    assert!(!page.contains(&pdf_url) && !page.contains(&png_url));
+    let api = json(&op, app.url(&format!("/api/v1/innovations/{id}"))).await;
+    assert!(api["documents"].as_array().unwrap().is_empty());
+    assert!(api["photos"].as_array().unwrap().is_empty());
+}
+
+/// A refused upload: form (`dokumen`/`foto`), text fields, file, status, message.
+type Refused<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    Option<(&'a str, &'a [u8])>,
+    u16,
+    &'a str,
+);
+
+async fn bad_evidence_is_refused_and_changes_nothing(app: TestApp) {
+    let (op, path, id) = kominfo_draft(&app).await;
+    let csrf = app.csrf(&op, &path).await;
+    let files = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM files")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    let files_before = files().await;
+    let html = b"<!doctype html><script>alert(1)</script>".as_slice();
+    let gif = b"GIF89a\x02\x00\x02\x00\x00\x00\x00;".as_slice();
+    let big = vec![b'%'; 10 * 1024 * 1024 + 1];
+    let cases: [Refused; 8] = [
+        (
+            "foto",
+            vec![("caption", "Palsu")],
+            Some(("foto.png", html)),
+            415,
+            "Jenis berkas ini tidak diterima",
+        ),
+        (
+            "foto",
+            vec![("caption", "Animasi")],
+            Some(("a.gif", gif)),
+            415,
+            "Foto harus berupa gambar PNG, JPEG, atau WebP",
+        ),
+        (
+            "foto",
+            vec![("caption", "Dokumen")],
+            Some(("a.pdf", PDF)),
+            415,
+            "Foto harus berupa gambar PNG, JPEG, atau WebP",
+        ),
+        (
+            "foto",
+            vec![("caption", "  ")],
+            Some(("a.png", PNG)),
+            400,
+            "Judul atau keterangan wajib diisi",
+        ),
+        (
+            "dokumen",
+            vec![("section", "design"), ("title", "SK")],
+            Some(("sk.pdf", PDF)),
+            400,
+            "Bagian metode Bupati tidak dikenal",
+        ),
+        (
+            "dokumen",
+            vec![("section", "vision"), ("title", "")],
+            Some(("sk.pdf", PDF)),
+            400,
+            "Judul atau keterangan wajib diisi",
+        ),
+        (
+            "dokumen",
+            vec![("section", "vision"), ("title", "SK")],
+            None,
+            400,
+            "Berkas kosong",
+        ),
+        (
+            "dokumen",
+            vec![("section", "vision"), ("title", "SK")],
+            Some(("big.pdf", &big)),
+            413,
+            "Berkas terlalu besar",
+        ),
+    ];
+    for (what, fields, file, status, message) in cases {
+        let r = upload(&app, &op, &csrf, &path, what, &fields, file).await;
+        assert_eq!(r.status(), status, "{what} {fields:?}");
+        assert!(r.text().await.unwrap().contains(message), "{message}");
+    }
+    // Without the CSRF token nothing is recorded either.
+    let r = upload(
+        &app,
+        &op,
+        "",
+        &path,
+        "foto",
+        &[("caption", "X")],
+        Some(("a.png", PNG)),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(attachments(&app, id).await, 0);
+    assert_eq!(files().await, files_before, "no file stored");
+    // Another unit does not even see the draft; the coordinator sees it but may not attach.
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let scsrf = app.csrf(&sekdes, "/dasbor").await;
+    let photo = [("caption", "Foto")];
+    let r = upload(
+        &app,
+        &sekdes,
+        &scsrf,
+        &path,
+        "foto",
+        &photo,
+        Some(("a.png", PNG)),
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let ccsrf = app.csrf(&coord, &path).await;
+    let r = upload(
+        &app,
+        &coord,
+        &ccsrf,
+        &path,
+        "foto",
+        &photo,
+        Some(("a.png", PNG)),
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("tidak berwenang"));
+    // Six photos, then the seventh is refused with the limit in the message.
+    for n in 1..=6 {
+        let caption = format!("Foto {n}");
+        let r = upload(
+            &app,
+            &op,
+            &csrf,
+            &path,
+            "foto",
+            &[("caption", &caption)],
+            Some(("a.png", PNG)),
+        )
+        .await;
+        assert_eq!(r.status(), 303, "photo {n}");
+    }
+    let r = upload(
+        &app,
+        &op,
+        &csrf,
+        &path,
+        "foto",
+        &[("caption", "Foto 7")],
+        Some(("a.png", PNG)),
+    )
+    .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Paling banyak 6 foto"));
+    assert_eq!(attachments(&app, id).await, 6);
+    let page = text(&op, app.url(&path)).await;
+    assert_eq!(page.matches("loading=\"lazy\"").count(), 6);
+    assert!(
+        !page.contains("id=\"photo-file\""),
+        "no upload form once the limit is reached"
+    );
+    assert_eq!(app.audit_count("innovation.photo_add").await, 6);
 }

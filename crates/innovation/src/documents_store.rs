@@ -1,0 +1,162 @@
+//! Evidence SQL: documents per pillar and photos of an innovation, each pointing at a stored
+//! file. A file and what refers to it are written in one transaction, with their audit entries.
+
+use crate::domain::documents::{room_for, AttachmentKind, EvidenceError, NewAttachment};
+use crate::domain::Pillar;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::Db;
+use anjungan_kernel::files::store::Prepared;
+use sqlx::Row;
+
+/// A document or a photo of an innovation.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: i64,
+    pub kind: AttachmentKind,
+    pub section: Option<Pillar>,
+    /// Title of a document, caption of a photo.
+    pub title: String,
+    pub sha256: String,
+    pub mime: String,
+}
+
+impl Attachment {
+    /// Where the file is served (the kernel's file route).
+    pub fn url(&self) -> String {
+        format!("/berkas/{}", self.sha256)
+    }
+}
+
+/// Every attachment of an innovation, oldest first.
+pub async fn list(db: &Db, innovation_id: i64) -> anjungan_kernel::Result<Vec<Attachment>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, section, title, file_sha256, mime FROM innovation_documents \
+         WHERE innovation_id = $1 ORDER BY id",
+    )
+    .bind(innovation_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(Attachment {
+                id: r.get("id"),
+                kind: AttachmentKind::parse(&r.get::<String, _>("kind"))?,
+                section: r
+                    .get::<Option<String>, _>("section")
+                    .and_then(|s| Pillar::parse(&s)),
+                title: r.get("title"),
+                sha256: r.get("file_sha256"),
+                mime: r.get("mime"),
+            })
+        })
+        .collect())
+}
+
+fn audit_action(kind: AttachmentKind, added: bool) -> &'static str {
+    match (kind, added) {
+        (AttachmentKind::Document, true) => "innovation.document_add",
+        (AttachmentKind::Document, false) => "innovation.document_remove",
+        (AttachmentKind::Photo, true) => "innovation.photo_add",
+        (AttachmentKind::Photo, false) => "innovation.photo_remove",
+    }
+}
+
+/// Stores the file and attaches it, unless there is no room for one more of its kind (then
+/// nothing is written: the inner error).
+pub async fn attach(
+    db: &Db,
+    actor: &Actor,
+    innovation_id: i64,
+    new: &NewAttachment,
+    file: Prepared,
+) -> anjungan_kernel::Result<Result<i64, EvidenceError>> {
+    let mut tx = db.begin_write().await?;
+    // Takes the innovation's row lock on PostgreSQL (SQLite's write transaction is already
+    // exclusive), so two uploads cannot both see room for the last photo.
+    sqlx::query("UPDATE innovations SET version = version WHERE id = $1")
+        .bind(innovation_id)
+        .execute(&mut *tx)
+        .await?;
+    let existing: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM innovation_documents WHERE innovation_id = $1 AND kind = $2",
+    )
+    .bind(innovation_id)
+    .bind(new.kind.code())
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Err(e) = room_for(new.kind, existing as usize) {
+        return Ok(Err(e));
+    }
+    let stored = anjungan_kernel::files::store::record(&mut tx, actor, file).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO innovation_documents (innovation_id, kind, section, title, file_sha256, mime, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(innovation_id)
+    .bind(new.kind.code())
+    .bind(new.section.map(Pillar::code))
+    .bind(&new.title)
+    .bind(&stored.sha256)
+    .bind(new.mime)
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        audit_action(new.kind, true),
+        "innovation",
+        &innovation_id.to_string(),
+        serde_json::json!({
+            "id": id,
+            "section": new.section.map(Pillar::code),
+            "title": new.title,
+            "sha256": stored.sha256,
+            "mime": new.mime,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Removes one attachment of `kind` from the innovation (the stored file stays: files are
+/// shared by content). `NotFound` when it is not there.
+pub async fn detach(
+    db: &Db,
+    actor: &Actor,
+    innovation_id: i64,
+    kind: AttachmentKind,
+    id: i64,
+) -> anjungan_kernel::Result<()> {
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(
+        "DELETE FROM innovation_documents WHERE id = $1 AND innovation_id = $2 AND kind = $3 \
+         RETURNING section, title, file_sha256",
+    )
+    .bind(id)
+    .bind(innovation_id)
+    .bind(kind.code())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(anjungan_kernel::Error::NotFound)?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        audit_action(kind, false),
+        "innovation",
+        &innovation_id.to_string(),
+        serde_json::json!({
+            "id": id,
+            "section": row.get::<Option<String>, _>("section"),
+            "title": row.get::<String, _>("title"),
+            "sha256": row.get::<String, _>("file_sha256"),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
