@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod domain;
 pub mod proposal_store;
 pub mod signup_store;
+pub mod standings;
 pub mod store;
 pub mod web;
 pub mod web_awards;

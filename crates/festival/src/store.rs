@@ -714,6 +714,54 @@ pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot<'_>) -> Result<i64, Vo
     Ok(id)
 }
 
+/// A vote recorded outside the online flow (ballot boxes at the venue, an earlier system), with
+/// its own time; contacts and devices are already digests.
+pub struct ImportedVote {
+    pub entry_id: i64,
+    pub contact_index: String,
+    pub client_hash: String,
+    pub device_hash: String,
+    pub at: Millis,
+}
+
+/// Imports votes in one transaction; a contact that already voted in the edition is skipped.
+/// Returns how many were recorded.
+pub async fn import_votes(
+    db: &Db,
+    actor: &Actor,
+    edition_id: i64,
+    votes: &[ImportedVote],
+) -> anjungan_kernel::Result<u64> {
+    let mut tx = db.begin_write().await?;
+    let mut n = 0;
+    for v in votes {
+        n += sqlx::query(
+            "INSERT INTO festival_votes (edition_id, entry_id, contact_index, client_hash, device_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (edition_id, contact_index) DO NOTHING",
+        )
+        .bind(edition_id)
+        .bind(v.entry_id)
+        .bind(&v.contact_index)
+        .bind(&v.client_hash)
+        .bind(&v.device_hash)
+        .bind(v.at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "festival.vote_import",
+        "festival_edition",
+        &edition_id.to_string(),
+        serde_json::json!({"votes": n}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Valid votes per entry.
 pub async fn vote_counts(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<(i64, i64)>> {
     let rows = sqlx::query("SELECT entry_id, COUNT(*) AS n FROM festival_votes WHERE edition_id = $1 AND voided_at IS NULL GROUP BY entry_id ORDER BY n DESC, entry_id")

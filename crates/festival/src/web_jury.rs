@@ -4,8 +4,8 @@
 use crate::catalogue::Catalogue;
 use crate::domain::assignment::{assign, Entry, Juror};
 use crate::domain::phase::{current, PhaseKind};
-use crate::domain::scoring::{fmt2, rank, review_total, PhaseReviews, PhaseSpec, Ranked};
-use crate::domain::shortlist::{self, Standing};
+use crate::domain::scoring::{fmt2, review_total, PhaseSpec, Ranked};
+use crate::domain::shortlist::Standing;
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::web::pages::render;
@@ -357,42 +357,10 @@ pub(crate) fn standing_text(shell: &Shell, s: Option<&Standing>) -> String {
     }
 }
 
-/// The ranking of an edition from its stored reviews, with the shortlists of the phases that
-/// have ended applied, and each entry's standing.
+/// The ranking of an edition as of now (see [`crate::standings::ranking`]).
 pub(crate) async fn compute_ranking(
     state: &AppState,
     e: &Edition,
 ) -> Result<(Vec<Ranked>, BTreeMap<i64, Standing>), AppError> {
-    let specs = store::rubrics(&state.db, e.id).await?;
-    let reviews = store::reviews(&state.db, e.id).await?;
-    let entries = store::entries(&state.db, e.id).await?;
-    let phase_reviews: Vec<PhaseReviews> = specs
-        .iter()
-        .map(|s| PhaseReviews {
-            spec: s.clone(),
-            reviews: reviews
-                .iter()
-                .filter(|(ph, _, _)| *ph == s.key)
-                .map(|(_, r, _)| r.clone())
-                .collect(),
-        })
-        .collect();
-    let ranked = rank(
-        &entries.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
-        &phase_reviews,
-    )
-    .map_err(|_| {
-        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
-            "stored reviews do not fit the rubric"
-        )))
-    })?;
-    let now = anjungan_kernel::clock::now_ms();
-    let phases = store::phases(&state.db, e.id).await?;
-    let decided: Vec<&str> = phases
-        .iter()
-        .filter(|p| p.ends_at <= now)
-        .map(|p| p.kind.code())
-        .collect();
-    let standings = shortlist::standings(&ranked, &specs, &decided);
-    Ok((shortlist::apply(ranked, &standings), standings))
+    Ok(crate::standings::ranking(&state.db, e.id, anjungan_kernel::clock::now_ms()).await?)
 }

@@ -201,7 +201,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         )
         .await?;
     }
-    // The jury of the 2nd TIF: desk review 70% (normalised per juror) and presentation 30%
+    // The jury of the 2nd TIF: desk review 70% (the five best go on) and presentation 30%
     // (median), jurors assigned without conflicts, and their scores.
     use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Review, Rubric};
     let specs = [
@@ -210,8 +210,9 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             weight: 70,
             rubric: Rubric::default_tif(),
             aggregation: Aggregation::Mean,
-            normalise: true,
-            advance: 0,
+            normalise: false,
+            // The five best proposals go on to the presentations.
+            advance: 5,
         },
         PhaseSpec {
             key: "presentation".into(),
@@ -254,11 +255,19 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     if jurors.len() >= 2 {
         for spec in &specs {
             store::set_rubric(db, &actor, second, spec).await?;
-            let a = anjungan_festival::domain::assignment::assign(&entries, &jurors, 2)?;
+            // Only the entries shortlisted by the phases before are reviewed.
+            let (_, standings) =
+                anjungan_festival::standings::ranking(db, second, now_ms()).await?;
+            let still_in: Vec<anjungan_festival::domain::assignment::Entry> = entries
+                .iter()
+                .filter(|e| standings.get(&e.id).is_none_or(|s| s.in_contest()))
+                .cloned()
+                .collect();
+            let a = anjungan_festival::domain::assignment::assign(&still_in, &jurors, 2)?;
             store::set_assignments(db, &actor, second, &spec.key, &a).await?;
             for (entry, js) in &a {
                 for (k, j) in js.iter().enumerate() {
-                    // Jurors differ in strictness; normalisation evens that out.
+                    // Jurors differ in strictness (a coordinator may switch on normalisation).
                     let base: u32 = if leads.contains(entry) {
                         9
                     } else {
@@ -296,36 +305,17 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             }
         }
     }
-    // Awards of the 2nd TIF: winners from the computed ranking, and the regent's special attention.
+    proposals(db, &actor, second, &verified).await?;
+    let votes = votes(db, &actor, second, &leads).await?;
+    // Awards of the 2nd TIF: winners from the computed ranking (shortlists applied), the
+    // favourite from the public vote, and the regent's special attention.
     if !store::rubrics(db, second).await?.is_empty() {
-        use anjungan_festival::domain::scoring::{rank, PhaseReviews};
-        let reviews = store::reviews(db, second).await?;
-        let phase_reviews: Vec<PhaseReviews> = store::rubrics(db, second)
-            .await?
-            .into_iter()
-            .map(|spec| {
-                let list = reviews
-                    .iter()
-                    .filter(|(ph, _, _)| *ph == spec.key)
-                    .map(|(_, r, _)| r.clone())
-                    .collect();
-                PhaseReviews {
-                    spec,
-                    reviews: list,
-                }
-            })
-            .collect();
-        let ids: Vec<i64> = store::entries(db, second)
-            .await?
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect();
-        let ranking = rank(&ids, &phase_reviews)?;
+        let (ranking, _) = anjungan_festival::standings::ranking(db, second, now_ms()).await?;
         store::set_computed_awards(
             db,
             &actor,
             second,
-            &anjungan_festival::domain::award::computed(&ranking, &[]),
+            &anjungan_festival::domain::award::computed(&ranking, &votes),
         )
         .await?;
         if let Some(last) = ranking.last() {
@@ -336,7 +326,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     let now = now_ms();
     let year = anjungan_kernel::clock::to_wib(now).year();
     let start = now - 20 * DAY;
-    store::create_edition(
+    let current = store::create_edition(
         db,
         &actor,
         &NewEdition {
@@ -383,5 +373,180 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         },
     )
     .await?;
+    // This year the jury reviews blind, and visitors sign up for the panels.
+    anjungan_festival::proposal_store::set_settings(
+        db,
+        &actor,
+        current,
+        true,
+        &anjungan_festival::domain::proposal::default_kipp(),
+    )
+    .await?;
+    let day = now + 60 * DAY;
+    for (title, kind, at, capacity, speakers) in [
+        (
+            "Pembukaan: Bupati Trenggalek membuka festival",
+            "opening",
+            day,
+            300,
+            "Bupati Trenggalek",
+        ),
+        (
+            "Diskusi panel: mengukur inovasi dengan data layanan",
+            "panel",
+            day + 2 * HOUR,
+            60,
+            "Kepala Dinas Kominfo; Kepala Bappedalitbang; akademisi",
+        ),
+        (
+            "Kelas kecil: menulis proposal inovasi",
+            "panel",
+            day + 5 * HOUR,
+            3,
+            "Tim Inovasi Daerah",
+        ),
+    ] {
+        let session = store::add_session(
+            db,
+            &actor,
+            current,
+            &Session {
+                id: 0,
+                title: title.into(),
+                kind: kind.into(),
+                starts_at: at,
+                ends_at: at + HOUR,
+                place: String::new(),
+                stream_url: String::new(),
+                speakers: speakers.into(),
+                moderator: "Kepala Bappedalitbang".into(),
+                capacity: Some(capacity),
+            },
+        )
+        .await?;
+        if capacity == 3 {
+            for (u, _, _) in anjungan_kernel::identity::store::users_with_role(
+                db,
+                anjungan_kernel::identity::domain::Role::Jury,
+            )
+            .await?
+            .into_iter()
+            .take(2)
+            {
+                anjungan_festival::signup_store::sign_up(db, &actor, current, session, u.0, now)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo sign-up: {e}"))?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// The first `limit` words of a text.
+fn words(text: &str, limit: usize) -> String {
+    text.split_whitespace()
+        .take(limit)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Proposals of the 2nd TIF's entries, drawn from their profiles.
+async fn proposals(
+    db: &Db,
+    actor: &Actor,
+    edition: i64,
+    verified: &[anjungan_innovation::store::Innovation],
+) -> anyhow::Result<()> {
+    for (entry, innovation, _) in store::entries(db, edition).await? {
+        let Some(i) = verified.iter().find(|i| i.id == innovation) else {
+            continue;
+        };
+        let d = &i.draft;
+        let texts: Vec<(String, String)> = [
+            ("summary", words(&d.goal, 200)),
+            ("background", words(&d.design, 300)),
+            ("novelty", words(&d.benefit, 200)),
+            (
+                "implementation",
+                words(&d.sop_steps.replace('\n', "; "), 200),
+            ),
+            ("significance", words(&d.result, 600)),
+            (
+                "sustainability",
+                words(
+                    &format!(
+                        "Dasar hukum: {} {} tahun {}. {}",
+                        d.regulation_type, d.regulation_number, d.regulation_year, d.vision
+                    ),
+                    500,
+                ),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, t)| !t.trim().is_empty())
+        .map(|(k, t)| (k.to_string(), t))
+        .collect();
+        anjungan_festival::proposal_store::save_proposal(db, actor, entry, &texts).await?;
+    }
+    Ok(())
+}
+
+/// The public vote of the 2nd TIF, cast on the two festival days: most for the article's
+/// innovations, some for every entry, and a burst from one device that the coordinator voided.
+async fn votes(
+    db: &Db,
+    actor: &Actor,
+    edition: i64,
+    leads: &[i64],
+) -> anyhow::Result<Vec<(i64, i64)>> {
+    let entries: Vec<i64> = store::entries(db, edition)
+        .await?
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let start = wib(2020, 12, 14, 8, 0);
+    let mut list = Vec::new();
+    for n in 0..640_i64 {
+        // Leads take about half of the votes, the favourite (the first lead) the most.
+        let entry = match (n % 10, leads.first()) {
+            (0..=2, Some(first)) => *first,
+            (3..=4, _) if !leads.is_empty() => leads[(n as usize / 10) % leads.len()],
+            _ => entries[(n as usize * 7) % entries.len()],
+        };
+        list.push(store::ImportedVote {
+            entry_id: entry,
+            contact_index: anjungan_kernel::crypto::token_hash(&format!("demo-voter-{n}")),
+            client_hash: anjungan_kernel::crypto::token_hash(&format!("demo-ip-{}", n % 211)),
+            device_hash: anjungan_kernel::crypto::token_hash(&format!("demo-device-{n}")),
+            at: start + n * 150_000,
+        });
+    }
+    // Twenty votes from one device within minutes, for the last entry.
+    let burst = *entries.last().expect("not empty");
+    for n in 0..20_i64 {
+        list.push(store::ImportedVote {
+            entry_id: burst,
+            contact_index: anjungan_kernel::crypto::token_hash(&format!("demo-burst-{n}")),
+            client_hash: anjungan_kernel::crypto::token_hash("demo-ip-burst"),
+            device_hash: anjungan_kernel::crypto::token_hash("demo-device-burst"),
+            at: wib(2020, 12, 15, 13, 0) + n * 20_000,
+        });
+    }
+    store::import_votes(db, actor, edition, &list).await?;
+    for v in store::votes(db, edition).await? {
+        if v.device_hash == anjungan_kernel::crypto::token_hash("demo-device-burst") {
+            store::void_vote(
+                db,
+                actor,
+                edition,
+                v.id,
+                "Dua puluh suara dari satu perangkat dalam tujuh menit.",
+            )
+            .await?;
+        }
+    }
+    Ok(store::vote_counts(db, edition).await?)
 }

@@ -56,12 +56,8 @@ coded!(
 /// The design (*rancang bangun*) must have at least this many words.
 pub const MIN_DESIGN_WORDS: usize = 300;
 
-/// Words as people count them: runs of characters containing a letter or digit.
-pub fn word_count(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
-}
+/// Words as people count them (shared with the festival's proposal limits).
+pub use anjungan_kernel::text::word_count;
 
 /// The form as submitted: every field text, validated by [`Draft::validate`].
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]

@@ -12,7 +12,8 @@ both_backends!(
     proposals_follow_the_sections_and_their_limits,
     settings_blind_review_and_rubrics,
     shortlists_are_computed_and_narrow_the_next_phase,
-    agenda_sessions_take_sign_ups_within_capacity
+    agenda_sessions_take_sign_ups_within_capacity,
+    the_demo_shows_shortlists_proposals_votes_and_sign_ups
 );
 
 const HOUR: i64 = 3_600_000;
@@ -487,6 +488,7 @@ async fn agenda_sessions_take_sign_ups_within_capacity(app: TestApp) {
         .unwrap();
     let a = app.signed_in("juri@anjungan.test").await;
     let b = app.signed_in("operator.kominfo@anjungan.test").await;
+    let signups_before = app.audit_count("festival.signup").await;
     let up = format!("/festival/63/sesi/{panel}/daftar");
     assert_eq!(post(&app, &a, "/festival/63", &up, &[]).await.status(), 303);
     let (_, html) = text(&a, app.url("/festival/63")).await;
@@ -533,8 +535,48 @@ async fn agenda_sessions_take_sign_ups_within_capacity(app: TestApp) {
         303
     );
     assert_eq!(post(&app, &b, "/festival/63", &up, &[]).await.status(), 303);
-    assert_eq!(app.audit_count("festival.signup").await, 2);
+    assert_eq!(app.audit_count("festival.signup").await, signups_before + 2);
     // Anonymous visitors are asked to sign in.
     let (_, html) = text(&app.client(), app.url("/festival/63")).await;
     assert!(html.contains("Masuk untuk mendaftar"));
+}
+
+async fn the_demo_shows_shortlists_proposals_votes_and_sign_ups(app: TestApp) {
+    let c = app.client();
+    // The 2nd TIF: five proposals shortlisted for the presentations, the rest stopped.
+    let (_, page) = text(&c, app.url("/festival/2")).await;
+    assert_eq!(page.matches("Lolos Penilaian proposal").count(), 5);
+    assert!(page.contains("Berhenti pada Penilaian proposal"));
+    // Results are public, so are the proposals.
+    let entry: i64 = page
+        .split("/festival/2/entri/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a public proposal link");
+    let (status, proposal) = text(&c, app.url(&format!("/festival/2/entri/{entry}"))).await;
+    assert_eq!(status, 200);
+    assert!(
+        proposal.contains("data-section=\"summary\"") && !proposal.contains("name=\"p_summary\"")
+    );
+    // The public vote: counted votes decide the favourite; the burst from one device is voided.
+    let (_, results) = text(&c, app.url("/festival/2/hasil")).await;
+    assert!(results.contains("data-award=\"favourite\""), "{results}");
+    let voided: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM festival_votes WHERE voided_at IS NOT NULL")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(voided, 20);
+    // This year's edition reviews blind and has a small class with seats taken.
+    let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year();
+    let current = app
+        .get_json(&format!("/api/v1/festival/editions/{}", year - 2018))
+        .await;
+    assert_eq!(current["edition"]["blind_review"], true);
+    let (_, page) = text(&c, app.url(&format!("/festival/{}", year - 2018))).await;
+    assert!(
+        page.contains("Kursi tersisa: 1"),
+        "two of three seats taken"
+    );
 }
