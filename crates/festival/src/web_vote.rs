@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form};
+use axum::{Extension, Form, Json};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -22,6 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/{number}/pilih/kode", post(request_code))
         .route("/festival/{number}/suara", get(fraud_view))
         .route("/festival/{number}/suara/{vote}/batal", post(void))
+        .routes(utoipa_axum::routes!(code_api))
+        .routes(utoipa_axum::routes!(vote_api))
 }
 
 fn vote_error(e: VoteError) -> AppError {
@@ -166,37 +168,14 @@ struct CodeForm {
     contact: String,
 }
 
-async fn request_code(
-    State(state): State<AppState>,
-    Extension(catalogue): Extension<Catalogue>,
-    ctx: Ctx,
-    Path(number): Path<String>,
-    Form(f): Form<CodeForm>,
-) -> WebResult<Response> {
-    let e = edition(&state, &number).await?;
+/// Sends a one-time code to the contact, within the rate limits; the contact is checked first.
+async fn send_code(state: &AppState, ctx: &Ctx, e: &Edition, raw: &str) -> Result<(), AppError> {
     let phases = store::phases(&state.db, e.id).await?;
     let now = anjungan_kernel::clock::now_ms();
     if !open(&phases, now) {
         return Err(vote_error(VoteError::Closed));
     }
-    let (channel, to, index) = match contact(&state, &f.contact) {
-        Ok(c) => c,
-        Err(err) => {
-            let msg = err.message(ctx.tr());
-            let page = show(
-                &state,
-                &catalogue,
-                &ctx,
-                e,
-                "contact",
-                f.contact,
-                None,
-                Some(msg),
-            )
-            .await?;
-            return Ok((err.status, page).into_response());
-        }
-    };
+    let (channel, to, index) = contact(state, raw)?;
     // Codes are limited per address and per contact, across all nodes.
     let window = now - now.rem_euclid(anjungan_kernel::clock::HOUR);
     let by_client = anjungan_kernel::identity::store::hit(
@@ -230,7 +209,37 @@ async fn request_code(
     };
     store::create_vote_code(&state.db, &state.keys, e.id, &index, &code, &message).await?;
     state.outbox_wake.notify_one();
-    let sent = t.s("festival.vote.code_sent").to_string();
+    Ok(())
+}
+
+async fn request_code(
+    State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Form(f): Form<CodeForm>,
+) -> WebResult<Response> {
+    let e = edition(&state, &number).await?;
+    if let Err(err) = send_code(&state, &ctx, &e, &f.contact).await {
+        if err.status == StatusCode::BAD_REQUEST {
+            // A mistyped contact comes back on the form, with what was typed.
+            let msg = err.message(ctx.tr());
+            let page = show(
+                &state,
+                &catalogue,
+                &ctx,
+                e,
+                "contact",
+                f.contact,
+                None,
+                Some(msg),
+            )
+            .await?;
+            return Ok((err.status, page).into_response());
+        }
+        return Err(err);
+    }
+    let sent = ctx.tr().s("festival.vote.code_sent").to_string();
     show(
         &state,
         &catalogue,
@@ -263,6 +272,42 @@ fn device_of(headers: &HeaderMap) -> String {
     anjungan_kernel::crypto::token_hash(&format!("{ua}|{lang}"))
 }
 
+/// Checks the code and records the vote; returns the vote's id.
+async fn cast(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    e: &Edition,
+    raw_contact: &str,
+    code: &str,
+    entry: &str,
+) -> Result<i64, AppError> {
+    let phases = store::phases(&state.db, e.id).await?;
+    if !open(&phases, anjungan_kernel::clock::now_ms()) {
+        return Err(vote_error(VoteError::Closed));
+    }
+    let (_, _, index) = contact(state, raw_contact)?;
+    let entry: i64 = entry
+        .trim()
+        .parse()
+        .map_err(|_| vote_error(VoteError::UnknownEntry))?;
+    let client = anjungan_kernel::crypto::token_hash(&ctx.client);
+    let device = device_of(headers);
+    let ballot = Ballot {
+        edition_id: e.id,
+        entry_id: entry,
+        contact_index: &index,
+        code,
+        client_hash: &client,
+        device_hash: &device,
+    };
+    match store::cast_vote(&state.db, &ctx.actor(), &ballot).await {
+        Ok(id) => Ok(id),
+        Err(VoteFailure::Kernel(k)) => Err(k.into()),
+        Err(VoteFailure::Rule(rule)) => Err(vote_error(rule)),
+    }
+}
+
 async fn vote(
     State(state): State<AppState>,
     Extension(catalogue): Extension<Catalogue>,
@@ -272,33 +317,11 @@ async fn vote(
     Form(f): Form<VoteForm>,
 ) -> WebResult<Response> {
     let e = edition(&state, &number).await?;
-    let phases = store::phases(&state.db, e.id).await?;
-    if !open(&phases, anjungan_kernel::clock::now_ms()) {
-        return Err(vote_error(VoteError::Closed));
-    }
-    let (_, _, index) = contact(&state, &f.contact)?;
-    let entry: i64 = f
-        .entry
-        .trim()
-        .parse()
-        .map_err(|_| vote_error(VoteError::UnknownEntry))?;
-    let client = anjungan_kernel::crypto::token_hash(&ctx.client);
-    let device = device_of(&headers);
-    let ballot = Ballot {
-        edition_id: e.id,
-        entry_id: entry,
-        contact_index: &index,
-        code: &f.code,
-        client_hash: &client,
-        device_hash: &device,
-    };
-    match store::cast_vote(&state.db, &ctx.actor(), &ballot).await {
+    match cast(&state, &ctx, &headers, &e, &f.contact, &f.code, &f.entry).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/festival/{}/pilih?terima=1", e.number)).into_response())
         }
-        Err(VoteFailure::Kernel(k)) => Err(k.into()),
-        Err(VoteFailure::Rule(rule)) => {
-            let err = vote_error(rule);
+        Err(err) if err.status.is_client_error() && err.status != StatusCode::NOT_FOUND => {
             let msg = err.message(ctx.tr());
             let page = show(
                 &state,
@@ -313,7 +336,68 @@ async fn vote(
             .await?;
             Ok((err.status, page).into_response())
         }
+        Err(err) => Err(err),
     }
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct CodeRequest {
+    /// Mobile number (WhatsApp) or e-mail address.
+    pub contact: String,
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct VoteRequest {
+    pub contact: String,
+    /// The one-time code sent to the contact.
+    pub code: String,
+    /// The entry voted for (`entries[].entry` of the edition).
+    pub entry: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct VoteReceipt {
+    pub vote: i64,
+}
+
+/// Sends a one-time code for the public vote to a phone (WhatsApp) or e-mail. Public.
+#[utoipa::path(post, path = "/api/v1/festival/editions/{number}/vote-codes", operation_id = "requestVoteCode", tag = "festival",
+    params(("number" = i64, Path, description = "Edition number")), request_body = CodeRequest,
+    responses((status = 202, description = "Code sent"), (status = 400, description = "Invalid contact"), (status = 404), (status = 409, description = "The vote is not open"), (status = 429, description = "Too many codes")))]
+async fn code_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(number): Path<String>,
+    Json(r): Json<CodeRequest>,
+) -> WebResult<StatusCode> {
+    let e = edition(&state, &number).await?;
+    send_code(&state, &ctx, &e, &r.contact).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Casts a vote with the code received: one vote per verified contact per edition. Public.
+#[utoipa::path(post, path = "/api/v1/festival/editions/{number}/votes", operation_id = "castVote", tag = "festival",
+    params(("number" = i64, Path, description = "Edition number")), request_body = VoteRequest,
+    responses((status = 201, body = VoteReceipt), (status = 400, description = "Wrong code, contact or entry"), (status = 404), (status = 409, description = "Already voted, or the vote is not open"), (status = 429, description = "Too many wrong codes")))]
+async fn vote_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    Json(r): Json<VoteRequest>,
+) -> WebResult<(StatusCode, Json<VoteReceipt>)> {
+    let e = edition(&state, &number).await?;
+    let vote = cast(
+        &state,
+        &ctx,
+        &headers,
+        &e,
+        &r.contact,
+        &r.code,
+        &r.entry.to_string(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(VoteReceipt { vote })))
 }
 
 pub struct Group {

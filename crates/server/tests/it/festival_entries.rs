@@ -13,7 +13,8 @@ both_backends!(
     settings_blind_review_and_rubrics,
     shortlists_are_computed_and_narrow_the_next_phase,
     agenda_sessions_take_sign_ups_within_capacity,
-    the_demo_shows_shortlists_proposals_votes_and_sign_ups
+    the_demo_shows_shortlists_proposals_votes_and_sign_ups,
+    the_vote_through_the_json_api
 );
 
 const HOUR: i64 = 3_600_000;
@@ -578,5 +579,96 @@ async fn the_demo_shows_shortlists_proposals_votes_and_sign_ups(app: TestApp) {
     assert!(
         page.contains("Kursi tersisa: 1"),
         "two of three seats taken"
+    );
+}
+
+/// A one-time code as the vote's store keeps it, for a phone number.
+async fn vote_code(app: &TestApp, edition: i64, phone: &str, code: &str) {
+    let normal = anjungan_kernel::identity::domain::Phone::parse(phone).unwrap();
+    let index = app.state.keys.blind_index("vote", normal.as_str());
+    store::create_vote_code(
+        &app.state.db,
+        &app.state.keys,
+        edition,
+        &index,
+        code,
+        &anjungan_kernel::outbox::domain::NewMessage {
+            channel: anjungan_kernel::outbox::domain::Channel::Whatsapp,
+            recipient: normal.as_str().to_string(),
+            subject: "kode".into(),
+            body: format!("Kode {code}"),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn the_vote_through_the_json_api(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let id = edition(
+        &app,
+        64,
+        vec![Phase {
+            kind: PhaseKind::Final,
+            starts_at: now - HOUR,
+            ends_at: now + HOUR,
+            voting: true,
+        }],
+    )
+    .await;
+    let e = entries(&app, id, 2).await;
+    let c = app.client();
+    let api = |path: &str| app.url(&format!("/api/v1/festival/editions/64/{path}"));
+    // A code is sent through the outbox; a bad contact is refused with a problem document.
+    let r = c
+        .post(api("vote-codes"))
+        .json(&serde_json::json!({"contact": "0812 3456 7890"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let r = c
+        .post(api("vote-codes"))
+        .json(&serde_json::json!({"contact": "bukan nomor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/problem+json"));
+    vote_code(&app, id, "081234567891", "424242").await;
+    let vote = |code: &str, entry: i64| {
+        c.post(api("votes"))
+            .json(&serde_json::json!({"contact": "081234567891", "code": code, "entry": entry}))
+            .send()
+    };
+    assert_eq!(vote("000000", e[0]).await.unwrap().status(), 400);
+    let r = vote("424242", e[0]).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let receipt: Value = r.json().await.unwrap();
+    assert!(receipt["vote"].as_i64().unwrap() > 0);
+    vote_code(&app, id, "081234567891", "515151").await;
+    assert_eq!(
+        vote("515151", e[1]).await.unwrap().status(),
+        409,
+        "one vote per contact"
+    );
+    let counted: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM festival_votes WHERE edition_id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(counted, 1);
+    assert_eq!(
+        c.post(app.url("/api/v1/festival/editions/99/votes"))
+            .json(&serde_json::json!({"contact": "081234567891", "code": "1", "entry": 1}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
     );
 }
