@@ -8,6 +8,7 @@ pub mod signup_store;
 pub mod standings;
 pub mod store;
 pub mod web;
+pub mod web_api;
 pub mod web_awards;
 pub mod web_dashboard;
 pub mod web_jury;

@@ -35,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::web_proposal::routes())
         .merge(crate::web_settings::routes())
         .merge(crate::web_signup::routes())
+        .merge(crate::web_api::routes())
         .routes(routes!(editions_api))
         .routes(routes!(edition_api))
 }

@@ -87,7 +87,7 @@ pub struct AwardView {
     pub innovation: Option<InnovationSummary>,
 }
 
-async fn views(
+pub(crate) async fn views(
     state: &AppState,
     catalogue: &Catalogue,
     e: &Edition,

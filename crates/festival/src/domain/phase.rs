@@ -93,6 +93,13 @@ pub fn check(phases: &[Phase]) -> Result<(), PhaseError> {
     Ok(())
 }
 
+/// Whether results are out: the results phase has started.
+pub fn results_out(phases: &[Phase], now: Millis) -> bool {
+    phases
+        .iter()
+        .any(|p| p.kind.results_public() && p.starts_at <= now)
+}
+
 /// The phase running at `now`, if any.
 pub fn current(phases: &[Phase], now: Millis) -> Option<&Phase> {
     phases
@@ -127,6 +134,7 @@ mod tests {
         assert!(current(&phases, 25).unwrap().voting);
         assert!(current(&phases, 35).unwrap().kind.results_public());
         assert!(current(&phases, 45).is_none());
+        assert!(!results_out(&phases, 29) && results_out(&phases, 30) && results_out(&phases, 99));
         assert_eq!(
             check(&[p(PhaseKind::DeskReview, 10, 10)]),
             Err(PhaseError::Reversed)

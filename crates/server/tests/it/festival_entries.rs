@@ -435,6 +435,22 @@ async fn shortlists_are_computed_and_narrow_the_next_phase(app: TestApp) {
     assert_eq!(list.matches("Berhenti pada Penilaian proposal").count(), 1);
     let (_, page) = text(&app.client(), app.url("/festival/62")).await;
     assert_eq!(page.matches("data-testid=\"standing\"").count(), 3);
+    // Results are not out: the ranking API answers 404 to the public, and the coordinator sees it.
+    let r = app
+        .client()
+        .get(app.url("/api/v1/festival/editions/62/ranking"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = coord
+        .get(app.url("/api/v1/festival/editions/62/ranking"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let rows: Value = r.json().await.unwrap();
+    assert_eq!(rows[2]["stopped"], "desk_review");
     // The presentation phase is assigned only to the shortlisted entries.
     assert_eq!(
         post(
@@ -560,6 +576,28 @@ async fn the_demo_shows_shortlists_proposals_votes_and_sign_ups(app: TestApp) {
     assert!(
         proposal.contains("data-section=\"summary\"") && !proposal.contains("name=\"p_summary\"")
     );
+    // The same ranking and awards as JSON.
+    let ranking = app.get_json("/api/v1/festival/editions/2/ranking").await;
+    let ranking = ranking.as_array().unwrap();
+    assert_eq!(ranking[0]["position"], 1);
+    assert_eq!(
+        ranking
+            .iter()
+            .filter(|r| r["stopped"] == "desk_review")
+            .count(),
+        ranking.len() - 5
+    );
+    assert!(
+        ranking[0]["shortlisted"][0] == "desk_review"
+            && ranking[0]["phases"][0]["score"].is_string()
+    );
+    let awards = app.get_json("/api/v1/festival/editions/2/awards").await;
+    assert!(awards
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["category"] == "favourite"
+            && a["verify"].as_str().unwrap().starts_with("/verifikasi/")));
     // The public vote: counted votes decide the favourite; the burst from one device is voided.
     let (_, results) = text(&c, app.url("/festival/2/hasil")).await;
     assert!(results.contains("data-award=\"favourite\""), "{results}");
