@@ -178,9 +178,7 @@ async fn page(
     let now = anjungan_kernel::clock::now_ms();
     let sessions = store::sessions(&state.db, e.id).await?;
     let mut entries = entries_of(state, catalogue, &e).await?;
-    let results_public = phases
-        .iter()
-        .any(|p| p.kind.results_public() && p.starts_at <= now);
+    let results_public = crate::domain::phase::results_out(&phases, now);
     for x in entries.iter_mut() {
         let owner = x
             .innovation

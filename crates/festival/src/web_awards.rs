@@ -4,7 +4,6 @@
 
 use crate::catalogue::{Catalogue, InnovationSummary};
 use crate::domain::award::{computed, Category};
-use crate::domain::phase::PhaseKind;
 use crate::store::{self, Award, Edition};
 
 use anjungan_kernel::web::pages::render;
@@ -129,10 +128,7 @@ async fn results(
 ) -> WebResult<Response> {
     let e = edition(&state, &number).await?;
     let now = anjungan_kernel::clock::now_ms();
-    let published = store::phases(&state.db, e.id)
-        .await?
-        .iter()
-        .any(|p| p.kind == PhaseKind::ResultsPublished && p.starts_at <= now);
+    let published = crate::domain::phase::results_out(&store::phases(&state.db, e.id).await?, now);
     let is_coordinator = coordinator(&ctx).is_ok();
     if !published && !is_coordinator {
         return Err(AppError::not_found());

@@ -3,7 +3,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::domain::assignment::{assign, Entry, Juror};
-use crate::domain::phase::{current, PhaseKind};
+use crate::domain::phase::current;
 use crate::domain::scoring::{fmt2, review_total, PhaseSpec, Ranked};
 use crate::domain::shortlist::Standing;
 use crate::store::{self, Edition};
@@ -290,9 +290,7 @@ async fn ranking_page(
     let e = edition(&state, &number).await?;
     let phases = store::phases(&state.db, e.id).await?;
     let now = anjungan_kernel::clock::now_ms();
-    let published = phases
-        .iter()
-        .any(|p| p.kind == PhaseKind::ResultsPublished && p.starts_at <= now);
+    let published = crate::domain::phase::results_out(&phases, now);
     let coordinator = ctx
         .principal
         .as_ref()

@@ -92,9 +92,7 @@ async fn load(
         viewer,
         e.blind_review,
         current(&phases, now).is_some_and(|p| p.kind.allows_entering()),
-        phases
-            .iter()
-            .any(|p| p.kind.results_public() && p.starts_at <= now),
+        crate::domain::phase::results_out(&phases, now),
     );
     if access == Access::None {
         ctx.signed_in()?;
