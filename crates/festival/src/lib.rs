@@ -7,6 +7,7 @@ pub mod proposal_store;
 pub mod signup_store;
 pub mod standings;
 pub mod store;
+pub mod vote_queue;
 pub mod web;
 pub mod web_api;
 pub mod web_awards;

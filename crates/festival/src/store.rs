@@ -625,36 +625,65 @@ pub async fn create_vote_code(
     Ok(())
 }
 
-pub struct Ballot<'a> {
+#[derive(Debug, Clone)]
+pub struct Ballot {
     pub edition_id: i64,
     pub entry_id: i64,
-    pub contact_index: &'a str,
-    pub code: &'a str,
-    pub client_hash: &'a str,
-    pub device_hash: &'a str,
+    pub contact_index: String,
+    pub code: String,
+    pub client_hash: String,
+    pub device_hash: String,
 }
 
 /// Checks the code and records the vote in one transaction; a wrong code counts an attempt.
-pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot<'_>) -> Result<i64, VoteFailure> {
-    use crate::domain::vote::{VoteError, MAX_ATTEMPTS};
+pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot) -> Result<i64, VoteFailure> {
+    cast_votes(db, &[(actor.clone(), b.clone())])
+        .await?
+        .pop()
+        .expect("one result per ballot")
+        .map_err(VoteFailure::Rule)
+}
+
+/// Casts a batch of ballots in one transaction (one commit, one flush for them all): each is
+/// checked as if alone, in order, and gets its own outcome. Only a database failure fails the
+/// whole batch, and then nothing of it is stored.
+pub async fn cast_votes(
+    db: &Db,
+    batch: &[(Actor, Ballot)],
+) -> anjungan_kernel::Result<Vec<Result<i64, crate::domain::vote::VoteError>>> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for (actor, b) in batch {
+        out.push(cast_one(&mut tx, actor, b, now).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn cast_one(
+    tx: &mut anjungan_kernel::db::Tx,
+    actor: &Actor,
+    b: &Ballot,
+    now: Millis,
+) -> anjungan_kernel::Result<Result<i64, crate::domain::vote::VoteError>> {
+    use crate::domain::vote::{VoteError, MAX_ATTEMPTS};
     let row = sqlx::query(
         "SELECT id, code_hash, attempts FROM festival_vote_codes WHERE edition_id = $1 AND contact_index = $2 AND used_at IS NULL AND expires_at > $3 \
          ORDER BY id DESC LIMIT 1",
     )
     .bind(b.edition_id)
-    .bind(b.contact_index)
+    .bind(&b.contact_index)
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else {
-        return Err(VoteError::BadCode.into());
+        return Ok(Err(VoteError::BadCode));
     };
     let (code_id, hash, attempts): (i64, String, i64) =
         (row.get("id"), row.get("code_hash"), row.get("attempts"));
     if attempts >= MAX_ATTEMPTS {
-        return Err(VoteError::TooManyAttempts.into());
+        return Ok(Err(VoteError::TooManyAttempts));
     }
     if !anjungan_kernel::crypto::same_secret(
         &hash,
@@ -662,56 +691,51 @@ pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot<'_>) -> Result<i64, Vo
     ) {
         sqlx::query("UPDATE festival_vote_codes SET attempts = attempts + 1 WHERE id = $1")
             .bind(code_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        tx.commit().await?;
-        return Err(VoteError::BadCode.into());
+        return Ok(Err(VoteError::BadCode));
     }
     let entry_ok: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM festival_entries WHERE id = $1 AND edition_id = $2",
     )
     .bind(b.entry_id)
     .bind(b.edition_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     if entry_ok == 0 {
-        return Err(VoteError::UnknownEntry.into());
+        return Ok(Err(VoteError::UnknownEntry));
     }
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO festival_votes (edition_id, entry_id, contact_index, client_hash, device_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    // ON CONFLICT rather than a unique violation: an error would abort the batch on PostgreSQL.
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO festival_votes (edition_id, entry_id, contact_index, client_hash, device_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (edition_id, contact_index) DO NOTHING RETURNING id",
     )
     .bind(b.edition_id)
     .bind(b.entry_id)
-    .bind(b.contact_index)
-    .bind(b.client_hash)
-    .bind(b.device_hash)
+    .bind(&b.contact_index)
+    .bind(&b.client_hash)
+    .bind(&b.device_hash)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
-        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(VoteError::AlreadyVoted.into())
-        }
-        Err(e) => return Err(e.into()),
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = inserted else {
+        return Ok(Err(VoteError::AlreadyVoted));
     };
     sqlx::query("UPDATE festival_vote_codes SET used_at = $1 WHERE id = $2")
         .bind(now)
         .bind(code_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     audit::store::record(
-        &mut tx,
+        tx,
         actor,
         "festival.vote",
         "festival_entry",
         &b.entry_id.to_string(),
         serde_json::json!({"vote_id": id}),
     )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
-    Ok(id)
+    .await?;
+    Ok(Ok(id))
 }
 
 /// A vote recorded outside the online flow (ballot boxes at the venue, an earlier system), with

@@ -5,6 +5,7 @@
 use crate::catalogue::Catalogue;
 use crate::domain::vote::{counts_visible, open, VoteError};
 use crate::store::{self, Ballot, Edition, VoteFailure};
+use crate::vote_queue::VoteQueue;
 use anjungan_kernel::identity::domain::{Email, Phone};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
@@ -273,8 +274,10 @@ fn device_of(headers: &HeaderMap) -> String {
 }
 
 /// Checks the code and records the vote; returns the vote's id.
+#[allow(clippy::too_many_arguments)]
 async fn cast(
     state: &AppState,
+    queue: &VoteQueue,
     ctx: &Ctx,
     headers: &HeaderMap,
     e: &Edition,
@@ -291,17 +294,15 @@ async fn cast(
         .trim()
         .parse()
         .map_err(|_| vote_error(VoteError::UnknownEntry))?;
-    let client = anjungan_kernel::crypto::token_hash(&ctx.client);
-    let device = device_of(headers);
     let ballot = Ballot {
         edition_id: e.id,
         entry_id: entry,
-        contact_index: &index,
-        code,
-        client_hash: &client,
-        device_hash: &device,
+        contact_index: index,
+        code: code.to_string(),
+        client_hash: anjungan_kernel::crypto::token_hash(&ctx.client),
+        device_hash: device_of(headers),
     };
-    match store::cast_vote(&state.db, &ctx.actor(), &ballot).await {
+    match queue.cast(ctx.actor(), ballot).await {
         Ok(id) => Ok(id),
         Err(VoteFailure::Kernel(k)) => Err(k.into()),
         Err(VoteFailure::Rule(rule)) => Err(vote_error(rule)),
@@ -311,13 +312,18 @@ async fn cast(
 async fn vote(
     State(state): State<AppState>,
     Extension(catalogue): Extension<Catalogue>,
+    Extension(queue): Extension<VoteQueue>,
     ctx: Ctx,
     headers: HeaderMap,
     Path(number): Path<String>,
     Form(f): Form<VoteForm>,
 ) -> WebResult<Response> {
     let e = edition(&state, &number).await?;
-    match cast(&state, &ctx, &headers, &e, &f.contact, &f.code, &f.entry).await {
+    match cast(
+        &state, &queue, &ctx, &headers, &e, &f.contact, &f.code, &f.entry,
+    )
+    .await
+    {
         Ok(_) => {
             Ok(Redirect::to(&format!("/festival/{}/pilih?terima=1", e.number)).into_response())
         }
@@ -381,6 +387,7 @@ async fn code_api(
     responses((status = 201, body = VoteReceipt), (status = 400, description = "Wrong code, contact or entry"), (status = 404), (status = 409, description = "Already voted, or the vote is not open"), (status = 429, description = "Too many wrong codes")))]
 async fn vote_api(
     State(state): State<AppState>,
+    Extension(queue): Extension<VoteQueue>,
     ctx: Ctx,
     headers: HeaderMap,
     Path(number): Path<String>,
@@ -389,6 +396,7 @@ async fn vote_api(
     let e = edition(&state, &number).await?;
     let vote = cast(
         &state,
+        &queue,
         &ctx,
         &headers,
         &e,

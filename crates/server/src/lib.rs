@@ -67,6 +67,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(axum::Extension(live))
         .layer(axum::Extension(catalogue))
+        .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(
+            state.db.clone(),
+        )))
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

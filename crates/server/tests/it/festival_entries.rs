@@ -700,6 +700,46 @@ async fn the_vote_through_the_json_api(app: TestApp) {
             .await
             .unwrap();
     assert_eq!(counted, 1);
+    // Concurrent voters are committed in batches: every acknowledged vote is stored, and one
+    // contact racing itself still votes once.
+    for i in 0..40 {
+        vote_code(&app, id, &format!("0813{i:08}"), "111111").await;
+    }
+    vote_code(&app, id, "081400000001", "222222").await;
+    let mut bodies: Vec<Value> = (0..40)
+        .map(|i| serde_json::json!({"contact": format!("0813{i:08}"), "code": "111111", "entry": e[i % 2]}))
+        .collect();
+    bodies.extend(
+        (0..5).map(
+            |_| serde_json::json!({"contact": "081400000001", "code": "222222", "entry": e[0]}),
+        ),
+    );
+    let mut racing = tokio::task::JoinSet::new();
+    for body in bodies {
+        let (c, url) = (c.clone(), api("votes"));
+        racing.spawn(async move {
+            c.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses: Vec<u16> = racing.join_all().await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        41,
+        "{statuses:?}"
+    );
+    let counted: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM festival_votes WHERE edition_id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(counted, 42);
     assert_eq!(
         c.post(app.url("/api/v1/festival/editions/99/votes"))
             .json(&serde_json::json!({"contact": "081234567891", "code": "1", "entry": 1}))
