@@ -276,10 +276,30 @@ async fn enter(
     Path(number): Path<String>,
     Form(f): Form<EnterForm>,
 ) -> WebResult<Response> {
-    let p = ctx.signed_in()?;
     let (e, phases) = load(&state, &number).await?;
-    let id: i64 = f
-        .innovation
+    match enter_innovation(&state, &catalogue, &ctx, &e, &phases, &f.innovation).await {
+        Ok(_) => Ok(Redirect::to(&format!("/festival/{}#peserta", e.number)).into_response()),
+        Err(err) if err.status == StatusCode::BAD_REQUEST || err.status == StatusCode::CONFLICT => {
+            // A refusal comes back on the edition page, with the reason.
+            let message = err.message(ctx.tr());
+            let page = page(&state, &catalogue, &ctx, &number, Some(message)).await?;
+            Ok((err.status, page).into_response())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Enters an innovation (its id as typed) into the edition by its own unit; returns the entry.
+pub(crate) async fn enter_innovation(
+    state: &AppState,
+    catalogue: &Catalogue,
+    ctx: &Ctx,
+    e: &Edition,
+    phases: &[Phase],
+    innovation: &str,
+) -> Result<i64, AppError> {
+    let p = ctx.signed_in()?;
+    let id: i64 = innovation
         .trim()
         .parse()
         .map_err(|_| AppError::bad_request("festival.error.choose"))?;
@@ -293,7 +313,7 @@ async fn enter(
     };
     let previous = store::entries_of_innovation(&state.db, id).await?;
     let request = EntryRequest {
-        phase: current(&phases, anjungan_kernel::clock::now_ms()),
+        phase: current(phases, anjungan_kernel::clock::now_ms()),
         verified: inv.verified,
         by_owner: p.is_admin()
             || p.holds_for(Role::UnitOperator, &owner)
@@ -303,24 +323,16 @@ async fn enter(
         limit: e.entry_limit.max(0) as usize,
     };
     if let Err(err) = check(&request) {
-        if err == crate::domain::entry::EntryError::Forbidden {
-            return Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into());
-        }
-        let status = if matches!(
-            err,
-            crate::domain::entry::EntryError::AlreadyEntered
-                | crate::domain::entry::EntryError::LimitReached
-        ) {
-            StatusCode::CONFLICT
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        let message = ctx.tr().s(err.message_key()).to_string();
-        let page = page(&state, &catalogue, &ctx, &number, Some(message)).await?;
-        return Ok((status, page).into_response());
+        use crate::domain::entry::EntryError;
+        return Err(match err {
+            EntryError::Forbidden => anjungan_kernel::Error::Access(AccessError::Forbidden).into(),
+            EntryError::AlreadyEntered | EntryError::LimitReached => {
+                AppError::new(StatusCode::CONFLICT, err.message_key())
+            }
+            _ => AppError::bad_request(err.message_key()),
+        });
     }
-    store::add_entry(&state.db, &ctx.actor(), e.id, id, inv.organisation_id).await?;
-    Ok(Redirect::to(&format!("/festival/{}#peserta", e.number)).into_response())
+    Ok(store::add_entry(&state.db, &ctx.actor(), e.id, id, inv.organisation_id).await?)
 }
 
 async fn agenda_ics(

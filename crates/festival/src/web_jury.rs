@@ -213,10 +213,32 @@ async fn score(
     Path((number, phase, entry)): Path<(String, String, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let p = ctx.signed_in()?;
     let e = edition(&state, &number).await?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    submit_score(&state, &ctx, &e, &phase, entry, get).await?;
+    Ok(Redirect::to(&format!("/festival/{}/juri#e{entry}", e.number)).into_response())
+}
+
+/// A juror's review of an entry, from the form or the API: only by a juror assigned to it,
+/// only while the phase is open, checked against the phase's rubric (`get("s_<key>")`,
+/// `get("comment")`).
+pub(crate) async fn submit_score(
+    state: &AppState,
+    ctx: &Ctx,
+    e: &Edition,
+    phase: &str,
+    entry: i64,
+    get: impl Fn(&str) -> String,
+) -> Result<(), AppError> {
+    let p = ctx.signed_in()?;
     if !p.has_role(Role::Jury)
-        || !store::is_assigned(&state.db, e.id, &phase, entry, p.user_id.0).await?
+        || !store::is_assigned(&state.db, e.id, phase, entry, p.user_id.0).await?
     {
         return Err(forbidden());
     }
@@ -234,13 +256,6 @@ async fn score(
         .into_iter()
         .find(|s| s.key == phase)
         .ok_or_else(AppError::not_found)?;
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(f, _)| f == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
     let (review, comment) =
         crate::domain::scoring::parse_submission(&spec.rubric, p.user_id.0, entry, get).map_err(
             |err| match err {
@@ -252,8 +267,8 @@ async fn score(
                 }
             },
         )?;
-    store::save_review(&state.db, &ctx.actor(), e.id, &review, &phase, &comment).await?;
-    Ok(Redirect::to(&format!("/festival/{}/juri#e{entry}", e.number)).into_response())
+    store::save_review(&state.db, &ctx.actor(), e.id, &review, phase, &comment).await?;
+    Ok(())
 }
 
 #[derive(Template)]

@@ -45,16 +45,16 @@ struct EntryPage {
     error: Option<String>,
 }
 
-struct Loaded {
-    e: Edition,
-    name: String,
-    innovation: i64,
-    agency: String,
-    access: Access,
-    written: Vec<(String, String)>,
+pub(crate) struct Loaded {
+    pub e: Edition,
+    pub name: String,
+    pub innovation: i64,
+    pub agency: String,
+    pub access: Access,
+    pub written: Vec<(String, String)>,
 }
 
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     catalogue: &Catalogue,
     ctx: &Ctx,
@@ -179,12 +179,6 @@ async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     let l = load(&state, &catalogue, &ctx, &number, entry).await?;
-    if l.access != Access::Edit {
-        return Err(AppError::new(
-            StatusCode::CONFLICT,
-            "festival.error.proposal_closed",
-        ));
-    }
     let get = |k: &str| {
         fields
             .iter()
@@ -192,9 +186,8 @@ async fn save(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    match proposal::check_texts(&l.e.proposal_sections, get) {
-        Ok(texts) => {
-            crate::proposal_store::save_proposal(&state.db, &ctx.actor(), entry, &texts).await?;
+    match write(&state, &ctx, &l, entry, get).await? {
+        Ok(()) => {
             Ok(Redirect::to(&format!("/festival/{}/entri/{entry}", l.e.number)).into_response())
         }
         Err(err) => {
@@ -203,23 +196,50 @@ async fn save(
                     .iter()
                     .map(|s| (s.key.clone(), get(&s.key)))
                     .collect();
-            let message = match &err {
-                proposal::ProposalError::TooLong {
-                    title,
-                    words,
-                    limit,
-                } => ctx.tr().f(
-                    err.message_key(),
-                    &[
-                        ("section", title),
-                        ("words", &words.to_string()),
-                        ("limit", &limit.to_string()),
-                    ],
-                ),
-                _ => ctx.tr().s(err.message_key()).to_string(),
-            };
+            let message = refusal(&err).message(ctx.tr());
             let r = page(&state, &ctx, l, entry, Some(&typed), Some(message)).await?;
             Ok((StatusCode::BAD_REQUEST, r).into_response())
         }
     }
+}
+
+/// Writes the proposal (texts by section key) when the caller may edit it; a text over its
+/// section's limit is the inner error and nothing is stored.
+pub(crate) async fn write(
+    state: &AppState,
+    ctx: &Ctx,
+    l: &Loaded,
+    entry: i64,
+    get: impl Fn(&str) -> String,
+) -> Result<Result<(), proposal::ProposalError>, AppError> {
+    if l.access != Access::Edit {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "festival.error.proposal_closed",
+        ));
+    }
+    match proposal::check_texts(&l.e.proposal_sections, get) {
+        Ok(texts) => {
+            crate::proposal_store::save_proposal(&state.db, &ctx.actor(), entry, &texts).await?;
+            Ok(Ok(()))
+        }
+        Err(err) => Ok(Err(err)),
+    }
+}
+
+/// A refused proposal as a translated 400 error.
+pub(crate) fn refusal(err: &proposal::ProposalError) -> AppError {
+    let mut a = AppError::bad_request(err.message_key());
+    if let proposal::ProposalError::TooLong {
+        title,
+        words,
+        limit,
+    } = err
+    {
+        a = a
+            .with("section", title.clone())
+            .with("words", words.to_string())
+            .with("limit", limit.to_string());
+    }
+    a
 }

@@ -14,7 +14,8 @@ both_backends!(
     shortlists_are_computed_and_narrow_the_next_phase,
     agenda_sessions_take_sign_ups_within_capacity,
     the_demo_shows_shortlists_proposals_votes_and_sign_ups,
-    the_vote_through_the_json_api
+    the_vote_through_the_json_api,
+    entering_proposals_and_scores_through_the_json_api
 );
 
 const HOUR: i64 = 3_600_000;
@@ -749,4 +750,208 @@ async fn the_vote_through_the_json_api(app: TestApp) {
             .status(),
         404
     );
+}
+
+async fn entering_proposals_and_scores_through_the_json_api(app: TestApp) {
+    let now = anjungan_kernel::clock::now_ms();
+    let db = &app.state.db;
+    let open = edition(
+        &app,
+        65,
+        vec![phase(PhaseKind::CallForEntries, now - HOUR, now + HOUR)],
+    )
+    .await;
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let list = app.get_json("/api/v1/innovations").await;
+    let innovation = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["organisation_id"] == kominfo)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let c = app.client();
+    let op = app.token("operator.kominfo@anjungan.test").await;
+    let other = app.token("sekdes.nglinggis@anjungan.test").await;
+    let url = app.url("/api/v1/festival/editions/65/entries");
+    let body = serde_json::json!({ "innovation": innovation });
+    assert_eq!(c.post(&url).json(&body).send().await.unwrap().status(), 401);
+    assert_eq!(
+        c.post(&url)
+            .bearer_auth(&other)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let r = c
+        .post(&url)
+        .bearer_auth(&op)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let entry = r.json::<Value>().await.unwrap()["entry"].as_i64().unwrap();
+    assert_eq!(
+        c.post(&url)
+            .bearer_auth(&op)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
+    assert_eq!(
+        c.post(&url)
+            .bearer_auth(&op)
+            .json(&serde_json::json!({"innovation": 999_999}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    // The proposal: over a limit refused as a problem document, then written and read back.
+    let purl = app.url(&format!(
+        "/api/v1/festival/editions/65/entries/{entry}/proposal"
+    ));
+    let long = vec!["kata"; 201].join(" ");
+    let r = c
+        .put(&purl)
+        .bearer_auth(&op)
+        .json(&serde_json::json!({"texts": {"summary": long}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let problem: Value = r.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("201"),
+        "{problem}"
+    );
+    let r = c
+        .put(&purl)
+        .bearer_auth(&op)
+        .json(&serde_json::json!({"texts": {"summary": "Surat desa lewat WhatsApp.", "novelty": "Tanda tangan elektronik."}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let view: Value = r.json().await.unwrap();
+    assert_eq!(view["sections"][0]["words"], 4);
+    assert_eq!(view["editable"], true);
+    assert_eq!(c.get(&purl).send().await.unwrap().status(), 401);
+    assert_eq!(
+        c.get(&purl)
+            .bearer_auth(&other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // A juror's score through the API, only on an assigned entry while the phase is open.
+    let review = edition(
+        &app,
+        66,
+        vec![phase(PhaseKind::DeskReview, now - HOUR, now + HOUR)],
+    )
+    .await;
+    let e = entries(&app, review, 2).await;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    store::set_rubric(
+        db,
+        &actor,
+        review,
+        &PhaseSpec {
+            key: "desk_review".into(),
+            weight: 100,
+            rubric: Rubric::default_tif(),
+            aggregation: Aggregation::Mean,
+            normalise: false,
+            advance: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let dewi: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'juri@anjungan.test'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    store::set_assignments(
+        db,
+        &actor,
+        review,
+        "desk_review",
+        &[(e[1], vec![dewi])].into_iter().collect(),
+    )
+    .await
+    .unwrap();
+    let juror = app.token("juri@anjungan.test").await;
+    let scores = |v: u32| -> serde_json::Map<String, Value> {
+        Rubric::default_tif()
+            .criteria
+            .iter()
+            .map(|c| (c.key.clone(), Value::from(v)))
+            .collect()
+    };
+    let surl = |entry: i64| {
+        app.url(&format!(
+            "/api/v1/festival/editions/66/reviews/desk_review/{entry}"
+        ))
+    };
+    let ok = serde_json::json!({"scores": scores(8), "comment": "Jelas manfaatnya."});
+    assert_eq!(
+        c.post(surl(e[0]))
+            .bearer_auth(&juror)
+            .json(&ok)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let bad = serde_json::json!({"scores": scores(11), "comment": "x"});
+    assert_eq!(
+        c.post(surl(e[1]))
+            .bearer_auth(&juror)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    let silent = serde_json::json!({"scores": scores(8)});
+    assert_eq!(
+        c.post(surl(e[1]))
+            .bearer_auth(&juror)
+            .json(&silent)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    assert_eq!(
+        c.post(surl(e[1]))
+            .bearer_auth(&juror)
+            .json(&ok)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let stored = store::reviews(db, review).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].1.entry, e[1]);
 }
