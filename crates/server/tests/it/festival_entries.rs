@@ -755,7 +755,7 @@ async fn the_vote_through_the_json_api(app: TestApp) {
 async fn entering_proposals_and_scores_through_the_json_api(app: TestApp) {
     let now = anjungan_kernel::clock::now_ms();
     let db = &app.state.db;
-    let open = edition(
+    edition(
         &app,
         65,
         vec![phase(PhaseKind::CallForEntries, now - HOUR, now + HOUR)],
