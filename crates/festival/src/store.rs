@@ -356,6 +356,8 @@ struct StoredRubric {
     scale_max: u32,
     #[serde(default = "yes")]
     comment_required: bool,
+    #[serde(default = "yes")]
+    show_others: bool,
     #[serde(default)]
     advance: u32,
 }
@@ -380,6 +382,7 @@ pub async fn set_rubric(
             .collect(),
         scale_max: spec.rubric.scale_max,
         comment_required: spec.rubric.comment_required,
+        show_others: spec.rubric.show_others,
         advance: spec.advance,
     };
     let mut tx = db.begin_write().await?;
@@ -438,6 +441,7 @@ pub async fn rubrics(
                         .collect(),
                     scale_max: stored.scale_max,
                     comment_required: stored.comment_required,
+                    show_others: stored.show_others,
                 },
                 aggregation: if r.get::<String, _>("aggregation") == "median" {
                     Aggregation::Median

@@ -177,8 +177,7 @@ async fn jury_page(
                     .unwrap_or_default();
                 (r.scores.clone(), c.clone(), total)
             });
-        // Others' totals are shown only once the juror has submitted their own.
-        let others = if mine.is_some() {
+        let others = if spec.is_some_and(|s| s.rubric.others_visible(mine.is_some())) {
             all.iter()
                 .filter(|(ph, r, _)| *ph == phase && r.entry == entry && r.juror != p.user_id.0)
                 .filter_map(|(_, r, _)| {

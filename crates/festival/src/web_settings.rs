@@ -178,6 +178,7 @@ async fn save_rubric(
         rows,
         scale_max: get("scale_max"),
         comment_required: !get("comment_required").is_empty(),
+        show_others: !get("show_others").is_empty(),
         weight: get("weight"),
         aggregation: get("aggregation"),
         normalise: !get("normalise").is_empty(),

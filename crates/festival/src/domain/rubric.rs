@@ -47,6 +47,7 @@ pub struct Form<'a> {
     pub rows: Vec<Row<'a>>,
     pub scale_max: &'a str,
     pub comment_required: bool,
+    pub show_others: bool,
     pub weight: &'a str,
     pub aggregation: &'a str,
     pub normalise: bool,
@@ -110,6 +111,7 @@ pub fn build(f: &Form<'_>) -> Result<PhaseSpec, RubricError> {
             criteria,
             scale_max,
             comment_required: f.comment_required,
+            show_others: f.show_others,
         },
         aggregation: if f.aggregation == "median" {
             Aggregation::Median
@@ -148,6 +150,7 @@ mod tests {
             rows,
             scale_max: "10",
             comment_required: true,
+            show_others: true,
             weight: "70",
             aggregation: "median",
             normalise: true,

@@ -31,6 +31,16 @@ pub struct Rubric {
     pub scale_max: u32,
     /// Whether a juror must explain the scores in a comment.
     pub comment_required: bool,
+    /// Whether a juror, once their own review is in, sees the other jurors' totals.
+    pub show_others: bool,
+}
+
+impl Rubric {
+    /// A juror sees the others' totals only after submitting their own, and only if the
+    /// phase allows it.
+    pub fn others_visible(&self, submitted_own: bool) -> bool {
+        self.show_others && submitted_own
+    }
 }
 
 impl Rubric {
@@ -55,6 +65,7 @@ impl Rubric {
             ],
             scale_max: 10,
             comment_required: true,
+            show_others: true,
         }
     }
 }
@@ -376,6 +387,7 @@ mod tests {
             ],
             scale_max: 10,
             comment_required: true,
+            show_others: true,
         }
     }
 
@@ -583,6 +595,12 @@ mod tests {
             ..rubric()
         };
         assert!(parse_submission(&optional, 1, 2, form("8", "  ")).is_ok());
+        assert!(rubric().others_visible(true) && !rubric().others_visible(false));
+        let private = Rubric {
+            show_others: false,
+            ..rubric()
+        };
+        assert!(!private.others_visible(true));
         assert_eq!(
             parse_submission(&optional, 1, 2, form("8", &"x".repeat(2001))),
             Err(SubmissionError::CommentRequired)

@@ -280,6 +280,10 @@ async fn settings_blind_review_and_rubrics(app: TestApp) {
         (5, 2, false)
     );
     assert_eq!(spec.aggregation, Aggregation::Median);
+    assert!(
+        !spec.rubric.show_others,
+        "jurors do not see each other's totals in this phase"
+    );
     assert_eq!(
         post(
             &app,
