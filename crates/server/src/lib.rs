@@ -77,7 +77,8 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(CompressionLayer::new())
+        // The fastest level: pages are small, and CPU on a 2-core server is the scarcer resource.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
