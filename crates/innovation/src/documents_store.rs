@@ -119,6 +119,7 @@ pub async fn attach(
         }),
     )
     .await?;
+    crate::store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -157,6 +158,7 @@ pub async fn detach(
         }),
     )
     .await?;
+    crate::store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -292,7 +292,8 @@ async fn snapshot(
 
 /// Marks the catalogue as changed (in the same transaction as the change), so cached catalogue
 /// pages on every node are rebuilt.
-async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
+/// Every change a public page shows bumps the version, which the page caches check.
+pub(crate) async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO settings (name, value, updated_at) VALUES ('innovation_version', '1', $1) \
          ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT), updated_at = excluded.updated_at",
@@ -507,6 +508,7 @@ pub async fn add_partner(
         serde_json::json!({"partner": p.name, "kind": p.kind.code()}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -536,6 +538,7 @@ pub async fn remove_partner(
         serde_json::json!({"partner_id": partner_id}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -591,6 +594,7 @@ pub async fn link(
         )
         .await?;
     }
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -624,6 +628,7 @@ pub async fn unlink(
         serde_json::json!({"kind": kind, "target_id": target}),
     )
     .await?;
+    bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

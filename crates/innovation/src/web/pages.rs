@@ -90,14 +90,41 @@ impl CataloguePage {
 /// Innovations per catalogue page.
 pub const PAGE_SIZE: i64 = 30;
 
-/// Rendered catalogue pages for anonymous visitors, by language and query, valid for one
-/// catalogue version (checked on every request, so every node sees changes at once).
-type PageCache =
-    std::sync::Mutex<std::collections::HashMap<String, (String, std::sync::Arc<String>)>>;
+/// Rendered public pages for anonymous visitors (the catalogue by language and query, an
+/// innovation by language and id), valid for one catalogue version — checked on every request,
+/// so every node sees a change at once — and, where a page shows live figures from other rooms,
+/// for at most [`LIVE_TTL`].
+type PageCache = std::sync::Mutex<
+    std::collections::HashMap<String, (String, std::time::Instant, std::sync::Arc<String>)>,
+>;
+
+/// How old an innovation page's live figures (from the survey and the service desk) may get.
+const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn cache() -> &'static PageCache {
     static CACHE: std::sync::OnceLock<PageCache> = std::sync::OnceLock::new();
     CACHE.get_or_init(Default::default)
+}
+
+fn cached(key: &str, version: &str, max_age: Option<std::time::Duration>) -> Option<String> {
+    let c = cache().lock().expect("cache lock");
+    let (v, at, html) = c.get(key)?;
+    (v == version && max_age.is_none_or(|m| at.elapsed() < m)).then(|| (**html).clone())
+}
+
+fn keep(key: String, version: String, html: &str) {
+    let mut c = cache().lock().expect("cache lock");
+    if c.len() > 2000 {
+        c.clear();
+    }
+    c.insert(
+        key,
+        (
+            version,
+            std::time::Instant::now(),
+            std::sync::Arc::new(html.to_string()),
+        ),
+    );
 }
 
 async fn catalogue(
@@ -107,18 +134,14 @@ async fn catalogue(
     Query(filter): Query<Filter>,
 ) -> WebResult<Response> {
     let anonymous = ctx.principal.is_none();
-    let key = format!("{}|{}", ctx.lang.code(), raw.unwrap_or_default());
+    let key = format!("c|{}|{}", ctx.lang.code(), raw.unwrap_or_default());
     let version = if anonymous {
         Some(store::catalogue_version(&state.db).await?)
     } else {
         None
     };
-    if let Some(v) = &version {
-        if let Some((cached_v, html)) = cache().lock().expect("cache lock").get(&key) {
-            if cached_v == v {
-                return Ok(Html((**html).clone()).into_response());
-            }
-        }
+    if let Some(html) = version.as_deref().and_then(|v| cached(&key, v, None)) {
+        return Ok(Html(html).into_response());
     }
     let filter = filter.normalised();
     let total = store::count(&state.db, &[Status::Verified], None, &filter).await?;
@@ -164,11 +187,7 @@ async fn catalogue(
         )))
     })?;
     if let Some(v) = version {
-        let mut c = cache().lock().expect("cache lock");
-        if c.len() > 500 {
-            c.clear();
-        }
-        c.insert(key, (v, std::sync::Arc::new(html.clone())));
+        keep(key, v, &html);
     }
     Ok(Html(html).into_response())
 }
@@ -274,6 +293,18 @@ async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
+    // Anonymous visitors see the same page: served from the cache while nothing changed.
+    let key = format!("i|{}|{id}", ctx.lang.code());
+    let version = match ctx.principal {
+        None => Some(store::catalogue_version(&state.db).await?),
+        Some(_) => None,
+    };
+    if let Some(html) = version
+        .as_deref()
+        .and_then(|v| cached(&key, v, Some(LIVE_TTL)))
+    {
+        return Ok(Html(html).into_response());
+    }
     let inv = visible(&state, &ctx, id).await?;
     let p = ctx.principal.as_ref();
     let can_edit = p.is_some_and(|p| may_create(p, &inv.owner()));
@@ -292,7 +323,7 @@ async fn show(
     };
     let can_attach = p.is_some_and(|p| may_attach(inv.status, p, &inv.owner()).is_ok());
     let attachments = documents_store::list(&state.db, id).await?;
-    render(&ShowPage {
+    let html = ShowPage {
         shell: Shell::new(&ctx),
         inv,
         partners,
@@ -304,7 +335,17 @@ async fn show(
         can_attach,
         can_review,
         c: Choices,
-    })
+    }
+    .render()
+    .map_err(|e| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "template: {e}"
+        )))
+    })?;
+    if let Some(v) = version {
+        keep(key, v, &html);
+    }
+    Ok(Html(html).into_response())
 }
 
 #[derive(Template)]

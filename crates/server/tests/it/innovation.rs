@@ -12,7 +12,8 @@ both_backends!(
     bad_input_is_refused_and_changes_nothing,
     the_api_runs_the_same_workflow,
     evidence_and_photos_reach_the_public_page,
-    bad_evidence_is_refused_and_changes_nothing
+    bad_evidence_is_refused_and_changes_nothing,
+    a_cached_public_page_follows_every_change
 );
 
 fn words(n: usize) -> String {
@@ -1434,4 +1435,34 @@ async fn bad_evidence_is_refused_and_changes_nothing(app: TestApp) {
         "no upload form once the limit is reached"
     );
     assert_eq!(app.audit_count("innovation.photo_add").await, 6);
+}
+
+/// Anonymous innovation pages are cached, yet a change is visible on the next request.
+async fn a_cached_public_page_follows_every_change(app: TestApp) {
+    let kominfo = app.org_id("DISKOMINFO").await;
+    let list = app.get_json("/api/v1/innovations").await;
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["organisation_id"] == kominfo)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = format!("/inovasi/{id}");
+    let anon = app.client();
+    for _ in 0..2 {
+        assert_eq!(anon.get(app.url(&page)).send().await.unwrap().status(), 200);
+    }
+    // The owner reopens it for editing: no longer public, at once.
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let csrf = app.csrf(&op, &page).await;
+    let r = op
+        .post(app.url(&format!("/inovasi/{id}/buka")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(anon.get(app.url(&page)).send().await.unwrap().status(), 404);
 }
