@@ -106,6 +106,14 @@ fn cache() -> &'static PageCache {
     CACHE.get_or_init(Default::default)
 }
 
+fn html_of(page: &impl Template) -> Result<String, AppError> {
+    page.render().map_err(|e| {
+        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "template: {e}"
+        )))
+    })
+}
+
 fn cached(key: &str, version: &str, max_age: Option<std::time::Duration>) -> Option<String> {
     let c = cache().lock().expect("cache lock");
     let (v, at, html) = c.get(key)?;
@@ -181,11 +189,7 @@ async fn catalogue(
         c: Choices,
         query,
     };
-    let html = page.render().map_err(|e| {
-        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
-            "template: {e}"
-        )))
-    })?;
+    let html = html_of(&page)?;
     if let Some(v) = version {
         keep(key, v, &html);
     }
@@ -323,7 +327,7 @@ async fn show(
     };
     let can_attach = p.is_some_and(|p| may_attach(inv.status, p, &inv.owner()).is_ok());
     let attachments = documents_store::list(&state.db, id).await?;
-    let html = ShowPage {
+    let html = html_of(&ShowPage {
         shell: Shell::new(&ctx),
         inv,
         partners,
@@ -335,12 +339,6 @@ async fn show(
         can_attach,
         can_review,
         c: Choices,
-    }
-    .render()
-    .map_err(|e| {
-        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
-            "template: {e}"
-        )))
     })?;
     if let Some(v) = version {
         keep(key, v, &html);
