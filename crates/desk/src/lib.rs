@@ -1,0 +1,5 @@
+//! The Petung Dadi room (*Pelayanan Tunggal Dengan Sepenuh Hati*): one window through which a
+//! citizen reaches every service of the regency's agencies, villages and wards — requests,
+//! verified residents, signed letters, SLAs, complaints, and Open311 GeoReport v2.
+
+pub mod domain;
