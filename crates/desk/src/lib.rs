@@ -3,3 +3,5 @@
 //! verified residents, signed letters, SLAs, complaints, and Open311 GeoReport v2.
 
 pub mod domain;
+pub mod letter_pdf;
+pub mod store;

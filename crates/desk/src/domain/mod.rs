@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod form;
 pub mod letter;
 pub mod nik;
+pub mod register;
 pub mod request;
 pub mod signing;
 pub mod sla;
@@ -53,6 +54,8 @@ pub enum DeskError {
     BadDate,
     #[error("the service is not accepting requests")]
     ServiceClosed,
+    #[error("this code is already used")]
+    CodeTaken,
 }
 
 impl DeskError {
@@ -77,6 +80,7 @@ impl DeskError {
             DeskError::BadText => "desk.error.text",
             DeskError::BadDate => "desk.error.date",
             DeskError::ServiceClosed => "desk.error.service_closed",
+            DeskError::CodeTaken => "desk.error.code_taken",
         }
     }
 }

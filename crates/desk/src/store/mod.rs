@@ -1,0 +1,75 @@
+//! Petung Dadi's SQL. Personal data is sealed with the kernel's keys before it reaches a row and
+//! opened only for the staff of the unit; lookups go through keyed blind indexes.
+
+pub mod admin;
+pub mod letters;
+pub mod requests;
+pub mod residents;
+pub mod services;
+
+use crate::domain::{Calendar, DeskError};
+use anjungan_kernel::Db;
+use std::sync::{Mutex, OnceLock};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Desk(#[from] DeskError),
+    #[error(transparent)]
+    Kernel(#[from] anjungan_kernel::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Kernel(e.into())
+    }
+}
+
+impl From<crate::domain::WorkflowError> for StoreError {
+    fn from(e: crate::domain::WorkflowError) -> Self {
+        StoreError::Desk(e.into())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// ISO date text as stored.
+pub(crate) fn iso(d: time::Date) -> String {
+    d.format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap_or_default()
+}
+
+pub(crate) fn parse_iso(s: &str) -> Option<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Today in WIB.
+pub fn today() -> time::Date {
+    anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).date()
+}
+
+/// The holiday calendar, cached for a minute (holidays change a few times a year; an edit on
+/// this node clears the cache at once).
+static CALENDAR: OnceLock<Mutex<Option<(i64, Calendar)>>> = OnceLock::new();
+
+pub async fn calendar(db: &Db) -> Result<Calendar> {
+    let now = anjungan_kernel::clock::now_ms();
+    let cell = CALENDAR.get_or_init(|| Mutex::new(None));
+    if let Some((at, cal)) = cell.lock().expect("calendar cache").as_ref() {
+        if now - at < anjungan_kernel::clock::MINUTE {
+            return Ok(cal.clone());
+        }
+    }
+    let days: Vec<String> = sqlx::query_scalar("SELECT day FROM desk_holidays")
+        .fetch_all(&db.pool)
+        .await?;
+    let cal = Calendar::new(days.iter().filter_map(|d| parse_iso(d)));
+    *cell.lock().expect("calendar cache") = Some((now, cal.clone()));
+    Ok(cal)
+}
+
+pub(crate) fn forget_calendar() {
+    if let Some(cell) = CALENDAR.get() {
+        *cell.lock().expect("calendar cache") = None;
+    }
+}

@@ -1,0 +1,719 @@
+//! Requests: submission, the workflow's transitions with their history, audit and notices to the
+//! citizen through the outbox, queues for the unit, and the figures behind SLA dashboards.
+
+use super::services::Service;
+use super::{calendar, iso, parse_iso, today, Result};
+use crate::domain::form::Answers;
+use crate::domain::nik::{mask16, Nik};
+use crate::domain::request::{self, Channel};
+use crate::domain::sla::Sample;
+use crate::domain::workflow::{self, Command, State};
+use crate::domain::{DeskError, SlaClock};
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::crypto::{token_hash, Keys};
+use anjungan_kernel::db::Conn;
+use anjungan_kernel::outbox::{self, domain::NewMessage};
+use anjungan_kernel::Db;
+use sqlx::Row;
+
+/// A request as it arrives, already validated by the edge (form answers, NIK, contact).
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub channel: Channel,
+    pub applicant: String,
+    pub nik: Option<Nik>,
+    /// A mobile number in `62…` form.
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub answers: Answers,
+    pub description: String,
+    pub address: String,
+    pub lat: String,
+    pub lon: String,
+    pub created_by: Option<i64>,
+    pub api_client: Option<i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Submitted {
+    pub id: i64,
+    pub number: String,
+    /// Shown once; only its hash is looked up.
+    pub tracking_code: String,
+    pub due_on: String,
+}
+
+/// `PD-2026-000123` from the row id and the submission year.
+pub fn number_of(id: i64, submitted_on: &str) -> String {
+    let year = submitted_on
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(2026);
+    request::number(year, id)
+}
+
+/// The id inside a request number, for lookups by number.
+pub fn id_of_number(number: &str) -> Option<i64> {
+    let mut parts = number.trim().split('-');
+    let (p, _year, id) = (parts.next()?, parts.next()?, parts.next()?);
+    (p.eq_ignore_ascii_case("PD") && parts.next().is_none()).then(|| id.parse().ok())?
+}
+
+/// Where the citizen hears about their request.
+fn notices(keys: &Keys, phone: &str, email: &str) -> Vec<(outbox::domain::Channel, String)> {
+    let mut to = Vec::new();
+    if let Ok(p) = keys.open(phone) {
+        if !p.is_empty() {
+            to.push((outbox::domain::Channel::Whatsapp, p));
+        }
+    }
+    if let Ok(e) = keys.open(email) {
+        if !e.is_empty() {
+            to.push((outbox::domain::Channel::Email, e));
+        }
+    }
+    to
+}
+
+fn seal_opt(keys: &Keys, v: Option<&str>) -> String {
+    v.filter(|s| !s.is_empty())
+        .map(|s| keys.seal(s))
+        .unwrap_or_default()
+}
+
+/// Durably records a request, its first history entry, the audit entry and the citizen's
+/// acknowledgement, in one transaction.
+pub async fn submit(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    base_url: &str,
+    service: &Service,
+    r: &NewRequest,
+) -> Result<Submitted> {
+    if !service.active {
+        return Err(DeskError::ServiceClosed.into());
+    }
+    let cal = calendar(db).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let on = today();
+    let due = SlaClock::start(on, service.days as u32).due(&cal);
+    let code = request::new_tracking_code();
+    let resident_id = match &r.nik {
+        Some(nik) => super::residents::find(db, keys, service.org_id, nik)
+            .await?
+            .map(|e| e.id),
+        None => None,
+    };
+    let phone = seal_opt(keys, r.phone.as_deref());
+    let email = seal_opt(keys, r.email.as_deref());
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
+         phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17) RETURNING id",
+    )
+    .bind(service.id)
+    .bind(service.org_id)
+    .bind(r.channel.code())
+    .bind(token_hash(&code))
+    .bind(keys.seal(&code))
+    .bind(keys.seal(r.applicant.trim()))
+    .bind(seal_opt(keys, r.nik.as_ref().map(|n| n.as_str())))
+    .bind(r.nik.as_ref().map(|n| super::residents::nik_index(keys, n)).unwrap_or_default())
+    .bind(resident_id)
+    .bind(&phone)
+    .bind(&email)
+    .bind(keys.seal(&serde_json::to_string(&r.answers).unwrap_or_default()))
+    .bind(seal_opt(keys, Some(r.description.trim())))
+    .bind(seal_opt(keys, Some(r.address.trim())))
+    .bind(&r.lat)
+    .bind(&r.lon)
+    .bind(now)
+    .bind(iso(on))
+    .bind(service.days)
+    .bind(iso(due))
+    .bind(r.api_client)
+    .bind(r.created_by)
+    .fetch_one(&mut *tx)
+    .await?;
+    let number = number_of(id, &iso(on));
+    event(
+        &mut tx,
+        id,
+        now,
+        "",
+        State::Submitted,
+        role_of_channel(r.channel),
+        "",
+    )
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "desk.request.submit",
+        "desk_request",
+        &id.to_string(),
+        serde_json::json!({"service": service.code, "channel": r.channel.code()}),
+    )
+    .await?;
+    let link = format!("{}/layanan/lacak/{code}", base_url.trim_end_matches('/'));
+    let body = format!(
+        "Permohonan {number} ({}) diterima oleh {}. Perkiraan selesai {}. Kode lacak: {}. Lacak: {link}",
+        service.name,
+        service.org_name,
+        crate::domain::letter::long_date(due),
+        request::display_tracking_code(&code)
+    );
+    for (channel, to) in notices(keys, &phone, &email) {
+        outbox::store::enqueue(
+            &mut tx,
+            keys,
+            &NewMessage {
+                channel,
+                recipient: to,
+                subject: format!("Permohonan {number} diterima"),
+                body: body.clone(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Submitted {
+        id,
+        number,
+        tracking_code: code,
+        due_on: iso(due),
+    })
+}
+
+/// Who appears in the public history: a role, never a name.
+fn role_of_channel(c: Channel) -> &'static str {
+    match c {
+        Channel::Web | Channel::Open311 => "citizen",
+        _ => "operator",
+    }
+}
+
+fn role_code(a: workflow::Actor) -> &'static str {
+    match a {
+        workflow::Actor::Citizen => "citizen",
+        workflow::Actor::Operator => "operator",
+        workflow::Actor::Head => "head",
+        workflow::Actor::System => "system",
+    }
+}
+
+async fn event(
+    conn: &mut Conn,
+    request_id: i64,
+    at: i64,
+    from: &str,
+    to: State,
+    actor: &str,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO desk_events (request_id, at, from_state, to_state, actor, note) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(request_id)
+    .bind(at)
+    .bind(from)
+    .bind(to.code())
+    .bind(actor)
+    .bind(note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A request opened for the unit's staff.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Request {
+    pub id: i64,
+    pub number: String,
+    pub service_id: i64,
+    pub service_code: String,
+    pub service_name: String,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    #[serde(skip)]
+    pub org_path: String,
+    pub channel: Channel,
+    pub state: State,
+    pub applicant: String,
+    pub nik_masked: String,
+    #[serde(skip)]
+    pub nik: String,
+    pub resident_id: Option<i64>,
+    pub phone_masked: String,
+    pub email_masked: String,
+    pub answers: Answers,
+    pub description: String,
+    pub address: String,
+    pub lat: String,
+    pub lon: String,
+    pub submitted_at: i64,
+    pub submitted_on: String,
+    pub due_on: String,
+    pub completed_on: String,
+    pub paused_since: String,
+    pub paused_days: i64,
+    pub days: i64,
+    /// The last return or rejection reason, shown to the citizen.
+    pub note: String,
+    pub updated_at: i64,
+    #[serde(skip)]
+    pub(crate) phone_sealed: String,
+    #[serde(skip)]
+    pub(crate) email_sealed: String,
+    #[serde(skip)]
+    pub(crate) tracking_sealed: String,
+}
+
+impl Request {
+    pub fn clock(&self) -> SlaClock {
+        SlaClock {
+            submitted_on: parse_iso(&self.submitted_on).unwrap_or_else(today),
+            days: self.days as u32,
+            paused_days: self.paused_days as u32,
+            paused_since: parse_iso(&self.paused_since),
+        }
+    }
+
+    pub fn tracking_code(&self, keys: &Keys) -> String {
+        keys.open(&self.tracking_sealed).unwrap_or_default()
+    }
+
+    pub fn overdue(&self, on: time::Date) -> bool {
+        self.state.is_open()
+            && self.paused_since.is_empty()
+            && parse_iso(&self.due_on).is_some_and(|d| on > d)
+    }
+}
+
+const SELECT: &str = "SELECT r.*, s.code AS service_code, s.name AS service_name, o.code AS org_code, o.name AS org_name, o.path AS org_path \
+     FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id";
+
+fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
+    let open = |c: &str| keys.open(r.get::<&str, _>(c)).unwrap_or_default();
+    let nik = open("nik");
+    let phone = open("phone");
+    let email = open("email");
+    let submitted_on: String = r.get("submitted_on");
+    let id: i64 = r.get("id");
+    Request {
+        id,
+        number: number_of(id, &submitted_on),
+        service_id: r.get("service_id"),
+        service_code: r.get("service_code"),
+        service_name: r.get("service_name"),
+        org_id: r.get("org_id"),
+        org_code: r.get("org_code"),
+        org_name: r.get("org_name"),
+        org_path: r.get("org_path"),
+        channel: Channel::parse(r.get("channel")).unwrap_or(Channel::Web),
+        state: State::parse(r.get("state")).unwrap_or(State::Submitted),
+        applicant: open("applicant"),
+        nik_masked: if nik.is_empty() {
+            String::new()
+        } else {
+            mask16(&nik)
+        },
+        nik,
+        resident_id: r.get("resident_id"),
+        phone_masked: if phone.is_empty() {
+            String::new()
+        } else {
+            anjungan_kernel::crypto::mask(&phone, 4, 2)
+        },
+        email_masked: if email.is_empty() {
+            String::new()
+        } else {
+            anjungan_kernel::crypto::mask_email(&email)
+        },
+        answers: serde_json::from_str(&open("answers")).unwrap_or_default(),
+        description: open("description"),
+        address: open("address"),
+        lat: r.get("lat"),
+        lon: r.get("lon"),
+        submitted_at: r.get("submitted_at"),
+        submitted_on,
+        due_on: r.get("due_on"),
+        completed_on: r.get("completed_on"),
+        paused_since: r.get("paused_since"),
+        paused_days: r.get("paused_days"),
+        days: r.get("days"),
+        note: r.get("note"),
+        updated_at: r.get("updated_at"),
+        phone_sealed: r.get("phone"),
+        email_sealed: r.get("email"),
+        tracking_sealed: r.get("tracking"),
+    }
+}
+
+pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<Request>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(|r| from_row(keys, r)))
+}
+
+/// The request a tracking code opens, if any.
+pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<Request>> {
+    let Some(code) = request::parse_tracking_code(raw_code) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(&format!("{SELECT} WHERE r.tracking_hash = $1"))
+        .bind(token_hash(&code))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(|r| from_row(keys, r)))
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub at: i64,
+    pub from: String,
+    pub to: State,
+    /// `citizen`, `operator`, `head` or `system`: a role, never a name.
+    pub actor: String,
+    pub note: String,
+}
+
+pub async fn history(db: &Db, id: i64) -> Result<Vec<Event>> {
+    let rows = sqlx::query(
+        "SELECT at, from_state, to_state, actor, note FROM desk_events WHERE request_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Event {
+            at: r.get("at"),
+            from: r.get("from_state"),
+            to: State::parse(r.get("to_state")).unwrap_or(State::Submitted),
+            actor: r.get("actor"),
+            note: r.get("note"),
+        })
+        .collect())
+}
+
+/// The citizen's message for a new state.
+fn notice_text(req: &Request, to: State, note: &str, link: &str) -> String {
+    let what = match to {
+        State::Verified => "telah diverifikasi dan menunggu tanda tangan".to_string(),
+        State::Returned => {
+            format!("dikembalikan untuk perbaikan: {note}. Silakan perbaiki lewat tautan")
+        }
+        State::Rejected => format!("ditolak: {note}"),
+        State::Signed => "telah ditandatangani".to_string(),
+        State::Issued => "telah terbit. Unduh surat dengan kode lacak Anda".to_string(),
+        State::Delivered => "telah diterima".to_string(),
+        State::Closed => "telah selesai. Terima kasih".to_string(),
+        State::Cancelled => "dibatalkan atas permintaan Anda".to_string(),
+        State::Submitted => "diajukan kembali".to_string(),
+    };
+    format!(
+        "Permohonan {} ({}) {what}. {link}",
+        req.number, req.service_name
+    )
+}
+
+/// Applies one workflow step inside the caller's transaction: state, SLA clock, history, audit,
+/// notice. The row is re-read under the write lock, so two clerks cannot both move it.
+/// Who takes a step, in which role, and where the citizen's links point.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'a> {
+    pub actor: &'a Actor,
+    pub role: workflow::Actor,
+    pub base_url: &'a str,
+}
+
+pub(crate) async fn apply(
+    tx: &mut Conn,
+    keys: &Keys,
+    step: Step<'_>,
+    cal: &crate::domain::Calendar,
+    id: i64,
+    command: Command,
+    note: &str,
+) -> Result<(Request, State)> {
+    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    let req = from_row(keys, &row);
+    let to = workflow::transition(req.state, command, step.role, note)?;
+    let on = today();
+    let mut clock = req.clock();
+    let mut completed = req.completed_on.clone();
+    match command {
+        Command::Return => clock.pause(on),
+        Command::Resubmit => clock.resume(cal, on),
+        Command::Issue => completed = iso(on),
+        _ => {}
+    }
+    let note = note.trim();
+    let public_note = if command.needs_note() {
+        note
+    } else {
+        req.note.as_str()
+    };
+    let now = anjungan_kernel::clock::now_ms();
+    let moved = sqlx::query(
+        "UPDATE desk_requests SET state = $1, paused_days = $2, paused_since = $3, due_on = $4, completed_on = $5, note = $6, updated_at = $7 \
+         WHERE id = $8 AND state = $9",
+    )
+    .bind(to.code())
+    .bind(clock.paused_days as i64)
+    .bind(clock.paused_since.map(iso).unwrap_or_default())
+    .bind(iso(clock.due(cal)))
+    .bind(&completed)
+    .bind(public_note)
+    .bind(now)
+    .bind(id)
+    .bind(req.state.code())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        return Err(DeskError::Workflow(workflow::WorkflowError::NotNow {
+            from: req.state,
+            command,
+        })
+        .into());
+    }
+    event(
+        tx,
+        id,
+        now,
+        req.state.code(),
+        to,
+        role_code(step.role),
+        if command.needs_note() { note } else { "" },
+    )
+    .await?;
+    audit::store::record(
+        tx,
+        step.actor,
+        &format!("desk.request.{}", command.code()),
+        "desk_request",
+        &id.to_string(),
+        serde_json::json!({"from": req.state.code(), "to": to.code()}),
+    )
+    .await?;
+    let link = format!(
+        "{}/layanan/lacak/{}",
+        step.base_url.trim_end_matches('/'),
+        req.tracking_code(keys)
+    );
+    // Signing is followed at once by issuing: one notice, for the letter.
+    let recipients = if to == State::Signed {
+        Vec::new()
+    } else {
+        notices(keys, &req.phone_sealed, &req.email_sealed)
+    };
+    for (channel, recipient) in recipients {
+        outbox::store::enqueue(
+            tx,
+            keys,
+            &NewMessage {
+                channel,
+                recipient,
+                subject: format!("Permohonan {}", req.number),
+                body: notice_text(&req, to, note, &link),
+            },
+        )
+        .await?;
+    }
+    Ok((req, to))
+}
+
+/// One workflow step in its own transaction. Verifying a service for residents needs the NIK in
+/// the unit's register.
+pub async fn act(
+    db: &Db,
+    keys: &Keys,
+    step: Step<'_>,
+    id: i64,
+    command: Command,
+    note: &str,
+) -> Result<State> {
+    let cal = calendar(db).await?;
+    if command == Command::Verify {
+        let req = get(db, keys, id)
+            .await?
+            .ok_or(anjungan_kernel::Error::NotFound)?;
+        let service = super::services::get(db, req.service_id)
+            .await?
+            .ok_or(anjungan_kernel::Error::NotFound)?;
+        if service.needs_resident {
+            let nik = Nik::parse(&req.nik).map_err(|_| DeskError::NotResident)?;
+            let entry = super::residents::find(db, keys, req.org_id, &nik)
+                .await?
+                .ok_or(DeskError::NotResident)?;
+            sqlx::query("UPDATE desk_requests SET resident_id = $1 WHERE id = $2")
+                .bind(entry.id)
+                .bind(id)
+                .execute(&db.pool)
+                .await?;
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    let (_, to) = apply(&mut tx, keys, step, &cal, id, command, note).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// A row of a unit's queue.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct QueueRow {
+    pub id: i64,
+    pub number: String,
+    pub service_name: String,
+    pub applicant: String,
+    pub channel: Channel,
+    pub state: State,
+    pub submitted_at: i64,
+    pub due_on: String,
+    pub overdue: bool,
+}
+
+/// A unit's requests, newest first; `open_only` hides finished ones.
+pub async fn queue(
+    db: &Db,
+    keys: &Keys,
+    org_id: i64,
+    state: Option<State>,
+    limit: i64,
+) -> Result<Vec<QueueRow>> {
+    let on = today();
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE r.org_id = $1 AND ($2 = '' OR r.state = $2) ORDER BY r.id DESC LIMIT $3"
+    ))
+    .bind(org_id)
+    .bind(state.map(|s| s.code()).unwrap_or(""))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let q = from_row(keys, r);
+            QueueRow {
+                overdue: q.overdue(on),
+                id: q.id,
+                number: q.number,
+                service_name: q.service_name,
+                applicant: q.applicant,
+                channel: q.channel,
+                state: q.state,
+                submitted_at: q.submitted_at,
+                due_on: q.due_on,
+            }
+        })
+        .collect())
+}
+
+/// SLA samples for a unit (or all units) and optionally one service, submitted since `since`.
+pub async fn samples(
+    db: &Db,
+    org_id: Option<i64>,
+    service_id: Option<i64>,
+    since_ms: i64,
+) -> Result<Vec<(i64, Sample)>> {
+    let rows = sqlx::query(
+        "SELECT service_id, channel, state, submitted_on, days, paused_days, paused_since, completed_on FROM desk_requests \
+         WHERE ($1 = 0 OR org_id = $1) AND ($2 = 0 OR service_id = $2) AND submitted_at >= $3",
+    )
+    .bind(org_id.unwrap_or(0))
+    .bind(service_id.unwrap_or(0))
+    .bind(since_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let state = State::parse(r.get("state"))?;
+            Some((
+                r.get("service_id"),
+                Sample {
+                    clock: SlaClock {
+                        submitted_on: parse_iso(r.get("submitted_on"))?,
+                        days: r.get::<i64, _>("days") as u32,
+                        paused_days: r.get::<i64, _>("paused_days") as u32,
+                        paused_since: parse_iso(r.get("paused_since")),
+                    },
+                    channel: r.get("channel"),
+                    completed_on: parse_iso(r.get("completed_on")),
+                    open: state.is_open(),
+                },
+            ))
+        })
+        .collect())
+}
+
+/// Open requests not yet reminded about, for the reminder sweep.
+pub async fn unreminded_open(db: &Db, keys: &Keys) -> Result<Vec<Request>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE r.reminded = 0 AND r.state IN ('submitted', 'verified', 'signed') ORDER BY r.id LIMIT 5000"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(|r| from_row(keys, r)).collect())
+}
+
+pub async fn mark_reminded(db: &Db, id: i64) -> Result<()> {
+    sqlx::query("UPDATE desk_requests SET reminded = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The Open311 query: by ids, or by service, window and status; newest first.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub ids: Vec<i64>,
+    pub service_code: Option<String>,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub open: Option<bool>,
+    pub limit: i64,
+}
+
+pub async fn filtered(db: &Db, keys: &Keys, f: &Filter) -> Result<Vec<Request>> {
+    let mut sql = format!("{SELECT} WHERE r.submitted_at >= $1 AND r.submitted_at <= $2");
+    let (start, end) = if f.ids.is_empty() {
+        (f.start_ms, f.end_ms)
+    } else {
+        (0, i64::MAX)
+    };
+    if !f.ids.is_empty() {
+        let ids: Vec<String> = f.ids.iter().map(|i| i.to_string()).collect();
+        sql.push_str(&format!(" AND r.id IN ({})", ids.join(",")));
+    }
+    sql.push_str(" AND ($3 = '' OR s.code = $3)");
+    match f.open {
+        Some(true) => sql.push_str(
+            " AND r.state NOT IN ('rejected', 'closed', 'cancelled', 'issued', 'delivered')",
+        ),
+        Some(false) => sql
+            .push_str(" AND r.state IN ('rejected', 'closed', 'cancelled', 'issued', 'delivered')"),
+        None => {}
+    }
+    sql.push_str(" ORDER BY r.submitted_at DESC, r.id DESC LIMIT $4");
+    let rows = sqlx::query(&sql)
+        .bind(start)
+        .bind(end)
+        .bind(f.service_code.clone().unwrap_or_default())
+        .bind(f.limit)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(|r| from_row(keys, r)).collect())
+}

@@ -1,0 +1,288 @@
+//! Services: each unit's catalogue with its standard, form and letter template.
+
+use super::Result;
+use crate::domain::form::Form;
+use crate::domain::letter::LetterTemplate;
+use crate::domain::standard::Standard;
+use crate::domain::DeskError;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::db::Conn;
+use anjungan_kernel::orgs::domain::OrgRef;
+use anjungan_kernel::Db;
+use sqlx::Row;
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Service {
+    pub id: i64,
+    /// The Open311 `service_code`.
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub org_kind: String,
+    #[serde(skip)]
+    pub org_path: String,
+    /// Completion time in working days.
+    pub days: i64,
+    /// Cost in rupiah; 0 is free.
+    pub cost: i64,
+    /// Requests need a NIK from the unit's resident register.
+    pub needs_resident: bool,
+    pub standard: Standard,
+    pub form: Form,
+    pub letter: Option<LetterTemplate>,
+    pub active: bool,
+}
+
+impl Service {
+    pub fn org_ref(&self) -> OrgRef {
+        OrgRef {
+            id: self.org_id,
+            path: self.org_path.clone(),
+        }
+    }
+}
+
+/// What an admin or the unit enters; checked by [`ServiceInput::validate`].
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ServiceInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    pub days: i64,
+    #[serde(default)]
+    pub cost: i64,
+    #[serde(default)]
+    pub needs_resident: bool,
+    pub standard: Standard,
+    pub form: Form,
+    #[serde(default)]
+    pub letter: Option<LetterTemplate>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ServiceInput {
+    pub fn validate(&self) -> std::result::Result<(), DeskError> {
+        let code_ok = !self.code.is_empty()
+            && self.code.len() <= 60
+            && self
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !code_ok || self.name.trim().is_empty() || self.name.chars().count() > 160 {
+            return Err(DeskError::BadName);
+        }
+        if self.description.chars().count() > 4000 || self.category.chars().count() > 80 {
+            return Err(DeskError::BadText);
+        }
+        if !(0..=365).contains(&self.days) || !(0..=1_000_000_000).contains(&self.cost) {
+            return Err(DeskError::BadText);
+        }
+        self.standard.validate()?;
+        self.form
+            .validate_definition()
+            .map_err(|e| DeskError::Form(vec![(String::new(), e)]))?;
+        if let Some(l) = &self.letter {
+            let codes: Vec<&str> = self.form.fields.iter().map(|f| f.code.as_str()).collect();
+            l.validate(&codes)?;
+        }
+        Ok(())
+    }
+}
+
+const COLUMNS: &str = "s.id, s.code, s.name, s.description, s.category, s.org_id, o.code AS org_code, o.name AS org_name, \
+     o.kind AS org_kind, o.path AS org_path, s.days, s.cost, s.needs_resident, s.standard, s.form, s.letter, s.active";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Service {
+    let letter: String = r.get("letter");
+    Service {
+        id: r.get("id"),
+        code: r.get("code"),
+        name: r.get("name"),
+        description: r.get("description"),
+        category: r.get("category"),
+        org_id: r.get("org_id"),
+        org_code: r.get("org_code"),
+        org_name: r.get("org_name"),
+        org_kind: r.get("org_kind"),
+        org_path: r.get("org_path"),
+        days: r.get("days"),
+        cost: r.get("cost"),
+        needs_resident: r.get::<i64, _>("needs_resident") != 0,
+        standard: serde_json::from_str(r.get::<&str, _>("standard")).unwrap_or_default(),
+        form: serde_json::from_str(r.get::<&str, _>("form")).unwrap_or_default(),
+        letter: serde_json::from_str(&letter).ok(),
+        active: r.get::<i64, _>("active") != 0,
+    }
+}
+
+pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
+    s.validate()?;
+    let now = anjungan_kernel::clock::now_ms();
+    let res = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(&s.code)
+    .bind(s.name.trim())
+    .bind(s.description.trim())
+    .bind(s.category.trim())
+    .bind(s.days)
+    .bind(s.cost)
+    .bind(s.needs_resident as i64)
+    .bind(serde_json::to_string(&s.standard).unwrap_or_default())
+    .bind(serde_json::to_string(&s.form).unwrap_or_default())
+    .bind(s.letter.as_ref().map(|l| serde_json::to_string(l).unwrap_or_default()).unwrap_or_default())
+    .bind(s.active as i64)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    let id = match res {
+        Ok(id) => id,
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
+            return Err(DeskError::CodeTaken.into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    audit::store::record(
+        conn,
+        actor,
+        "desk.service.create",
+        "desk_service",
+        &id.to_string(),
+        serde_json::json!({"code": s.code, "org": org_id}),
+    )
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result<()> {
+    s.validate()?;
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE desk_services SET name = $1, description = $2, category = $3, days = $4, cost = $5, needs_resident = $6, \
+         standard = $7, form = $8, letter = $9, active = $10, updated_at = $11 WHERE id = $12",
+    )
+    .bind(s.name.trim())
+    .bind(s.description.trim())
+    .bind(s.category.trim())
+    .bind(s.days)
+    .bind(s.cost)
+    .bind(s.needs_resident as i64)
+    .bind(serde_json::to_string(&s.standard).unwrap_or_default())
+    .bind(serde_json::to_string(&s.form).unwrap_or_default())
+    .bind(s.letter.as_ref().map(|l| serde_json::to_string(l).unwrap_or_default()).unwrap_or_default())
+    .bind(s.active as i64)
+    .bind(anjungan_kernel::clock::now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(anjungan_kernel::Error::NotFound.into());
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "desk.service.update",
+        "desk_service",
+        &id.to_string(),
+        serde_json::json!({"days": s.days, "cost": s.cost, "active": s.active}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id WHERE s.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<Service>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id WHERE s.code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Services of one unit, or all (active only unless `all`), by unit then name.
+pub async fn list(db: &Db, org_id: Option<i64>, include_inactive: bool) -> Result<Vec<Service>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id \
+         WHERE ($1 = 0 OR s.org_id = $1) AND ($2 = 1 OR s.active = 1) ORDER BY o.code, s.name"
+    ))
+    .bind(org_id.unwrap_or(0))
+    .bind(include_inactive as i64)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// A unit that offers services, for the catalogue.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UnitEntry {
+    pub org_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_name: String,
+    pub services: i64,
+}
+
+pub async fn units(db: &Db) -> Result<Vec<UnitEntry>> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.code, o.name, o.kind, COALESCE(p.name, '') AS parent_name, COUNT(s.id) AS n \
+         FROM organisations o JOIN desk_services s ON s.org_id = o.id AND s.active = 1 \
+         LEFT JOIN organisations p ON p.id = o.parent_id \
+         GROUP BY o.id, o.code, o.name, o.kind, p.name ORDER BY o.kind, o.code",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| UnitEntry {
+            org_id: r.get("id"),
+            code: r.get("code"),
+            name: r.get("name"),
+            kind: r.get("kind"),
+            parent_name: r.get("parent_name"),
+            services: r.get("n"),
+        })
+        .collect())
+}
+
+/// Case-insensitive search over service and unit names.
+pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Service>> {
+    let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id \
+         WHERE s.active = 1 AND (LOWER(s.name) LIKE $1 OR LOWER(o.name) LIKE $1 OR LOWER(s.category) LIKE $1) \
+         ORDER BY o.kind, o.code, s.name LIMIT $2"
+    ))
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
