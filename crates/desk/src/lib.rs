@@ -5,3 +5,4 @@
 pub mod domain;
 pub mod letter_pdf;
 pub mod store;
+pub mod web;

@@ -22,7 +22,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/{number}/penghargaan/khusus", post(special))
         .route("/festival/{number}/hasil", get(results))
         .route("/festival/sertifikat/{code}", get(certificate))
-        .route("/verifikasi/{code}", get(verify))
 }
 
 fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
@@ -188,16 +187,17 @@ struct VerifyPage {
     v: AwardView,
 }
 
-/// The page a certificate's QR code opens: proof that the award is genuine.
-async fn verify(
-    State(state): State<AppState>,
-    Extension(catalogue): Extension<Catalogue>,
-    ctx: Ctx,
-    Path(code): Path<String>,
+/// The page a certificate's QR code opens: proof that the award is genuine. Mounted by the
+/// binary at `/verifikasi/{code}`, which also serves other rooms' documents.
+pub async fn verify_page(
+    state: &AppState,
+    catalogue: &Catalogue,
+    ctx: &Ctx,
+    code: &str,
 ) -> WebResult<Response> {
-    let (e, v) = find(&state, &catalogue, &code).await?;
+    let (e, v) = find(state, catalogue, code).await?;
     render(&VerifyPage {
-        shell: Shell::new(&ctx),
+        shell: Shell::new(ctx),
         e,
         v,
     })

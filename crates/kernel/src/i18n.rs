@@ -54,6 +54,8 @@ const SOURCES: &[(Lang, &str)] = &[
     (Lang::En, include_str!("../../../locales/en/festival.toml")),
     (Lang::Id, include_str!("../../../locales/id/survey.toml")),
     (Lang::En, include_str!("../../../locales/en/survey.toml")),
+    (Lang::Id, include_str!("../../../locales/id/desk.toml")),
+    (Lang::En, include_str!("../../../locales/en/desk.toml")),
 ];
 
 type Catalogue = HashMap<String, &'static str>;

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_desk;
 pub mod demo_festival;
 pub mod demo_innovation;
 pub mod demo_survey;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .merge(anjungan_festival::web::routes())
         .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
+        .merge(anjungan_desk::web::routes())
         .split_for_parts();
     let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
         db: state.db.clone(),
@@ -52,7 +54,7 @@ pub fn app(state: AppState) -> Router {
             .expect("the OpenAPI document serialises"),
     );
     let csrf_cfg = csrf::CsrfConfig {
-        exempt_prefixes: vec!["/api/"],
+        exempt_prefixes: vec!["/api/", "/open311/"],
         secure_cookie: state.config.secure_cookies(),
     };
     let request_id = HeaderName::from_static("x-request-id");
@@ -63,6 +65,12 @@ pub fn app(state: AppState) -> Router {
                 let doc = openapi.clone();
                 async move { ([(header::CONTENT_TYPE, "application/json")], (*doc).clone()) }
             }),
+        )
+        .route(
+            "/verifikasi/{code}",
+            get(verify_document)
+                .post(anjungan_desk::web::verify::check)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
         .fallback(error::not_found)
         .layer(axum::Extension(live))
@@ -91,6 +99,19 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `/verifikasi/{code}`: a letter of Petung Dadi, else a festival certificate.
+async fn verify_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Extension(catalogue): axum::Extension<anjungan_festival::catalogue::Catalogue>,
+    ctx: anjungan_kernel::web::Ctx,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> anjungan_kernel::web::WebResult<axum::response::Response> {
+    if let Some(page) = anjungan_desk::web::verify::page(&state, &ctx, &code).await? {
+        return Ok(page);
+    }
+    anjungan_festival::web_awards::verify_page(&state, &catalogue, &ctx, &code).await
+}
+
 /// Browser hardening for every response that does not set these itself.
 async fn security_headers(mut resp: axum::response::Response) -> axum::response::Response {
     const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -113,7 +134,7 @@ async fn security_headers(mut resp: axum::response::Response) -> axum::response:
 pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let (db, keys) = open(&cfg).await?;
     if demo {
-        let report = demo::load(&db, &keys).await?;
+        let report = demo::load(&db, &keys, &cfg.data_dir).await?;
         println!("{report}");
     }
     let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;

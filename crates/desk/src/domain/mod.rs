@@ -1,6 +1,7 @@
 //! Petung Dadi's rules, pure: NIK, the working-day calendar and SLA clock, the request workflow,
 //! forms, letter templates and numbering, signatures, the service standard and SLA figures.
 
+pub mod access;
 pub mod calendar;
 pub mod form;
 pub mod letter;

@@ -118,3 +118,174 @@ mod tests {
         assert_eq!(Channel::parse("fax"), None);
     }
 }
+
+/// What a request form sends, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct RawIntake {
+    pub applicant: String,
+    pub nik: String,
+    pub phone: String,
+    pub email: String,
+    pub description: String,
+    /// `(field code, value)`, a multiple choice repeating its code.
+    pub answers: Vec<(String, String)>,
+}
+
+/// A request's checked contents.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub applicant: String,
+    pub nik: Option<super::nik::Nik>,
+    /// `62…`
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub description: String,
+    pub answers: super::form::Answers,
+}
+
+/// Checks a request: the applicant's name; a NIK when the service is for residents (and a valid
+/// one whenever given); a phone or e-mail to follow the request unless `contact_optional`; the
+/// form's answers. Every problem is returned as `(field, message key)`.
+pub fn check_intake(
+    form: &super::form::Form,
+    needs_resident: bool,
+    contact_optional: bool,
+    raw: &RawIntake,
+) -> Result<Intake, Vec<(String, &'static str)>> {
+    use anjungan_kernel::identity::domain::{Email, PersonName, Phone};
+    let mut errors: Vec<(String, &'static str)> = Vec::new();
+    let applicant = match PersonName::parse(&raw.applicant) {
+        Ok(n) => n.as_str().to_string(),
+        Err(_) => {
+            errors.push(("nama".into(), "desk.error.name"));
+            String::new()
+        }
+    };
+    let nik = match raw.nik.trim() {
+        "" if needs_resident => {
+            errors.push(("nik".into(), "desk.error.nik_required"));
+            None
+        }
+        "" => None,
+        n => match super::nik::Nik::parse(n) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errors.push(("nik".into(), e.message_key()));
+                None
+            }
+        },
+    };
+    let phone = match raw.phone.trim() {
+        "" => None,
+        p => match Phone::parse(p) {
+            Ok(p) => Some(p.as_str().to_string()),
+            Err(e) => {
+                errors.push(("telepon".into(), e.message_key()));
+                None
+            }
+        },
+    };
+    let email = match raw.email.trim() {
+        "" => None,
+        e => match Email::parse(e) {
+            Ok(e) => Some(e.as_str().to_string()),
+            Err(e) => {
+                errors.push(("email".into(), e.message_key()));
+                None
+            }
+        },
+    };
+    if !contact_optional
+        && phone.is_none()
+        && email.is_none()
+        && raw.phone.trim().is_empty()
+        && raw.email.trim().is_empty()
+    {
+        errors.push(("telepon".into(), "desk.error.no_contact"));
+    }
+    if raw.description.chars().count() > super::form::TEXT_MAX {
+        errors.push(("keterangan".into(), "desk.error.field_too_long"));
+    }
+    let answers = match form.validate(&raw.answers) {
+        Ok(a) => a,
+        Err(errs) => {
+            errors.extend(
+                errs.into_iter()
+                    .map(|(code, e)| (format!("f_{code}"), e.message_key())),
+            );
+            Default::default()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Intake {
+        applicant,
+        nik,
+        phone,
+        email,
+        description: raw.description.trim().to_string(),
+        answers,
+    })
+}
+
+#[cfg(test)]
+mod intake_tests {
+    use super::*;
+    use crate::domain::form::{Field, FieldKind, Form};
+
+    fn form() -> Form {
+        Form {
+            fields: vec![Field {
+                code: "keperluan".into(),
+                label: "Keperluan".into(),
+                kind: FieldKind::Text,
+                required: true,
+                order: 1,
+                description: String::new(),
+                choices: vec![],
+            }],
+        }
+    }
+
+    #[test]
+    fn a_complete_request() {
+        let raw = RawIntake {
+            applicant: "Sri Wahyuni".into(),
+            nik: "3503055203900002".into(),
+            phone: "0812-3456-7890".into(),
+            answers: vec![("keperluan".into(), "Melamar kerja".into())],
+            ..Default::default()
+        };
+        let i = check_intake(&form(), true, false, &raw).unwrap();
+        assert_eq!(i.phone.as_deref(), Some("6281234567890"));
+        assert_eq!(i.nik.unwrap().as_str(), "3503055203900002");
+    }
+
+    #[test]
+    fn every_problem_at_once() {
+        let raw = RawIntake {
+            applicant: " ".into(),
+            nik: "".into(),
+            ..Default::default()
+        };
+        let errs = check_intake(&form(), true, false, &raw).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["nama", "nik", "telepon", "f_keperluan"]);
+        // Staff may take a counter request without a contact; a NIK is optional for other services.
+        let raw = RawIntake {
+            applicant: "Budi".into(),
+            answers: vec![("keperluan".into(), "x".into())],
+            ..Default::default()
+        };
+        assert!(check_intake(&form(), false, true, &raw).is_ok());
+        let raw = RawIntake {
+            nik: "123".into(),
+            ..raw
+        };
+        assert_eq!(
+            check_intake(&form(), false, true, &raw).unwrap_err(),
+            vec![("nik".to_string(), "desk.error.nik_length")]
+        );
+    }
+}

@@ -717,3 +717,23 @@ pub async fn filtered(db: &Db, keys: &Keys, f: &Filter) -> Result<Vec<Request>> 
         .await?;
     Ok(rows.iter().map(|r| from_row(keys, r)).collect())
 }
+
+/// The citizen answers a return with corrected answers; the SLA clock runs again.
+pub async fn resubmit(
+    db: &Db,
+    keys: &Keys,
+    step: Step<'_>,
+    id: i64,
+    answers: &Answers,
+) -> Result<State> {
+    let cal = calendar(db).await?;
+    let mut tx = db.begin_write().await?;
+    let (_, to) = apply(&mut tx, keys, step, &cal, id, Command::Resubmit, "").await?;
+    sqlx::query("UPDATE desk_requests SET answers = $1 WHERE id = $2")
+        .bind(keys.seal(&serde_json::to_string(answers).unwrap_or_default()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(to)
+}

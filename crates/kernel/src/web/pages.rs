@@ -40,7 +40,7 @@ pub const PROGRAMMES: &[Programme] = &[
     },
     Programme {
         key: "desk",
-        href: None,
+        href: Some("/layanan"),
     },
     Programme {
         key: "survey",
@@ -122,6 +122,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                 links.push(("nav.users", "/admin/pengguna".to_string()));
                 links.push(("nav.audit", "/admin/audit".to_string()));
                 links.push(("nav.outbox", "/admin/outbox".to_string()));
+                links.push(("dash.desk_admin", "/layanan/admin".to_string()));
             }
             Role::UnitHead | Role::UnitOperator => {
                 if let Some(o) = &g.org {
@@ -129,6 +130,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                     links.push(("dash.innovations", "/inovasi/kelola".to_string()));
                     links.push(("dash.survey", format!("/ikm/kelola/{}", o.id)));
                     links.push(("dash.festival", "/festival".to_string()));
+                    links.push(("dash.desk", "/layanan/kelola".to_string()));
                 }
             }
             Role::Coordinator => {

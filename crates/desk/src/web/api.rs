@@ -1,0 +1,481 @@
+//! `/api/v1/layanan`: the catalogue, requests and their steps for unit staff (bearer token),
+//! public tracking by code, letter verification, SLA figures and register imports.
+
+use super::staff::{take_step, unit_figures};
+use crate::domain::access::may_manage;
+use crate::domain::request::{self, Channel, RawIntake};
+use crate::domain::sla::Figures;
+use crate::domain::workflow::{Command, State};
+use crate::store::letters;
+use crate::store::requests::{self, Event, QueueRow, Request, Submitted};
+use crate::store::services::{self, Service, ServiceInput};
+use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
+use axum::extract::{Path, Query, State as St};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_services, create_service))
+        .routes(routes!(get_service, update_service))
+        .routes(routes!(submit_request))
+        .routes(routes!(get_request))
+        .routes(routes!(request_step))
+        .routes(routes!(unit_requests))
+        .routes(routes!(unit_sla))
+        .routes(routes!(import_residents))
+        .routes(routes!(track))
+        .routes(routes!(verify_letter))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct UnitQuery {
+    /// Organisation code of a unit, e.g. `35.03.05.2001`.
+    unit: Option<String>,
+}
+
+/// Active services, of one unit or all. Public.
+#[utoipa::path(get, path = "/api/v1/layanan/services", operation_id = "listDeskServices", tag = "desk", params(UnitQuery),
+    responses((status = 200, body = [Service])))]
+async fn list_services(
+    St(state): St<AppState>,
+    Query(q): Query<UnitQuery>,
+) -> WebResult<Json<Vec<Service>>> {
+    let org = match q.unit.as_deref().filter(|u| !u.is_empty()) {
+        Some(code) => Some(
+            anjungan_kernel::orgs::store::get_by_code(&state.db, code)
+                .await?
+                .ok_or_else(AppError::not_found)?
+                .id,
+        ),
+        None => None,
+    };
+    Ok(Json(services::list(&state.db, org, false).await?))
+}
+
+/// One service with its standard, form and letter template. Public.
+#[utoipa::path(get, path = "/api/v1/layanan/services/{code}", operation_id = "getDeskService", tag = "desk",
+    params(("code" = String, Path, description = "Service code")), responses((status = 200, body = Service), (status = 404)))]
+async fn get_service(
+    St(state): St<AppState>,
+    Path(code): Path<String>,
+) -> WebResult<Json<Service>> {
+    Ok(Json(
+        services::by_code(&state.db, &code)
+            .await?
+            .ok_or_else(AppError::not_found)?,
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Created {
+    id: i64,
+    code: String,
+}
+
+/// Adds a service to a unit (the unit's staff or an admin).
+#[utoipa::path(post, path = "/api/v1/layanan/units/{org}/services", operation_id = "createDeskService", tag = "desk",
+    params(("org" = String, Path, description = "Organisation code")), request_body = ServiceInput,
+    responses((status = 201, body = Created), (status = 400), (status = 401), (status = 403), (status = 409)))]
+async fn create_service(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+    Json(input): Json<ServiceInput>,
+) -> WebResult<Response> {
+    let unit = super::staff::managed(&state, &ctx, &org).await?;
+    let mut tx = state.db.begin_write().await?;
+    let id = services::insert(&mut tx, &ctx.actor(), unit.id, &input).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id,
+            code: input.code,
+        }),
+    )
+        .into_response())
+}
+
+/// Replaces a service's details (its code stays).
+#[utoipa::path(put, path = "/api/v1/layanan/services/{code}", operation_id = "updateDeskService", tag = "desk",
+    params(("code" = String, Path, description = "Service code")), request_body = ServiceInput,
+    responses((status = 200, body = Service), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn update_service(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(mut input): Json<ServiceInput>,
+) -> WebResult<Json<Service>> {
+    let s = services::by_code(&state.db, &code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    super::staff::managed(&state, &ctx, &s.org_code).await?;
+    input.code = s.code.clone();
+    services::update(&state.db, &ctx.actor(), s.id, &input).await?;
+    Ok(Json(
+        services::get(&state.db, s.id)
+            .await?
+            .ok_or_else(AppError::not_found)?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct RequestInput {
+    /// Service code.
+    service: String,
+    /// `phone`, `whatsapp` or `counter`: staff record how the request came in.
+    channel: String,
+    applicant: String,
+    #[serde(default)]
+    nik: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    description: String,
+    /// Answers by field code; a multiple choice as several values.
+    #[serde(default)]
+    answers: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Problem {
+    field: String,
+    message: String,
+}
+
+/// Staff submit a request taken by phone, WhatsApp or at the counter. Durable when answered.
+#[utoipa::path(post, path = "/api/v1/layanan/requests", operation_id = "submitDeskRequest", tag = "desk", request_body = RequestInput,
+    responses((status = 201, body = Submitted), (status = 401), (status = 403), (status = 404), (status = 422, body = [Problem])))]
+async fn submit_request(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Json(input): Json<RequestInput>,
+) -> WebResult<Response> {
+    let s = services::by_code(&state.db, &input.service)
+        .await?
+        .filter(|s| s.active)
+        .ok_or_else(AppError::not_found)?;
+    let p = ctx.signed_in()?;
+    if !may_manage(p, &s.org_ref()) {
+        return Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into());
+    }
+    let channel = Channel::parse(&input.channel)
+        .filter(|c| Channel::STAFF.contains(c))
+        .ok_or_else(|| AppError::bad_request("desk.error.channel"))?;
+    let raw = RawIntake {
+        applicant: input.applicant,
+        nik: input.nik,
+        phone: input.phone,
+        email: input.email,
+        description: input.description,
+        answers: input
+            .answers
+            .into_iter()
+            .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
+            .collect(),
+    };
+    let i =
+        match request::check_intake(&s.form, s.needs_resident, channel == Channel::Counter, &raw) {
+            Ok(i) => i,
+            Err(errs) => {
+                let t = ctx.tr();
+                let body: Vec<Problem> = errs
+                    .into_iter()
+                    .map(|(field, key)| Problem {
+                        field,
+                        message: t.s(key).to_string(),
+                    })
+                    .collect();
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+            }
+        };
+    let new = requests::NewRequest {
+        channel,
+        applicant: i.applicant,
+        nik: i.nik,
+        phone: i.phone,
+        email: i.email,
+        answers: i.answers,
+        description: i.description,
+        address: String::new(),
+        lat: String::new(),
+        lon: String::new(),
+        created_by: Some(p.user_id.0),
+        api_client: None,
+    };
+    let done = requests::submit(
+        &state.db,
+        &state.keys,
+        &ctx.actor(),
+        &state.config.base_url,
+        &s,
+        &new,
+    )
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok((StatusCode::CREATED, Json(done)).into_response())
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct RequestDetail {
+    request: Request,
+    history: Vec<Event>,
+    letter: Option<letters::Letter>,
+    /// Steps the caller may take now.
+    steps: Vec<Command>,
+}
+
+async fn detail(state: &AppState, ctx: &Ctx, id: i64) -> WebResult<RequestDetail> {
+    let p = ctx.signed_in()?;
+    let r = requests::get(&state.db, &state.keys, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let unit = anjungan_kernel::orgs::domain::OrgRef {
+        id: r.org_id,
+        path: r.org_path.clone(),
+    };
+    let role = crate::domain::access::desk_role(p, &unit).ok_or_else(|| {
+        AppError::from(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        ))
+    })?;
+    Ok(RequestDetail {
+        history: requests::history(&state.db, r.id).await?,
+        letter: letters::for_request(&state.db, r.id).await?,
+        steps: crate::domain::workflow::available(r.state, role),
+        request: r,
+    })
+}
+
+/// A request with its history, for the unit's staff.
+#[utoipa::path(get, path = "/api/v1/layanan/requests/{id}", operation_id = "getDeskRequest", tag = "desk",
+    params(("id" = i64, Path, description = "Request id")), responses((status = 200, body = RequestDetail), (status = 401), (status = 403), (status = 404)))]
+async fn get_request(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Json<RequestDetail>> {
+    Ok(Json(detail(&state, &ctx, id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct StepInput {
+    /// `verify`, `return`, `reject`, `sign`, `issue`, `deliver` or `close`.
+    command: String,
+    /// The reason, required to return or reject.
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct StepDone {
+    state: State,
+}
+
+/// One workflow step; refused steps change nothing.
+#[utoipa::path(post, path = "/api/v1/layanan/requests/{id}/steps", operation_id = "stepDeskRequest", tag = "desk",
+    params(("id" = i64, Path, description = "Request id")), request_body = StepInput,
+    responses((status = 200, body = StepDone), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn request_step(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(input): Json<StepInput>,
+) -> WebResult<Json<StepDone>> {
+    let command = Command::parse(&input.command)
+        .ok_or_else(|| AppError::bad_request("desk.error.command"))?;
+    let to = take_step(&state, &ctx, id, command, &input.note).await?;
+    Ok(Json(StepDone { state: to }))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct StatusQuery {
+    /// One state, e.g. `submitted`.
+    status: Option<String>,
+}
+
+/// A unit's requests, newest first (at most 500).
+#[utoipa::path(get, path = "/api/v1/layanan/units/{org}/requests", operation_id = "listDeskRequests", tag = "desk",
+    params(("org" = String, Path, description = "Organisation code"), StatusQuery),
+    responses((status = 200, body = [QueueRow]), (status = 400), (status = 401), (status = 403)))]
+async fn unit_requests(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+    Query(q): Query<StatusQuery>,
+) -> WebResult<Json<Vec<QueueRow>>> {
+    let unit = super::staff::managed(&state, &ctx, &org).await?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(State::parse(s).ok_or_else(|| AppError::bad_request("desk.error.status"))?),
+        None => None,
+    };
+    Ok(Json(
+        requests::queue(&state.db, &state.keys, unit.id, status, 500).await?,
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ServiceSla {
+    code: String,
+    name: String,
+    figures: Figures,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct UnitSla {
+    unit: String,
+    figures: Figures,
+    services: Vec<ServiceSla>,
+}
+
+/// SLA figures of a unit over the last year: on time %, open overdue, median and p90 days, channels.
+#[utoipa::path(get, path = "/api/v1/layanan/units/{org}/sla", operation_id = "getDeskSla", tag = "desk",
+    params(("org" = String, Path, description = "Organisation code")), responses((status = 200, body = UnitSla), (status = 401), (status = 403)))]
+async fn unit_sla(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+) -> WebResult<Json<UnitSla>> {
+    let unit = super::staff::managed(&state, &ctx, &org).await?;
+    let (figures, per) = unit_figures(&state, unit.id).await?;
+    Ok(Json(UnitSla {
+        unit: unit.name,
+        figures,
+        services: per
+            .into_iter()
+            .map(|x| ServiceSla {
+                code: x.service.code,
+                name: x.service.name,
+                figures: x.figures,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Imported {
+    added: u64,
+    updated: u64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct LineProblem {
+    line: usize,
+    message: String,
+}
+
+/// Imports a resident register (CSV body: `nik,kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,dusun`).
+/// Any bad line rejects the whole file.
+#[utoipa::path(post, path = "/api/v1/layanan/units/{org}/residents", operation_id = "importDeskResidents", tag = "desk",
+    params(("org" = String, Path, description = "Organisation code")), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = Imported), (status = 401), (status = 403), (status = 422, body = [LineProblem])))]
+async fn import_residents(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+    body: String,
+) -> WebResult<Response> {
+    let unit = super::staff::managed(&state, &ctx, &org).await?;
+    match crate::domain::register::parse_csv(&body) {
+        Ok(rows) => {
+            let (added, updated) = crate::store::residents::import(
+                &state.db,
+                &state.keys,
+                &ctx.actor(),
+                unit.id,
+                &rows,
+            )
+            .await?;
+            Ok(Json(Imported { added, updated }).into_response())
+        }
+        Err(errs) => {
+            let t = ctx.tr();
+            let body: Vec<LineProblem> = errs
+                .into_iter()
+                .map(|e| LineProblem {
+                    line: e.line,
+                    message: t.s(e.message_key).to_string(),
+                })
+                .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+        }
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Tracking {
+    number: String,
+    service: String,
+    unit: String,
+    state: State,
+    submitted_at: i64,
+    due_on: String,
+    /// The reason of a return or rejection.
+    note: String,
+    history: Vec<Event>,
+    letter_number: Option<String>,
+    verify_url: Option<String>,
+    download_url: Option<String>,
+}
+
+/// A request's status and history by its tracking code, without personal data. Public.
+#[utoipa::path(get, path = "/api/v1/layanan/track/{code}", operation_id = "trackDeskRequest", tag = "desk",
+    params(("code" = String, Path, description = "Tracking code")), responses((status = 200, body = Tracking), (status = 404)))]
+async fn track(St(state): St<AppState>, Path(code): Path<String>) -> WebResult<Json<Tracking>> {
+    let r = requests::by_tracking(&state.db, &state.keys, &code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let letter = letters::for_request(&state.db, r.id).await?;
+    let code = r.tracking_code(&state.keys);
+    Ok(Json(Tracking {
+        history: requests::history(&state.db, r.id).await?,
+        letter_number: letter.as_ref().map(|l| l.number.clone()),
+        verify_url: letter.as_ref().map(|l| format!("/verifikasi/{}", l.code)),
+        download_url: letter
+            .as_ref()
+            .map(|_| format!("/layanan/lacak/{code}/surat.pdf")),
+        number: r.number,
+        service: r.service_name,
+        unit: r.org_name,
+        state: r.state,
+        submitted_at: r.submitted_at,
+        due_on: r.due_on,
+        note: if matches!(r.state, State::Returned | State::Rejected) {
+            r.note
+        } else {
+            String::new()
+        },
+    }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Verification {
+    authentic: bool,
+    letter: letters::Letter,
+}
+
+/// A letter's verification record by its code (the QR code's target). Public.
+#[utoipa::path(get, path = "/api/v1/layanan/letters/{code}", operation_id = "verifyDeskLetter", tag = "desk",
+    params(("code" = String, Path, description = "Verification code")), responses((status = 200, body = Verification), (status = 404)))]
+async fn verify_letter(
+    St(state): St<AppState>,
+    Path(code): Path<String>,
+) -> WebResult<Json<Verification>> {
+    let l = letters::by_code(&state.db, &code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(Verification {
+        authentic: l.signature_holds(),
+        letter: l,
+    }))
+}

@@ -1,0 +1,171 @@
+//! Petung Dadi on the web: the public catalogue, request forms and tracking under `/layanan`,
+//! the unit's desk under `/layanan/kelola`, letter verification, the JSON API under
+//! `/api/v1/layanan`, and Open311 GeoReport v2 under `/open311/v2`.
+
+mod api;
+pub mod open311;
+mod public;
+mod staff;
+pub mod verify;
+
+use crate::domain::DeskError;
+use crate::store::StoreError;
+use anjungan_kernel::web::{AppError, AppState};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(public::routes())
+        .merge(staff::routes())
+        .merge(api::routes())
+        .merge(open311::routes())
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Desk(d) => d.into(),
+            StoreError::Kernel(k) => k.into(),
+        }
+    }
+}
+
+impl From<DeskError> for AppError {
+    fn from(e: DeskError) -> Self {
+        use crate::domain::WorkflowError as W;
+        let status = match &e {
+            DeskError::Workflow(W::NotNow { .. }) | DeskError::CodeTaken => StatusCode::CONFLICT,
+            DeskError::Workflow(W::NotYours) => StatusCode::FORBIDDEN,
+            DeskError::NoSigningKey => StatusCode::CONFLICT,
+            DeskError::BadTracking => StatusCode::NOT_FOUND,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        AppError::new(status, e.message_key())
+    }
+}
+
+/// A form's raw values, kept to fill the form again after an error. Form fields arrive as
+/// `f_CODE`; the applicant's details under their own names.
+#[derive(Debug, Clone, Default)]
+pub struct FormValues(Vec<(String, String)>);
+
+impl FormValues {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .filter(|(k, _)| k != "_csrf")
+                .cloned()
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// The form field's value (first one).
+    pub fn field(&self, code: &str) -> &str {
+        self.get(&format!("f_{code}"))
+    }
+
+    /// Whether a choice is selected (single or multiple).
+    pub fn chosen(&self, code: &str, key: &str) -> bool {
+        let name = format!("f_{code}");
+        self.0.iter().any(|(k, v)| *k == name && v == key)
+    }
+
+    pub fn answers(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f_").map(|c| (c.to_string(), v.clone())))
+            .collect()
+    }
+
+    pub fn raw_intake(&self) -> crate::domain::request::RawIntake {
+        crate::domain::request::RawIntake {
+            applicant: self.get("nama").to_string(),
+            nik: self.get("nik").to_string(),
+            phone: self.get("telepon").to_string(),
+            email: self.get("email").to_string(),
+            description: self.get("keterangan").to_string(),
+            answers: self.answers(),
+        }
+    }
+}
+
+/// A translated message next to a form field.
+#[derive(Debug, Clone)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+pub fn form_errors(
+    ctx: &anjungan_kernel::web::Ctx,
+    errs: Vec<(String, &'static str)>,
+) -> Vec<FieldMessage> {
+    let t = ctx.tr();
+    errs.into_iter()
+        .map(|(field, key)| FieldMessage {
+            field,
+            message: t.s(key).to_string(),
+        })
+        .collect()
+}
+
+/// Checks a request form for `service` and builds the request to store.
+pub fn intake(
+    service: &crate::store::services::Service,
+    v: &FormValues,
+    channel: crate::domain::Channel,
+    contact_optional: bool,
+) -> Result<crate::store::requests::NewRequest, Vec<(String, &'static str)>> {
+    let i = crate::domain::request::check_intake(
+        &service.form,
+        service.needs_resident,
+        contact_optional,
+        &v.raw_intake(),
+    )?;
+    Ok(crate::store::requests::NewRequest {
+        channel,
+        applicant: i.applicant,
+        nik: i.nik,
+        phone: i.phone,
+        email: i.email,
+        answers: i.answers,
+        description: i.description,
+        address: String::new(),
+        lat: String::new(),
+        lon: String::new(),
+        created_by: None,
+        api_client: None,
+    })
+}
+
+/// A letter as a PDF download.
+pub fn pdf_response(
+    letter: &crate::store::letters::Letter,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let name = format!("surat-{}.pdf", letter.number.replace(['/', ' '], "-"));
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

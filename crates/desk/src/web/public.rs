@@ -1,0 +1,629 @@
+//! The citizen's side under `/layanan`: the catalogue, a service's standard and request form
+//! (with a one-time code that proves the phone or e-mail), tracking, cancelling, correcting,
+//! downloading the letter, and complaints.
+
+use super::{form_errors, intake, FieldMessage, FormValues};
+use crate::domain::request::{display_tracking_code, Channel};
+use crate::domain::workflow::{self, Command, State};
+use crate::domain::DeskError;
+use crate::store::requests::{self, Event, NewRequest, Request, Step};
+use crate::store::services::{self, Service, UnitEntry};
+use crate::store::{admin, letters};
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State as St};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/layanan", get(index))
+        .route("/layanan/unit/{code}", get(unit_page))
+        .route("/layanan/s/{code}", get(service_page).post(submit))
+        .route("/layanan/lacak", get(find))
+        .route("/layanan/lacak/{code}", get(track))
+        .route("/layanan/lacak/{code}/batal", post(cancel))
+        .route("/layanan/lacak/{code}/perbaiki", post(resubmit))
+        .route("/layanan/lacak/{code}/terima", post(received))
+        .route("/layanan/lacak/{code}/surat.pdf", get(download))
+        .route("/layanan/pengaduan", get(complaint_page).post(complaint))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct IndexQuery {
+    q: Option<String>,
+}
+
+pub(crate) struct District {
+    pub name: String,
+    pub units: Vec<UnitEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "desk_index.html")]
+struct IndexPage {
+    shell: Shell,
+    q: String,
+    results: Vec<Service>,
+    agencies: Vec<UnitEntry>,
+    districts: Vec<District>,
+}
+
+async fn index(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Query(q): Query<IndexQuery>,
+) -> WebResult<Response> {
+    let q =
+        q.q.unwrap_or_default()
+            .trim()
+            .chars()
+            .take(80)
+            .collect::<String>();
+    let results = if q.is_empty() {
+        Vec::new()
+    } else {
+        services::search(&state.db, &q, 60).await?
+    };
+    let units = services::units(&state.db).await?;
+    let (agencies, local): (Vec<UnitEntry>, Vec<UnitEntry>) =
+        units.into_iter().partition(|u| u.kind == "agency");
+    let mut districts: Vec<District> = Vec::new();
+    for u in local {
+        match districts.iter_mut().find(|d| d.name == u.parent_name) {
+            Some(d) => d.units.push(u),
+            None => districts.push(District {
+                name: u.parent_name.clone(),
+                units: vec![u],
+            }),
+        }
+    }
+    districts.sort_by(|a, b| a.name.cmp(&b.name));
+    render(&IndexPage {
+        shell: Shell::new(&ctx),
+        q,
+        results,
+        agencies,
+        districts,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "desk_unit.html")]
+struct UnitPage {
+    shell: Shell,
+    unit: anjungan_kernel::orgs::domain::Organisation,
+    services: Vec<Service>,
+}
+
+async fn unit_page(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let unit = anjungan_kernel::orgs::store::get_by_code(&state.db, &code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let services = services::list(&state.db, Some(unit.id), false).await?;
+    if services.is_empty() {
+        return Err(AppError::not_found());
+    }
+    render(&UnitPage {
+        shell: Shell::new(&ctx),
+        unit,
+        services,
+    })
+}
+
+pub(crate) async fn service_by_code(state: &AppState, code: &str) -> Result<Service, AppError> {
+    services::by_code(&state.db, code)
+        .await?
+        .filter(|s| s.active)
+        .ok_or_else(AppError::not_found)
+}
+
+#[derive(Template)]
+#[template(path = "desk_service.html")]
+struct ServicePage {
+    shell: Shell,
+    s: Service,
+    v: FormValues,
+    errors: Vec<FieldMessage>,
+    /// The code was sent: the page asks for it.
+    code_sent: Option<String>,
+    signed_in: bool,
+}
+
+async fn service_page(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let s = service_by_code(&state, &code).await?;
+    render(&ServicePage {
+        shell: Shell::new(&ctx),
+        s,
+        v: FormValues::default(),
+        errors: Vec::new(),
+        code_sent: None,
+        signed_in: ctx.principal.is_some(),
+    })
+}
+
+/// At most five codes per contact per hour, so the form cannot be used to spam a number.
+const CODES_PER_HOUR: i64 = 5;
+
+async fn submit(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let s = service_by_code(&state, &code).await?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::bad_request("error.bad_request"))?;
+    let v = FormValues::from_pairs(&pairs);
+    let signed_in = ctx.principal.is_some();
+    let page = |errors: Vec<FieldMessage>,
+                code_sent: Option<String>,
+                status: StatusCode|
+     -> WebResult<Response> {
+        let mut resp = render(&ServicePage {
+            shell: Shell::new(&ctx),
+            s: s.clone(),
+            v: v.clone(),
+            errors,
+            code_sent,
+            signed_in,
+        })?;
+        *resp.status_mut() = status;
+        Ok(resp)
+    };
+    let checked = match intake(&s, &v, Channel::Web, false) {
+        Ok(r) => r,
+        Err(errors) => {
+            return page(
+                form_errors(&ctx, errors),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    };
+    let contact = checked
+        .phone
+        .clone()
+        .or_else(|| checked.email.clone())
+        .unwrap_or_default();
+    let masked = if contact.contains('@') {
+        anjungan_kernel::crypto::mask_email(&contact)
+    } else {
+        anjungan_kernel::crypto::mask(&contact, 4, 2)
+    };
+    if !signed_in {
+        if v.get("langkah") == "kode" || v.get("kode").is_empty() {
+            let bucket = format!("desk-code:{}", state.keys.blind_index("contact", &contact));
+            let window = anjungan_kernel::clock::now_ms() - anjungan_kernel::clock::HOUR;
+            let sent = anjungan_kernel::identity::store::hit(&state.db, &bucket, window).await?;
+            if sent > CODES_PER_HOUR {
+                return Err(AppError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "desk.error.too_many_codes",
+                ));
+            }
+            admin::send_code(&state.db, &state.keys, &contact).await?;
+            state.outbox_wake.notify_one();
+            return page(Vec::new(), Some(masked), StatusCode::OK);
+        }
+        if let Err(e) = admin::check_code(&state.db, &state.keys, &contact, v.get("kode")).await {
+            let key = match e {
+                crate::store::StoreError::Desk(d) => d.message_key(),
+                other => return Err(other.into()),
+            };
+            return page(
+                vec![FieldMessage {
+                    field: "kode".into(),
+                    message: ctx.tr().s(key).to_string(),
+                }],
+                Some(masked),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    }
+    let new = NewRequest {
+        created_by: ctx.principal.as_ref().map(|p| p.user_id.0),
+        ..checked
+    };
+    let done = requests::submit(
+        &state.db,
+        &state.keys,
+        &ctx.actor(),
+        &state.config.base_url,
+        &s,
+        &new,
+    )
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/layanan/lacak/{}?baru=1", done.tracking_code)).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct FindQuery {
+    kode: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "desk_find.html")]
+struct FindPage {
+    shell: Shell,
+    kode: String,
+    not_found: bool,
+}
+
+async fn find(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FindQuery>,
+) -> WebResult<Response> {
+    let kode = q.kode.unwrap_or_default();
+    if kode.trim().is_empty() {
+        return render(&FindPage {
+            shell: Shell::new(&ctx),
+            kode,
+            not_found: false,
+        });
+    }
+    match requests::by_tracking(&state.db, &state.keys, &kode).await? {
+        Some(r) => Ok(
+            Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys)))
+                .into_response(),
+        ),
+        None => {
+            let mut resp = render(&FindPage {
+                shell: Shell::new(&ctx),
+                kode,
+                not_found: true,
+            })?;
+            *resp.status_mut() = StatusCode::NOT_FOUND;
+            Ok(resp)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "desk_track.html")]
+struct TrackPage {
+    shell: Shell,
+    r: Request,
+    code: String,
+    display_code: String,
+    history: Vec<Event>,
+    letter: Option<letters::Letter>,
+    fresh: bool,
+    can_cancel: bool,
+    can_resubmit: bool,
+    can_confirm: bool,
+    s: Service,
+    overdue: bool,
+    errors: Vec<FieldMessage>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct TrackQuery {
+    baru: Option<String>,
+}
+
+async fn tracked(state: &AppState, code: &str) -> Result<Request, AppError> {
+    requests::by_tracking(&state.db, &state.keys, code)
+        .await?
+        .ok_or_else(|| DeskError::BadTracking.into())
+}
+
+async fn track_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    fresh: bool,
+    errors: Vec<FieldMessage>,
+) -> WebResult<Response> {
+    let r = tracked(state, code).await?;
+    let history = requests::history(&state.db, r.id).await?;
+    let letter = letters::for_request(&state.db, r.id).await?;
+    let s = services::get(&state.db, r.service_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let code = r.tracking_code(&state.keys);
+    let may = |c: Command| workflow::transition(r.state, c, workflow::Actor::Citizen, "x").is_ok();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut resp = render(&TrackPage {
+        shell: Shell::new(ctx),
+        display_code: display_tracking_code(&code),
+        code,
+        history,
+        letter,
+        fresh,
+        can_cancel: may(Command::Cancel),
+        can_resubmit: may(Command::Resubmit),
+        can_confirm: may(Command::Close) || may(Command::Deliver),
+        overdue: r.overdue(crate::store::today()),
+        s,
+        r,
+        errors,
+    })?;
+    *resp.status_mut() = status;
+    // The page is reached by a secret code in its address: keep it out of shared caches and referrers.
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    resp.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(resp)
+}
+
+async fn track(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> WebResult<Response> {
+    track_page(&state, &ctx, &code, q.baru.is_some(), Vec::new()).await
+}
+
+fn citizen_step<'a>(state: &'a AppState, actor: &'a anjungan_kernel::audit::Actor) -> Step<'a> {
+    Step {
+        actor,
+        role: workflow::Actor::Citizen,
+        base_url: &state.config.base_url,
+    }
+}
+
+async fn cancel(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let r = tracked(&state, &code).await?;
+    let actor = ctx.actor();
+    requests::act(
+        &state.db,
+        &state.keys,
+        citizen_step(&state, &actor),
+        r.id,
+        Command::Cancel,
+        "",
+    )
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys))).into_response())
+}
+
+/// The citizen answers a return: corrected answers, and the SLA clock runs again.
+async fn resubmit(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> WebResult<Response> {
+    let r = tracked(&state, &code).await?;
+    let s = services::get(&state.db, r.service_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::bad_request("error.bad_request"))?;
+    let v = FormValues::from_pairs(&pairs);
+    let answers = match s.form.validate(&v.answers()) {
+        Ok(a) => a,
+        Err(errs) => {
+            let errs = errs
+                .into_iter()
+                .map(|(c, e)| (format!("f_{c}"), e.message_key()))
+                .collect();
+            let errors = form_errors(&ctx, errs);
+            return track_page(&state, &ctx, &code, false, errors).await;
+        }
+    };
+    let actor = ctx.actor();
+    requests::resubmit(
+        &state.db,
+        &state.keys,
+        citizen_step(&state, &actor),
+        r.id,
+        &answers,
+    )
+    .await?;
+    state.outbox_wake.notify_one();
+    Ok(Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys))).into_response())
+}
+
+/// The citizen confirms they have the letter: delivered, then closed.
+async fn received(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let r = tracked(&state, &code).await?;
+    let actor = ctx.actor();
+    if r.state == State::Issued {
+        requests::act(
+            &state.db,
+            &state.keys,
+            citizen_step(&state, &actor),
+            r.id,
+            Command::Deliver,
+            "",
+        )
+        .await?;
+    }
+    requests::act(
+        &state.db,
+        &state.keys,
+        citizen_step(&state, &actor),
+        r.id,
+        Command::Close,
+        "",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys))).into_response())
+}
+
+/// The letter, for whoever holds the tracking code; the first download marks it delivered.
+async fn download(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> WebResult<Response> {
+    let r = tracked(&state, &code).await?;
+    let letter = letters::for_request(&state.db, r.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let bytes = letters::pdf(&state.db, &state.config.data_dir, &letter).await?;
+    if r.state == State::Issued {
+        let actor = ctx.actor();
+        let step = Step {
+            actor: &actor,
+            role: workflow::Actor::System,
+            base_url: &state.config.base_url,
+        };
+        requests::act(&state.db, &state.keys, step, r.id, Command::Deliver, "").await?;
+    }
+    Ok(super::pdf_response(&letter, bytes))
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ComplaintQuery {
+    unit: Option<String>,
+    layanan: Option<String>,
+    kode: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "desk_complaint.html")]
+struct ComplaintPage {
+    shell: Shell,
+    units: Vec<UnitEntry>,
+    unit: String,
+    layanan: String,
+    kode: String,
+    done: Option<(i64, String)>,
+    error: Option<String>,
+}
+
+async fn complaint_page(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ComplaintQuery>,
+) -> WebResult<Response> {
+    render(&ComplaintPage {
+        shell: Shell::new(&ctx),
+        units: services::units(&state.db).await?,
+        unit: q.unit.unwrap_or_default(),
+        layanan: q.layanan.unwrap_or_default(),
+        kode: q.kode.unwrap_or_default(),
+        done: None,
+        error: None,
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct ComplaintForm {
+    unit: String,
+    #[serde(default)]
+    layanan: String,
+    #[serde(default)]
+    kode: String,
+    isi: String,
+    #[serde(default)]
+    kontak: String,
+    #[serde(default)]
+    lapor: String,
+}
+
+async fn complaint(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Form(f): Form<ComplaintForm>,
+) -> WebResult<Response> {
+    let units = services::units(&state.db).await?;
+    let fail = |key: &str, units: Vec<UnitEntry>, f: &ComplaintForm| -> WebResult<Response> {
+        let mut resp = render(&ComplaintPage {
+            shell: Shell::new(&ctx),
+            units,
+            unit: f.unit.clone(),
+            layanan: f.layanan.clone(),
+            kode: f.kode.clone(),
+            done: None,
+            error: Some(ctx.tr().s(key).to_string()),
+        })?;
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(resp)
+    };
+    let Some(unit) = units.iter().find(|u| u.code == f.unit.trim()).cloned() else {
+        return fail("desk.error.choose_unit", units, &f);
+    };
+    let request = if f.kode.trim().is_empty() {
+        None
+    } else {
+        match requests::by_tracking(&state.db, &state.keys, &f.kode).await? {
+            Some(r) if r.org_id == unit.org_id => Some(r),
+            _ => return fail("desk.error.bad_tracking", units, &f),
+        }
+    };
+    let service = match f.layanan.trim() {
+        "" => None,
+        code => services::by_code(&state.db, code)
+            .await?
+            .filter(|s| s.org_id == unit.org_id),
+    };
+    let lapor = match f.lapor.trim() {
+        "" => String::new(),
+        raw => match crate::domain::request::parse_lapor_ref(raw) {
+            Some(r) => r,
+            None => return fail("desk.error.lapor", units, &f),
+        },
+    };
+    let contact = f.kontak.trim();
+    let contact = if contact.is_empty() {
+        String::new()
+    } else if let Ok(p) = anjungan_kernel::identity::domain::Phone::parse(contact) {
+        p.as_str().to_string()
+    } else if let Ok(e) = anjungan_kernel::identity::domain::Email::parse(contact) {
+        e.as_str().to_string()
+    } else {
+        return fail("desk.error.contact", units, &f);
+    };
+    let new = admin::NewComplaint {
+        org_id: unit.org_id,
+        service_id: service
+            .map(|s| s.id)
+            .or(request.as_ref().map(|r| r.service_id)),
+        request_id: request.map(|r| r.id),
+        body: f.isi.clone(),
+        contact,
+        lapor_ref: lapor,
+    };
+    let done = match admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await {
+        Ok(d) => d,
+        Err(crate::store::StoreError::Desk(e)) => return fail(e.message_key(), units, &f),
+        Err(e) => return Err(e.into()),
+    };
+    render(&ComplaintPage {
+        shell: Shell::new(&ctx),
+        units,
+        unit: f.unit,
+        layanan: f.layanan,
+        kode: String::new(),
+        done: Some(done),
+        error: None,
+    })
+}
