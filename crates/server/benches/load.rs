@@ -261,7 +261,7 @@ fn main() {
             ..Default::default()
         };
         let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
-        anjungan_server::demo::load(&db, &keys).await.unwrap();
+        anjungan_server::demo::load(&db, &keys, &cfg.data_dir).await.unwrap();
         let t = Instant::now();
         let last = scale(&db).await;
         println!(

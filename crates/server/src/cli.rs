@@ -185,7 +185,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let (db, keys) = crate::open(&cfg).await?;
-            println!("{}", crate::demo::load(&db, &keys).await?);
+            println!("{}", crate::demo::load(&db, &keys, &cfg.data_dir).await?);
             db.close().await;
         }
         Command::User(cmd) => {

@@ -160,7 +160,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Loads the demo set when the database has no users; returns the printable account list.
-pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<String> {
+pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::Result<String> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
         .await?;
@@ -210,6 +210,7 @@ pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<String> {
     crate::demo_survey::load(db).await?;
     crate::demo_innovation::load(db).await?;
     crate::demo_festival::load(db).await?;
+    crate::demo_desk::load(db, keys, data_dir).await?;
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

@@ -117,7 +117,7 @@ impl TestApp {
         let mut cfg = test_config(&db);
         adjust(&mut cfg);
         let (kdb, keys) = anjungan_server::open(&cfg).await.expect("open database");
-        anjungan_server::demo::load(&kdb, &keys)
+        anjungan_server::demo::load(&kdb, &keys, &cfg.data_dir)
             .await
             .expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
