@@ -32,6 +32,10 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
     anjungan_kernel::crypto::verify_key(&db, &keys).await?;
     anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
         .await?;
+    // The fixed national holidays around this year; moveable ones and collective leave are
+    // entered by an admin.
+    let year = anjungan_desk::store::today().year();
+    anjungan_desk::store::admin::seed_fixed_holidays(&db, &[year - 1, year, year + 1]).await?;
     Ok((db, keys))
 }
 
@@ -149,7 +153,13 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         state.outbox_wake.clone(),
         stop_rx.clone(),
     ));
-    let janitor = tokio::spawn(janitor(db.clone(), stop_rx));
+    let janitor = tokio::spawn(janitor(
+        db.clone(),
+        keys.clone(),
+        cfg.base_url.clone(),
+        state.outbox_wake.clone(),
+        stop_rx,
+    ));
     tracing::info!(%addr, backend = db.backend.name(), "anjungan listening");
     println!(
         "Anjungan listening on http://{addr} ({})",
@@ -170,13 +180,27 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn janitor(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
+async fn janitor(
+    db: Db,
+    keys: Keys,
+    base_url: String,
+    wake: Arc<tokio::sync::Notify>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         if let Err(e) =
             anjungan_kernel::identity::store::purge_expired(&db, anjungan_kernel::clock::now_ms())
                 .await
         {
             tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+        match anjungan_desk::store::requests::send_reminders(&db, &keys, &base_url).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(requests = n, "SLA reminders queued");
+                wake.notify_one();
+            }
+            Err(e) => tracing::warn!(error = %e, "SLA reminders failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}

@@ -157,6 +157,17 @@ impl LetterTemplate {
     }
 }
 
+/// How a unit names itself on a letterhead: `Desa Nglinggis`, `Kelurahan Ngantru`, or an
+/// agency's full name.
+pub fn unit_title(kind: &str, name: &str) -> String {
+    match kind {
+        "village" => format!("Desa {name}"),
+        "ward" => format!("Kelurahan {name}"),
+        "district" => format!("Kecamatan {name}"),
+        _ => name.to_string(),
+    }
+}
+
 fn roman(month: u8) -> &'static str {
     const R: [&str; 12] = [
         "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
@@ -257,5 +268,7 @@ mod tests {
             Err(LetterError::UnknownPlaceholder("kode".into()))
         );
         assert_eq!(long_date(date!(2026 - 11 - 28)), "28 November 2026");
+        assert_eq!(unit_title("village", "Nglinggis"), "Desa Nglinggis");
+        assert_eq!(unit_title("agency", "Dinas Perikanan"), "Dinas Perikanan");
     }
 }

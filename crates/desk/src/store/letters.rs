@@ -5,7 +5,7 @@ use super::requests::{self, Request};
 use super::services::Service;
 use super::{calendar, today, Result};
 use crate::domain::form;
-use crate::domain::letter::long_date;
+use crate::domain::letter::{long_date, unit_title};
 use crate::domain::signing::{self, DocumentSignature, DocumentSigner, Ed25519Key};
 use crate::domain::workflow::{self, Command, State};
 use crate::domain::DeskError;
@@ -255,13 +255,20 @@ async fn values(
             v.insert("dusun".into(), e.hamlet.clone());
         }
     }
-    v.insert("unit".into(), service.org_name.clone());
+    v.insert(
+        "unit".into(),
+        unit_title(&service.org_kind, &service.org_name),
+    );
     v.insert("kepala".into(), signer.to_string());
     v.insert("tanggal".into(), long_date(today()));
     v.insert("nomor".into(), number.to_string());
     for f in &service.form.fields {
         if let Some(a) = req.answers.get(&f.code) {
-            v.insert(format!("isian.{}", f.code), form::display(f, a));
+            let shown = match (f.kind, a.first().and_then(|d| super::parse_iso(d))) {
+                (form::FieldKind::Date, Some(d)) => long_date(d),
+                _ => form::display(f, a),
+            };
+            v.insert(format!("isian.{}", f.code), shown);
         }
     }
     Ok(v)
@@ -336,7 +343,7 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         let v = values(db, keys, &req, &service, cx.signer_name, &number).await?;
         let verify_url = format!("{}/verifikasi/{code}", cx.base_url.trim_end_matches('/'));
         let content = LetterContent {
-            unit: service.org_name.clone(),
+            unit: unit_title(&service.org_kind, &service.org_name),
             letterhead: cx.letterhead.clone(),
             title: template.title.clone(),
             number: number.clone(),

@@ -668,14 +668,6 @@ pub async fn unreminded_open(db: &Db, keys: &Keys) -> Result<Vec<Request>> {
     Ok(rows.iter().map(|r| from_row(keys, r)).collect())
 }
 
-pub async fn mark_reminded(db: &Db, id: i64) -> Result<()> {
-    sqlx::query("UPDATE desk_requests SET reminded = 1 WHERE id = $1")
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
 /// The Open311 query: by ids, or by service, window and status; newest first.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -736,4 +728,71 @@ pub async fn resubmit(
         .await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// Reminds each unit of requests falling due by the next working day: one e-mail per request to
+/// the unit's operators (and the unit's own address), once. Returns how many were reminded.
+pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usize> {
+    let cal = calendar(db).await?;
+    let on = today();
+    let due: Vec<Request> = unreminded_open(db, keys)
+        .await?
+        .into_iter()
+        .filter(|r| crate::domain::sla::needs_reminder(&cal, on, &r.clock(), 1))
+        .collect();
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let operators = anjungan_kernel::identity::store::users_with_role(
+        db,
+        anjungan_kernel::identity::domain::Role::UnitOperator,
+    )
+    .await?;
+    for r in &due {
+        let mut to: Vec<String> = Vec::new();
+        let org_email: String = sqlx::query_scalar("SELECT email FROM organisations WHERE id = $1")
+            .bind(r.org_id)
+            .fetch_one(&db.pool)
+            .await?;
+        if !org_email.is_empty() {
+            to.push(org_email);
+        }
+        for (user, _, org) in &operators {
+            if *org == Some(r.org_id) {
+                if let (Some(email), _) =
+                    anjungan_kernel::identity::store::contact(db, keys, *user).await?
+                {
+                    to.push(email);
+                }
+            }
+        }
+        let mut tx = db.begin_write().await?;
+        for recipient in to {
+            outbox::store::enqueue(
+                &mut tx,
+                keys,
+                &NewMessage {
+                    channel: outbox::domain::Channel::Email,
+                    recipient,
+                    subject: format!("Pengingat: permohonan {} jatuh tempo {}", r.number, r.due_on),
+                    body: format!(
+                        "Permohonan {} ({}) jatuh tempo {}. Status: {}. Buka: {}/layanan/kelola/permohonan/{}",
+                        r.number,
+                        r.service_name,
+                        r.due_on,
+                        r.state.code(),
+                        base_url.trim_end_matches('/'),
+                        r.id
+                    ),
+                },
+            )
+            .await?;
+        }
+        sqlx::query("UPDATE desk_requests SET reminded = 1 WHERE id = $1")
+            .bind(r.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(due.len())
 }

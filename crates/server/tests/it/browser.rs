@@ -597,3 +597,86 @@ async fn festival_enter_score_vote_and_publish() {
         })
         .await;
 }
+
+/// Petung Dadi on a phone-sized screen: a citizen requests a domicile letter and tracks it; the
+/// village secretary verifies against the register; the village head signs; the citizen
+/// downloads the PDF and the verification page confirms it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_domicile_letter_from_request_to_verification() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let base = app.base.clone();
+    browser
+        .journey("desk_domicile_letter", |c| async move {
+            // The citizen finds the service and asks for the letter.
+            c.goto(&format!("{base}/layanan")).await.map_err(|e| e.to_string())?;
+            fill(&c, "#q", "domisili nglinggis").await?;
+            click(&c, "form[role=search] button").await?;
+            let _ = wait_text(&c, "main", "Tidak ada layanan").await;
+            c.goto(&format!("{base}/layanan/unit/35.03.05.2001")).await.map_err(|e| e.to_string())?;
+            click(&c, "tr[data-service='35.03.05.2001.domisili'] a").await?;
+            wait_for_path(&c, "/layanan/s/35.03.05.2001.domisili").await?;
+            fill(&c, "#nama", "Sri Wahyuni").await?;
+            fill(&c, "#nik", "3503055203900002").await?;
+            fill(&c, "#f_keperluan", "Melamar pekerjaan").await?;
+            fill(&c, "#telepon", "081234567890").await?;
+            click(&c, "button[value=kode]").await?;
+            wait_text(&c, "[data-testid=code-sent]", "6281").await?;
+            let row = sqlx::query("SELECT body_sealed FROM outbox WHERE subject = 'Kode verifikasi Petung Dadi' ORDER BY id DESC LIMIT 1")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            let body = app.state.keys.open(sqlx::Row::get::<&str, _>(&row, "body_sealed")).map_err(|_| "sealed code".to_string())?;
+            let code = body.split(|ch: char| !ch.is_ascii_digit()).find(|w| w.len() == 6).ok_or("no code")?.to_string();
+            fill(&c, "#kode", &code).await?;
+            click(&c, "button[value=kirim]").await?;
+            let shown = wait_text(&c, "[data-testid=tracking-code]", "-").await?;
+            let tracking: String = shown.chars().filter(|ch| ch.is_ascii_alphanumeric()).collect();
+            expect(text(&c, "[data-testid=state]").await?.contains("Diajukan"), "state submitted")?;
+            let id = anjungan_desk::store::requests::by_tracking(&app.state.db, &app.state.keys, &tracking)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("request stored")?
+                .id;
+
+            // The village secretary checks the register and verifies.
+            sign_in(&c, &base, "sekdes.nglinggis@anjungan.test").await?;
+            c.goto(&format!("{base}/layanan/kelola/35.03.05.2001")).await.map_err(|e| e.to_string())?;
+            click(&c, &format!("a[href='/layanan/kelola/permohonan/{id}']")).await?;
+            wait_text(&c, "[data-testid=register-match]", "✓").await?;
+            click(&c, "form[data-command=verify] button").await?;
+            wait_text(&c, "[data-testid=state]", "Terverifikasi").await?;
+
+            // The village head signs.
+            sign_in(&c, &base, "kades.nglinggis@anjungan.test").await?;
+            c.goto(&format!("{base}/layanan/kelola/permohonan/{id}")).await.map_err(|e| e.to_string())?;
+            click(&c, "form[data-command=sign] button").await?;
+            wait_text(&c, "[data-testid=state]", "Surat terbit").await?;
+
+            // The citizen tracks it, downloads the letter and checks it.
+            c.delete_all_cookies().await.map_err(|e| e.to_string())?;
+            c.goto(&format!("{base}/layanan/lacak")).await.map_err(|e| e.to_string())?;
+            fill(&c, "#kode", &shown).await?;
+            click(&c, "form[action='/layanan/lacak'] button").await?;
+            wait_text(&c, "[data-testid=state]", "Surat terbit").await?;
+            let href = c
+                .find(Locator::Css("[data-testid=download]"))
+                .await
+                .map_err(|e| e.to_string())?
+                .attr("href")
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("download link")?;
+            let pdf = reqwest::get(format!("{base}{href}")).await.map_err(|e| e.to_string())?;
+            expect(pdf.status() == 200, "letter downloads")?;
+            let bytes = pdf.bytes().await.map_err(|e| e.to_string())?;
+            expect(bytes.starts_with(b"%PDF-"), "a PDF")?;
+            click(&c, "a[href^='/verifikasi/']").await?;
+            wait_text(&c, "[data-testid=verdict]", "asli").await?;
+            expect(text(&c, "[data-testid=subject]").await? == "Sr* Wa*****", "masked subject")?;
+            Ok(())
+        })
+        .await;
+}

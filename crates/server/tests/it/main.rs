@@ -4,6 +4,7 @@
 mod support;
 
 mod browser;
+mod desk;
 mod festival;
 mod festival_entries;
 mod http;
