@@ -9,5 +9,6 @@ mod festival;
 mod festival_entries;
 mod http;
 mod innovation;
+mod open311;
 pub mod process;
 mod survey;
