@@ -5,6 +5,7 @@
 //! `store` (its SQL) and `web` (routes).
 
 pub mod audit;
+pub mod batch;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -3,7 +3,10 @@
 //! votes (`POST /api/v1/festival/editions/{n}/votes`, each a committed transaction with its
 //! audit entry) — 64 connections for 10 s each against the real application on SQLite. Prints
 //! requests per second and latency percentiles. Run: `cargo bench -p anjungan --bench load`
-//! (`-- votes` for the votes alone).
+//! (`-- votes` for the votes alone). `-- desk` measures Petung Dadi instead: with 1,000,000
+//! requests in the database, durable submissions (`POST /api/v1/layanan/requests`, each a
+//! committed transaction with its history, audit entry and WhatsApp notice), the public
+//! tracking page and Open311 `GET requests/{id}.json`.
 
 use anjungan_kernel::web::AppState;
 use std::net::SocketAddr;
@@ -209,19 +212,209 @@ struct Outcome {
     elapsed: Duration,
 }
 
+/// Requests already in the database before the Petung Dadi run.
+const DESK_REQUESTS: i64 = 1_000_000;
+/// Requests submitted through the store whose tracking codes the run knows.
+const DESK_SAMPLES: usize = 2_000;
+
+/// Fills the request table to `DESK_REQUESTS` rows (sealed like real ones) and submits
+/// `DESK_SAMPLES` more through the store; returns their tracking codes and numbers.
+async fn seed_requests(
+    db: &anjungan_kernel::Db,
+    keys: &anjungan_kernel::crypto::Keys,
+) -> (Vec<String>, Vec<String>) {
+    use anjungan_desk::store::{requests, services};
+    let service = services::by_code(db, "35.03.05.2001.domisili")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = anjungan_kernel::clock::now_ms();
+    let day = anjungan_desk::store::today().to_string();
+    let (name, answers) = (
+        keys.seal("Warga Uji"),
+        keys.seal("{\"keperluan\":[\"uji beban\"]}"),
+    );
+    let rows = match db.backend {
+        anjungan_kernel::Backend::Sqlite => "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT x FROM c",
+        anjungan_kernel::Backend::Postgres => "SELECT generate_series(1, $1) AS x",
+    };
+    let filler = DESK_REQUESTS - DESK_SAMPLES as i64;
+    let chunk = 100_000;
+    let mut done = 0;
+    while done < filler {
+        let n = chunk.min(filler - done);
+        let mut tx = db.begin_write().await.unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, answers, submitted_at, submitted_on, days, due_on, completed_on, updated_at) \
+             SELECT $2, $3, 'web', 'closed', 'seed-' || ($4 + x), $5, $5, $6, $7 - ($4 + x) * 1000, $8, 1, $8, $8, $7 FROM ({rows}) AS c"
+        ))
+        .bind(n)
+        .bind(service.id)
+        .bind(service.org_id)
+        .bind(done)
+        .bind(&name)
+        .bind(&answers)
+        .bind(now)
+        .bind(&day)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        done += n;
+    }
+    let actor = anjungan_kernel::audit::Actor::system("bench");
+    let (mut codes, mut numbers) = (Vec::new(), Vec::new());
+    for i in 0..DESK_SAMPLES {
+        let r = requests::NewRequest {
+            channel: anjungan_desk::domain::Channel::Web,
+            applicant: format!("Pemohon {i}"),
+            nik: Some(anjungan_desk::domain::Nik::parse("3503055203900002").unwrap()),
+            phone: Some(voter(i)),
+            email: None,
+            answers: [("keperluan".to_string(), vec!["Uji beban".to_string()])]
+                .into_iter()
+                .collect(),
+            description: String::new(),
+            address: String::new(),
+            lat: String::new(),
+            lon: String::new(),
+            created_by: None,
+            api_client: None,
+        };
+        let s = requests::submit(db, keys, &actor, "http://127.0.0.1", &service, &r)
+            .await
+            .unwrap();
+        codes.push(s.tracking_code);
+        numbers.push(s.number);
+    }
+    (codes, numbers)
+}
+
+/// 64 connections submitting requests through the staff API, each acknowledged after commit.
+async fn submission_storm(client: reqwest::Client, url: String, token: String) -> Outcome {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(SECONDS);
+    let mut tasks = Vec::new();
+    for t in 0..CONNECTIONS {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            let mut i = 0usize;
+            while Instant::now() < deadline {
+                i += 1;
+                let body = serde_json::json!({"service": "35.03.05.2001.domisili", "channel": "phone",
+                    "applicant": format!("Penelepon {t}-{i}"), "nik": "3503055203900002",
+                    "phone": voter(t * 100_000 + i), "answers": {"keperluan": ["Melamar kerja"]}});
+                let started = Instant::now();
+                match client.post(&url).bearer_auth(&token).json(&body).send().await {
+                    Ok(r) if r.status() == 201 => {
+                        let _ = r.bytes().await;
+                        lat.push(started.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (lat, errors)
+        }));
+    }
+    collect(tasks, start).await
+}
+
+/// Petung Dadi's figures: durable submissions, tracking pages and Open311 lookups.
+async fn desk_run(
+    client: &reqwest::Client,
+    base: &str,
+    db: &anjungan_kernel::Db,
+    keys: &anjungan_kernel::crypto::Keys,
+) {
+    let t = Instant::now();
+    let (codes, numbers) = seed_requests(db, keys).await;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_requests")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    println!(
+        "seeded {total} requests in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let user = anjungan_kernel::identity::store::user_id_by_email(
+        db,
+        &anjungan_kernel::identity::domain::Email::parse("sekdes.nglinggis@anjungan.test").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let token = anjungan_kernel::identity::service::create_token(
+        db,
+        &anjungan_kernel::audit::Actor::system("bench"),
+        user,
+        "bench",
+    )
+    .await
+    .unwrap()
+    .1;
+    let tracking: Vec<String> = codes
+        .iter()
+        .map(|c| format!("{base}/layanan/lacak/{c}"))
+        .collect();
+    let open311: Vec<String> = numbers
+        .iter()
+        .map(|n| format!("{base}/open311/v2/requests/{n}.json"))
+        .collect();
+    let _ = hammer_many(client.clone(), tracking.clone()).await; // warm-up
+    report(
+        "tracking page",
+        &hammer_many(client.clone(), tracking).await,
+    );
+    report(
+        "open311 request",
+        &hammer_many(client.clone(), open311).await,
+    );
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_requests")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let o = submission_storm(
+        client.clone(),
+        format!("{base}/api/v1/layanan/requests"),
+        token,
+    )
+    .await;
+    report("durable requests", &o);
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_requests")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    println!(
+        "requests stored: {} (acknowledged: {})",
+        after - before,
+        o.requests
+    );
+}
+
 async fn hammer(client: reqwest::Client, url: String) -> Outcome {
+    hammer_many(client, vec![url]).await
+}
+
+/// 64 connections cycling through `urls`.
+async fn hammer_many(client: reqwest::Client, urls: Vec<String>) -> Outcome {
+    let urls = std::sync::Arc::new(urls);
     let start = Instant::now();
     let deadline = start + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (client, url) = (client.clone(), url.clone());
+        let (client, urls) = (client.clone(), urls.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
+            let mut i = tasks_offset(urls.len());
             while Instant::now() < deadline {
+                i = (i + 1) % urls.len();
+                let url = &urls[i];
                 let t = Instant::now();
                 match client
-                    .get(&url)
+                    .get(url)
                     .header("accept-encoding", "gzip")
                     .send()
                     .await
@@ -237,6 +430,12 @@ async fn hammer(client: reqwest::Client, url: String) -> Outcome {
         }));
     }
     collect(tasks, start).await
+}
+
+/// A different starting point per connection.
+fn tasks_offset(n: usize) -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(7919, std::sync::atomic::Ordering::Relaxed) % n.max(1)
 }
 
 fn pct(l: &[Duration], p: f64) -> f64 {
@@ -262,19 +461,24 @@ fn main() {
         };
         let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
         anjungan_server::demo::load(&db, &keys, &cfg.data_dir).await.unwrap();
-        let t = Instant::now();
-        let last = scale(&db).await;
-        println!(
-            "seeded {INNOVATIONS} extra verified innovations in {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
-        let t = Instant::now();
-        let (number, entries) = open_vote(&db, &keys, VOTERS).await;
-        println!(
-            "prepared {VOTERS} one-time codes in {:.1} s",
-            t.elapsed().as_secs_f64()
-        );
+        let desk = std::env::args().any(|a| a == "desk");
+        let (mut last, mut number, mut entries) = (0, 0, Vec::new());
+        if !desk {
+            let t = Instant::now();
+            last = scale(&db).await;
+            println!(
+                "seeded {INNOVATIONS} extra verified innovations in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+            let t = Instant::now();
+            (number, entries) = open_vote(&db, &keys, VOTERS).await;
+            println!(
+                "prepared {VOTERS} one-time codes in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
         let db2 = db.clone();
+        let keys2 = keys.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = anjungan_server::app(AppState::new(db, cfg, keys));
@@ -307,6 +511,10 @@ fn main() {
             "{:<18} {:>10} {:>8} {:>8} {:>8} {:>7}",
             "target", "req/s", "p50 ms", "p99 ms", "max ms", "errors"
         );
+        if desk {
+            desk_run(&client, &base, &db2, &keys2).await;
+            return;
+        }
         let votes_only = std::env::args().any(|a| a == "votes");
         if !votes_only {
             let _ = hammer(client.clone(), targets[0].1.clone()).await; // warm-up

@@ -77,6 +77,10 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
         .fallback(error::not_found)
+        .layer(axum::Extension(anjungan_desk::store::requests::submit_queue(
+            state.db.clone(),
+            state.keys.clone(),
+        )))
         .layer(axum::Extension(live))
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(

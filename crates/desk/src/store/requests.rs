@@ -81,21 +81,43 @@ fn seal_opt(keys: &Keys, v: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Durably records a request, its first history entry, the audit entry and the citizen's
-/// acknowledgement, in one transaction.
-pub async fn submit(
+/// A request ready to be written: checked, sealed, its due date and tracking code chosen, its
+/// notices composed. Preparing reads; writing is a few inserts, so many can share a commit.
+pub struct Prepared {
+    actor: Actor,
+    service_id: i64,
+    service_code: String,
+    org_id: i64,
+    channel: Channel,
+    code: String,
+    sealed: [String; 8],
+    nik_index: String,
+    resident_id: Option<i64>,
+    lat: String,
+    lon: String,
+    now: i64,
+    on: String,
+    days: i64,
+    due: String,
+    api_client: Option<i64>,
+    created_by: Option<i64>,
+    /// (channel, recipient) and the text, with `{number}` filled in once the id is known.
+    notices: Vec<(outbox::domain::Channel, String)>,
+    notice: String,
+}
+
+pub async fn prepare(
     db: &Db,
     keys: &Keys,
     actor: &Actor,
     base_url: &str,
     service: &Service,
     r: &NewRequest,
-) -> Result<Submitted> {
+) -> Result<Prepared> {
     if !service.active {
         return Err(DeskError::ServiceClosed.into());
     }
     let cal = calendar(db).await?;
-    let now = anjungan_kernel::clock::now_ms();
     let on = today();
     let due = SlaClock::start(on, service.days as u32).due(&cal);
     let code = request::new_tracking_code();
@@ -107,84 +129,167 @@ pub async fn submit(
     };
     let phone = seal_opt(keys, r.phone.as_deref());
     let email = seal_opt(keys, r.email.as_deref());
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
-         phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \
-         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17) RETURNING id",
-    )
-    .bind(service.id)
-    .bind(service.org_id)
-    .bind(r.channel.code())
-    .bind(token_hash(&code))
-    .bind(keys.seal(&code))
-    .bind(keys.seal(r.applicant.trim()))
-    .bind(seal_opt(keys, r.nik.as_ref().map(|n| n.as_str())))
-    .bind(r.nik.as_ref().map(|n| super::residents::nik_index(keys, n)).unwrap_or_default())
-    .bind(resident_id)
-    .bind(&phone)
-    .bind(&email)
-    .bind(keys.seal(&serde_json::to_string(&r.answers).unwrap_or_default()))
-    .bind(seal_opt(keys, Some(r.description.trim())))
-    .bind(seal_opt(keys, Some(r.address.trim())))
-    .bind(&r.lat)
-    .bind(&r.lon)
-    .bind(now)
-    .bind(iso(on))
-    .bind(service.days)
-    .bind(iso(due))
-    .bind(r.api_client)
-    .bind(r.created_by)
-    .fetch_one(&mut *tx)
-    .await?;
-    let number = number_of(id, &iso(on));
-    event(
-        &mut tx,
-        id,
-        now,
-        "",
-        State::Submitted,
-        role_of_channel(r.channel),
-        "",
-    )
-    .await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "desk.request.submit",
-        "desk_request",
-        &id.to_string(),
-        serde_json::json!({"service": service.code, "channel": r.channel.code()}),
-    )
-    .await?;
     let link = format!("{}/layanan/lacak/{code}", base_url.trim_end_matches('/'));
-    let body = format!(
-        "Permohonan {number} ({}) diterima oleh {}. Perkiraan selesai {}. Kode lacak: {}. Lacak: {link}",
+    let notice = format!(
+        "Permohonan {{number}} ({}) diterima oleh {}. Perkiraan selesai {}. Kode lacak: {}. Lacak: {link}",
         service.name,
         service.org_name,
         crate::domain::letter::long_date(due),
         request::display_tracking_code(&code)
     );
-    for (channel, to) in notices(keys, &phone, &email) {
+    Ok(Prepared {
+        actor: actor.clone(),
+        service_id: service.id,
+        service_code: service.code.clone(),
+        org_id: service.org_id,
+        channel: r.channel,
+        sealed: [
+            keys.seal(&code),
+            keys.seal(r.applicant.trim()),
+            seal_opt(keys, r.nik.as_ref().map(|n| n.as_str())),
+            phone.clone(),
+            email.clone(),
+            keys.seal(&serde_json::to_string(&r.answers).unwrap_or_default()),
+            seal_opt(keys, Some(r.description.trim())),
+            seal_opt(keys, Some(r.address.trim())),
+        ],
+        notices: notices(keys, &phone, &email),
+        code,
+        nik_index: r
+            .nik
+            .as_ref()
+            .map(|n| super::residents::nik_index(keys, n))
+            .unwrap_or_default(),
+        resident_id,
+        lat: r.lat.clone(),
+        lon: r.lon.clone(),
+        now: anjungan_kernel::clock::now_ms(),
+        on: iso(on),
+        days: service.days,
+        due: iso(due),
+        api_client: r.api_client,
+        created_by: r.created_by,
+        notice,
+    })
+}
+
+/// Writes a prepared request, its first history entry, its audit entry and the citizen's
+/// acknowledgement inside the caller's transaction.
+pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitted> {
+    let [tracking, applicant, nik, phone, email, answers, description, address] = &p.sealed;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
+         phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17) RETURNING id",
+    )
+    .bind(p.service_id)
+    .bind(p.org_id)
+    .bind(p.channel.code())
+    .bind(token_hash(&p.code))
+    .bind(tracking)
+    .bind(applicant)
+    .bind(nik)
+    .bind(&p.nik_index)
+    .bind(p.resident_id)
+    .bind(phone)
+    .bind(email)
+    .bind(answers)
+    .bind(description)
+    .bind(address)
+    .bind(&p.lat)
+    .bind(&p.lon)
+    .bind(p.now)
+    .bind(&p.on)
+    .bind(p.days)
+    .bind(&p.due)
+    .bind(p.api_client)
+    .bind(p.created_by)
+    .fetch_one(&mut *conn)
+    .await?;
+    let number = number_of(id, &p.on);
+    event(
+        conn,
+        id,
+        p.now,
+        "",
+        State::Submitted,
+        role_of_channel(p.channel),
+        "",
+    )
+    .await?;
+    audit::store::record(
+        conn,
+        &p.actor,
+        "desk.request.submit",
+        "desk_request",
+        &id.to_string(),
+        serde_json::json!({"service": p.service_code, "channel": p.channel.code()}),
+    )
+    .await?;
+    for (channel, to) in &p.notices {
         outbox::store::enqueue(
-            &mut tx,
+            conn,
             keys,
             &NewMessage {
-                channel,
-                recipient: to,
+                channel: *channel,
+                recipient: to.clone(),
                 subject: format!("Permohonan {number} diterima"),
-                body: body.clone(),
+                body: p.notice.replace("{number}", &number),
             },
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(Submitted {
         id,
         number,
-        tracking_code: code,
-        due_on: iso(due),
+        tracking_code: p.code.clone(),
+        due_on: p.due.clone(),
     })
+}
+
+/// Durably records one request in its own transaction.
+pub async fn submit(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    base_url: &str,
+    service: &Service,
+    r: &NewRequest,
+) -> Result<Submitted> {
+    let p = prepare(db, keys, actor, base_url, service, r).await?;
+    write_one(db, keys, &p).await
+}
+
+async fn write_one(db: &Db, keys: &Keys, p: &Prepared) -> Result<Submitted> {
+    let mut tx = db.begin_write().await?;
+    let done = write(&mut tx, keys, p).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// Writes many prepared requests in one transaction (one disk flush). Should the batch fail, each
+/// is retried alone so one bad request cannot sink the others.
+pub async fn write_batch(db: &Db, keys: &Keys, batch: &[Prepared]) -> Vec<Result<Submitted>> {
+    let together = async {
+        let mut tx = db.begin_write().await?;
+        let mut out = Vec::with_capacity(batch.len());
+        for p in batch {
+            out.push(write(&mut tx, keys, p).await?);
+        }
+        tx.commit().await?;
+        Ok::<_, super::StoreError>(out)
+    };
+    match together.await {
+        Ok(done) => done.into_iter().map(Ok).collect(),
+        Err(_) if batch.len() > 1 => {
+            let mut out = Vec::with_capacity(batch.len());
+            for p in batch {
+                out.push(write_one(db, keys, p).await);
+            }
+            out
+        }
+        Err(e) => vec![Err(e)],
+    }
 }
 
 /// Who appears in the public history: a role, never a name.
@@ -459,8 +564,11 @@ pub(crate) async fn apply(
         _ => {}
     }
     let note = note.trim();
+    // The reason of a return stays on the request until the citizen answers it.
     let public_note = if command.needs_note() {
         note
+    } else if command == Command::Resubmit {
+        ""
     } else {
         req.note.as_str()
     };
@@ -795,4 +903,36 @@ pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usiz
         tx.commit().await?;
     }
     Ok(due.len())
+}
+
+/// Submissions from concurrent requests, committed together (see `anjungan_kernel::batch`).
+pub type SubmitQueue = anjungan_kernel::batch::GroupCommit<Prepared, Result<Submitted>>;
+
+/// The most requests one commit takes.
+const MAX_BATCH: usize = 256;
+
+pub fn submit_queue(db: Db, keys: Keys) -> SubmitQueue {
+    SubmitQueue::new(MAX_BATCH, move |batch: Vec<Prepared>| {
+        let (db, keys) = (db.clone(), keys.clone());
+        async move { write_batch(&db, &keys, &batch).await }
+    })
+}
+
+/// Prepares a request and commits it with whatever else is being submitted; answers once durable.
+pub async fn submit_queued(
+    queue: &SubmitQueue,
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    base_url: &str,
+    service: &Service,
+    r: &NewRequest,
+) -> Result<Submitted> {
+    let p = prepare(db, keys, actor, base_url, service, r).await?;
+    queue.submit(p).await.unwrap_or_else(|| {
+        Err(
+            anjungan_kernel::Error::Internal(anyhow::anyhow!("the submission queue has stopped"))
+                .into(),
+        )
+    })
 }

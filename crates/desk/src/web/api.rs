@@ -13,7 +13,7 @@ use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State as St};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -155,6 +155,7 @@ struct Problem {
     responses((status = 201, body = Submitted), (status = 401), (status = 403), (status = 404), (status = 422, body = [Problem])))]
 async fn submit_request(
     St(state): St<AppState>,
+    Extension(queue): Extension<requests::SubmitQueue>,
     ctx: Ctx,
     Json(input): Json<RequestInput>,
 ) -> WebResult<Response> {
@@ -213,7 +214,8 @@ async fn submit_request(
         created_by: Some(p.user_id.0),
         api_client: None,
     };
-    let done = requests::submit(
+    let done = requests::submit_queued(
+        &queue,
         &state.db,
         &state.keys,
         &ctx.actor(),

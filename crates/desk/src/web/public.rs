@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State as St};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
+use axum::{Extension, Form};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -160,6 +160,7 @@ const CODES_PER_HOUR: i64 = 5;
 
 async fn submit(
     St(state): St<AppState>,
+    Extension(queue): Extension<requests::SubmitQueue>,
     ctx: Ctx,
     Path(code): Path<String>,
     body: Bytes,
@@ -238,7 +239,8 @@ async fn submit(
         created_by: ctx.principal.as_ref().map(|p| p.user_id.0),
         ..checked
     };
-    let done = requests::submit(
+    let done = requests::submit_queued(
+        &queue,
         &state.db,
         &state.keys,
         &ctx.actor(),

@@ -24,7 +24,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State as St};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
+use axum::{Extension, Form};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -446,6 +446,7 @@ async fn counter_page(
 
 async fn counter_submit(
     St(state): St<AppState>,
+    Extension(queue): Extension<requests::SubmitQueue>,
     ctx: Ctx,
     Path(org): Path<String>,
     body: Bytes,
@@ -484,7 +485,8 @@ async fn counter_submit(
         created_by: ctx.principal.as_ref().map(|p| p.user_id.0),
         ..new
     };
-    let done = requests::submit(
+    let done = requests::submit_queued(
+        &queue,
         &state.db,
         &state.keys,
         &ctx.actor(),

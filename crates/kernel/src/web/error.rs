@@ -187,7 +187,8 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     if info.is_none()
         && (content_type.starts_with("text/html")
             || content_type.starts_with("application/problem+json")
-            || content_type.starts_with("application/json"))
+            || content_type.starts_with("application/json")
+            || content_type.starts_with("text/xml"))
     {
         return resp;
     }
