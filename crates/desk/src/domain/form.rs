@@ -383,3 +383,111 @@ mod tests {
         assert_eq!(FieldKind::MultipleChoice.open311(), "multivaluelist");
     }
 }
+
+/// The form as editable text, one field per line:
+/// `code | label | kind | wajib | key=Name; key=Name | description`.
+pub fn to_lines(form: &Form) -> String {
+    form.ordered()
+        .iter()
+        .map(|f| {
+            let choices = f
+                .choices
+                .iter()
+                .map(|c| format!("{}={}", c.key, c.name))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut line = format!(
+                "{} | {} | {} | {} | {}",
+                f.code,
+                f.label,
+                f.kind.code(),
+                if f.required { "wajib" } else { "opsional" },
+                choices
+            );
+            if !f.description.is_empty() {
+                line.push_str(&format!(" | {}", f.description));
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parses [`to_lines`]'s text back; the order is the order of the lines. Returns the 1-based
+/// line of the first problem.
+pub fn parse_lines(text: &str) -> Result<Form, (usize, FieldError)> {
+    let mut fields = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+        let bad = (i + 1, FieldError::BadDefinition);
+        if parts.len() < 3 {
+            return Err(bad);
+        }
+        let kind = FieldKind::parse(parts[2]).ok_or(bad)?;
+        let required = matches!(
+            parts.get(3).map(|r| r.to_lowercase()).as_deref(),
+            Some("wajib" | "ya" | "required" | "yes")
+        );
+        let choices = parts
+            .get(4)
+            .map(|c| {
+                c.split(';')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| {
+                        let (key, name) = c.split_once('=').unwrap_or((c, c));
+                        Choice {
+                            key: key.trim().to_string(),
+                            name: name.trim().to_string(),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        fields.push(Field {
+            code: parts[0].to_string(),
+            label: parts[1].to_string(),
+            kind,
+            required,
+            order: fields.len() as u32 + 1,
+            description: parts.get(5).map(|d| d.to_string()).unwrap_or_default(),
+            choices,
+        });
+    }
+    let form = Form { fields };
+    form.validate_definition().map_err(|e| (0, e))?;
+    Ok(form)
+}
+
+#[cfg(test)]
+mod lines_tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let text = "nama_usaha | Nama usaha | string | wajib\n\njenis | Jenis usaha | single_choice | wajib | dagang=Perdagangan; jasa=Jasa | Pilih satu\nsejak | Mulai | date | opsional";
+        let form = parse_lines(text).unwrap();
+        assert_eq!(form.fields.len(), 3);
+        assert_eq!(form.fields[1].choices[1].name, "Jasa");
+        assert_eq!(form.fields[1].description, "Pilih satu");
+        assert!(!form.fields[2].required);
+        assert_eq!(parse_lines(&to_lines(&form)).unwrap(), form);
+        assert_eq!(
+            parse_lines("a | A | bogus").unwrap_err(),
+            (1, FieldError::BadDefinition)
+        );
+        assert_eq!(
+            parse_lines("x | X | string\ny | Y").unwrap_err(),
+            (2, FieldError::BadDefinition)
+        );
+        assert_eq!(
+            parse_lines("x | X | single_choice | wajib").unwrap_err().1,
+            FieldError::BadDefinition
+        );
+        assert_eq!(parse_lines("").unwrap(), Form::default());
+    }
+}

@@ -3,6 +3,7 @@
 //! `/api/v1/layanan`, and Open311 GeoReport v2 under `/open311/v2`.
 
 mod api;
+mod editor;
 pub mod open311;
 mod public;
 mod staff;
@@ -19,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(public::routes())
         .merge(staff::routes())
         .merge(api::routes())
+        .merge(editor::routes())
         .merge(open311::routes())
 }
 

@@ -17,7 +17,92 @@ both_backends!(
     a_return_pauses_the_clock_until_the_citizen_answers,
     staff_requests_registers_and_figures_through_the_api,
     holidays_and_open311_keys_are_admin_settings,
+    a_unit_publishes_and_edits_its_services,
 );
+
+async fn a_unit_publishes_and_edits_its_services(app: TestApp) {
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let path = format!("/layanan/kelola/{NGLINGGIS}/layanan/baru");
+    let csrf = app.csrf(&sekdes, &path).await;
+    let mut form = vec![
+        ("_csrf", csrf.clone()),
+        ("code", format!("{NGLINGGIS}.izin-keramaian")),
+        ("name", "Surat Pengantar Izin Keramaian".to_string()),
+        ("days", "2".to_string()),
+        ("cost", "0".to_string()),
+        ("active", "on".to_string()),
+        ("needs_resident", "on".to_string()),
+        ("c_requirements", "Fotokopi KTP".to_string()),
+        ("c_procedure", "Ajukan, diverifikasi, ditandatangani".to_string()),
+        ("c_product", "Surat pengantar".to_string()),
+        ("c_complaints", "Lewat Petung Dadi atau LAPOR!".to_string()),
+        ("fields", "acara | Nama acara | string | wajib\ntanggal_acara | Tanggal acara | date | wajib\nhiburan | Hiburan | single_choice | opsional | musik=Musik; wayang=Wayang kulit".to_string()),
+        ("letter_title", "SURAT PENGANTAR IZIN KERAMAIAN".to_string()),
+        ("letter_numbering", "{klasifikasi}/{urut}/{unit}/{tahun}".to_string()),
+        ("letter_classification", "300".to_string()),
+        ("letter_body", "Yang bertanda tangan di bawah ini menerangkan bahwa {nama} akan mengadakan {isian.acara} pada {isian.tanggal_acara}.".to_string()),
+        ("letter_signer", "Kepala Desa".to_string()),
+    ];
+    let url = app.url(&format!("/layanan/kelola/{NGLINGGIS}/layanan"));
+    // An unknown placeholder is refused and what was typed stays.
+    let mut bad = form.clone();
+    bad[15].1 = "Halo {namaa}".to_string();
+    let services_before = count(&app, "desk_services").await;
+    let r = sekdes.post(&url).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("data-testid=\"error\"") && html.contains("Halo {namaa}"));
+    assert_eq!(count(&app, "desk_services").await, services_before);
+    let r = sekdes.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let public = app
+        .client()
+        .get(app.url(&format!("/layanan/s/{NGLINGGIS}.izin-keramaian")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("Nama acara")
+            && public.contains("Wayang kulit")
+            && public.contains("Fotokopi KTP")
+    );
+    // Editing: five working days now; the code cannot change.
+    form[3].1 = "5".to_string();
+    form[1].1 = "lain".to_string();
+    let r = sekdes
+        .post(app.url(&format!(
+            "/layanan/kelola/{NGLINGGIS}/layanan/{NGLINGGIS}.izin-keramaian"
+        )))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let s = anjungan_desk::store::services::by_code(
+        &app.state.db,
+        &format!("{NGLINGGIS}.izin-keramaian"),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(s.days, 5);
+    assert_eq!(s.form.fields.len(), 3);
+    assert!(app.audit_count("desk.service.update").await >= 1);
+    // Another unit's staff may not.
+    let other = app.signed_in("operator.kominfo@anjungan.test").await;
+    assert_eq!(
+        other
+            .get(app.url(&format!("/layanan/kelola/{NGLINGGIS}/layanan")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
 
 /// The last one-time code sent to `contact`, read from the outbox as the gateway would send it.
 async fn last_code(app: &TestApp) -> String {
