@@ -30,6 +30,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(import_residents))
         .routes(routes!(track))
         .routes(routes!(verify_letter))
+        .routes(routes!(complain))
+        .routes(routes!(unit_complaints))
+        .routes(routes!(list_holidays))
+        .routes(routes!(set_holiday, delete_holiday))
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
@@ -480,4 +484,136 @@ async fn verify_letter(
         authentic: l.signature_holds(),
         letter: l,
     }))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct ComplaintInput {
+    /// Organisation code of the unit.
+    unit: String,
+    /// Service code, if the complaint is about one service.
+    #[serde(default)]
+    service: String,
+    /// Tracking code, if it is about a request.
+    #[serde(default)]
+    tracking_code: String,
+    text: String,
+    /// WhatsApp number or e-mail for the response.
+    #[serde(default)]
+    contact: String,
+    /// LAPOR! (SP4N) report number.
+    #[serde(default)]
+    lapor_ref: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ComplaintCreated {
+    id: i64,
+    /// The unit must respond by this date (5 working days).
+    due_on: String,
+}
+
+/// Records a complaint about a unit, a service or a request. Public.
+#[utoipa::path(post, path = "/api/v1/layanan/complaints", operation_id = "createDeskComplaint", tag = "desk", request_body = ComplaintInput,
+    responses((status = 201, body = ComplaintCreated), (status = 400)))]
+async fn complain(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Json(input): Json<ComplaintInput>,
+) -> WebResult<Response> {
+    let units = services::units(&state.db).await?;
+    let f = super::public::ComplaintForm {
+        unit: input.unit,
+        layanan: input.service,
+        kode: input.tracking_code,
+        isi: input.text,
+        kontak: input.contact,
+        lapor: input.lapor_ref,
+    };
+    let new = super::public::complaint_input(&state, &units, &f)
+        .await?
+        .map_err(AppError::bad_request)?;
+    let (id, due_on) =
+        crate::store::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await?;
+    Ok((StatusCode::CREATED, Json(ComplaintCreated { id, due_on })).into_response())
+}
+
+/// A unit's complaints, newest first, with their deadlines (unit staff).
+#[utoipa::path(get, path = "/api/v1/layanan/units/{org}/complaints", operation_id = "listDeskComplaints", tag = "desk",
+    params(("org" = String, Path, description = "Organisation code")),
+    responses((status = 200, body = [crate::store::admin::Complaint]), (status = 401), (status = 403)))]
+async fn unit_complaints(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+) -> WebResult<Json<Vec<crate::store::admin::Complaint>>> {
+    let unit = super::staff::managed(&state, &ctx, &org).await?;
+    Ok(Json(
+        crate::store::admin::complaints(&state.db, &state.keys, unit.id).await?,
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+struct YearParam {
+    /// Default: this year.
+    year: Option<i32>,
+}
+
+/// Holidays and collective leave of a year (non-working days besides weekends). Public.
+#[utoipa::path(get, path = "/api/v1/layanan/holidays", operation_id = "listDeskHolidays", tag = "desk", params(YearParam),
+    responses((status = 200, body = [crate::store::admin::Holiday])))]
+async fn list_holidays(
+    St(state): St<AppState>,
+    Query(q): Query<YearParam>,
+) -> WebResult<Json<Vec<crate::store::admin::Holiday>>> {
+    let year = q
+        .year
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(crate::store::today().year());
+    Ok(Json(crate::store::admin::holidays(&state.db, year).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct HolidayInput {
+    name: String,
+    /// `national` or `collective_leave`.
+    kind: String,
+}
+
+fn admin_only(ctx: &Ctx) -> Result<(), AppError> {
+    if crate::domain::access::may_administer(ctx.signed_in()?) {
+        Ok(())
+    } else {
+        Err(anjungan_kernel::Error::Access(
+            anjungan_kernel::identity::domain::AccessError::Forbidden,
+        )
+        .into())
+    }
+}
+
+/// Adds or renames a holiday (admin).
+#[utoipa::path(put, path = "/api/v1/layanan/holidays/{day}", operation_id = "setDeskHoliday", tag = "desk",
+    params(("day" = String, Path, description = "YYYY-MM-DD")), request_body = HolidayInput,
+    responses((status = 204), (status = 400), (status = 401), (status = 403)))]
+async fn set_holiday(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+    Json(h): Json<HolidayInput>,
+) -> WebResult<StatusCode> {
+    admin_only(&ctx)?;
+    crate::store::admin::set_holiday(&state.db, &ctx.actor(), &day, &h.name, &h.kind).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a holiday (admin).
+#[utoipa::path(delete, path = "/api/v1/layanan/holidays/{day}", operation_id = "deleteDeskHoliday", tag = "desk",
+    params(("day" = String, Path, description = "YYYY-MM-DD")), responses((status = 204), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn delete_holiday(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(day): Path<String>,
+) -> WebResult<StatusCode> {
+    admin_only(&ctx)?;
+    crate::store::admin::delete_holiday(&state.db, &ctx.actor(), &day).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

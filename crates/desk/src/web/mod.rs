@@ -5,7 +5,7 @@
 mod api;
 mod editor;
 pub mod open311;
-mod public;
+pub(crate) mod public;
 mod staff;
 pub mod verify;
 

@@ -538,17 +538,17 @@ async fn complaint_page(
 }
 
 #[derive(serde::Deserialize)]
-struct ComplaintForm {
-    unit: String,
+pub(crate) struct ComplaintForm {
+    pub unit: String,
     #[serde(default)]
-    layanan: String,
+    pub layanan: String,
     #[serde(default)]
-    kode: String,
-    isi: String,
+    pub kode: String,
+    pub isi: String,
     #[serde(default)]
-    kontak: String,
+    pub kontak: String,
     #[serde(default)]
-    lapor: String,
+    pub lapor: String,
 }
 
 async fn complaint(
@@ -570,49 +570,9 @@ async fn complaint(
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         Ok(resp)
     };
-    let Some(unit) = units.iter().find(|u| u.code == f.unit.trim()).cloned() else {
-        return fail("desk.error.choose_unit", units, &f);
-    };
-    let request = if f.kode.trim().is_empty() {
-        None
-    } else {
-        match requests::by_tracking(&state.db, &state.keys, &f.kode).await? {
-            Some(r) if r.org_id == unit.org_id => Some(r),
-            _ => return fail("desk.error.bad_tracking", units, &f),
-        }
-    };
-    let service = match f.layanan.trim() {
-        "" => None,
-        code => services::by_code(&state.db, code)
-            .await?
-            .filter(|s| s.org_id == unit.org_id),
-    };
-    let lapor = match f.lapor.trim() {
-        "" => String::new(),
-        raw => match crate::domain::request::parse_lapor_ref(raw) {
-            Some(r) => r,
-            None => return fail("desk.error.lapor", units, &f),
-        },
-    };
-    let contact = f.kontak.trim();
-    let contact = if contact.is_empty() {
-        String::new()
-    } else if let Ok(p) = anjungan_kernel::identity::domain::Phone::parse(contact) {
-        p.as_str().to_string()
-    } else if let Ok(e) = anjungan_kernel::identity::domain::Email::parse(contact) {
-        e.as_str().to_string()
-    } else {
-        return fail("desk.error.contact", units, &f);
-    };
-    let new = admin::NewComplaint {
-        org_id: unit.org_id,
-        service_id: service
-            .map(|s| s.id)
-            .or(request.as_ref().map(|r| r.service_id)),
-        request_id: request.map(|r| r.id),
-        body: f.isi.clone(),
-        contact,
-        lapor_ref: lapor,
+    let new = match complaint_input(&state, &units, &f).await? {
+        Ok(n) => n,
+        Err(key) => return fail(key, units, &f),
     };
     let done = match admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await {
         Ok(d) => d,
@@ -628,4 +588,57 @@ async fn complaint(
         done: Some(done),
         error: None,
     })
+}
+
+/// Checks a complaint: the unit offers services, a tracking code belongs to it, the LAPOR!
+/// number and the contact are well formed. `Ok(Err(key))` names the problem.
+pub(crate) async fn complaint_input(
+    state: &AppState,
+    units: &[UnitEntry],
+    f: &ComplaintForm,
+) -> Result<Result<admin::NewComplaint, &'static str>, AppError> {
+    let Some(unit) = units.iter().find(|u| u.code == f.unit.trim()) else {
+        return Ok(Err("desk.error.choose_unit"));
+    };
+    let request = if f.kode.trim().is_empty() {
+        None
+    } else {
+        match requests::by_tracking(&state.db, &state.keys, &f.kode).await? {
+            Some(r) if r.org_id == unit.org_id => Some(r),
+            _ => return Ok(Err("desk.error.bad_tracking")),
+        }
+    };
+    let service = match f.layanan.trim() {
+        "" => None,
+        code => services::by_code(&state.db, code)
+            .await?
+            .filter(|s| s.org_id == unit.org_id),
+    };
+    let lapor = match f.lapor.trim() {
+        "" => String::new(),
+        raw => match crate::domain::request::parse_lapor_ref(raw) {
+            Some(r) => r,
+            None => return Ok(Err("desk.error.lapor")),
+        },
+    };
+    let contact = f.kontak.trim();
+    let contact = if contact.is_empty() {
+        String::new()
+    } else if let Ok(p) = anjungan_kernel::identity::domain::Phone::parse(contact) {
+        p.as_str().to_string()
+    } else if let Ok(e) = anjungan_kernel::identity::domain::Email::parse(contact) {
+        e.as_str().to_string()
+    } else {
+        return Ok(Err("desk.error.contact"));
+    };
+    Ok(Ok(admin::NewComplaint {
+        org_id: unit.org_id,
+        service_id: service
+            .map(|s| s.id)
+            .or(request.as_ref().map(|r| r.service_id)),
+        request_id: request.map(|r| r.id),
+        body: f.isi.clone(),
+        contact,
+        lapor_ref: lapor,
+    }))
 }

@@ -18,7 +18,119 @@ both_backends!(
     staff_requests_registers_and_figures_through_the_api,
     holidays_and_open311_keys_are_admin_settings,
     a_unit_publishes_and_edits_its_services,
+    complaints_have_a_deadline_and_get_answered,
 );
+
+async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
+    let citizen = app.client();
+    let csrf = app.csrf(&citizen, "/layanan/pengaduan").await;
+    let before = count(&app, "desk_complaints").await;
+    // A malformed LAPOR! number is refused, nothing stored.
+    let r = citizen
+        .post(app.url("/layanan/pengaduan"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("unit", NGLINGGIS),
+            ("isi", "Antrean lama"),
+            ("lapor", "<b>"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(count(&app, "desk_complaints").await, before);
+    let r = citizen
+        .post(app.url("/layanan/pengaduan"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("unit", NGLINGGIS),
+            ("isi", "Surat saya belum jadi padahal sudah lewat target"),
+            ("kontak", "warga.mengadu@example.id"),
+            ("lapor", "3120789"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("data-testid=\"complaint-done\""));
+    // Through the API too.
+    let api = reqwest::Client::new();
+    let r = api
+        .post(app.url("/api/v1/layanan/complaints"))
+        .json(
+            &json!({"unit": NGLINGGIS, "text": "Petugas ramah, terima kasih", "service": DOMISILI}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert!(!r.json::<Value>().await.unwrap()["due_on"]
+        .as_str()
+        .unwrap()
+        .is_empty());
+    let r = api
+        .post(app.url("/api/v1/layanan/complaints"))
+        .json(&json!({"unit": "NOPE", "text": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // The unit sees them with the LAPOR! number and answers; the citizen is told.
+    let token = app.token("sekdes.nglinggis@anjungan.test").await;
+    let list: Value = api
+        .get(app.url(&format!("/api/v1/layanan/units/{NGLINGGIS}/complaints")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["lapor_ref"] == "3120789")
+        .unwrap()
+        .clone();
+    assert_eq!(c["contact_masked"], "wa***@example.id");
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let page = format!("/layanan/kelola/{NGLINGGIS}/pengaduan");
+    let html = sekdes
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("LAPOR! 3120789"));
+    let csrf = app.csrf(&sekdes, &page).await;
+    let r = sekdes
+        .post(app.url(&format!("{page}/{}", c["id"])))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            (
+                "tanggapan",
+                "Mohon maaf, surat sudah kami selesaikan hari ini.",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let answered: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject = 'Tanggapan pengaduan'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(answered, 1);
+    assert!(app.audit_count("desk.complaint.respond").await >= 1);
+}
 
 async fn a_unit_publishes_and_edits_its_services(app: TestApp) {
     let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
@@ -907,6 +1019,46 @@ async fn holidays_and_open311_keys_are_admin_settings(app: TestApp) {
         .await
         .unwrap();
     assert_ne!(stored, key);
+    // The holiday calendar through the API.
+    let days = app.get_json("/api/v1/layanan/holidays?year=2026").await;
+    assert!(days
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["day"] == "2026-03-20"));
+    let admin_token = app.token("admin@anjungan.test").await;
+    let api = reqwest::Client::new();
+    let r = api
+        .put(app.url("/api/v1/layanan/holidays/2026-03-23"))
+        .bearer_auth(&admin_token)
+        .json(&json!({"name": "Cuti bersama Idul Fitri", "kind": "collective_leave"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = api
+        .put(app.url("/api/v1/layanan/holidays/2026-03-24"))
+        .bearer_auth(&admin_token)
+        .json(&json!({"name": "x", "kind": "libur"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = api
+        .delete(app.url("/api/v1/layanan/holidays/2026-03-23"))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let sekdes_token = app.token("sekdes.nglinggis@anjungan.test").await;
+    let r = api
+        .delete(app.url("/api/v1/layanan/holidays/2026-03-20"))
+        .bearer_auth(&sekdes_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
     // Only admins.
     let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
     assert_eq!(
