@@ -402,7 +402,15 @@ const SELECT: &str = "SELECT r.*, s.code AS service_code, s.name AS service_name
      FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id";
 
 fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
-    let open = |c: &str| keys.open(r.get::<&str, _>(c)).unwrap_or_default();
+    row_to_request(Some(keys), r)
+}
+
+/// With `keys`, personal fields are opened; without, they stay empty (public views).
+fn row_to_request(keys: Option<&Keys>, r: &sqlx::any::AnyRow) -> Request {
+    let open = |c: &str| match keys {
+        Some(k) => k.open(r.get::<&str, _>(c)).unwrap_or_default(),
+        None => String::new(),
+    };
     let nik = open("nik");
     let phone = open("phone");
     let email = open("email");
@@ -476,6 +484,27 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.as_ref().map(|r| from_row(keys, r)))
+}
+
+/// A request without its personal data (nothing decrypted), for public pages and Open311.
+pub async fn public_get(db: &Db, id: i64) -> Result<Option<Request>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(|r| row_to_request(None, r)))
+}
+
+/// The request a tracking code opens, without its personal data.
+pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Request>> {
+    let Some(code) = request::parse_tracking_code(raw_code) else {
+        return Ok(None);
+    };
+    let row = sqlx::query(&format!("{SELECT} WHERE r.tracking_hash = $1"))
+        .bind(token_hash(&code))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(|r| row_to_request(None, r)))
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]

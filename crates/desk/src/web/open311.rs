@@ -988,7 +988,7 @@ async fn one_request(Shared(state): Shared<AppState>, Path(file): Path<String>) 
     answer_async(&file, StatusCode::OK, |number| async move {
         let unknown = || Failure::not_found(format!("no request '{number}'"));
         let id = requests::id_of_number(number).ok_or_else(unknown)?;
-        let r = requests::get(&state.db, &state.keys, id)
+        let r = requests::public_get(&state.db, id)
             .await?
             .filter(|r| r.number.eq_ignore_ascii_case(number))
             .ok_or_else(unknown)?;
@@ -1002,7 +1002,7 @@ async fn token(Shared(state): Shared<AppState>, Path(file): Path<String>) -> Res
     answer_async(&file, StatusCode::OK, |raw| async move {
         let unknown = || Failure::not_found("unknown token");
         let code = request::parse_tracking_code(raw).ok_or_else(unknown)?;
-        let r = requests::by_tracking(&state.db, &state.keys, &code)
+        let r = requests::public_by_tracking(&state.db, &code)
             .await?
             .ok_or_else(unknown)?;
         Ok(list(vec![Node::Map(vec![

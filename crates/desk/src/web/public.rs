@@ -307,9 +307,8 @@ struct TrackPage {
     letter: Option<letters::Letter>,
     fresh: bool,
     can_cancel: bool,
-    can_resubmit: bool,
     can_confirm: bool,
-    s: Service,
+    s: Option<Service>,
     overdue: bool,
     errors: Vec<FieldMessage>,
 }
@@ -332,14 +331,22 @@ async fn track_page(
     fresh: bool,
     errors: Vec<FieldMessage>,
 ) -> WebResult<Response> {
-    let r = tracked(state, code).await?;
-    let history = requests::history(&state.db, r.id).await?;
-    let letter = letters::for_request(&state.db, r.id).await?;
-    let s = services::get(&state.db, r.service_id)
+    // Nothing personal is opened for this page; the code in the address is the key.
+    let code = crate::domain::request::parse_tracking_code(code).ok_or(DeskError::BadTracking)?;
+    let r = requests::public_by_tracking(&state.db, &code)
         .await?
-        .ok_or_else(AppError::not_found)?;
-    let code = r.tracking_code(&state.keys);
+        .ok_or(DeskError::BadTracking)?;
+    let history = requests::history(&state.db, r.id).await?;
+    let letter = match r.state.is_completed() {
+        true => letters::for_request(&state.db, r.id).await?,
+        false => None,
+    };
     let may = |c: Command| workflow::transition(r.state, c, workflow::Actor::Citizen, "x").is_ok();
+    // The form is needed only to answer a return.
+    let s = match may(Command::Resubmit) {
+        true => services::get(&state.db, r.service_id).await?,
+        false => None,
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -353,7 +360,6 @@ async fn track_page(
         letter,
         fresh,
         can_cancel: may(Command::Cancel),
-        can_resubmit: may(Command::Resubmit),
         can_confirm: may(Command::Close) || may(Command::Deliver),
         overdue: r.overdue(crate::store::today()),
         s,
