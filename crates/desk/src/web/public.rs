@@ -333,10 +333,9 @@ async fn track_page(
 ) -> WebResult<Response> {
     // Nothing personal is opened for this page; the code in the address is the key.
     let code = crate::domain::request::parse_tracking_code(code).ok_or(DeskError::BadTracking)?;
-    let r = requests::public_by_tracking(&state.db, &code)
+    let (r, history) = requests::public_track(&state.db, &code)
         .await?
         .ok_or(DeskError::BadTracking)?;
-    let history = requests::history(&state.db, r.id).await?;
     let letter = match r.state.is_completed() {
         true => letters::for_request(&state.db, r.id).await?,
         false => None,
