@@ -510,12 +510,12 @@ pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Reques
 /// The public tracking view in one round trip: the request (nothing personal opened) with its
 /// history.
 pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Event>)>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(
         "SELECT r.*, s.code AS service_code, s.name AS service_name, o.code AS org_code, o.name AS org_name, o.path AS org_path, \
          e.at AS e_at, e.from_state AS e_from, e.to_state AS e_to, e.actor AS e_actor, e.note AS e_note \
          FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id \
-         LEFT JOIN desk_events e ON e.request_id = r.id WHERE r.tracking_hash = $1 ORDER BY e.at, e.id"
-    ))
+         LEFT JOIN desk_events e ON e.request_id = r.id WHERE r.tracking_hash = $1 ORDER BY e.at, e.id",
+    )
     .bind(token_hash(code))
     .fetch_all(&db.pool)
     .await?;
