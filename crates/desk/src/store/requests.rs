@@ -401,16 +401,56 @@ impl Request {
 const SELECT: &str = "SELECT r.*, s.code AS service_code, s.name AS service_name, o.code AS org_code, o.name AS org_name, o.path AS org_path \
      FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id";
 
-fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
-    row_to_request(Some(keys), r)
+/// The columns public views read: nothing personal, not even sealed.
+const PUBLIC: &str = "SELECT r.id, r.service_id, r.org_id, r.channel, r.state, r.submitted_at, r.submitted_on, r.due_on, \
+     r.completed_on, r.paused_since, r.paused_days, r.days, r.note, r.updated_at, s.code AS service_code, s.name AS service_name, \
+     o.code AS org_code, o.name AS org_name, o.path AS org_path \
+     FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id";
+
+fn public_row(r: &sqlx::any::AnyRow) -> Request {
+    let submitted_on: String = r.get("submitted_on");
+    let id: i64 = r.get("id");
+    Request {
+        id,
+        number: number_of(id, &submitted_on),
+        service_id: r.get("service_id"),
+        service_code: r.get("service_code"),
+        service_name: r.get("service_name"),
+        org_id: r.get("org_id"),
+        org_code: r.get("org_code"),
+        org_name: r.get("org_name"),
+        org_path: r.get("org_path"),
+        channel: Channel::parse(r.get("channel")).unwrap_or(Channel::Web),
+        state: State::parse(r.get("state")).unwrap_or(State::Submitted),
+        applicant: String::new(),
+        nik_masked: String::new(),
+        nik: String::new(),
+        resident_id: None,
+        phone_masked: String::new(),
+        email_masked: String::new(),
+        answers: Answers::new(),
+        description: String::new(),
+        address: String::new(),
+        lat: String::new(),
+        lon: String::new(),
+        submitted_at: r.get("submitted_at"),
+        submitted_on,
+        due_on: r.get("due_on"),
+        completed_on: r.get("completed_on"),
+        paused_since: r.get("paused_since"),
+        paused_days: r.get("paused_days"),
+        days: r.get("days"),
+        note: r.get("note"),
+        updated_at: r.get("updated_at"),
+        phone_sealed: String::new(),
+        email_sealed: String::new(),
+        tracking_sealed: String::new(),
+    }
 }
 
-/// With `keys`, personal fields are opened; without, they stay empty (public views).
-fn row_to_request(keys: Option<&Keys>, r: &sqlx::any::AnyRow) -> Request {
-    let open = |c: &str| match keys {
-        Some(k) => k.open(r.get::<&str, _>(c)).unwrap_or_default(),
-        None => String::new(),
-    };
+/// A request for the unit's staff, personal fields opened.
+fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
+    let open = |c: &str| keys.open(r.get::<&str, _>(c)).unwrap_or_default();
     let nik = open("nik");
     let phone = open("phone");
     let email = open("email");
@@ -488,11 +528,11 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
 
 /// A request without its personal data (nothing decrypted), for public pages and Open311.
 pub async fn public_get(db: &Db, id: i64) -> Result<Option<Request>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+    let row = sqlx::query(&format!("{PUBLIC} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| row_to_request(None, r)))
+    Ok(row.as_ref().map(public_row))
 }
 
 /// The request a tracking code opens, without its personal data.
@@ -500,22 +540,23 @@ pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Reques
     let Some(code) = request::parse_tracking_code(raw_code) else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!("{SELECT} WHERE r.tracking_hash = $1"))
+    let row = sqlx::query(&format!("{PUBLIC} WHERE r.tracking_hash = $1"))
         .bind(token_hash(&code))
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| row_to_request(None, r)))
+    Ok(row.as_ref().map(public_row))
 }
 
 /// The public tracking view in one round trip: the request (nothing personal opened) with its
 /// history.
 pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Event>)>> {
-    let rows = sqlx::query(
-        "SELECT r.*, s.code AS service_code, s.name AS service_name, o.code AS org_code, o.name AS org_name, o.path AS org_path, \
-         e.at AS e_at, e.from_state AS e_from, e.to_state AS e_to, e.actor AS e_actor, e.note AS e_note \
-         FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id \
-         LEFT JOIN desk_events e ON e.request_id = r.id WHERE r.tracking_hash = $1 ORDER BY e.at, e.id",
-    )
+    let sql = PUBLIC.replace(
+        " FROM desk_requests r",
+        ", e.at AS e_at, e.from_state AS e_from, e.to_state AS e_to, e.actor AS e_actor, e.note AS e_note FROM desk_requests r",
+    );
+    let rows = sqlx::query(&format!(
+        "{sql} LEFT JOIN desk_events e ON e.request_id = r.id WHERE r.tracking_hash = $1 ORDER BY e.at, e.id"
+    ))
     .bind(token_hash(code))
     .fetch_all(&db.pool)
     .await?;
@@ -534,7 +575,7 @@ pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Ev
             })
         })
         .collect();
-    Ok(Some((row_to_request(None, first), events)))
+    Ok(Some((public_row(first), events)))
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
