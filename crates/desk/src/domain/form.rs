@@ -95,6 +95,8 @@ pub enum FieldError {
     NotAChoice,
     #[error("a form needs codes of lowercase letters, digits and _, each used once")]
     BadDefinition,
+    #[error("not an uploaded file")]
+    NotAFile,
 }
 
 impl FieldError {
@@ -106,6 +108,7 @@ impl FieldError {
             FieldError::NotADate => "desk.error.field_date",
             FieldError::NotAChoice => "desk.error.field_choice",
             FieldError::BadDefinition => "desk.error.form_definition",
+            FieldError::NotAFile => "desk.error.field_file",
         }
     }
 }
@@ -117,6 +120,11 @@ pub const STRING_MAX: usize = 200;
 pub const TEXT_MAX: usize = 4000;
 
 impl Form {
+    /// Whether the form asks for an upload (and so is sent as multipart).
+    pub fn has_file(&self) -> bool {
+        self.fields.iter().any(|f| f.kind == FieldKind::File)
+    }
+
     /// Fields in display order.
     pub fn ordered(&self) -> Vec<&Field> {
         let mut f: Vec<&Field> = self.fields.iter().collect();
@@ -189,7 +197,17 @@ fn check_field(f: &Field, values: &[&str]) -> Result<Vec<String>, FieldError> {
         }
     };
     match f.kind {
-        FieldKind::String | FieldKind::File => single(STRING_MAX),
+        FieldKind::String => single(STRING_MAX),
+        // An uploaded file is referred to by its SHA-256.
+        FieldKind::File => match values[0] {
+            v if v.len() == 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) =>
+            {
+                Ok(vec![v.to_string()])
+            }
+            _ => Err(FieldError::NotAFile),
+        },
         FieldKind::Text => single(TEXT_MAX),
         FieldKind::Number => {
             let v = values[0].replace(',', ".");
@@ -380,6 +398,19 @@ mod tests {
         f.fields[4].choices.clear();
         assert_eq!(f.validate_definition(), Err(FieldError::BadDefinition));
         assert_eq!(FieldKind::Date.open311(), "datetime");
+        let upload = Form {
+            fields: vec![field("ktp", FieldKind::File, true, 1)],
+        };
+        assert!(upload.has_file() && !form().has_file());
+        assert_eq!(
+            upload.validate(&pairs(&[("ktp", "ktp.jpg")])),
+            Err(vec![("ktp".into(), FieldError::NotAFile)])
+        );
+        let sha = "a".repeat(64);
+        assert_eq!(
+            upload.validate(&pairs(&[("ktp", &sha)])).unwrap()["ktp"][0],
+            sha
+        );
         assert_eq!(FieldKind::MultipleChoice.open311(), "multivaluelist");
     }
 }

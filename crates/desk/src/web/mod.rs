@@ -171,3 +171,76 @@ pub fn pdf_response(
     )
         .into_response()
 }
+
+/// A form's fields as `(name, value)` pairs, from a urlencoded body or a multipart one whose
+/// `f_CODE` files are stored (checked by content and size) and replaced by their SHA-256.
+pub async fn read_form(
+    state: &AppState,
+    ctx: &anjungan_kernel::web::Ctx,
+    req: axum::extract::Request,
+) -> Result<Vec<(String, String)>, AppError> {
+    use axum::extract::FromRequest;
+    let bad = |_| AppError::bad_request("error.bad_request");
+    let multipart = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::bad_request("error.bad_request"))?;
+        return serde_urlencoded::from_bytes(&body).map_err(bad);
+    }
+    let mut form = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|_| AppError::bad_request("error.bad_request"))?;
+    let mut pairs = Vec::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad_request("error.bad_request"))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) if name.starts_with("f_") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::bad_request("error.bad_request"))?;
+                if bytes.is_empty() {
+                    continue;
+                }
+                let stored = anjungan_kernel::files::store::put(
+                    &state.db,
+                    &state.config.data_dir,
+                    &ctx.actor(),
+                    &file_name,
+                    &bytes,
+                    state.config.max_upload_bytes,
+                )
+                .await?;
+                // A new file replaces one uploaded on an earlier step.
+                pairs.retain(|(k, _): &(String, String)| *k != name);
+                pairs.push((name, stored.sha256));
+            }
+            Some(_) => {}
+            None => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|_| AppError::bad_request("error.bad_request"))?;
+                if text.len() > 16 * 1024 {
+                    return Err(AppError::bad_request("desk.error.field_too_long"));
+                }
+                if !(name.starts_with("f_")
+                    && pairs.iter().any(|(k, _)| *k == name)
+                    && text.len() == 64)
+                {
+                    pairs.push((name, text));
+                }
+            }
+        }
+    }
+    Ok(pairs)
+}

@@ -12,7 +12,6 @@ use crate::store::{admin, letters};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State as St};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/layanan/lacak/{code}/terima", post(received))
         .route("/layanan/lacak/{code}/surat.pdf", get(download))
         .route("/layanan/pengaduan", get(complaint_page).post(complaint))
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -163,11 +163,10 @@ async fn submit(
     Extension(queue): Extension<requests::SubmitQueue>,
     ctx: Ctx,
     Path(code): Path<String>,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> WebResult<Response> {
     let s = service_by_code(&state, &code).await?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::bad_request("error.bad_request"))?;
+    let pairs = super::read_form(&state, &ctx, req).await?;
     let v = FormValues::from_pairs(&pairs);
     let signed_in = ctx.principal.is_some();
     let page = |errors: Vec<FieldMessage>,
@@ -420,14 +419,13 @@ async fn resubmit(
     St(state): St<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> WebResult<Response> {
     let r = tracked(&state, &code).await?;
     let s = services::get(&state.db, r.service_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::bad_request("error.bad_request"))?;
+    let pairs = super::read_form(&state, &ctx, req).await?;
     let v = FormValues::from_pairs(&pairs);
     let answers = match s.form.validate(&v.answers()) {
         Ok(a) => a,

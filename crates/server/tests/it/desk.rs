@@ -19,7 +19,102 @@ both_backends!(
     holidays_and_open311_keys_are_admin_settings,
     a_unit_publishes_and_edits_its_services,
     complaints_have_a_deadline_and_get_answered,
+    a_form_with_an_upload_stores_the_file,
 );
+
+async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
+    use anjungan_desk::domain::form::{Field, FieldKind, Form};
+    use anjungan_desk::store::services;
+    let mut input: services::ServiceInput = serde_json::from_value(serde_json::to_value(
+        json!({"code": "DISPENDUKCAPIL.unggah-uji", "name": "Legalisir dokumen", "days": 3,
+               "standard": {"components": {"requirements": "Scan dokumen", "procedure": "Unggah", "product": "Legalisir", "complaints": "Petung Dadi"}},
+               "form": {"fields": []}}),
+    ).unwrap())
+    .unwrap();
+    input.form = Form {
+        fields: vec![Field {
+            code: "dokumen".into(),
+            label: "Scan dokumen".into(),
+            kind: FieldKind::File,
+            required: true,
+            order: 1,
+            description: String::new(),
+            choices: vec![],
+        }],
+    };
+    let org = app.org_id("DISPENDUKCAPIL").await;
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    services::insert(
+        &mut tx,
+        &anjungan_kernel::audit::Actor::system("test"),
+        org,
+        &input,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let citizen = app.signed_in("warga@anjungan.test").await;
+    let page = citizen
+        .get(app.url("/layanan/s/DISPENDUKCAPIL.unggah-uji"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("type=\"file\""));
+    let csrf = page
+        .split("?_csrf=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let url = app.url(&format!(
+        "/layanan/s/DISPENDUKCAPIL.unggah-uji?_csrf={csrf}"
+    ));
+    let send = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("nama", "Siti Warga")
+            .text("email", "siti@example.id")
+            .text("langkah", "kirim")
+            .part(
+                "f_dokumen",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        citizen.post(&url).multipart(form).send()
+    };
+    let before = count(&app, "desk_requests").await;
+    // Not a document type: refused, nothing stored.
+    let r = send(b"#!/bin/sh\necho hai\n".to_vec(), "skrip.sh")
+        .await
+        .unwrap();
+    assert!(r.status() == 415 || r.status() == 400, "{}", r.status());
+    assert_eq!(count(&app, "desk_requests").await, before);
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let r = send(pdf.clone(), "akta.pdf").await.unwrap();
+    assert_eq!(r.status(), 303);
+    let tracking = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/layanan/lacak/")
+        .trim_end_matches("?baru=1")
+        .to_string();
+    let req =
+        anjungan_desk::store::requests::by_tracking(&app.state.db, &app.state.keys, &tracking)
+            .await
+            .unwrap()
+            .unwrap();
+    let sha = req.answers["dokumen"][0].clone();
+    assert_eq!(sha, anjungan_kernel::crypto::sha256_hex(&pdf));
+    let stored =
+        anjungan_kernel::files::store::get(&app.state.db, &app.state.config.data_dir, &sha)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(stored.bytes, pdf);
+}
 
 async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
     let citizen = app.client();
