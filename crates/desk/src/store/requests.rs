@@ -122,9 +122,7 @@ pub async fn prepare(
     let due = SlaClock::start(on, service.days as u32).due(&cal);
     let code = request::new_tracking_code();
     let resident_id = match &r.nik {
-        Some(nik) => super::residents::find(db, keys, service.org_id, nik)
-            .await?
-            .map(|e| e.id),
+        Some(nik) => super::residents::find_id(db, keys, service.org_id, nik).await?,
         None => None,
     };
     let phone = seal_opt(keys, r.phone.as_deref());

@@ -141,6 +141,17 @@ pub async fn find(db: &Db, keys: &Keys, org_id: i64, nik: &Nik) -> Result<Option
     Ok(row.as_ref().map(|r| entry(keys, r)))
 }
 
+/// Only the register entry's id, for matching a request (nothing decrypted).
+pub async fn find_id(db: &Db, keys: &Keys, org_id: i64, nik: &Nik) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM desk_residents WHERE org_id = $1 AND nik_index = $2")
+            .bind(org_id)
+            .bind(nik_index(keys, nik))
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<RegisterEntry>> {
     let row = sqlx::query("SELECT * FROM desk_residents WHERE id = $1")
         .bind(id)
