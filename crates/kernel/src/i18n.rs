@@ -56,6 +56,8 @@ const SOURCES: &[(Lang, &str)] = &[
     (Lang::En, include_str!("../../../locales/en/survey.toml")),
     (Lang::Id, include_str!("../../../locales/id/desk.toml")),
     (Lang::En, include_str!("../../../locales/en/desk.toml")),
+    (Lang::Id, include_str!("../../../locales/id/stories.toml")),
+    (Lang::En, include_str!("../../../locales/en/stories.toml")),
 ];
 
 type Catalogue = HashMap<String, &'static str>;

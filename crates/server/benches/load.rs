@@ -6,7 +6,11 @@
 //! (`-- votes` for the votes alone). `-- desk` measures Petung Dadi instead: with 1,000,000
 //! requests in the database, durable submissions (`POST /api/v1/layanan/requests`, each a
 //! committed transaction with its history, audit entry and WhatsApp notice), the public
-//! tracking page and Open311 `GET requests/{id}.json`.
+//! tracking page and Open311 `GET requests/{id}.json`. `-- stories` measures Cilen: search and
+//! reading pages over 100,000 works with 1,000,000 chapters.
+
+#[path = "support/stories.rs"]
+mod stories;
 
 use anjungan_kernel::web::AppState;
 use std::net::SocketAddr;
@@ -399,11 +403,20 @@ async fn hammer(client: reqwest::Client, url: String) -> Outcome {
 
 /// 64 connections cycling through `urls`.
 async fn hammer_many(client: reqwest::Client, urls: Vec<String>) -> Outcome {
+    hammer_many_with(client, urls, CONNECTIONS).await
+}
+
+/// `connections` connections cycling through `urls`.
+async fn hammer_many_with(
+    client: reqwest::Client,
+    urls: Vec<String>,
+    connections: usize,
+) -> Outcome {
     let urls = std::sync::Arc::new(urls);
     let start = Instant::now();
     let deadline = start + Duration::from_secs(SECONDS);
     let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
+    for _ in 0..connections {
         let (client, urls) = (client.clone(), urls.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -462,8 +475,9 @@ fn main() {
         let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
         anjungan_server::demo::load(&db, &keys, &cfg.data_dir).await.unwrap();
         let desk = std::env::args().any(|a| a == "desk");
+        let cilen = std::env::args().any(|a| a == "stories");
         let (mut last, mut number, mut entries) = (0, 0, Vec::new());
-        if !desk {
+        if !desk && !cilen {
             let t = Instant::now();
             last = scale(&db).await;
             println!(
@@ -513,6 +527,10 @@ fn main() {
         );
         if desk {
             desk_run(&client, &base, &db2, &keys2).await;
+            return;
+        }
+        if cilen {
+            stories::run(&client, &base, &db2).await;
             return;
         }
         let votes_only = std::env::args().any(|a| a == "votes");

@@ -211,6 +211,7 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
     crate::demo_innovation::load(db).await?;
     crate::demo_festival::load(db).await?;
     crate::demo_desk::load(db, keys, data_dir).await?;
+    crate::demo_stories::load(db, keys, "pustakawan@anjungan.test").await?;
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod demo_desk;
 pub mod demo_festival;
 pub mod demo_innovation;
+pub mod demo_stories;
 pub mod demo_survey;
 pub mod live;
 
@@ -46,6 +47,7 @@ pub fn app(state: AppState) -> Router {
         .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
         .merge(anjungan_desk::web::routes())
+        .merge(anjungan_stories::web::routes())
         .split_for_parts();
     let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
         db: state.db.clone(),
@@ -58,10 +60,13 @@ pub fn app(state: AppState) -> Router {
             .expect("the OpenAPI document serialises"),
     );
     let csrf_cfg = csrf::CsrfConfig {
-        exempt_prefixes: vec!["/api/", "/open311/"],
+        exempt_prefixes: vec!["/api/", "/open311/", "/oai"],
         secure_cookie: state.config.secure_cookies(),
     };
     let request_id = HeaderName::from_static("x-request-id");
+    // Reads are counted in memory and written every two seconds.
+    let reads = Arc::new(anjungan_stories::store::reads::ReadCounter::default());
+    anjungan_stories::store::reads::spawn_flusher(&reads, state.db.clone(), Duration::from_secs(2));
     router
         .route(
             "/api/openapi.json",
@@ -81,6 +86,7 @@ pub fn app(state: AppState) -> Router {
             state.db.clone(),
             state.keys.clone(),
         )))
+        .layer(axum::Extension(reads))
         .layer(axum::Extension(live))
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(

@@ -48,7 +48,7 @@ pub const PROGRAMMES: &[Programme] = &[
     },
     Programme {
         key: "stories",
-        href: None,
+        href: Some("/cerita"),
     },
     Programme {
         key: "auction",

@@ -680,3 +680,81 @@ async fn desk_domicile_letter_from_request_to_verification() {
         })
         .await;
 }
+
+/// Cilen: an author writes a two-chapter story and submits it; a librarian publishes it; a reader
+/// finds it by a stemmed search, reads both chapters, gives kudos and bookmarks it — on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stories_write_publish_find_read_kudos_bookmark() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let base = app.base.clone();
+    browser
+        .journey("stories_write_publish_read", |c| async move {
+            // The author writes.
+            sign_in(&c, &base, "penulis@anjungan.test").await?;
+            c.goto(&format!("{base}/cerita/tulis")).await.map_err(|e| e.to_string())?;
+            fill(&c, "#judul", "Perahu Kertas di Kali Bagong").await?;
+            fill(&c, "#ringkasan", "Dua anak berlomba perahu kertas di musim kemarau.").await?;
+            fill(&c, "#tag", "sungai, anak").await?;
+            click(&c, "[data-testid=create-work]").await?;
+            wait_text(&c, "[data-testid=state]", "Draf").await?;
+            for (title, body) in [
+                ("Lomba", "Sari dan Tono melipat perahu dari kertas koran bekas.\n\nPerahu Sari berlayar lebih dulu."),
+                ("Penanda Jalan", "Di tikungan sungai, Tono membacakan tulisan pada perahu yang tersangkut."),
+            ] {
+                fill(&c, "#bab-judul", title).await?;
+                fill(&c, "#bab-isi", body).await?;
+                click(&c, "[data-testid=add-chapter]").await?;
+                wait_text(&c, "#bab ol", title).await?;
+            }
+            click(&c, "[data-testid=cmd-submit]").await?;
+            wait_text(&c, "[data-testid=state]", "Diajukan").await?;
+            let path = c.current_url().await.map_err(|e| e.to_string())?.path().to_string();
+            let id: i64 = path.rsplit('/').next().and_then(|s| s.parse().ok()).ok_or("work id")?;
+
+            // The librarian reviews and publishes.
+            sign_in(&c, &base, "pustakawan@anjungan.test").await?;
+            c.goto(&format!("{base}/cerita/kelola")).await.map_err(|e| e.to_string())?;
+            click(&c, &format!("[data-testid=queue] a[href='/cerita/kelola/karya/{id}']")).await?;
+            click(&c, "[data-testid=cmd-review]").await?;
+            wait_text(&c, "[data-testid=state]", "Ditelaah").await?;
+            click(&c, "[data-testid=cmd-publish]").await?;
+            wait_text(&c, "[data-testid=state]", "Terbit").await?;
+
+            // A reader finds it by another form of a word in it ("pembacaan" ~ "membacakan").
+            sign_in(&c, &base, "warga@anjungan.test").await?;
+            c.goto(&format!("{base}/cerita")).await.map_err(|e| e.to_string())?;
+            fill(&c, "#q", "pembacaan perahu").await?;
+            click(&c, "form[role=search] button").await?;
+            wait_text(&c, "main", "Perahu Kertas di Kali Bagong").await?;
+            click(&c, &format!("[data-testid=work-card] a[href='/cerita/karya/{id}']")).await?;
+            click(&c, "[data-testid=start-reading]").await?;
+            wait_text(&c, "article.reading", "perahu dari kertas koran").await?;
+            click(&c, "[data-testid=size-l]").await?;
+            wait_text(&c, "article.reading", "perahu dari kertas koran").await?;
+            let class = c
+                .find(Locator::Css("article.reading"))
+                .await
+                .map_err(|e| e.to_string())?
+                .attr("class")
+                .await
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
+            expect(class.contains("size-l"), "larger text")?;
+            click(&c, "[data-testid=next-chapter]").await?;
+            wait_text(&c, "article.reading", "membacakan tulisan").await?;
+            c.goto(&format!("{base}/cerita/karya/{id}")).await.map_err(|e| e.to_string())?;
+            click(&c, "[data-testid=kudos]").await?;
+            wait_text(&c, "[data-testid=message]", "Terima kasih").await?;
+            expect(text(&c, "[data-testid=kudos-count]").await? == "1", "one kudos")?;
+            fill(&c, "#catatan", "Bacakan untuk adik").await?;
+            click(&c, "[data-testid=bookmark]").await?;
+            wait_text(&c, "[data-testid=message]", "Penanda disimpan").await?;
+            c.goto(&format!("{base}/cerita/rak")).await.map_err(|e| e.to_string())?;
+            wait_text(&c, "[data-testid=bookmarks]", "Bacakan untuk adik").await?;
+            Ok(())
+        })
+        .await;
+}

@@ -1107,6 +1107,10 @@ async fn public_pages_are_light_and_self_hosted() {
         "/inovasi".into(),
         "/inovasi/1".into(),
         "/inovasi/indeks".into(),
+        "/cerita".into(),
+        "/cerita?q=pantai".into(),
+        "/cerita/karya/1".into(),
+        "/cerita/karya/1/bab/1".into(),
     ] {
         let html = plain
             .get(app.url(&path))

@@ -11,4 +11,5 @@ mod http;
 mod innovation;
 mod open311;
 pub mod process;
+mod stories;
 mod survey;

@@ -1,0 +1,345 @@
+//! A work and what describes it: category, language, audience rating, tags, the archival
+//! reference of archive stories, and the checks an author's input must pass.
+
+use super::StoryError;
+use serde::{Deserialize, Serialize};
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        pub enum $name { $(#[serde(rename = $code)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|x| x.code() == s)
+            }
+
+            /// The translation key of its label.
+            pub fn label_key(self) -> String {
+                format!(concat!($prefix, ".{}"), self.code())
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// What kind of writing a work is; OAI-PMH sets and Atom categories follow it.
+    Category, "stories.category", {
+        FolkTale => "cerita_rakyat",
+        LocalHistory => "sejarah_lokal",
+        ArchiveStory => "cerita_arsip",
+        ShortStory => "cerpen",
+        Poetry => "puisi",
+        Essay => "esai",
+    }
+);
+
+code_enum!(
+    /// The languages Cilen publishes in (BCP 47 codes).
+    Language, "stories.language", {
+        Indonesian => "id",
+        Javanese => "jv",
+        English => "en",
+    }
+);
+
+code_enum!(
+    /// Who the work suits.
+    Rating, "stories.rating", {
+        General => "semua_umur",
+        Teen => "remaja",
+        Adult => "dewasa",
+    }
+);
+
+/// Where an archive story comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ArchiveRef {
+    /// The holding's reference code, e.g. `ARS-TGL/1934/IR-07`.
+    pub code: String,
+    pub description: String,
+    pub institution: String,
+}
+
+impl ArchiveRef {
+    pub fn is_empty(&self) -> bool {
+        self.code.trim().is_empty()
+    }
+
+    /// One line for citations: "ARS-TGL/1934/IR-07 — Laporan irigasi, Arsip Daerah".
+    pub fn citation(&self) -> String {
+        let mut s = self.code.trim().to_string();
+        for part in [&self.description, &self.institution] {
+            if !part.trim().is_empty() {
+                s.push_str(if s.contains(" — ") { ", " } else { " — " });
+                s.push_str(part.trim());
+            }
+        }
+        s
+    }
+}
+
+pub const MAX_TITLE: usize = 160;
+pub const MAX_SUMMARY: usize = 1_500;
+pub const MAX_CREDIT: usize = 200;
+pub const MAX_TAGS: usize = 12;
+pub const MAX_TAG: usize = 40;
+pub const MAX_PEN_NAME: usize = 60;
+
+/// What an author enters about a work (the chapters come separately).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WorkInput {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub category: Category,
+    pub language: Language,
+    #[serde(default = "general")]
+    pub rating: Rating,
+    #[serde(default)]
+    pub complete: bool,
+    /// Tags as typed ("legenda, air terjun"): normalised by [`normalise_tags`].
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// An oral source or archive the work credits ("Penutur: Mbah Sarmi").
+    #[serde(default)]
+    pub credit: String,
+    /// Required for archive stories.
+    #[serde(default)]
+    pub archive: Option<ArchiveRef>,
+    /// The cover image: the SHA-256 of an uploaded file.
+    #[serde(default)]
+    pub cover: Option<String>,
+}
+
+fn general() -> Rating {
+    Rating::General
+}
+
+impl WorkInput {
+    /// Trims and checks; returns the cleaned input.
+    pub fn validated(mut self) -> Result<WorkInput, StoryError> {
+        self.title = one_line(&self.title);
+        self.summary = self.summary.trim().replace("\r\n", "\n");
+        self.credit = one_line(&self.credit);
+        if self.title.is_empty() || self.title.chars().count() > MAX_TITLE {
+            return Err(StoryError::BadTitle);
+        }
+        if self.summary.chars().count() > MAX_SUMMARY || self.credit.chars().count() > MAX_CREDIT {
+            return Err(StoryError::TooLong);
+        }
+        self.tags = normalise_tags(&self.tags)?;
+        if let Some(a) = &mut self.archive {
+            a.code = one_line(&a.code);
+            a.description = one_line(&a.description);
+            a.institution = one_line(&a.institution);
+            if a.code.chars().count() > 80
+                || a.description.chars().count() > 400
+                || a.institution.chars().count() > 160
+            {
+                return Err(StoryError::TooLong);
+            }
+        }
+        if self.archive.as_ref().is_some_and(ArchiveRef::is_empty) {
+            self.archive = None;
+        }
+        if self.category == Category::ArchiveStory && self.archive.is_none() {
+            return Err(StoryError::ArchiveRefRequired);
+        }
+        if let Some(c) = &self.cover {
+            if !anjungan_kernel::files::domain::is_digest(c) {
+                return Err(StoryError::BadCover);
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Collapses whitespace to single spaces and trims.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Tags: lowercase, trimmed, inner whitespace collapsed, split on commas too, deduplicated in
+/// order; at most [`MAX_TAGS`] of at most [`MAX_TAG`] characters, letters, digits, spaces and
+/// hyphens only.
+pub fn normalise_tags(raw: &[String]) -> Result<Vec<String>, StoryError> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in raw.iter().flat_map(|t| t.split(',')) {
+        let tag = one_line(&piece.to_lowercase());
+        if tag.is_empty() {
+            continue;
+        }
+        let ok = tag.chars().count() <= MAX_TAG
+            && tag
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+        if !ok {
+            return Err(StoryError::BadTag);
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(StoryError::BadTag);
+    }
+    Ok(out)
+}
+
+/// A pen name: one line, 2–60 characters.
+pub fn pen_name(raw: &str) -> Result<String, StoryError> {
+    let s = one_line(raw);
+    let n = s.chars().count();
+    if !(2..=MAX_PEN_NAME).contains(&n) {
+        return Err(StoryError::BadPenName);
+    }
+    Ok(s)
+}
+
+/// A chapter title: one line, at most 160 characters; empty becomes "Bab N".
+pub fn chapter_title(raw: &str, position: i64) -> Result<String, StoryError> {
+    let s = one_line(raw);
+    if s.chars().count() > MAX_TITLE {
+        return Err(StoryError::BadTitle);
+    }
+    Ok(if s.is_empty() {
+        format!("Bab {position}")
+    } else {
+        s
+    })
+}
+
+// A report of a work by a reader.
+code_enum!(
+    ReportReason, "stories.report_reason", {
+        Inappropriate => "tidak_pantas",
+        Copyright => "hak_cipta",
+        Error => "kesalahan",
+        Other => "lainnya",
+    }
+);
+
+pub const MAX_COMMENT: usize = 2_000;
+pub const MAX_NOTE: usize = 2_000;
+
+/// A comment or note: trimmed, 1..=max characters.
+pub fn text_of(raw: &str, max: usize) -> Result<String, StoryError> {
+    let s = raw.trim().replace("\r\n", "\n");
+    if s.is_empty() {
+        return Err(StoryError::TextRequired);
+    }
+    if s.chars().count() > max {
+        return Err(StoryError::TooLong);
+    }
+    Ok(s)
+}
+
+/// A collection's slug from its title ("Legenda Trenggalek" → `legenda-trenggalek`).
+pub fn slug_of(title: &str) -> String {
+    anjungan_kernel::text::slug(title).replace('_', "-")
+}
+
+/// Text size on the reading page, chosen without JavaScript (a cookie set by a link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextSize {
+    Small,
+    #[default]
+    Normal,
+    Large,
+    Larger,
+}
+
+impl TextSize {
+    pub const ALL: [TextSize; 4] = [
+        TextSize::Small,
+        TextSize::Normal,
+        TextSize::Large,
+        TextSize::Larger,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TextSize::Small => "s",
+            TextSize::Normal => "m",
+            TextSize::Large => "l",
+            TextSize::Larger => "xl",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> WorkInput {
+        WorkInput {
+            title: "  Menak   Sopal ".into(),
+            summary: "Ringkas".into(),
+            category: Category::FolkTale,
+            language: Language::Indonesian,
+            rating: Rating::General,
+            complete: true,
+            tags: vec!["Legenda, AIR".into(), "air".into()],
+            credit: String::new(),
+            archive: None,
+            cover: None,
+        }
+    }
+
+    #[test]
+    fn input_is_cleaned_and_checked() {
+        let w = input().validated().unwrap();
+        assert_eq!(w.title, "Menak Sopal");
+        assert_eq!(w.tags, vec!["legenda", "air"]);
+        let mut bad = input();
+        bad.title = " ".into();
+        assert_eq!(bad.validated().unwrap_err(), StoryError::BadTitle);
+        let mut bad = input();
+        bad.tags = vec!["<script>".into()];
+        assert_eq!(bad.validated().unwrap_err(), StoryError::BadTag);
+        let mut bad = input();
+        bad.category = Category::ArchiveStory;
+        assert_eq!(bad.validated().unwrap_err(), StoryError::ArchiveRefRequired);
+        let mut ok = input();
+        ok.category = Category::ArchiveStory;
+        ok.archive = Some(ArchiveRef {
+            code: "ARS-TGL/1934/IR-07".into(),
+            description: "Laporan irigasi".into(),
+            institution: "Arsip Daerah".into(),
+        });
+        let w = ok.validated().unwrap();
+        assert_eq!(
+            w.archive.unwrap().citation(),
+            "ARS-TGL/1934/IR-07 — Laporan irigasi, Arsip Daerah"
+        );
+        let mut bad = input();
+        bad.cover = Some("../etc/passwd".into());
+        assert_eq!(bad.validated().unwrap_err(), StoryError::BadCover);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.code()), Some(*c));
+        }
+        assert_eq!(Language::parse("jv"), Some(Language::Javanese));
+        assert_eq!(Rating::parse("x"), None);
+        assert_eq!(slug_of("Legenda Trenggalek!"), "legenda-trenggalek");
+        assert_eq!(chapter_title("  ", 3).unwrap(), "Bab 3");
+        assert!(pen_name("A").is_err());
+        assert!(text_of("   ", 10).is_err());
+        assert!(text_of("abcdefghijk", 10).is_err());
+    }
+}

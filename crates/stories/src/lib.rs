@@ -1,0 +1,8 @@
+//! The Cilen room (*Cerita Online*): stories from the regency's archives and library — works
+//! and chapters, editorial review, reading, Indonesian full-text search, OAI-PMH harvesting,
+//! Atom feeds and EPUB/PDF downloads.
+
+pub mod book_pdf;
+pub mod domain;
+pub mod store;
+pub mod web;

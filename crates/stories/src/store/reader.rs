@@ -1,0 +1,455 @@
+//! The reader's side: kudos (once per account or device), private bookmarks with notes, reading
+//! progress, comments held for moderation, and reports of a work.
+
+use super::Result;
+use crate::domain::work::{self, ReportReason};
+use crate::domain::StoryError;
+use anjungan_kernel::audit::{self, Actor as AuditActor};
+use anjungan_kernel::Db;
+use sqlx::Row;
+
+/// Who gives kudos: an account, or a guest's device (its cookie, hashed).
+pub enum Giver<'a> {
+    User(i64),
+    Device(&'a str),
+}
+
+impl Giver<'_> {
+    fn key(&self) -> String {
+        match self {
+            Giver::User(id) => format!("u:{id}"),
+            Giver::Device(d) => {
+                use sha2::Digest;
+                format!("d:{}", hex::encode(sha2::Sha256::digest(d.as_bytes())))
+            }
+        }
+    }
+}
+
+async fn require_published(db: &Db, work_id: i64) -> Result<()> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
+        .bind(work_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match state.as_deref() {
+        None => Err(anjungan_kernel::Error::NotFound.into()),
+        Some("published") => Ok(()),
+        Some(_) => Err(StoryError::NotPublished.into()),
+    }
+}
+
+/// Gives kudos; `false` when this giver already had (nothing changes).
+pub async fn kudos(db: &Db, work_id: i64, giver: Giver<'_>) -> Result<bool> {
+    require_published(db, work_id).await?;
+    let mut tx = db.begin_write().await?;
+    let res = sqlx::query("INSERT INTO story_kudos (work_id, giver, at) VALUES ($1, $2, $3)")
+        .bind(work_id)
+        .bind(giver.key())
+        .bind(anjungan_kernel::clock::now_ms())
+        .execute(&mut *tx)
+        .await;
+    match res {
+        Ok(_) => {}
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
+    sqlx::query("UPDATE story_works SET kudos = kudos + 1 WHERE id = $1")
+        .bind(work_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn has_kudos(db: &Db, work_id: i64, giver: Giver<'_>) -> Result<bool> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM story_kudos WHERE work_id = $1 AND giver = $2",
+    )
+    .bind(work_id)
+    .bind(giver.key())
+    .fetch_one(&db.pool)
+    .await?
+        > 0)
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Bookmark {
+    pub work_id: i64,
+    pub title: String,
+    pub byline: String,
+    /// The chapter the reader marked.
+    pub position: i64,
+    pub note: String,
+    pub at: i64,
+}
+
+/// Adds or replaces the reader's bookmark of a work.
+pub async fn bookmark(
+    db: &Db,
+    user_id: i64,
+    work_id: i64,
+    position: i64,
+    note: &str,
+) -> Result<()> {
+    require_published(db, work_id).await?;
+    let note = note.trim();
+    if note.chars().count() > work::MAX_NOTE {
+        return Err(StoryError::TooLong.into());
+    }
+    let chapters: i64 = sqlx::query_scalar("SELECT chapters FROM story_works WHERE id = $1")
+        .bind(work_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let position = position.clamp(1, chapters.max(1));
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM story_bookmarks WHERE user_id = $1 AND work_id = $2")
+        .bind(user_id)
+        .bind(work_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO story_bookmarks (user_id, work_id, position, note, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(work_id)
+        .bind(position)
+        .bind(note)
+        .bind(anjungan_kernel::clock::now_ms())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_bookmark(db: &Db, user_id: i64, work_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM story_bookmarks WHERE user_id = $1 AND work_id = $2")
+            .bind(user_id)
+            .bind(work_id)
+            .execute(&db.pool)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+pub async fn bookmarks(db: &Db, user_id: i64) -> Result<Vec<Bookmark>> {
+    let rows = sqlx::query(
+        "SELECT b.work_id, w.title, w.byline, b.position, b.note, b.at FROM story_bookmarks b \
+         JOIN story_works w ON w.id = b.work_id WHERE b.user_id = $1 ORDER BY b.at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Bookmark {
+            work_id: r.get("work_id"),
+            title: r.get("title"),
+            byline: byline_text(r.get("byline")),
+            position: r.get("position"),
+            note: r.get("note"),
+            at: r.get("at"),
+        })
+        .collect())
+}
+
+pub async fn bookmark_of(db: &Db, user_id: i64, work_id: i64) -> Result<Option<Bookmark>> {
+    Ok(bookmarks(db, user_id)
+        .await?
+        .into_iter()
+        .find(|b| b.work_id == work_id))
+}
+
+fn byline_text(json: &str) -> String {
+    serde_json::from_str::<Vec<super::works::Byline>>(json)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.pen_name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Remembers the furthest chapter a signed-in reader opened.
+pub async fn progress(db: &Db, user_id: i64, work_id: i64, position: i64) -> Result<()> {
+    let now = anjungan_kernel::clock::now_ms();
+    let updated = sqlx::query(
+        "UPDATE story_progress SET position = $1, at = $2 WHERE user_id = $3 AND work_id = $4 AND position < $1",
+    )
+    .bind(position)
+    .bind(now)
+    .bind(user_id)
+    .bind(work_id)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        let res = sqlx::query(
+            "INSERT INTO story_progress (user_id, work_id, position, at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user_id)
+        .bind(work_id)
+        .bind(position)
+        .bind(now)
+        .execute(&db.pool)
+        .await;
+        match res {
+            Ok(_) => {}
+            Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    pub work_id: i64,
+    pub title: String,
+    pub position: i64,
+    pub chapters: i64,
+    pub at: i64,
+}
+
+pub async fn progress_of(db: &Db, user_id: i64) -> Result<Vec<Progress>> {
+    let rows = sqlx::query(
+        "SELECT p.work_id, w.title, p.position, w.chapters, p.at FROM story_progress p \
+         JOIN story_works w ON w.id = p.work_id WHERE p.user_id = $1 AND w.state = 'published' ORDER BY p.at DESC LIMIT 50",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Progress {
+            work_id: r.get("work_id"),
+            title: r.get("title"),
+            position: r.get("position"),
+            chapters: r.get("chapters"),
+            at: r.get("at"),
+        })
+        .collect())
+}
+
+// ---- comments ----
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Comment {
+    pub id: i64,
+    pub work_id: i64,
+    pub work_title: String,
+    pub position: i64,
+    pub author: String,
+    pub body: String,
+    pub state: String,
+    pub at: i64,
+}
+
+/// A reader's comment; it waits for a librarian before anyone else sees it.
+pub async fn comment(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    work_id: i64,
+    position: i64,
+    body: &str,
+) -> Result<i64> {
+    let body = work::text_of(body, work::MAX_COMMENT)?;
+    require_published(db, work_id).await?;
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO story_comments (work_id, position, user_id, author_name, body, state, at) \
+         VALUES ($1, $2, $3, $4, $5, 'held', $6) RETURNING id",
+    )
+    .bind(work_id)
+    .bind(position.max(0))
+    .bind(user_id)
+    .bind(&actor.label)
+    .bind(&body)
+    .bind(anjungan_kernel::clock::now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.comment.create",
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "comment": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+const COMMENT_COLUMNS: &str =
+    "c.id, c.work_id, w.title AS work_title, c.position, c.author_name, c.body, c.state, c.at";
+
+fn comment_from(r: &sqlx::any::AnyRow) -> Comment {
+    Comment {
+        id: r.get("id"),
+        work_id: r.get("work_id"),
+        work_title: r.get("work_title"),
+        position: r.get("position"),
+        author: r.get("author_name"),
+        body: r.get("body"),
+        state: r.get("state"),
+        at: r.get("at"),
+    }
+}
+
+/// Approved comments of a work, plus the viewer's own held ones.
+pub async fn comments(db: &Db, work_id: i64, viewer: Option<i64>) -> Result<Vec<Comment>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COMMENT_COLUMNS} FROM story_comments c JOIN story_works w ON w.id = c.work_id \
+         WHERE c.work_id = $1 AND (c.state = 'approved' OR (c.state = 'held' AND c.user_id = $2)) ORDER BY c.at, c.id"
+    ))
+    .bind(work_id)
+    .bind(viewer.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(comment_from).collect())
+}
+
+pub async fn held_comments(db: &Db, limit: i64) -> Result<Vec<Comment>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COMMENT_COLUMNS} FROM story_comments c JOIN story_works w ON w.id = c.work_id \
+         WHERE c.state = 'held' ORDER BY c.at, c.id LIMIT {limit}"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(comment_from).collect())
+}
+
+/// A librarian approves or rejects a held comment.
+pub async fn decide_comment(db: &Db, actor: &AuditActor, id: i64, approve: bool) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE story_comments SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'held'",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(actor.user_id)
+    .bind(anjungan_kernel::clock::now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound.into());
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        if approve {
+            "stories.comment.approve"
+        } else {
+            "stories.comment.reject"
+        },
+        "story_comment",
+        &id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- reports ----
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub work_id: i64,
+    pub work_title: String,
+    pub reason: ReportReason,
+    pub details: String,
+    pub at: i64,
+}
+
+/// A reader reports a published work (guests too; `reporter` says who, for the audit).
+pub async fn report(
+    db: &Db,
+    actor: &AuditActor,
+    work_id: i64,
+    reason: ReportReason,
+    details: &str,
+) -> Result<i64> {
+    let details = details.trim();
+    if details.chars().count() > work::MAX_NOTE {
+        return Err(StoryError::TooLong.into());
+    }
+    if reason == ReportReason::Other && details.is_empty() {
+        return Err(StoryError::TextRequired.into());
+    }
+    require_published(db, work_id).await?;
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO story_reports (work_id, reason, details, reporter, at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(work_id)
+    .bind(reason.code())
+    .bind(details)
+    .bind(&actor.label)
+    .bind(anjungan_kernel::clock::now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.report.create",
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "report": id, "reason": reason.code() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn open_reports(db: &Db, limit: i64) -> Result<Vec<Report>> {
+    let rows = sqlx::query(&format!(
+        "SELECT r.id, r.work_id, w.title, r.reason, r.details, r.at FROM story_reports r \
+         JOIN story_works w ON w.id = r.work_id WHERE r.resolved_at IS NULL ORDER BY r.at, r.id LIMIT {limit}"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Report {
+            id: r.get("id"),
+            work_id: r.get("work_id"),
+            work_title: r.get("title"),
+            reason: ReportReason::parse(r.get("reason")).unwrap_or(ReportReason::Other),
+            details: r.get("details"),
+            at: r.get("at"),
+        })
+        .collect())
+}
+
+/// A librarian closes a report with what was done.
+pub async fn resolve_report(db: &Db, actor: &AuditActor, id: i64, resolution: &str) -> Result<()> {
+    let resolution = work::text_of(resolution, work::MAX_NOTE)?;
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE story_reports SET resolved_by = $1, resolved_at = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+    )
+    .bind(actor.user_id)
+    .bind(anjungan_kernel::clock::now_ms())
+    .bind(&resolution)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(anjungan_kernel::Error::NotFound.into());
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.report.resolve",
+        "story_report",
+        &id.to_string(),
+        serde_json::json!({ "resolution": resolution }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,904 @@
+//! Works, their chapters, pen names and the editorial workflow. Every decision is written to the
+//! work's history and the audit log in the same transaction, and the author is told by e-mail.
+
+use super::{search, Result};
+use crate::domain::richtext::SafeHtml;
+use crate::domain::work::{self, ArchiveRef, Category, Language, Rating, WorkInput};
+use crate::domain::workflow::{self, Actor, Command, Facts, State};
+use crate::domain::{StoryError, MAX_CHAPTERS};
+use anjungan_kernel::audit::{self, Actor as AuditActor};
+use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::db::Conn;
+use anjungan_kernel::outbox::{self, domain::NewMessage};
+use anjungan_kernel::Db;
+use sqlx::Row;
+
+/// An author as credited: the account and its pen name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Byline {
+    pub user_id: i64,
+    pub pen_name: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Work {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub category: Category,
+    pub language: Language,
+    pub rating: Rating,
+    pub complete: bool,
+    pub tags: Vec<String>,
+    pub authors: Vec<Byline>,
+    pub credit: String,
+    pub archive: Option<ArchiveRef>,
+    /// SHA-256 of the cover image (served at `/berkas/{cover}`).
+    pub cover: Option<String>,
+    pub state: State,
+    pub words: i64,
+    pub chapters: i64,
+    pub kudos: i64,
+    pub reads: i64,
+    /// The last librarian's note (return, takedown).
+    pub note: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+    #[serde(skip)]
+    pub oai_at: Option<i64>,
+}
+
+impl Work {
+    pub fn author_ids(&self) -> Vec<i64> {
+        self.authors.iter().map(|a| a.user_id).collect()
+    }
+
+    pub fn byline(&self) -> String {
+        self.authors
+            .iter()
+            .map(|a| a.pen_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.state == State::Published
+    }
+
+    pub fn facts(&self) -> Facts {
+        Facts {
+            state: self.state,
+            chapters: self.chapters as usize,
+        }
+    }
+
+    /// Reading time at 200 words a minute, at least one minute.
+    pub fn minutes(&self) -> i64 {
+        (self.words / 200).max(1)
+    }
+}
+
+pub(crate) const COLUMNS: &str = "w.id, w.slug, w.title, w.summary, w.category, w.language, w.rating, w.complete, w.tags, w.byline, \
+     w.credit, w.archive_code, w.archive_description, w.archive_institution, w.cover, w.state, w.words, w.chapters, w.kudos, \
+     w.reads, w.note, w.created_at, w.updated_at, w.published_at, w.oai_at";
+
+pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> Work {
+    let tags: String = r.get("tags");
+    let code: String = r.get("archive_code");
+    let cover: String = r.get("cover");
+    Work {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        title: r.get("title"),
+        summary: r.get("summary"),
+        category: Category::parse(r.get("category")).unwrap_or(Category::ShortStory),
+        language: Language::parse(r.get("language")).unwrap_or(Language::Indonesian),
+        rating: Rating::parse(r.get("rating")).unwrap_or(Rating::General),
+        complete: r.get::<i64, _>("complete") != 0,
+        tags: tags
+            .split('\n')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect(),
+        authors: serde_json::from_str(r.get::<&str, _>("byline")).unwrap_or_default(),
+        credit: r.get("credit"),
+        archive: (!code.is_empty()).then(|| ArchiveRef {
+            code,
+            description: r.get("archive_description"),
+            institution: r.get("archive_institution"),
+        }),
+        cover: (!cover.is_empty()).then_some(cover),
+        state: State::parse(r.get("state")).unwrap_or(State::Draft),
+        words: r.get("words"),
+        chapters: r.get("chapters"),
+        kudos: r.get("kudos"),
+        reads: r.get("reads"),
+        note: r.get("note"),
+        created_at: r.get("created_at"),
+        updated_at: r.get("updated_at"),
+        published_at: r.get("published_at"),
+        oai_at: r.get("oai_at"),
+    }
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM story_works w WHERE w.slug = $1"
+    ))
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// The works `user_id` is credited on, newest change first.
+pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<Work>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM story_works w JOIN story_work_authors a ON a.work_id = w.id \
+         WHERE a.user_id = $1 ORDER BY w.updated_at DESC, w.id DESC"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Works in the given states, oldest change first (the review queue).
+pub async fn in_states(db: &Db, states: &[State], limit: i64) -> Result<Vec<Work>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM story_works w WHERE w.state IN ({}) ORDER BY w.updated_at, w.id LIMIT {limit}",
+        super::placeholders(1, states.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for s in states {
+        q = q.bind(s.code());
+    }
+    Ok(q.fetch_all(&db.pool).await?.iter().map(from_row).collect())
+}
+
+// ---- pen names ----
+
+pub async fn pen_name(db: &Db, user_id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT pen_name FROM story_authors WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// Sets the pen name and renews the byline of every work the author is credited on.
+pub async fn set_pen_name(db: &Db, actor: &AuditActor, user_id: i64, raw: &str) -> Result<String> {
+    let name = work::pen_name(raw)?;
+    let now = anjungan_kernel::clock::now_ms();
+    let mut tx = db.begin_write().await?;
+    let updated = sqlx::query("UPDATE story_authors SET pen_name = $1 WHERE user_id = $2")
+        .bind(&name)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if updated == 0 {
+        sqlx::query(
+            "INSERT INTO story_authors (user_id, pen_name, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(user_id)
+        .bind(&name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let works: Vec<i64> =
+        sqlx::query_scalar("SELECT work_id FROM story_work_authors WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for w in works {
+        refresh_byline(&mut tx, w).await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.pen_name",
+        "user",
+        &user_id.to_string(),
+        serde_json::json!({ "pen_name": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(name)
+}
+
+async fn refresh_byline(conn: &mut Conn, work_id: i64) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT a.user_id, COALESCE(p.pen_name, u.name) AS pen_name FROM story_work_authors a \
+         JOIN users u ON u.id = a.user_id LEFT JOIN story_authors p ON p.user_id = a.user_id \
+         WHERE a.work_id = $1 ORDER BY a.position",
+    )
+    .bind(work_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let byline: Vec<Byline> = rows
+        .iter()
+        .map(|r| Byline {
+            user_id: r.get("user_id"),
+            pen_name: r.get("pen_name"),
+        })
+        .collect();
+    sqlx::query("UPDATE story_works SET byline = $1 WHERE id = $2")
+        .bind(serde_json::to_string(&byline).unwrap_or_else(|_| "[]".into()))
+        .bind(work_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+// ---- works ----
+
+fn tags_text(tags: &[String]) -> String {
+    tags.join("\n")
+}
+
+async fn write_tags(conn: &mut Conn, work_id: i64, tags: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM story_tags WHERE work_id = $1")
+        .bind(work_id)
+        .execute(&mut *conn)
+        .await?;
+    for t in tags {
+        sqlx::query("INSERT INTO story_tags (work_id, tag) VALUES ($1, $2)")
+            .bind(work_id)
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A new draft credited to `author` (who must have a pen name). Returns its id.
+pub async fn create(db: &Db, actor: &AuditActor, author: i64, input: WorkInput) -> Result<i64> {
+    let w = input.validated()?;
+    if pen_name(db, author).await?.is_none() {
+        return Err(StoryError::NoPenName.into());
+    }
+    let mut tx = db.begin_write().await?;
+    let id = insert(&mut tx, actor, author, &w, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a draft inside the caller's transaction; `slug` defaults to one made from the title.
+pub async fn insert(
+    conn: &mut Conn,
+    actor: &AuditActor,
+    author: i64,
+    w: &WorkInput,
+    slug: Option<&str>,
+) -> Result<i64> {
+    let now = anjungan_kernel::clock::now_ms();
+    let base = work::slug_of(&w.title);
+    let base = if base.is_empty() {
+        "karya".into()
+    } else {
+        base
+    };
+    let slug = match slug {
+        Some(s) => s.to_string(),
+        None => format!(
+            "{}-{}",
+            base.chars().take(60).collect::<String>(),
+            short_id()
+        ),
+    };
+    let archive = w.archive.clone().unwrap_or_default();
+    let res = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO story_works (slug, title, summary, category, language, rating, complete, tags, credit, archive_code, \
+         archive_description, archive_institution, cover, state, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', $14, $15, $15) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(&w.title)
+    .bind(&w.summary)
+    .bind(w.category.code())
+    .bind(w.language.code())
+    .bind(w.rating.code())
+    .bind(w.complete as i64)
+    .bind(tags_text(&w.tags))
+    .bind(&w.credit)
+    .bind(&archive.code)
+    .bind(&archive.description)
+    .bind(&archive.institution)
+    .bind(w.cover.clone().unwrap_or_default())
+    .bind(author)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    let id = match res {
+        Ok(id) => id,
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
+            return Err(StoryError::SlugTaken.into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sqlx::query("INSERT INTO story_work_authors (work_id, user_id, position) VALUES ($1, $2, 1)")
+        .bind(id)
+        .bind(author)
+        .execute(&mut *conn)
+        .await?;
+    write_tags(conn, id, &w.tags).await?;
+    refresh_byline(conn, id).await?;
+    history(conn, id, actor, "create", State::Draft, "").await?;
+    audit::store::record(
+        conn,
+        actor,
+        "stories.work.create",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "title": w.title, "category": w.category.code() }),
+    )
+    .await?;
+    Ok(id)
+}
+
+fn short_id() -> String {
+    use rand::Rng;
+    let n: u32 = rand::thread_rng().gen();
+    format!("{:06x}", n & 0xff_ffff)
+}
+
+/// The work, if `p`'s account is credited on it and it may be edited now.
+async fn editable_by(conn: &mut Conn, id: i64, user_id: i64) -> Result<Work> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(anjungan_kernel::Error::NotFound)?;
+    let w = from_row(&row);
+    if !w.author_ids().contains(&user_id) {
+        return Err(StoryError::Workflow(workflow::WorkflowError::NotYours).into());
+    }
+    if !w.state.editable() {
+        return Err(StoryError::Workflow(workflow::WorkflowError::NotNow {
+            state: w.state,
+            command: Command::Submit,
+        })
+        .into());
+    }
+    Ok(w)
+}
+
+/// Changes the details of a work its author may edit now.
+pub async fn update(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    id: i64,
+    input: WorkInput,
+) -> Result<()> {
+    let w = input.validated()?;
+    let mut tx = db.begin_write().await?;
+    editable_by(&mut tx, id, user_id).await?;
+    let archive = w.archive.clone().unwrap_or_default();
+    sqlx::query(
+        "UPDATE story_works SET title = $1, summary = $2, category = $3, language = $4, rating = $5, complete = $6, \
+         tags = $7, credit = $8, archive_code = $9, archive_description = $10, archive_institution = $11, cover = $12, \
+         updated_at = $13 WHERE id = $14",
+    )
+    .bind(&w.title)
+    .bind(&w.summary)
+    .bind(w.category.code())
+    .bind(w.language.code())
+    .bind(w.rating.code())
+    .bind(w.complete as i64)
+    .bind(tags_text(&w.tags))
+    .bind(&w.credit)
+    .bind(&archive.code)
+    .bind(&archive.description)
+    .bind(&archive.institution)
+    .bind(w.cover.clone().unwrap_or_default())
+    .bind(anjungan_kernel::clock::now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    write_tags(&mut tx, id, &w.tags).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.work.update",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "title": w.title }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a draft that was never published (a published work stays, for OAI-PMH's
+/// persistent deleted records).
+pub async fn delete_draft(db: &Db, actor: &AuditActor, user_id: i64, id: i64) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let w = editable_by(&mut tx, id, user_id).await?;
+    if w.published_at.is_some() {
+        return Err(StoryError::Workflow(workflow::WorkflowError::NotNow {
+            state: w.state,
+            command: Command::TakeDown,
+        })
+        .into());
+    }
+    sqlx::query("DELETE FROM story_works WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.work.delete",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "title": w.title }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- chapters ----
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ChapterHead {
+    pub position: i64,
+    pub title: String,
+    pub words: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Chapter {
+    pub position: i64,
+    pub title: String,
+    /// Sanitised HTML.
+    #[schema(value_type = String)]
+    #[serde(serialize_with = "html_str")]
+    pub body: SafeHtml,
+    pub words: i64,
+    pub updated_at: i64,
+}
+
+fn html_str<S: serde::Serializer>(h: &SafeHtml, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(h.as_str())
+}
+
+pub async fn chapters(db: &Db, work_id: i64) -> Result<Vec<ChapterHead>> {
+    let rows = sqlx::query(
+        "SELECT position, title, words FROM story_chapters WHERE work_id = $1 ORDER BY position",
+    )
+    .bind(work_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| ChapterHead {
+            position: r.get("position"),
+            title: r.get("title"),
+            words: r.get("words"),
+        })
+        .collect())
+}
+
+fn chapter_from(r: &sqlx::any::AnyRow) -> Chapter {
+    Chapter {
+        position: r.get("position"),
+        title: r.get("title"),
+        body: SafeHtml::stored(r.get::<String, _>("body")),
+        words: r.get("words"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+pub async fn chapter(db: &Db, work_id: i64, position: i64) -> Result<Option<Chapter>> {
+    let row = sqlx::query(
+        "SELECT position, title, body, words, updated_at FROM story_chapters WHERE work_id = $1 AND position = $2",
+    )
+    .bind(work_id)
+    .bind(position)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(chapter_from))
+}
+
+pub async fn all_chapters(db: &Db, work_id: i64) -> Result<Vec<Chapter>> {
+    let rows = sqlx::query(
+        "SELECT position, title, body, words, updated_at FROM story_chapters WHERE work_id = $1 ORDER BY position",
+    )
+    .bind(work_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(chapter_from).collect())
+}
+
+async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS w FROM story_chapters WHERE work_id = $1",
+    )
+    .bind(work_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let n: i64 = row.get("n");
+    let w: i64 = row.try_get::<i64, _>("w").unwrap_or(0);
+    sqlx::query("UPDATE story_works SET chapters = $1, words = $2, updated_at = $3 WHERE id = $4")
+        .bind(n)
+        .bind(w)
+        .bind(anjungan_kernel::clock::now_ms())
+        .bind(work_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes chapter `position` (None: a new last chapter) of a work its author may edit.
+/// Returns the chapter's position.
+pub async fn save_chapter(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    work_id: i64,
+    position: Option<i64>,
+    title: &str,
+    body: &str,
+) -> Result<i64> {
+    let body = SafeHtml::parse(body)?;
+    let mut tx = db.begin_write().await?;
+    let w = editable_by(&mut tx, work_id, user_id).await?;
+    let now = anjungan_kernel::clock::now_ms();
+    let pos = match position {
+        Some(p) => {
+            let title = work::chapter_title(title, p)?;
+            let n = sqlx::query(
+                "UPDATE story_chapters SET title = $1, body = $2, words = $3, updated_at = $4 WHERE work_id = $5 AND position = $6",
+            )
+            .bind(&title)
+            .bind(body.as_str())
+            .bind(body.word_count() as i64)
+            .bind(now)
+            .bind(work_id)
+            .bind(p)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoryError::NoSuchChapter.into());
+            }
+            p
+        }
+        None => {
+            if w.chapters >= MAX_CHAPTERS {
+                return Err(StoryError::TooManyChapters.into());
+            }
+            let p = w.chapters + 1;
+            let title = work::chapter_title(title, p)?;
+            insert_chapter(&mut tx, work_id, p, &title, &body).await?;
+            p
+        }
+    };
+    recount(&mut tx, work_id).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.chapter.save",
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "position": pos }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(pos)
+}
+
+pub(crate) async fn insert_chapter(
+    conn: &mut Conn,
+    work_id: i64,
+    position: i64,
+    title: &str,
+    body: &SafeHtml,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO story_chapters (work_id, position, title, body, words, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(work_id)
+    .bind(position)
+    .bind(title)
+    .bind(body.as_str())
+    .bind(body.word_count() as i64)
+    .bind(anjungan_kernel::clock::now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes a chapter; the later ones move up.
+pub async fn delete_chapter(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    work_id: i64,
+    position: i64,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    editable_by(&mut tx, work_id, user_id).await?;
+    let n = sqlx::query("DELETE FROM story_chapters WHERE work_id = $1 AND position = $2")
+        .bind(work_id)
+        .bind(position)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoryError::NoSuchChapter.into());
+    }
+    // Two steps so the (work_id, position) key never collides midway.
+    sqlx::query(
+        "UPDATE story_chapters SET position = -position WHERE work_id = $1 AND position > $2",
+    )
+    .bind(work_id)
+    .bind(position)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE story_chapters SET position = -position - 1 WHERE work_id = $1 AND position < 0",
+    )
+    .bind(work_id)
+    .execute(&mut *tx)
+    .await?;
+    recount(&mut tx, work_id).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.chapter.delete",
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "position": position }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Swaps chapter `position` with the one before it.
+pub async fn move_chapter_up(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    work_id: i64,
+    position: i64,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let w = editable_by(&mut tx, work_id, user_id).await?;
+    if position < 2 || position > w.chapters {
+        return Err(StoryError::NoSuchChapter.into());
+    }
+    for (from, to) in [(position, 0), (position - 1, position), (0, position - 1)] {
+        sqlx::query("UPDATE story_chapters SET position = $1 WHERE work_id = $2 AND position = $3")
+            .bind(to)
+            .bind(work_id)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.chapter.move",
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "position": position }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- workflow ----
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub state: State,
+    pub note: String,
+}
+
+async fn history(
+    conn: &mut Conn,
+    work_id: i64,
+    actor: &AuditActor,
+    action: &str,
+    state: State,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO story_history (work_id, at, actor_id, actor_name, action, state, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(work_id)
+    .bind(anjungan_kernel::clock::now_ms())
+    .bind(actor.user_id)
+    .bind(&actor.label)
+    .bind(action)
+    .bind(state.code())
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn history_of(db: &Db, work_id: i64) -> Result<Vec<HistoryEntry>> {
+    let rows = sqlx::query(
+        "SELECT at, actor_name, action, state, note FROM story_history WHERE work_id = $1 ORDER BY at, id",
+    )
+    .bind(work_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| HistoryEntry {
+            at: r.get("at"),
+            actor: r.get("actor_name"),
+            action: r.get("action"),
+            state: State::parse(r.get("state")).unwrap_or(State::Draft),
+            note: r.get("note"),
+        })
+        .collect())
+}
+
+/// Gives `command` to the work as `by`; on publishing the work enters the search index and the
+/// OAI-PMH list, on leaving the site it leaves the index and becomes a deleted record.
+#[allow(clippy::too_many_arguments)]
+pub async fn step(
+    db: &Db,
+    keys: &Keys,
+    actor: &AuditActor,
+    work_id: i64,
+    command: Command,
+    by: Actor,
+    note: &str,
+    base_url: &str,
+) -> Result<State> {
+    let note = note.trim();
+    if note.chars().count() > work::MAX_NOTE {
+        return Err(StoryError::TooLong.into());
+    }
+    let mut tx = db.begin_write().await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
+    ))
+    .bind(work_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(anjungan_kernel::Error::NotFound)?;
+    let w = from_row(&row);
+    let next = workflow::transition(w.facts(), command, by, note)?;
+    let now = anjungan_kernel::clock::now_ms();
+    let keep_note = matches!(
+        command,
+        Command::Return | Command::TakeDown | Command::Unpublish
+    );
+    sqlx::query(
+        "UPDATE story_works SET state = $1, note = $2, updated_at = $3, \
+         published_at = CASE WHEN $4 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
+         oai_at = CASE WHEN $4 = 1 OR published_at IS NOT NULL THEN $3 ELSE oai_at END WHERE id = $5",
+    )
+    .bind(next.code())
+    .bind(if keep_note { note } else { "" })
+    .bind(now)
+    .bind((next == State::Published) as i64)
+    .bind(work_id)
+    .execute(&mut *tx)
+    .await?;
+    if next == State::Published {
+        search::index(db, &mut tx, work_id).await?;
+    } else if w.state == State::Published {
+        search::unindex(db, &mut tx, work_id).await?;
+    }
+    history(&mut tx, work_id, actor, command.code(), next, note).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        &format!("stories.work.{}", command.code()),
+        "story_work",
+        &work_id.to_string(),
+        serde_json::json!({ "from": w.state.code(), "to": next.code(), "note": note }),
+    )
+    .await?;
+    if by == Actor::Librarian {
+        notify_authors(&mut tx, keys, &w, next, note, base_url).await?;
+    }
+    tx.commit().await?;
+    Ok(next)
+}
+
+async fn notify_authors(
+    conn: &mut Conn,
+    keys: &Keys,
+    w: &Work,
+    next: State,
+    note: &str,
+    base_url: &str,
+) -> Result<()> {
+    let (subject, what) = match next {
+        State::InReview => ("Karya Anda sedang ditelaah", "sedang ditelaah pustakawan"),
+        State::Published => ("Karya Anda terbit", "telah diterbitkan"),
+        State::Returned => ("Karya Anda dikembalikan", "dikembalikan dengan catatan"),
+        State::Unpublished => ("Karya Anda ditarik", "ditarik dari situs"),
+        State::TakenDown => ("Karya Anda diturunkan", "diturunkan"),
+        _ => return Ok(()),
+    };
+    for a in &w.authors {
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(a.user_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+        let Some(email) = email else { continue };
+        let mut body = format!("Halo {},\n\n\"{}\" {}.\n", a.pen_name, w.title, what);
+        if !note.is_empty() {
+            body.push_str(&format!("\nCatatan pustakawan:\n{note}\n"));
+        }
+        body.push_str(&format!("\n{base_url}/cerita/tulis/{}\n", w.id));
+        outbox::store::enqueue(
+            conn,
+            keys,
+            &NewMessage {
+                channel: outbox::domain::Channel::Email,
+                recipient: email,
+                subject: format!("Cilen: {subject}"),
+                body,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets the cover image (an uploaded image's SHA-256) of a work its author may edit.
+pub async fn set_cover(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    id: i64,
+    sha: &str,
+) -> Result<()> {
+    if !anjungan_kernel::files::domain::is_digest(sha) {
+        return Err(StoryError::BadCover.into());
+    }
+    let mut tx = db.begin_write().await?;
+    editable_by(&mut tx, id, user_id).await?;
+    sqlx::query("UPDATE story_works SET cover = $1, updated_at = $2 WHERE id = $3")
+        .bind(sha)
+        .bind(anjungan_kernel::clock::now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.work.cover",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "cover": sha }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
