@@ -140,7 +140,18 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                 links.push(("dash.festival", "/festival".to_string()));
             }
             Role::Jury => links.push(("dash.festival", "/festival".to_string())),
-            Role::Citizen => links.push(("dash.survey_public", "/ikm".to_string())),
+            Role::Citizen => {
+                links.push(("dash.survey_public", "/ikm".to_string()));
+                links.push(("dash.stories_shelf", "/cerita/rak".to_string()));
+            }
+            Role::Librarian => {
+                links.push(("dash.stories_review", "/cerita/kelola".to_string()));
+                links.push(("dash.stories_write", "/cerita/tulis".to_string()));
+            }
+            Role::Author => {
+                links.push(("dash.stories_write", "/cerita/tulis".to_string()));
+                links.push(("dash.stories_shelf", "/cerita/rak".to_string()));
+            }
             _ => {}
         }
         cards.push(RoleCard {

@@ -132,6 +132,29 @@ const ROOTS: &[&str] = &[
 const PREFIXES: &[&str] = &["", "", "", "me", "di", "ber", "ter", "pe", "ke", "se"];
 const SUFFIXES: &[&str] = &["", "", "", "kan", "an", "i", "nya", "lah"];
 
+/// Syllables for the rest of the vocabulary: real prose draws on thousands of words, and a
+/// search for a content word matches a small share of the works, not all of them.
+const SYLLABLES: &[&str] = &[
+    "ba", "bu", "da", "di", "ga", "gu", "ja", "jo", "ka", "ku", "la", "lu", "ma", "mo", "na", "nu",
+    "pa", "pi", "ra", "ru", "sa", "si", "ta", "tu", "wa", "wi", "yo", "ca", "ri", "ngu",
+];
+/// Words in the vocabulary: the real roots first (the commonest), then made-up ones.
+const VOCABULARY: usize = 5_000;
+
+fn root(i: usize) -> String {
+    if i < ROOTS.len() {
+        return ROOTS[i].to_string();
+    }
+    let n = SYLLABLES.len();
+    let k = i - ROOTS.len();
+    format!(
+        "{}{}{}",
+        SYLLABLES[k % n],
+        SYLLABLES[(k / n) % n],
+        SYLLABLES[(k / n / n) % n]
+    )
+}
+
 /// A small deterministic generator (xorshift), so every run builds the same corpus.
 struct Rng(u64);
 
@@ -150,7 +173,7 @@ impl Rng {
     }
 
     fn word(&mut self) -> String {
-        let root = ROOTS[self.skewed(ROOTS.len())];
+        let root = root(self.skewed(VOCABULARY));
         let p = PREFIXES[(self.next() % PREFIXES.len() as u64) as usize];
         let s = SUFFIXES[(self.next() % SUFFIXES.len() as u64) as usize];
         format!("{p}{root}{s}")
@@ -167,6 +190,18 @@ impl Rng {
         }
         s.push('.');
         s
+    }
+}
+
+/// A content word (past the 50 commonest) in an affixed form, as a reader would search.
+fn content_word(rng: &mut Rng) -> String {
+    loop {
+        let i = rng.skewed(VOCABULARY);
+        if i >= 50 {
+            let p = PREFIXES[(rng.next() % PREFIXES.len() as u64) as usize];
+            let s = SUFFIXES[(rng.next() % SUFFIXES.len() as u64) as usize];
+            return format!("{p}{}{s}", root(i));
+        }
     }
 }
 
@@ -292,17 +327,38 @@ pub async fn run(client: &reqwest::Client, base: &str, db: &anjungan_kernel::Db)
         "seeded {WORKS} works with {chapters} chapters in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    // Queries a reader would type: one or two words in affixed forms, rare to common.
+    // Queries a reader would type: one or two content words in affixed forms; a third are
+    // two-word queries.
     let mut rng = Rng(42);
-    let queries: Vec<String> = (0..400)
-        .map(|i| {
-            let q = if i % 3 == 0 {
-                format!("{} {}", rng.word(), rng.word())
-            } else {
-                rng.word()
-            };
-            format!("{base}/cerita?q={}", q.replace(' ', "+"))
-        })
+    let mut texts = Vec::new();
+    for i in 0..400 {
+        texts.push(if i % 3 == 0 {
+            format!("{} {}", content_word(&mut rng), content_word(&mut rng))
+        } else {
+            content_word(&mut rng)
+        });
+    }
+    let mut matched = Vec::new();
+    for q in texts.iter().take(40) {
+        let terms = anjungan_stories::domain::search::query_terms(q);
+        let m = anjungan_stories::domain::search::fts5_match(&terms).unwrap_or_default();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_fts WHERE story_fts MATCH $1")
+            .bind(m)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        matched.push(n);
+    }
+    matched.sort();
+    println!(
+        "works matched per query (40 samples): median {}, p90 {}, max {}",
+        matched[matched.len() / 2],
+        matched[matched.len() * 9 / 10],
+        matched[matched.len() - 1]
+    );
+    let queries: Vec<String> = texts
+        .iter()
+        .map(|q| format!("{base}/cerita?q={}", q.replace(' ', "+")))
         .collect();
     let reading: Vec<String> = (0..2_000)
         .map(|i| {

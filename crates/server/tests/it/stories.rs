@@ -32,24 +32,6 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-async fn post_form(
-    app: &TestApp,
-    client: &reqwest::Client,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let csrf = app.csrf(client, page).await;
-    let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    client
-        .post(app.url(action))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
 fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
@@ -65,34 +47,34 @@ async fn text(client: &reqwest::Client, url: String) -> (u16, String) {
 async fn an_author_writes_and_a_librarian_publishes(app: TestApp) {
     let author = app.signed_in("warga@anjungan.test").await;
     // A reader becomes an author by choosing a pen name.
-    let r = post_form(
-        &app,
-        &author,
-        "/cerita/tulis",
-        "/cerita/tulis/nama",
-        &[("nama_pena", "Laras Pesisir")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis/nama",
+            &[("nama_pena", "Laras Pesisir")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let r = post_form(
-        &app,
-        &author,
-        "/cerita/tulis",
-        "/cerita/tulis",
-        &[
-            ("judul", "Nelayan Muda dari Tasikmadu"),
-            (
-                "ringkasan",
-                "Seorang nelayan muda belajar membaca langit sebelum melaut.",
-            ),
-            ("kategori", "cerpen"),
-            ("bahasa", "id"),
-            ("rating", "semua_umur"),
-            ("selesai", "1"),
-            ("tag", "laut, Nelayan"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis",
+            &[
+                ("judul", "Nelayan Muda dari Tasikmadu"),
+                (
+                    "ringkasan",
+                    "Seorang nelayan muda belajar membaca langit sebelum melaut.",
+                ),
+                ("kategori", "cerpen"),
+                ("bahasa", "id"),
+                ("rating", "semua_umur"),
+                ("selesai", "1"),
+                ("tag", "laut, Nelayan"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let edit = location(&r);
     let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
@@ -100,7 +82,7 @@ async fn an_author_writes_and_a_librarian_publishes(app: TestApp) {
         ("Langit Subuh", "Pak Darmo membacakan tanda-tanda langit kepada anaknya.\n\nOmbak Prigi masih tenang."),
         ("Pulang", "<p>Surat dari laut itu <em>dibaca</em> keras-keras di dermaga.</p><script>alert(1)</script><img src=x onerror=alert(2)>"),
     ] {
-        let r = post_form(&app, &author, &edit, &format!("{edit}/bab"), &[("judul", title), ("isi", body)]).await;
+        let r = app.post_form(&author, &edit, &format!("{edit}/bab"), &[("judul", title), ("isi", body)]).await;
         assert_eq!(r.status(), 303, "chapter {title}");
     }
     // A draft is not public.
@@ -113,14 +95,14 @@ async fn an_author_writes_and_a_librarian_publishes(app: TestApp) {
             .status(),
         404
     );
-    let r = post_form(
-        &app,
-        &author,
-        &edit,
-        &format!("{edit}/langkah"),
-        &[("perintah", "submit")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/langkah"),
+            &[("perintah", "submit")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     // The librarian sees it in the queue, takes it into review and publishes it.
     let librarian = app.signed_in("pustakawan@anjungan.test").await;
@@ -135,14 +117,14 @@ async fn an_author_writes_and_a_librarian_publishes(app: TestApp) {
     );
     let publishes = app.audit_count("stories.work.publish").await;
     for cmd in ["review", "publish"] {
-        let r = post_form(
-            &app,
-            &librarian,
-            &review,
-            &format!("{review}/langkah"),
-            &[("perintah", cmd), ("catatan", "")],
-        )
-        .await;
+        let r = app
+            .post_form(
+                &librarian,
+                &review,
+                &format!("{review}/langkah"),
+                &[("perintah", cmd), ("catatan", "")],
+            )
+            .await;
         assert_eq!(r.status(), 303, "{cmd}");
     }
     let (status, page) = text(&app.client(), app.url(&format!("/cerita/karya/{id}"))).await;
@@ -220,7 +202,9 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
             "Tagar",
         ),
     ] {
-        let r = post_form(&app, &author, "/cerita/tulis", "/cerita/tulis", &fields).await;
+        let r = app
+            .post_form(&author, "/cerita/tulis", "/cerita/tulis", &fields)
+            .await;
         assert_eq!(r.status(), 400);
         assert!(r.text().await.unwrap().contains(msg), "{msg}");
     }
@@ -229,38 +213,38 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
         works_before
     );
     // A draft with no chapter cannot be submitted; an empty chapter is refused.
-    let r = post_form(
-        &app,
-        &author,
-        "/cerita/tulis",
-        "/cerita/tulis",
-        &[
-            ("judul", "Draf kosong"),
-            ("kategori", "puisi"),
-            ("bahasa", "jv"),
-            ("rating", "semua_umur"),
-        ],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis",
+            &[
+                ("judul", "Draf kosong"),
+                ("kategori", "puisi"),
+                ("bahasa", "jv"),
+                ("rating", "semua_umur"),
+            ],
+        )
+        .await;
     let edit = location(&r);
-    let r = post_form(
-        &app,
-        &author,
-        &edit,
-        &format!("{edit}/langkah"),
-        &[("perintah", "submit")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/langkah"),
+            &[("perintah", "submit")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("setidaknya satu bab"));
-    let r = post_form(
-        &app,
-        &author,
-        &edit,
-        &format!("{edit}/bab"),
-        &[("judul", "Kosong"), ("isi", "<script>x</script>  ")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/bab"),
+            &[("judul", "Kosong"), ("isi", "<script>x</script>  ")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
     assert_eq!(
@@ -283,14 +267,14 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 403);
     let other = app.signed_in("warga@anjungan.test").await;
-    let r = post_form(
-        &app,
-        &other,
-        "/cerita/tulis",
-        &format!("{edit}/bab"),
-        &[("judul", "Sisipan"), ("isi", "teks")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &other,
+            "/cerita/tulis",
+            &format!("{edit}/bab"),
+            &[("judul", "Sisipan"), ("isi", "teks")],
+        )
+        .await;
     assert_eq!(r.status(), 403);
     assert_eq!(
         other
@@ -305,23 +289,23 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
     let published = work_id(&app, "menak-sopal").await;
     let librarian = app.signed_in("pustakawan@anjungan.test").await;
     let review = format!("/cerita/kelola/karya/{published}");
-    let r = post_form(
-        &app,
-        &librarian,
-        &review,
-        &format!("{review}/langkah"),
-        &[("perintah", "take_down"), ("catatan", " ")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &librarian,
+            &review,
+            &format!("{review}/langkah"),
+            &[("perintah", "take_down"), ("catatan", " ")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
-    let r = post_form(
-        &app,
-        &librarian,
-        &review,
-        &format!("{review}/langkah"),
-        &[("perintah", "publish"), ("catatan", "")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &librarian,
+            &review,
+            &format!("{review}/langkah"),
+            &[("perintah", "publish"), ("catatan", "")],
+        )
+        .await;
     assert_eq!(r.status(), 400, "publishing a published work is refused");
     let state: String = sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
         .bind(published)
@@ -331,24 +315,24 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
     assert_eq!(state, "published");
     // Guests cannot comment; a report of kind "other" needs details; bad filters are refused.
     let guest = app.client();
-    let r = post_form(
-        &app,
-        &guest,
-        &format!("/cerita/karya/{published}"),
-        &format!("/cerita/karya/{published}/komentar"),
-        &[("isi", "halo")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &guest,
+            &format!("/cerita/karya/{published}"),
+            &format!("/cerita/karya/{published}/komentar"),
+            &[("isi", "halo")],
+        )
+        .await;
     assert_eq!(r.status(), 303, "guests are sent to sign in");
     assert!(location(&r).starts_with("/masuk"));
-    let r = post_form(
-        &app,
-        &guest,
-        &format!("/cerita/karya/{published}"),
-        &format!("/cerita/karya/{published}/lapor"),
-        &[("alasan", "lainnya"), ("rincian", "")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &guest,
+            &format!("/cerita/karya/{published}"),
+            &format!("/cerita/karya/{published}/lapor"),
+            &[("alasan", "lainnya"), ("rincian", "")],
+        )
+        .await;
     assert_eq!(r.status(), 400);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM story_reports").await, 0);
     assert_eq!(
@@ -397,24 +381,27 @@ async fn readers_give_kudos_bookmark_read_and_comment(app: TestApp) {
     // A guest gives kudos once per device (a cookie), a signed-in reader once per account.
     let guest = app.client();
     for expected in ["pesan=kudos#", "pesan=kudos_lagi#"] {
-        let r = post_form(&app, &guest, &page, &format!("{page}/kudos"), &[]).await;
+        let r = app
+            .post_form(&guest, &page, &format!("{page}/kudos"), &[])
+            .await;
         assert_eq!(r.status(), 303);
         assert!(location(&r).contains(expected), "{expected}");
     }
     let reader = app.signed_in("warga@anjungan.test").await;
     for _ in 0..2 {
-        post_form(&app, &reader, &page, &format!("{page}/kudos"), &[]).await;
+        app.post_form(&reader, &page, &format!("{page}/kudos"), &[])
+            .await;
     }
     assert_eq!(kudos(&app).await, before + 2);
     // Bookmark with a private note.
-    let r = post_form(
-        &app,
-        &reader,
-        &page,
-        &format!("{page}/penanda"),
-        &[("bab", "2"), ("catatan", "Baca lagi bagian bendungan")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &reader,
+            &page,
+            &format!("{page}/penanda"),
+            &[("bab", "2"), ("catatan", "Baca lagi bagian bendungan")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, shelf) = text(&reader, app.url("/cerita/rak")).await;
     assert!(
@@ -471,45 +458,44 @@ async fn readers_give_kudos_bookmark_read_and_comment(app: TestApp) {
     let (_, chapter) = text(&reader, app.url(&format!("{page}/bab/1"))).await;
     assert!(chapter.contains("reading size-xl"));
     // Comments wait for a librarian.
-    let r = post_form(
-        &app,
-        &reader,
-        &page,
-        &format!("{page}/komentar"),
-        &[("isi", "Ceritanya indah sekali!")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &reader,
+            &page,
+            &format!("{page}/komentar"),
+            &[("isi", "Ceritanya indah sekali!")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, seen_by_guest) = text(&app.client(), app.url(&page)).await;
     assert!(!seen_by_guest.contains("Ceritanya indah sekali!"));
     let cid: i64 = count(&app, "SELECT MAX(id) FROM story_comments").await;
     let librarian = app.signed_in("pustakawan@anjungan.test").await;
-    let r = post_form(
-        &app,
-        &librarian,
-        "/cerita/kelola",
-        &format!("/cerita/kelola/komentar/{cid}"),
-        &[("keputusan", "setujui")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &librarian,
+            "/cerita/kelola",
+            &format!("/cerita/kelola/komentar/{cid}"),
+            &[("keputusan", "setujui")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, seen_by_guest) = text(&app.client(), app.url(&page)).await;
     assert!(seen_by_guest.contains("Ceritanya indah sekali!"));
     // Reports reach the moderation queue and are resolved there.
-    let r = post_form(
-        &app,
-        &app.client(),
-        &page,
-        &format!("{page}/lapor"),
-        &[("alasan", "kesalahan"), ("rincian", "Ejaan Bagong")],
-    )
-    .await;
+    let r = app
+        .post_form(
+            &app.client(),
+            &page,
+            &format!("{page}/lapor"),
+            &[("alasan", "kesalahan"), ("rincian", "Ejaan Bagong")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, queue) = text(&librarian, app.url("/cerita/kelola")).await;
     assert!(queue.contains("Ejaan Bagong"));
     let rid = count(&app, "SELECT MAX(id) FROM story_reports").await;
-    post_form(
-        &app,
+    app.post_form(
         &librarian,
         "/cerita/kelola",
         &format!("/cerita/kelola/laporan/{rid}"),

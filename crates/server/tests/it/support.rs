@@ -197,6 +197,25 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a form as a browser would: the CSRF token from `page`, then `fields`.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let csrf = self.csrf(client, page).await;
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client
+            .post(self.url(action))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A signed-in client for a demo account.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let c = self.client();

@@ -2,9 +2,10 @@
 //! no longer on the site are deleted records (persistent). Ordered by (datestamp, id).
 
 use super::works::{from_row, Work, COLUMNS};
-use super::Result;
+use super::{bind_all, Bind, Result};
 use crate::domain::oai::ListArgs;
 use anjungan_kernel::Db;
+use sqlx::Row;
 use time::OffsetDateTime;
 
 fn ms(t: OffsetDateTime) -> i64 {
@@ -77,27 +78,13 @@ pub async fn list(db: &Db, args: &ListArgs, limit: usize) -> Result<(Vec<Work>, 
     let sql = format!(
         "SELECT {COLUMNS} FROM story_works w WHERE {cond} ORDER BY w.oai_at, w.id LIMIT {limit}"
     );
-    let mut q = sqlx::query(&sql);
-    for b in &binds {
-        q = match b {
-            Bind::Text(s) => q.bind(s.as_str()),
-            Bind::Int(i) => q.bind(*i),
-        };
-    }
-    let rows = q.fetch_all(&db.pool).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM story_works w WHERE {total_cond}");
-    let mut c = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds[..total_binds] {
-        c = match b {
-            Bind::Text(s) => c.bind(s.as_str()),
-            Bind::Int(i) => c.bind(*i),
-        };
-    }
-    let total = c.fetch_one(&db.pool).await?;
+    let rows = bind_all(sqlx::query(&sql), &binds)
+        .fetch_all(&db.pool)
+        .await?;
+    let count_sql = format!("SELECT COUNT(*) AS n FROM story_works w WHERE {total_cond}");
+    let total: i64 = bind_all(sqlx::query(&count_sql), &binds[..total_binds])
+        .fetch_one(&db.pool)
+        .await?
+        .get("n");
     Ok((rows.iter().map(from_row).collect(), total))
-}
-
-enum Bind {
-    Text(String),
-    Int(i64),
 }

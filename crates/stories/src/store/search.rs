@@ -4,7 +4,7 @@
 //! filter builder.
 
 use super::works::{from_row, Work, COLUMNS};
-use super::Result;
+use super::{bind_all, Bind, Result};
 use crate::domain::richtext::SafeHtml;
 use crate::domain::search as terms;
 use crate::domain::{Category, Language};
@@ -83,11 +83,6 @@ pub struct Filters {
     pub author: Option<i64>,
 }
 
-enum Bind {
-    Text(String),
-    Int(i64),
-}
-
 /// `AND …` clauses for the filters, with their binds numbered from `$from`.
 fn filter_sql(f: &Filters, from: usize, binds: &mut Vec<Bind>) -> String {
     let mut sql = String::from(" AND w.state = 'published'");
@@ -120,19 +115,6 @@ fn filter_sql(f: &Filters, from: usize, binds: &mut Vec<Bind>) -> String {
     sql
 }
 
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [Bind],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Text(s) => q.bind(s.as_str()),
-            Bind::Int(i) => q.bind(*i),
-        };
-    }
-    q
-}
-
 /// A page of results and how many there are in all.
 pub struct Page {
     pub works: Vec<Work>,
@@ -153,15 +135,12 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         let rows = bind_all(sqlx::query(&sql), &binds)
             .fetch_all(&db.pool)
             .await?;
-        let count = format!("SELECT COUNT(*) FROM story_works w WHERE 1 = 1{cond}");
-        let mut cq = sqlx::query_scalar::<_, i64>(&count);
-        for b in &binds {
-            cq = match b {
-                Bind::Text(s) => cq.bind(s.as_str()),
-                Bind::Int(i) => cq.bind(*i),
-            };
-        }
-        (rows, cq.fetch_one(&db.pool).await?)
+        let count = format!("SELECT COUNT(*) AS n FROM story_works w WHERE 1 = 1{cond}");
+        let total: i64 = bind_all(sqlx::query(&count), &binds)
+            .fetch_one(&db.pool)
+            .await?
+            .get("n");
+        (rows, total)
     } else {
         let (matched, order, arg) = match db.backend {
             Backend::Sqlite => (

@@ -199,6 +199,8 @@ struct WorkPage {
     comments: Vec<Comment>,
     reasons: &'static [ReportReason],
     message: Option<&'static str>,
+    /// The author's editing page or the librarian's review page, for those who may.
+    manage_href: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -239,7 +241,14 @@ async fn work_page(
         Some(u) => reader::bookmark_of(&state.db, u, id).await?,
         None => None,
     };
+    let manage_href = ctx.principal.as_ref().and_then(|p| {
+        match crate::domain::access::role_on(p, &w.author_ids())? {
+            crate::domain::workflow::Actor::Author => Some(format!("/cerita/tulis/{id}")),
+            crate::domain::workflow::Actor::Librarian => Some(format!("/cerita/kelola/karya/{id}")),
+        }
+    });
     render(&WorkPage {
+        manage_href,
         json_ld: view::json_ld(&super::base_url(&state), &w, &chapters),
         shell: Shell::new(&ctx),
         comments: reader::comments(&state.db, id, user).await?,
