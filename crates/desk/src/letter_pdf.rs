@@ -18,18 +18,7 @@ pub struct LetterContent {
     pub code: String,
 }
 
-/// The built-in PDF fonts speak Latin-1; anything else becomes its closest plain form.
-pub fn latin1(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            c if (c as u32) < 256 => c,
-            '–' | '—' => '-',
-            '‘' | '’' => '\'',
-            '“' | '”' => '"',
-            _ => '?',
-        })
-        .collect()
-}
+pub use anjungan_kernel::text::latin1;
 
 /// Greedy word wrap at `width` characters.
 fn wrap(text: &str, width: usize) -> Vec<String> {

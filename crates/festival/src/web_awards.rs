@@ -5,6 +5,7 @@
 use crate::catalogue::{Catalogue, InnovationSummary};
 use crate::domain::award::{computed, Category};
 use crate::store::{self, Award, Edition};
+use anjungan_kernel::text::latin1;
 
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
@@ -201,20 +202,6 @@ pub async fn verify_page(
         e,
         v,
     })
-}
-
-fn latin1(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if (c as u32) < 256 {
-                c
-            } else if matches!(c, '–' | '—') {
-                '-'
-            } else {
-                '?'
-            }
-        })
-        .collect()
 }
 
 /// A4 landscape certificate with a QR code to the verification page.

@@ -21,9 +21,37 @@ pub fn slug(label: &str) -> String {
     out.trim_end_matches('_').to_string()
 }
 
+/// Text for the PDF built-in fonts, which speak Latin-1 (WinAnsi): dashes, quotes, bullets and
+/// odd spaces become their plain forms, control characters go, anything else becomes `?`.
+pub fn latin1(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if (c as u32) < 0x20 || (0x7F..0xA0).contains(&(c as u32)) => None,
+            c if (c as u32) < 256 => Some(c),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
+            '\u{2026}' => Some('.'), // keeps one char per char; "..." would be nicer but rare
+            '\u{2022}' | '\u{2023}' | '\u{2043}' => Some('-'),
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Some(' '),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+            _ => Some('?'),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_maps_to_plain_forms() {
+        assert_eq!(
+            latin1("Rp–5 — “x” ‘y’ é\u{1}\tß 漢"),
+            "Rp-5 - \"x\" 'y' é ß ?"
+        );
+    }
 
     #[test]
     fn words_and_slugs() {

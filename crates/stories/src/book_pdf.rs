@@ -7,6 +7,7 @@
 //! breaking measures words with the Times-Roman advance widths (scaled up for bold and italic,
 //! so lines err on the short side).
 
+pub use anjungan_kernel::text::latin1;
 use printpdf::{
     BuiltinFont, CustomPdfConformance, IndirectFontRef, Mm, PdfConformance, PdfDocument,
     PdfDocumentReference, PdfLayerReference,
@@ -26,27 +27,6 @@ const PT_TO_MM: f32 = 25.4 / 72.0;
 const BODY_SIZE: f32 = 11.0;
 const BODY_LEADING: f32 = 5.3;
 const BULLET: &str = "\u{2022}"; // in WinAnsi (0x95), so drawn as is
-
-/// The built-in PDF fonts speak Latin-1; anything else becomes its closest plain form:
-/// dashes become '-', curly quotes straight ones, other characters '?'. Control characters are
-/// dropped (tabs and line breaks become spaces).
-pub fn latin1(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            '\t' | '\n' | '\r' => Some(' '),
-            c if (c as u32) < 0x20 || (0x7F..0xA0).contains(&(c as u32)) => None,
-            c if (c as u32) < 256 => Some(c),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => Some('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => Some('"'),
-            '\u{2026}' => Some('.'), // keeps one char per char; "..." would be nicer but rare
-            '\u{2022}' | '\u{2023}' | '\u{2043}' => Some('-'),
-            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Some(' '),
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
-            _ => Some('?'),
-        })
-        .collect()
-}
 
 /// ASCII only, for the places printpdf writes raw bytes (document info, bookmarks).
 fn ascii(s: &str) -> String {
@@ -527,10 +507,6 @@ mod tests {
 
     #[test]
     fn latin1_maps_to_plain_forms() {
-        assert_eq!(
-            latin1("Rp–5 — “x” ‘y’ é\u{1}\tß 漢"),
-            "Rp-5 - \"x\" 'y' é ß ?"
-        );
         assert_eq!(ascii("Sêrat Centhini — é"), "Serat Centhini - e");
     }
 
