@@ -87,6 +87,9 @@ pub fn app(state: AppState) -> Router {
             state.keys.clone(),
         )))
         .layer(axum::Extension(reads))
+        .layer(axum::Extension(
+            anjungan_desk::store::services::ServiceCache::default(),
+        ))
         .layer(axum::Extension(live))
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(

@@ -165,6 +165,7 @@ pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInpu
         serde_json::json!({"code": s.code, "org": org_id}),
     )
     .await?;
+    changed();
     Ok(id)
 }
 
@@ -203,6 +204,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result
     )
     .await?;
     tx.commit().await?;
+    changed();
     Ok(())
 }
 
@@ -214,6 +216,43 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.as_ref().map(from_row))
+}
+
+/// Service definitions for the submission path, kept two seconds per node: a burst of
+/// submissions costs one lookup (and one parse of the form) per service. An edit on this node
+/// forgets them at once; another node's copy lives at most the two seconds.
+#[derive(Clone, Default)]
+pub struct ServiceCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Service, i64, u64)>>>,
+);
+
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+const CACHE_TTL: i64 = 2 * anjungan_kernel::clock::SECOND;
+
+/// Every cached definition on this node is stale.
+fn changed() {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+impl ServiceCache {
+    pub async fn by_code(&self, db: &Db, code: &str) -> Result<Option<Service>> {
+        let now = anjungan_kernel::clock::now_ms();
+        let generation = GENERATION.load(std::sync::atomic::Ordering::SeqCst);
+        if let Some((s, at, g)) = self.0.lock().expect("service cache").get(code) {
+            if now - at < CACHE_TTL && *g == generation {
+                return Ok(Some(s.clone()));
+            }
+        }
+        let found = by_code(db, code).await?;
+        if let Some(s) = &found {
+            let mut map = self.0.lock().expect("service cache");
+            if map.len() > 10_000 {
+                map.clear();
+            }
+            map.insert(code.to_string(), (s.clone(), now, generation));
+        }
+        Ok(found)
+    }
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Service>> {

@@ -160,10 +160,12 @@ struct Problem {
 async fn submit_request(
     St(state): St<AppState>,
     Extension(queue): Extension<requests::SubmitQueue>,
+    Extension(cache): Extension<services::ServiceCache>,
     ctx: Ctx,
     Json(input): Json<RequestInput>,
 ) -> WebResult<Response> {
-    let s = services::by_code(&state.db, &input.service)
+    let s = cache
+        .by_code(&state.db, &input.service)
         .await?
         .filter(|s| s.active)
         .ok_or_else(AppError::not_found)?;
