@@ -222,9 +222,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
 /// submissions costs one lookup (and one parse of the form) per service. An edit on this node
 /// forgets them at once; another node's copy lives at most the two seconds.
 #[derive(Clone, Default)]
-pub struct ServiceCache(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (Service, i64, u64)>>>,
-);
+pub struct ServiceCache(std::sync::Arc<std::sync::Mutex<CachedServices>>);
+
+/// Code → (definition, when read, generation when read).
+type CachedServices = std::collections::HashMap<String, (Service, i64, u64)>;
 
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 const CACHE_TTL: i64 = 2 * anjungan_kernel::clock::SECOND;
