@@ -14,6 +14,7 @@ both_backends!(
     feeds_downloads_and_structured_data,
     the_api_covers_writing_review_and_reading,
     both_backends_stem_like_postgresql,
+    search_pages_are_consistent_and_rank_titles_first,
 );
 
 /// The id of a demo work by its slug.
@@ -1080,4 +1081,56 @@ async fn both_backends_stem_like_postgresql(app: TestApp) {
         slugs.clone()
     };
     assert_eq!(slugs, expected);
+}
+
+async fn search_pages_are_consistent_and_rank_titles_first(app: TestApp) {
+    let ids = |v: &Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["work"]["id"].as_i64().unwrap())
+            .collect()
+    };
+    let all = app
+        .get_json("/api/v1/cerita/works?q=laut&per_page=100")
+        .await;
+    let total = all["total"].as_i64().unwrap();
+    let everything = ids(&all);
+    assert!(total >= 5, "'laut' is in several demo works ({total})");
+    assert_eq!(everything.len() as i64, total);
+    // Walking pages of three gives the same works in the same order, each once.
+    let mut walked = Vec::new();
+    for page in 1..=(total + 2) / 3 {
+        let v = app
+            .get_json(&format!(
+                "/api/v1/cerita/works?q=laut&per_page=3&page={page}"
+            ))
+            .await;
+        assert_eq!(v["total"].as_i64(), Some(total));
+        walked.extend(ids(&v));
+    }
+    assert_eq!(walked, everything);
+    // A work with the word in its title comes before works that only mention it in a chapter.
+    let items = all["items"].as_array().unwrap();
+    let in_title = |h: &Value| {
+        h["work"]["title"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("laut")
+    };
+    if let Some(first_body_only) = items.iter().position(|h| {
+        !in_title(h)
+            && !h["work"]["summary"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("laut")
+    }) {
+        assert!(
+            items[first_body_only..].iter().all(|h| !in_title(h)),
+            "title matches rank first"
+        );
+    }
 }

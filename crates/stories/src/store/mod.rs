@@ -48,6 +48,7 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
 }
 
 /// A value for a query built at run time (filters that may or may not apply).
+#[derive(Clone)]
 pub(crate) enum Bind {
     Text(String),
     Int(i64),

@@ -83,6 +83,15 @@ pub struct Filters {
     pub author: Option<i64>,
 }
 
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.category.is_none()
+            && self.language.is_none()
+            && self.tag.as_deref().is_none_or(|t| t.trim().is_empty())
+            && self.author.is_none()
+    }
+}
+
 /// `AND …` clauses for the filters, with their binds numbered from `$from`.
 fn filter_sql(f: &Filters, from: usize, binds: &mut Vec<Bind>) -> String {
     let mut sql = String::from(" AND w.state = 'published'");
@@ -141,6 +150,36 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
             .await?
             .get("n");
         (rows, total)
+    } else if db.backend == Backend::Sqlite {
+        sqlite_ranked(db, &stems, f, limit, offset).await?
+    } else if f.is_empty() {
+        // The index holds only published works: without filters, rank and count inside it and
+        // join just the page.
+        let (inner, count, order, arg) = match db.backend {
+            Backend::Sqlite => (
+                format!("SELECT rowid AS id, rank FROM story_fts WHERE story_fts MATCH $1 ORDER BY rank LIMIT {limit} OFFSET {offset}"),
+                "SELECT COUNT(*) AS n FROM story_fts WHERE story_fts MATCH $1",
+                "f.rank, w.id",
+                terms::fts5_match(&stems).unwrap_or_default(),
+            ),
+            Backend::Postgres => (
+                format!("SELECT s.work_id AS id, ts_rank(s.doc, q) AS rank FROM story_search s, plainto_tsquery('indonesian', $1) q \
+                 WHERE s.doc @@ q ORDER BY rank DESC, s.work_id LIMIT {limit} OFFSET {offset}"),
+                "SELECT COUNT(*) AS n FROM story_search s, plainto_tsquery('indonesian', $1) q WHERE s.doc @@ q",
+                "f.rank DESC, w.id",
+                pg_words(query),
+            ),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM ({inner}) f JOIN story_works w ON w.id = f.id WHERE w.state = 'published' ORDER BY {order}"
+        );
+        let rows = sqlx::query(&sql).bind(&arg).fetch_all(&db.pool).await?;
+        let total: i64 = sqlx::query(count)
+            .bind(&arg)
+            .fetch_one(&db.pool)
+            .await?
+            .get("n");
+        (rows, total)
     } else {
         let (matched, order, arg) = match db.backend {
             Backend::Sqlite => (
@@ -175,6 +214,77 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         total,
         terms: stems,
     })
+}
+
+/// FTS5 ranks every match with bm25, which costs about the number of matches; a common word
+/// matches tens of thousands of works. So the ranking runs in two tiers: works with every term
+/// in the title or summary first (few, and the most relevant: those columns weigh 10 and 4
+/// against the chapters' 1), then the rest, each tier by bm25. A first page of a broad query
+/// ranks only the first tier.
+async fn sqlite_ranked(
+    db: &Db,
+    stems: &[String],
+    f: &Filters,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<sqlx::any::AnyRow>, i64)> {
+    let all = terms::fts5_match(stems).unwrap_or_default();
+    let head = format!("{{title summary}} : ({all})");
+    let tail = format!("({all}) NOT ({head})");
+    let mut binds = vec![Bind::Text(String::new())];
+    let cond = if f.is_empty() {
+        String::new()
+    } else {
+        filter_sql(f, 2, &mut binds)
+    };
+    // The same filter binds after each tier's MATCH expression.
+    let count = |expr: String| {
+        let mut b = vec![Bind::Text(expr)];
+        b.extend(binds.iter().skip(1).cloned());
+        b
+    };
+    let count_sql = if cond.is_empty() {
+        "SELECT COUNT(*) AS n FROM story_fts WHERE story_fts MATCH $1".to_string()
+    } else {
+        format!(
+            "SELECT COUNT(*) AS n FROM story_fts f JOIN story_works w ON w.id = f.rowid WHERE story_fts MATCH $1{cond}"
+        )
+    };
+    let head_binds = count(head.clone());
+    let in_head: i64 = bind_all(sqlx::query(&count_sql), &head_binds)
+        .fetch_one(&db.pool)
+        .await?
+        .get("n");
+    let all_binds = count(all);
+    let total: i64 = bind_all(sqlx::query(&count_sql), &all_binds)
+        .fetch_one(&db.pool)
+        .await?
+        .get("n");
+    let page = |expr: String, limit: i64, offset: i64| {
+        let sql = if cond.is_empty() {
+            format!(
+                "SELECT {COLUMNS} FROM (SELECT rowid AS id, rank FROM story_fts WHERE story_fts MATCH $1 ORDER BY rank LIMIT {limit} OFFSET {offset}) f \
+                 JOIN story_works w ON w.id = f.id ORDER BY f.rank, w.id"
+            )
+        } else {
+            format!(
+                "SELECT {COLUMNS} FROM story_fts f JOIN story_works w ON w.id = f.rowid WHERE story_fts MATCH $1{cond} \
+                 ORDER BY f.rank, w.id LIMIT {limit} OFFSET {offset}"
+            )
+        };
+        (sql, count(expr))
+    };
+    let mut rows = Vec::new();
+    if offset < in_head {
+        let (sql, b) = page(head, limit, offset);
+        rows = bind_all(sqlx::query(&sql), &b).fetch_all(&db.pool).await?;
+    }
+    let missing = limit - rows.len() as i64;
+    if missing > 0 && in_head < total {
+        let (sql, b) = page(tail, missing, (offset - in_head).max(0));
+        rows.extend(bind_all(sqlx::query(&sql), &b).fetch_all(&db.pool).await?);
+    }
+    Ok((rows, total))
 }
 
 /// The words of the query PostgreSQL stems itself: the same words, at most eight distinct stems,
