@@ -330,11 +330,13 @@ pub async fn snippet_source(db: &Db, w: &Work, stems: &[String]) -> Result<Strin
     Ok(w.summary.clone())
 }
 
-/// Tags in use on published works, most used first.
+/// Tags most used on the 2,000 newest published works, most used first (bounded work on the
+/// landing page however large the library grows).
 pub async fn popular_tags(db: &Db, limit: i64) -> Result<Vec<(String, i64)>> {
     let rows = sqlx::query(&format!(
-        "SELECT t.tag, COUNT(*) AS n FROM story_tags t JOIN story_works w ON w.id = t.work_id \
-         WHERE w.state = 'published' GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT {limit}"
+        "SELECT t.tag, COUNT(*) AS n FROM story_tags t WHERE t.work_id IN \
+         (SELECT id FROM story_works WHERE state = 'published' ORDER BY published_at DESC LIMIT 2000) \
+         GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT {limit}"
     ))
     .fetch_all(&db.pool)
     .await?;
