@@ -142,7 +142,6 @@ pub async fn grant_role(
         .await?;
     }
     tx.commit().await?;
-    token_cache::forget_all();
     Ok(())
 }
 
@@ -308,62 +307,16 @@ pub async fn session_principal(
 
 /// The principal behind an API bearer token; revoked tokens find nobody.
 pub async fn token_principal(db: &Db, token: &str) -> crate::Result<Option<Principal>> {
-    let hash = crypto::token_hash(token);
-    let now = now_ms();
-    if let Some(p) = token_cache::get(&hash, now) {
-        return Ok(Some(p));
-    }
-    let Some((id, user, last_used)) = store::find_token_user(db, &hash).await? else {
+    let Some((id, principal, last_used)) =
+        store::token_principal(db, &crypto::token_hash(token)).await?
+    else {
         return Ok(None);
     };
+    let now = now_ms();
     if last_used.is_none_or(|t| now - t > crate::clock::MINUTE) {
         store::mark_token_used(db, id, now).await?;
     }
-    let principal = store::load_principal(db, user).await?;
-    if let Some(p) = &principal {
-        token_cache::put(hash, p.clone(), now);
-    }
-    Ok(principal)
-}
-
-/// API clients send a token with every call: its principal is kept for two seconds so a burst
-/// of calls costs one lookup. Revoking on this node forgets at once; another node's copy lives
-/// at most the two seconds.
-mod token_cache {
-    use super::Principal;
-    use crate::clock::Millis;
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-
-    const TTL: Millis = 2 * crate::clock::SECOND;
-    const MAX: usize = 10_000;
-
-    fn cell() -> &'static Mutex<HashMap<String, (Principal, Millis)>> {
-        static C: OnceLock<Mutex<HashMap<String, (Principal, Millis)>>> = OnceLock::new();
-        C.get_or_init(Default::default)
-    }
-
-    pub fn get(hash: &str, now: Millis) -> Option<Principal> {
-        let map = cell().lock().expect("token cache");
-        map.get(hash)
-            .filter(|(_, at)| now - at < TTL)
-            .map(|(p, _)| p.clone())
-    }
-
-    pub fn put(hash: String, p: Principal, now: Millis) {
-        let mut map = cell().lock().expect("token cache");
-        if map.len() >= MAX {
-            map.retain(|_, (_, at)| now - *at < TTL);
-            if map.len() >= MAX {
-                map.clear();
-            }
-        }
-        map.insert(hash, (p, now));
-    }
-
-    pub fn forget_all() {
-        cell().lock().expect("token cache").clear();
-    }
+    Ok(Some(principal))
 }
 
 /// Creates a named API token for `user`; the token is returned once and stored hashed.
@@ -395,7 +348,6 @@ pub async fn create_token(
 }
 
 pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> crate::Result<()> {
-    token_cache::forget_all();
     let mut tx = db.begin_write().await?;
     if !store::revoke_token(&mut tx, id).await? {
         return Err(crate::Error::NotFound);
@@ -410,7 +362,6 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> crate::Result<()> 
     )
     .await?;
     tx.commit().await?;
-    token_cache::forget_all();
     Ok(())
 }
 

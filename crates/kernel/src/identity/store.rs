@@ -328,15 +328,44 @@ pub async fn insert_token(
 }
 
 /// The live (unrevoked) token's owner.
-pub async fn find_token_user(
+/// A live token's id, its active user as a principal and when it was last used — one query
+/// (API clients send a token with every call; revocation and role changes apply at once).
+pub async fn token_principal(
     db: &Db,
     token_hash: &str,
-) -> crate::Result<Option<(i64, UserId, Option<i64>)>> {
-    let row = sqlx::query("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|r| (r.get("id"), UserId(r.get("user_id")), r.get("last_used_at"))))
+) -> crate::Result<Option<(i64, Principal, Option<i64>)>> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.user_id, t.last_used_at, u.name, m.role, m.org_id, o.path \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active = 1 \
+         LEFT JOIN memberships m ON m.user_id = u.id LEFT JOIN organisations o ON o.id = m.org_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY m.id",
+    )
+    .bind(token_hash)
+    .fetch_all(&db.pool)
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let grants = rows
+        .iter()
+        .filter_map(|r| {
+            let role = Role::parse(r.get::<Option<String>, _>("role")?.as_str()).ok()?;
+            let org = r.get::<Option<i64>, _>("org_id").map(|id| OrgRef {
+                id,
+                path: r.get("path"),
+            });
+            Some(Grant { role, org })
+        })
+        .collect();
+    Ok(Some((
+        first.get("id"),
+        Principal {
+            user_id: UserId(first.get("user_id")),
+            name: first.get("name"),
+            grants,
+        },
+        first.get("last_used_at"),
+    )))
 }
 
 pub async fn mark_token_used(db: &Db, id: i64, now: i64) -> crate::Result<()> {
