@@ -1,0 +1,97 @@
+//! Lion's rules, pure: the session's rules and increment ladder, the auction engine (ascending
+//! with proxy bids and soft close, and the descending clock), and the levy.
+
+pub mod engine;
+// pub mod levy; (being written)
+#[cfg(test)]
+mod engine_tests;
+pub mod rules;
+
+pub use engine::{BuyerId, Channel, Command, Event, LotId, Numbered, Outcome, Session};
+pub use rules::{Format, Millis, Rules};
+
+/// The one error type of the room; each maps to a translated message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuctionError {
+    #[error("the session is not open")]
+    NotOpen,
+    #[error("the session is paused")]
+    Paused,
+    #[error("the session is not paused")]
+    NotPaused,
+    #[error("the session is already open")]
+    AlreadyOpen,
+    #[error("the session is over")]
+    SessionOver,
+    #[error("no such lot in this session")]
+    NoSuchLot,
+    #[error("this lot is not open yet")]
+    LotNotOpen,
+    #[error("this lot is closed")]
+    LotOver,
+    #[error("a lot with this number is already in the session")]
+    DuplicateLot,
+    #[error("too many lots in one session")]
+    TooManyLots,
+    #[error("a session needs at least one lot")]
+    NoLots,
+    #[error("too few eligible buyers: {have} of {need}")]
+    TooFewBuyers { have: i64, need: i64 },
+    #[error("the buyer is not admitted to this session")]
+    NotAdmitted,
+    #[error("the buyer has unpaid purchases and may not bid")]
+    Blocked,
+    #[error("the bid must be at least {minimum}")]
+    BidTooLow { minimum: i64 },
+    #[error("you already lead this lot")]
+    AlreadyLeading,
+    #[error("a new maximum must be above your current one ({current})")]
+    MaxNotHigher { current: i64 },
+    #[error("this would exceed the buyer's limit ({would_be} of {limit})")]
+    ExposureExceeded { limit: i64, would_be: i64 },
+    #[error("this lot is not sold in that format")]
+    WrongFormat,
+    #[error("the weight must be positive")]
+    BadWeight,
+    #[error("the price must be positive")]
+    BadPrice,
+    #[error("the amount is not valid")]
+    BadAmount,
+    #[error("invalid session rules: {0}")]
+    BadRules(&'static str),
+}
+
+impl AuctionError {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            AuctionError::NotOpen => "auction.error.not_open",
+            AuctionError::Paused => "auction.error.paused",
+            AuctionError::NotPaused => "auction.error.not_paused",
+            AuctionError::AlreadyOpen => "auction.error.already_open",
+            AuctionError::SessionOver => "auction.error.session_over",
+            AuctionError::NoSuchLot => "auction.error.no_lot",
+            AuctionError::LotNotOpen => "auction.error.lot_not_open",
+            AuctionError::LotOver => "auction.error.lot_over",
+            AuctionError::DuplicateLot => "auction.error.duplicate_lot",
+            AuctionError::TooManyLots => "auction.error.too_many_lots",
+            AuctionError::NoLots => "auction.error.no_lots",
+            AuctionError::TooFewBuyers { .. } => "auction.error.too_few_buyers",
+            AuctionError::NotAdmitted => "auction.error.not_admitted",
+            AuctionError::Blocked => "auction.error.blocked",
+            AuctionError::BidTooLow { .. } => "auction.error.bid_too_low",
+            AuctionError::AlreadyLeading => "auction.error.already_leading",
+            AuctionError::MaxNotHigher { .. } => "auction.error.max_not_higher",
+            AuctionError::ExposureExceeded { .. } => "auction.error.exposure",
+            AuctionError::WrongFormat => "auction.error.wrong_format",
+            AuctionError::BadWeight => "auction.error.weight",
+            AuctionError::BadPrice => "auction.error.price",
+            AuctionError::BadAmount => "auction.error.amount",
+            AuctionError::BadRules(_) => "auction.error.rules",
+        }
+    }
+
+    /// A short machine code for the API and the live feed.
+    pub fn code(&self) -> &'static str {
+        self.message_key().trim_start_matches("auction.error.")
+    }
+}

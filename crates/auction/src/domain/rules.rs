@@ -1,0 +1,232 @@
+//! A session's rules: the format, the increment ladder, the timers of soft close and of the
+//! descending clock, and the minimum number of eligible buyers. Validated on parse so the
+//! engine never meets a rule that could stall or loop.
+
+use super::AuctionError;
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch (the server's clock).
+pub type Millis = i64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Open ascending (*penawaran bertingkat*), with proxy maxima and soft close.
+    Ascending,
+    /// Descending clock (Dutch): the price per kg falls until a buyer stops it.
+    Clock,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Ascending => "ascending",
+            Format::Clock => "clock",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ascending" => Some(Format::Ascending),
+            "clock" => Some(Format::Clock),
+            _ => None,
+        }
+    }
+}
+
+/// One band of the increment ladder: below `below` rupiah per kg, bids rise by `step`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Band {
+    /// Exclusive upper bound of the band; `None` for the last band.
+    pub below: Option<i64>,
+    pub step: i64,
+}
+
+/// Increments by price level, as auctioneers call them: small steps for cheap fish, larger ones
+/// for tuna. Steps never shrink as the price rises, so `p + step(p)` never falls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Ladder {
+    pub bands: Vec<Band>,
+}
+
+impl Ladder {
+    pub fn standard() -> Ladder {
+        Ladder {
+            bands: vec![
+                Band {
+                    below: Some(10_000),
+                    step: 100,
+                },
+                Band {
+                    below: Some(50_000),
+                    step: 250,
+                },
+                Band {
+                    below: Some(100_000),
+                    step: 500,
+                },
+                Band {
+                    below: None,
+                    step: 1_000,
+                },
+            ],
+        }
+    }
+
+    pub fn step(&self, price: i64) -> i64 {
+        self.bands
+            .iter()
+            .find(|b| b.below.is_none_or(|below| price < below))
+            .map(|b| b.step)
+            .unwrap_or(1)
+    }
+
+    fn validate(&self) -> Result<(), AuctionError> {
+        let bad = AuctionError::BadRules("ladder");
+        let Some(last) = self.bands.last() else {
+            return Err(bad);
+        };
+        if last.below.is_some() || self.bands.len() > 20 {
+            return Err(bad);
+        }
+        let mut prev_below = 0;
+        let mut prev_step = 1;
+        for (i, b) in self.bands.iter().enumerate() {
+            if b.step < prev_step || b.step > 10_000_000 {
+                return Err(bad);
+            }
+            if i + 1 < self.bands.len() {
+                match b.below {
+                    Some(below) if below > prev_below => prev_below = below,
+                    _ => return Err(bad),
+                }
+            }
+            prev_step = b.step;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that decides how a session runs. All durations in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Rules {
+    pub format: Format,
+    pub ladder: Ladder,
+    /// Ascending: how long each lot stays open after the session opens.
+    pub lot_duration_ms: i64,
+    /// Ascending: lot *i* closes `i × stagger` after the first, so buyers can follow each.
+    pub stagger_ms: i64,
+    /// Soft close window W: a price-changing bid in the last W moves the end to now + W.
+    pub soft_close_ms: i64,
+    /// The hard end: no extension goes past the planned end plus this.
+    pub max_extension_ms: i64,
+    /// Clock: the price per kg falls by `clock_step` every `clock_interval_ms`.
+    pub clock_step: i64,
+    pub clock_interval_ms: i64,
+    /// Clock: after a partial stop the clock restarts this many steps above the stop price.
+    pub clock_restart_steps: i64,
+    /// Clock: stops within this window after the first stop buy at the same price.
+    pub grace_ms: i64,
+    /// A session may not open with fewer eligible buyers (the port's rule; default 3).
+    pub min_buyers: i64,
+}
+
+impl Rules {
+    pub fn ascending() -> Rules {
+        Rules {
+            format: Format::Ascending,
+            ladder: Ladder::standard(),
+            lot_duration_ms: 5 * 60_000,
+            stagger_ms: 30_000,
+            soft_close_ms: 30_000,
+            max_extension_ms: 10 * 60_000,
+            clock_step: 250,
+            clock_interval_ms: 1_000,
+            clock_restart_steps: 4,
+            grace_ms: 300,
+            min_buyers: 3,
+        }
+    }
+
+    pub fn clock() -> Rules {
+        Rules {
+            format: Format::Clock,
+            ..Rules::ascending()
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), AuctionError> {
+        self.ladder.validate()?;
+        let in_range = |v: i64, lo: i64, hi: i64| (lo..=hi).contains(&v);
+        let hour = 3_600_000;
+        let ok = in_range(self.lot_duration_ms, 1_000, 24 * hour)
+            && in_range(self.stagger_ms, 0, hour)
+            && in_range(self.soft_close_ms, 0, hour)
+            && in_range(self.max_extension_ms, 0, 24 * hour)
+            && in_range(self.clock_step, 1, 10_000_000)
+            && in_range(self.clock_interval_ms, 50, 60_000)
+            && in_range(self.clock_restart_steps, 0, 1_000)
+            && in_range(self.grace_ms, 0, 10_000)
+            && in_range(self.min_buyers, 1, 1_000);
+        if ok {
+            Ok(())
+        } else {
+            Err(AuctionError::BadRules("timers"))
+        }
+    }
+}
+
+/// The value of `grams` at `price_per_kg`, rounded half up to whole rupiah; saturates instead
+/// of overflowing.
+pub fn value(price_per_kg: i64, grams: i64) -> i64 {
+    let v = (price_per_kg as i128 * grams as i128 + 500).div_euclid(1_000);
+    v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ladder_steps_by_price_level() {
+        let l = Ladder::standard();
+        assert_eq!(l.step(0), 100);
+        assert_eq!(l.step(9_999), 100);
+        assert_eq!(l.step(10_000), 250);
+        assert_eq!(l.step(99_999), 500);
+        assert_eq!(l.step(1_000_000), 1_000);
+        assert!(l.validate().is_ok());
+    }
+
+    #[test]
+    fn bad_ladders_and_timers_are_refused() {
+        let mut r = Rules::ascending();
+        r.ladder.bands.push(Band {
+            below: None,
+            step: 5,
+        });
+        assert_eq!(r.validate(), Err(AuctionError::BadRules("ladder")));
+        let mut r = Rules::ascending();
+        r.ladder.bands[1].step = 50; // shrinking step
+        assert!(r.validate().is_err());
+        let mut r = Rules::ascending();
+        r.ladder.bands.clear();
+        assert!(r.validate().is_err());
+        let mut r = Rules::clock();
+        r.clock_interval_ms = 0;
+        assert_eq!(r.validate(), Err(AuctionError::BadRules("timers")));
+        let mut r = Rules::clock();
+        r.min_buyers = 0;
+        assert!(r.validate().is_err());
+        assert!(Rules::clock().validate().is_ok());
+    }
+
+    #[test]
+    fn value_rounds_half_up_to_whole_rupiah() {
+        assert_eq!(value(25_000, 1_000), 25_000);
+        assert_eq!(value(25_000, 12_345), 308_625);
+        assert_eq!(value(333, 1_500), 500); // 499.5 → 500
+        assert_eq!(value(333, 1_501), 500);
+        assert_eq!(value(i64::MAX, i64::MAX), i64::MAX);
+    }
+}

@@ -1,0 +1,5 @@
+//! The Lion room (*Lelang Ikan Online*): the fish auction of the regency's ports — ports,
+//! species, fishers and buyers, lots, the auction engine and its sequencer, the live feed, and
+//! settlement.
+
+pub mod domain;
