@@ -2,9 +2,9 @@
 //! with proxy bids and soft close, and the descending clock), and the levy.
 
 pub mod engine;
-// pub mod levy; (being written)
 #[cfg(test)]
 mod engine_tests;
+pub mod levy;
 pub mod rules;
 
 pub use engine::{BuyerId, Channel, Command, Event, LotId, Numbered, Outcome, Session};
