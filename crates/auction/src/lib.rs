@@ -3,3 +3,6 @@
 //! settlement.
 
 pub mod domain;
+pub mod runtime;
+pub mod store;
+pub mod web;

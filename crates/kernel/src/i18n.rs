@@ -54,6 +54,8 @@ const SOURCES: &[(Lang, &str)] = &[
     (Lang::En, include_str!("../../../locales/en/festival.toml")),
     (Lang::Id, include_str!("../../../locales/id/survey.toml")),
     (Lang::En, include_str!("../../../locales/en/survey.toml")),
+    (Lang::Id, include_str!("../../../locales/id/auction.toml")),
+    (Lang::En, include_str!("../../../locales/en/auction.toml")),
     (Lang::Id, include_str!("../../../locales/id/desk.toml")),
     (Lang::En, include_str!("../../../locales/en/desk.toml")),
     (Lang::Id, include_str!("../../../locales/id/stories.toml")),

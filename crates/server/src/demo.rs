@@ -212,6 +212,7 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
     crate::demo_festival::load(db).await?;
     crate::demo_desk::load(db, keys, data_dir).await?;
     crate::demo_stories::load(db, keys, "pustakawan@anjungan.test").await?;
+    crate::demo_auction::load(db, keys).await?;
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

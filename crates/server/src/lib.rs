@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod demo_auction;
 pub mod demo_desk;
 pub mod demo_festival;
 pub mod demo_innovation;
@@ -42,12 +43,19 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
+    let hall = anjungan_auction::runtime::Hall::new(state.db.clone());
+    app_with(state, hall)
+}
+
+/// The app with a given auction hall, so the server can resume open sessions on it at start.
+pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) -> Router {
     let (router, api) = anjungan_kernel::web::routes()
         .merge(anjungan_festival::web::routes())
         .merge(anjungan_innovation::web::routes())
         .merge(anjungan_survey::web::routes())
         .merge(anjungan_desk::web::routes())
         .merge(anjungan_stories::web::routes())
+        .merge(anjungan_auction::web::routes())
         .split_for_parts();
     let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
         db: state.db.clone(),
@@ -87,6 +95,7 @@ pub fn app(state: AppState) -> Router {
             state.keys.clone(),
         )))
         .layer(axum::Extension(reads))
+        .layer(axum::Extension(hall))
         .layer(axum::Extension(
             anjungan_desk::store::services::ServiceCache::default(),
         ))
@@ -173,6 +182,12 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         state.outbox_wake.clone(),
         stop_rx,
     ));
+    // Auction sessions left open by the previous run continue: their lots still close on time.
+    let hall = anjungan_auction::runtime::Hall::new(db.clone());
+    let resumed = hall.resume_open().await?;
+    if resumed > 0 {
+        tracing::info!(sessions = resumed, "auction sessions resumed");
+    }
     tracing::info!(%addr, backend = db.backend.name(), "anjungan listening");
     println!(
         "Anjungan listening on http://{addr} ({})",
@@ -180,7 +195,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     );
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        app_with(state, hall).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;

@@ -161,11 +161,13 @@ pub enum Event {
         ends_at: Millis,
         hard_end: Millis,
     },
-    /// A bid was accepted; `price` and `leader` are the lot's standing after it.
+    /// A bid was accepted; `price` and `leader` are the lot's standing after it, `min` the
+    /// lowest bid the lot accepts next.
     Bid {
         lot: LotId,
         buyer: BuyerId,
         price: i64,
+        min: i64,
         leader: BuyerId,
         ends_at: Millis,
         at: Millis,
@@ -385,6 +387,18 @@ impl Session {
         lot.spec.reserve.unwrap_or(self.rules.clock_step)
     }
 
+    /// When the clock's price first falls below the lot's floor (its reserve, else one step).
+    fn clock_dies_at(&self, lot: &Lot, c: &Clock) -> Millis {
+        let floor = self.floor(lot);
+        let steps_ok = if c.base < floor {
+            -1
+        } else {
+            (c.base - floor) / self.rules.clock_step
+        };
+        c.started
+            .saturating_add((steps_ok + 1).saturating_mul(self.rules.clock_interval_ms))
+    }
+
     pub fn apply(&mut self, cmd: &Command, now: Millis) -> Outcome {
         let now = now.max(self.now);
         self.now = now;
@@ -436,16 +450,7 @@ impl Session {
                         self.start_clock(i, base, until, out);
                         continue;
                     }
-                    // When does the price first fall below the floor?
-                    let floor = self.floor(lot);
-                    let steps_ok = if c.base < floor {
-                        -1
-                    } else {
-                        (c.base - floor) / self.rules.clock_step
-                    };
-                    let dies_at = c.started.saturating_add(
-                        (steps_ok + 1).saturating_mul(self.rules.clock_interval_ms),
-                    );
+                    let dies_at = self.clock_dies_at(lot, &c);
                     if dies_at > now {
                         break;
                     }
@@ -965,10 +970,12 @@ impl Session {
         if old_price != Some(price) && lot.ends_at - now < soft {
             lot.ends_at = now.saturating_add(soft).min(lot.hard_end).max(lot.ends_at);
         }
+        let min = price.saturating_add(self.rules.ladder.step(price));
         out.push(Event::Bid {
             lot: lot_id,
             buyer,
             price,
+            min,
             leader: lead.buyer,
             ends_at: lot.ends_at,
             at: now,
@@ -1040,6 +1047,30 @@ impl Session {
             .iter()
             .filter(|(_, a)| a.won > 0)
             .map(|(b, a)| (*b, a.won))
+    }
+
+    /// The next instant at which time alone will change something (a lot's end, the end of a
+    /// clock's grace window, a clock falling below its floor), so the sequencer wakes only then.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        if self.phase != Phase::Open {
+            return None;
+        }
+        match self.rules.format {
+            Format::Ascending => self
+                .lots
+                .iter()
+                .filter(|l| l.phase == LotPhase::Open)
+                .map(|l| l.ends_at)
+                .min(),
+            Format::Clock => {
+                let lot = &self.lots[self.current?];
+                let c = lot.clock?;
+                if let Some((_, until)) = c.grace {
+                    return Some(until + 1);
+                }
+                Some(self.clock_dies_at(lot, &c))
+            }
+        }
     }
 
     /// Buyers who may bid: admitted, not blocked, with room under their limit.

@@ -1,6 +1,8 @@
 //! Lion's rules, pure: the session's rules and increment ladder, the auction engine (ascending
 //! with proxy bids and soft close, and the descending clock), and the levy.
 
+pub mod access;
+pub mod catalogue;
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;
@@ -59,6 +61,32 @@ pub enum AuctionError {
     BadAmount,
     #[error("invalid session rules: {0}")]
     BadRules(&'static str),
+    #[error("unknown grade")]
+    BadGrade,
+    #[error("choose a species (FAO ASFIS code of three letters)")]
+    BadSpecies,
+    #[error("a lot needs its owner (the fisher)")]
+    NoOwner,
+    #[error("the buyer's identity has not been checked")]
+    IdentityUnchecked,
+    #[error("the buyer has not lodged a deposit")]
+    NoDeposit,
+    #[error("not found")]
+    NotFound,
+    #[error("this lot is already in a session or sold")]
+    LotTaken,
+    #[error("the port already has a session open")]
+    PortBusy,
+    #[error("the session is busy; try again")]
+    Busy,
+    #[error("a name of 2 to 80 characters is required")]
+    BadName,
+    #[error("already registered at this port")]
+    AlreadyRegistered,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("a day is written YYYY-MM-DD")]
+    BadDay,
 }
 
 impl AuctionError {
@@ -87,11 +115,25 @@ impl AuctionError {
             AuctionError::BadPrice => "auction.error.price",
             AuctionError::BadAmount => "auction.error.amount",
             AuctionError::BadRules(_) => "auction.error.rules",
+            AuctionError::BadGrade => "auction.error.grade",
+            AuctionError::BadSpecies => "auction.error.species",
+            AuctionError::NoOwner => "auction.error.owner",
+            AuctionError::IdentityUnchecked => "auction.error.identity",
+            AuctionError::NoDeposit => "auction.error.deposit",
+            AuctionError::NotFound => "error.not_found",
+            AuctionError::LotTaken => "auction.error.lot_taken",
+            AuctionError::PortBusy => "auction.error.port_busy",
+            AuctionError::Busy => "auction.error.busy",
+            AuctionError::BadName => "auction.error.name",
+            AuctionError::AlreadyRegistered => "auction.error.already_registered",
+            AuctionError::Forbidden => "error.forbidden",
+            AuctionError::BadDay => "auction.error.day",
         }
     }
 
     /// A short machine code for the API and the live feed.
     pub fn code(&self) -> &'static str {
-        self.message_key().trim_start_matches("auction.error.")
+        let key = self.message_key();
+        key.rsplit('.').next().unwrap_or(key)
     }
 }

@@ -25,6 +25,10 @@ impl Format {
         }
     }
 
+    pub fn label_key(self) -> String {
+        format!("auction.format.{}", self.code())
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "ascending" => Some(Format::Ascending),

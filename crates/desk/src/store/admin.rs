@@ -65,7 +65,7 @@ pub async fn set_holiday(db: &Db, actor: &Actor, day: &str, name: &str, kind: &s
     )
     .await?;
     tx.commit().await?;
-    forget_calendar();
+    forget_calendar(db);
     Ok(())
 }
 
@@ -90,7 +90,7 @@ pub async fn delete_holiday(db: &Db, actor: &Actor, day: &str) -> Result<()> {
     )
     .await?;
     tx.commit().await?;
-    forget_calendar();
+    forget_calendar(db);
     Ok(())
 }
 
@@ -105,7 +105,7 @@ pub async fn seed_fixed_holidays(db: &Db, years: &[i32]) -> Result<()> {
                 .await?;
         }
     }
-    forget_calendar();
+    forget_calendar(db);
     Ok(())
 }
 

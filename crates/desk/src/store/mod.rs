@@ -9,6 +9,7 @@ pub mod services;
 
 use crate::domain::{Calendar, DeskError};
 use anjungan_kernel::Db;
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,14 +49,14 @@ pub fn today() -> time::Date {
     anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).date()
 }
 
-/// The holiday calendar, cached for a minute (holidays change a few times a year; an edit on
-/// this node clears the cache at once).
-static CALENDAR: OnceLock<Mutex<Option<(i64, Calendar)>>> = OnceLock::new();
+/// The holiday calendar, cached for a minute per database (holidays change a few times a year;
+/// an edit on this node clears the cache at once).
+static CALENDAR: OnceLock<Mutex<HashMap<u64, (i64, Calendar)>>> = OnceLock::new();
 
 pub async fn calendar(db: &Db) -> Result<Calendar> {
     let now = anjungan_kernel::clock::now_ms();
-    let cell = CALENDAR.get_or_init(|| Mutex::new(None));
-    if let Some((at, cal)) = cell.lock().expect("calendar cache").as_ref() {
+    let cell = CALENDAR.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some((at, cal)) = cell.lock().expect("calendar cache").get(&db.instance) {
         if now - at < anjungan_kernel::clock::MINUTE {
             return Ok(cal.clone());
         }
@@ -64,12 +65,14 @@ pub async fn calendar(db: &Db) -> Result<Calendar> {
         .fetch_all(&db.pool)
         .await?;
     let cal = Calendar::new(days.iter().filter_map(|d| parse_iso(d)));
-    *cell.lock().expect("calendar cache") = Some((now, cal.clone()));
+    cell.lock()
+        .expect("calendar cache")
+        .insert(db.instance, (now, cal.clone()));
     Ok(cal)
 }
 
-pub(crate) fn forget_calendar() {
+pub(crate) fn forget_calendar(db: &Db) {
     if let Some(cell) = CALENDAR.get() {
-        *cell.lock().expect("calendar cache") = None;
+        cell.lock().expect("calendar cache").remove(&db.instance);
     }
 }

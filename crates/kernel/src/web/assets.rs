@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 const CSS: &str = include_str!("../../../../static/app.css");
 const ICON: &str = include_str!("../../../../static/icon.svg");
 const KIOSK_JS: &str = include_str!("../../../../static/kiosk.js");
+const LELANG_JS: &str = include_str!("../../../../static/lelang.js");
 
 fn css_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -32,13 +33,18 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         )
             .into_response();
     }
-    if name == "kiosk.js" {
+    let script = match name.as_str() {
+        "kiosk.js" => Some(KIOSK_JS),
+        "lelang.js" => Some(LELANG_JS),
+        _ => None,
+    };
+    if let Some(js) = script {
         return (
             [
                 (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
                 (header::CACHE_CONTROL, "public, max-age=300"),
             ],
-            KIOSK_JS,
+            js,
         )
             .into_response();
     }

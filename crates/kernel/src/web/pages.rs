@@ -52,7 +52,7 @@ pub const PROGRAMMES: &[Programme] = &[
     },
     Programme {
         key: "auction",
-        href: None,
+        href: Some("/lelang"),
     },
 ];
 

@@ -1,0 +1,440 @@
+//! The sequencer: one task per live session puts every command into one order, applies it to
+//! the engine with the server's time, appends it to the journal and commits — in batches, so
+//! many bids share one durable write — and only then answers the callers and tells the
+//! watchers. Several nodes on one PostgreSQL share a session through its journal: a node
+//! appends only while holding the session's row, after applying what other nodes appended
+//! first, and an idle node reads what others appended a few times a second. Every node thus
+//! applies the same commands in the same order and shows the same events with the same numbers.
+
+use crate::domain::engine::{BuyerId, Command, LotId, LotSpec, Numbered, Outcome, Session};
+use crate::domain::AuctionError;
+use crate::store::sessions::{self, Entry};
+use crate::store::{catalogue, lots};
+use crate::store::{Result, StoreError};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::{Backend, Db};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// Events kept per session for watchers that reconnect.
+const RECENT: usize = 65_536;
+/// Commands applied and committed together at most.
+const MAX_BATCH: usize = 2_048;
+/// How often an idle node looks for what other nodes appended.
+const POLL: Duration = Duration::from_millis(200);
+
+struct Job {
+    cmd: Command,
+    by: Option<i64>,
+    reply: oneshot::Sender<std::result::Result<Outcome, AuctionError>>,
+}
+
+/// A session being run on this node.
+pub struct Live {
+    pub session_id: i64,
+    jobs: mpsc::Sender<Job>,
+    feed: broadcast::Sender<Arc<Numbered>>,
+    recent: RwLock<VecDeque<Arc<Numbered>>>,
+    state: RwLock<Session>,
+}
+
+impl Live {
+    /// A copy of the engine's state, for pages and snapshots.
+    pub fn snapshot(&self) -> Session {
+        self.state.read().expect("state lock").clone()
+    }
+
+    /// Reads the state without copying it.
+    pub fn with<T>(&self, f: impl FnOnce(&Session) -> T) -> T {
+        f(&self.state.read().expect("state lock"))
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Numbered>> {
+        self.feed.subscribe()
+    }
+
+    /// The events after number `after`, or `None` when they are no longer kept (the watcher
+    /// must start again from a snapshot).
+    pub fn events_after(&self, after: u64) -> Option<Vec<Arc<Numbered>>> {
+        let recent = self.recent.read().expect("recent lock");
+        let first = recent.front().map(|e| e.n).unwrap_or(after + 1);
+        if after + 1 < first {
+            return None;
+        }
+        Some(recent.iter().filter(|e| e.n > after).cloned().collect())
+    }
+
+    pub fn last_event(&self) -> u64 {
+        self.with(|s| s.last_event)
+    }
+
+    fn publish(&self, events: Vec<Numbered>) {
+        if events.is_empty() {
+            return;
+        }
+        let mut recent = self.recent.write().expect("recent lock");
+        for e in events {
+            let e = Arc::new(e);
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back(e.clone());
+            // No watcher is not an error.
+            let _ = self.feed.send(e);
+        }
+    }
+}
+
+/// Every live session of this node.
+pub struct Hall {
+    db: Db,
+    node: String,
+    live: Mutex<HashMap<i64, Arc<Live>>>,
+    /// Serialises loading so two requests never start two sequencers for one session.
+    loading: tokio::sync::Mutex<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+pub type SharedHall = Arc<Hall>;
+
+impl Hall {
+    pub fn new(db: Db) -> SharedHall {
+        Arc::new(Hall {
+            db,
+            node: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+            live: Mutex::new(HashMap::new()),
+            loading: tokio::sync::Mutex::new(()),
+            stop: tokio::sync::watch::channel(false).0,
+        })
+    }
+
+    /// Stops every sequencer of this hall after the batch it is on (at shutdown, or when a
+    /// loader is done with its hall).
+    pub fn stop(&self) {
+        let _ = self.stop.send(true);
+        self.live.lock().expect("hall lock").clear();
+    }
+
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// The running session, loaded from its journal and started on first use.
+    pub async fn live(self: &Arc<Self>, session_id: i64) -> Result<Arc<Live>> {
+        if let Some(l) = self.live.lock().expect("hall lock").get(&session_id) {
+            return Ok(l.clone());
+        }
+        let _guard = self.loading.lock().await;
+        if let Some(l) = self.live.lock().expect("hall lock").get(&session_id) {
+            return Ok(l.clone());
+        }
+        let row = sessions::get(&self.db, session_id).await?;
+        let mut state = Session::new(row.rules.clone())?;
+        let mut conn = self.db.pool.acquire().await?;
+        let entries = sessions::journal_since(&mut conn, session_id, 0).await?;
+        drop(conn);
+        let mut recent = VecDeque::new();
+        let mut seq = 0;
+        for e in &entries {
+            for n in state.apply(&e.command, e.at).events {
+                if recent.len() == RECENT {
+                    recent.pop_front();
+                }
+                recent.push_back(Arc::new(n));
+            }
+            seq = e.seq;
+        }
+        let (jobs, rx) = mpsc::channel(16_384);
+        let (feed, _) = broadcast::channel(1_024);
+        let live = Arc::new(Live {
+            session_id,
+            jobs,
+            feed,
+            recent: RwLock::new(recent),
+            state: RwLock::new(state),
+        });
+        self.live
+            .lock()
+            .expect("hall lock")
+            .insert(session_id, live.clone());
+        tokio::spawn(sequencer(self.clone(), live.clone(), rx, seq));
+        Ok(live)
+    }
+
+    /// Puts a command into the session's order and waits until it is durable.
+    pub async fn submit(
+        self: &Arc<Self>,
+        session_id: i64,
+        cmd: Command,
+        by: Option<i64>,
+    ) -> Result<Outcome> {
+        let live = self.live(session_id).await?;
+        let (reply, answer) = oneshot::channel();
+        live.jobs
+            .send(Job { cmd, by, reply })
+            .await
+            .map_err(|_| AuctionError::Busy)?;
+        let outcome = answer.await.map_err(|_| AuctionError::Busy)??;
+        Ok(outcome)
+    }
+
+    /// Submits and turns a refusal into the error.
+    pub async fn execute(
+        self: &Arc<Self>,
+        session_id: i64,
+        cmd: Command,
+        by: Option<i64>,
+    ) -> Result<Outcome> {
+        let o = self.submit(session_id, cmd, by).await?;
+        match &o.refused {
+            Some(e) => Err(StoreError::Auction(e.clone())),
+            None => Ok(o),
+        }
+    }
+
+    /// Starts the sequencers of sessions left open by a previous run, so their lots still close
+    /// on time.
+    pub async fn resume_open(self: &Arc<Self>) -> Result<usize> {
+        let ids = sessions::live_ids(&self.db).await?;
+        for id in &ids {
+            self.live(*id).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Admits every buyer of the port with their current standing, then opens the session.
+    pub async fn open_session(
+        self: &Arc<Self>,
+        session_id: i64,
+        by: Option<i64>,
+    ) -> Result<Outcome> {
+        let row = sessions::get(&self.db, session_id).await?;
+        self.admit_all(session_id, row.port_id, by).await?;
+        self.execute(session_id, Command::Open, by).await
+    }
+
+    /// Brings every buyer's limit, outside debts and block into the session.
+    pub async fn admit_all(
+        self: &Arc<Self>,
+        session_id: i64,
+        port_id: i64,
+        by: Option<i64>,
+    ) -> Result<()> {
+        for s in catalogue::standings(&self.db, port_id, session_id).await? {
+            let cmd = Command::Admit {
+                buyer: BuyerId(s.buyer_id),
+                limit: s.limit,
+                outside: s.outside,
+                blocked: s.blocked,
+            };
+            // A closed session refuses; that is fine here.
+            self.submit(session_id, cmd, by).await?;
+        }
+        Ok(())
+    }
+
+    /// After a buyer's verification or payment changed, the port's live sessions learn it.
+    pub async fn refresh_port(self: &Arc<Self>, port_id: i64) -> Result<()> {
+        for id in sessions::live_ids(&self.db).await? {
+            let row = sessions::get(&self.db, id).await?;
+            if row.port_id == port_id {
+                self.admit_all(id, port_id, None).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a registered lot into the session: claimed first, so no lot is in two sessions.
+    pub async fn add_lot(
+        self: &Arc<Self>,
+        session_id: i64,
+        lot_id: i64,
+        by: Option<i64>,
+    ) -> Result<Outcome> {
+        let row = sessions::get(&self.db, session_id).await?;
+        let lot = lots::get(&self.db, lot_id).await?;
+        if lot.port_id != row.port_id {
+            return Err(AuctionError::NotFound.into());
+        }
+        lots::offer(&self.db, lot_id, session_id, row.port_id).await?;
+        let cmd = Command::AddLot {
+            lot: LotSpec {
+                id: LotId(lot_id),
+                grams: lot.grams,
+                start_price: lot.start_price,
+                reserve: lot.reserve,
+            },
+        };
+        match self.execute(session_id, cmd, by).await {
+            Ok(o) => Ok(o),
+            Err(e) => {
+                lots::unoffer(&self.db, lot_id, session_id).await?;
+                Err(e)
+            }
+        }
+    }
+
+    fn forget(&self, session_id: i64) {
+        self.live.lock().expect("hall lock").remove(&session_id);
+    }
+}
+
+async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>, mut seq: i64) {
+    let shared = hall.db.backend == Backend::Postgres;
+    let mut stop = hall.stop.subscribe();
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let deadline = live.with(|s| s.next_deadline());
+        let wait = match deadline {
+            Some(d) => Duration::from_millis((d - now_ms()).clamp(0, 60_000) as u64),
+            None => Duration::from_secs(60),
+        };
+        let wait = if shared { wait.min(POLL) } else { wait };
+        let mut batch = Vec::new();
+        tokio::select! {
+            job = rx.recv() => match job {
+                Some(j) => batch.push(j),
+                None => return,
+            },
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let due = live
+            .with(|s| s.next_deadline())
+            .is_some_and(|d| d <= now_ms());
+        if batch.is_empty() && !due {
+            if shared {
+                if let Err(e) = catch_up(&hall, &live, &mut seq).await {
+                    tracing::warn!(session = live.session_id, error = %e, "auction catch-up failed");
+                }
+            }
+            continue;
+        }
+        match commit(&hall, &live, &mut seq, batch, due).await {
+            Ok(()) => {}
+            Err((e, jobs)) => {
+                tracing::error!(session = live.session_id, error = %e, "auction batch not committed");
+                for j in jobs {
+                    let _ = j.reply.send(Err(AuctionError::Busy));
+                }
+                // The engine ran ahead of the journal: start again from what is durable.
+                hall.forget(live.session_id);
+                return;
+            }
+        }
+        if live.with(|s| s.phase == crate::domain::engine::Phase::Closed) && rx.is_empty() {
+            // Keep answering late commands (they are refused as "session over") from a fresh
+            // load; this task's work is done.
+            hall.forget(live.session_id);
+            return;
+        }
+    }
+}
+
+/// Applies what other nodes appended since `seq`.
+async fn catch_up(hall: &Hall, live: &Live, seq: &mut i64) -> Result<()> {
+    let mut conn = hall.db.pool.acquire().await?;
+    let entries = sessions::journal_since(&mut conn, live.session_id, *seq).await?;
+    drop(conn);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut events = Vec::new();
+    {
+        let mut st = live.state.write().expect("state lock");
+        for e in &entries {
+            events.extend(st.apply(&e.command, e.at).events);
+            *seq = e.seq;
+        }
+    }
+    live.publish(events);
+    Ok(())
+}
+
+type Failed = (
+    StoreError,
+    Vec<oneshot::Sender<std::result::Result<Outcome, AuctionError>>>,
+);
+
+async fn commit(
+    hall: &Hall,
+    live: &Live,
+    seq: &mut i64,
+    batch: Vec<Job>,
+    due: bool,
+) -> std::result::Result<(), (StoreError, Vec<Job>)> {
+    let (mut tx, db_seq) = match sessions::lock(&hall.db, live.session_id).await {
+        Ok(t) => t,
+        Err(e) => return Err((e, batch)),
+    };
+    let mut events = Vec::new();
+    // First what other nodes appended, in their order.
+    if db_seq > *seq {
+        let foreign = match sessions::journal_since(&mut tx, live.session_id, *seq).await {
+            Ok(f) => f,
+            Err(e) => return Err((e, batch)),
+        };
+        let mut st = live.state.write().expect("state lock");
+        for e in &foreign {
+            events.extend(st.apply(&e.command, e.at).events);
+            *seq = e.seq;
+        }
+    }
+    let mut entries = Vec::new();
+    let mut answers = Vec::with_capacity(batch.len());
+    {
+        let now = now_ms();
+        let mut st = live.state.write().expect("state lock");
+        let mut record =
+            |cmd: &Command, by: Option<i64>, st: &mut Session, events: &mut Vec<Numbered>| {
+                let o = st.apply(cmd, now);
+                if !o.events.is_empty() {
+                    *seq += 1;
+                    entries.push(Entry {
+                        seq: *seq,
+                        at: st.now,
+                        command: cmd.clone(),
+                        by_user: by,
+                    });
+                    events.extend(o.events.iter().cloned());
+                }
+                o
+            };
+        if due {
+            record(&Command::Tick, None, &mut st, &mut events);
+        }
+        for job in batch {
+            let o = record(&job.cmd, job.by, &mut st, &mut events);
+            answers.push((job.reply, o));
+        }
+    }
+    let written = async {
+        sessions::append(&mut tx, live.session_id, &hall.node, &entries).await?;
+        sessions::project(&mut tx, live.session_id, &events, *seq).await?;
+        tx.commit().await?;
+        Ok::<(), StoreError>(())
+    }
+    .await;
+    if let Err(e) = written {
+        let failed: Failed = (e, answers.into_iter().map(|(r, _)| r).collect());
+        for r in failed.1 {
+            let _ = r.send(Err(AuctionError::Busy));
+        }
+        return Err((failed.0, Vec::new()));
+    }
+    live.publish(events);
+    for (reply, o) in answers {
+        let _ = reply.send(Ok(o));
+    }
+    Ok(())
+}

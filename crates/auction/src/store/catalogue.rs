@@ -1,0 +1,447 @@
+//! Ports with their levy rules, the species catalogue, fishers with their boats, and buyers
+//! with their verification, deposit and credit.
+
+use super::Result;
+use crate::domain::catalogue::{blocked_by_debt, parse_asfis, verify_buyer, BuyerStatus};
+use crate::domain::levy::LevyRules;
+use crate::domain::AuctionError;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::Db;
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Port {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub place: String,
+    pub org_id: Option<i64>,
+    pub min_buyers: i64,
+    #[schema(value_type = Object)]
+    pub levy: LevyRules,
+}
+
+fn port_from(r: &sqlx::any::AnyRow) -> Port {
+    Port {
+        id: r.get("id"),
+        code: r.get("code"),
+        name: r.get("name"),
+        place: r.get("place"),
+        org_id: r.get("org_id"),
+        min_buyers: r.get("min_buyers"),
+        levy: serde_json::from_str(r.get::<&str, _>("levy"))
+            .unwrap_or_else(|_| LevyRules::trenggalek_default()),
+    }
+}
+
+pub async fn ports(db: &Db) -> Result<Vec<Port>> {
+    let rows = sqlx::query("SELECT * FROM auction_ports ORDER BY name")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(port_from).collect())
+}
+
+pub async fn port(db: &Db, id: i64) -> Result<Port> {
+    let row = sqlx::query("SELECT * FROM auction_ports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AuctionError::NotFound)?;
+    Ok(port_from(&row))
+}
+
+/// Creates a port, or updates the one with the same code.
+pub async fn upsert_port(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    name: &str,
+    place: &str,
+    org_id: Option<i64>,
+    levy: &LevyRules,
+) -> Result<i64> {
+    levy.validate()
+        .map_err(|_| AuctionError::BadRules("levy"))?;
+    let mut tx = db.begin_write().await?;
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM auction_ports WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let levy_json = serde_json::to_string(levy).expect("levy rules serialise");
+    let id = match existing {
+        Some(id) => {
+            sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5 WHERE id = $1")
+                .bind(id)
+                .bind(name)
+                .bind(place)
+                .bind(org_id)
+                .bind(&levy_json)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO auction_ports (code, name, place, org_id, levy, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(place)
+        .bind(org_id)
+        .bind(&levy_json)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?,
+    };
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.port.save",
+        "auction_port",
+        &id.to_string(),
+        serde_json::json!({"code": code}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Species {
+    pub id: i64,
+    /// FAO ASFIS 3-alpha code.
+    pub code: String,
+    pub local_name: String,
+    pub english_name: String,
+    pub scientific_name: String,
+}
+
+pub async fn species(db: &Db) -> Result<Vec<Species>> {
+    let rows = sqlx::query("SELECT * FROM auction_species ORDER BY local_name")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Species {
+            id: r.get("id"),
+            code: r.get("code"),
+            local_name: r.get("local_name"),
+            english_name: r.get("english_name"),
+            scientific_name: r.get("scientific_name"),
+        })
+        .collect())
+}
+
+pub async fn upsert_species(
+    db: &Db,
+    code: &str,
+    local: &str,
+    english: &str,
+    scientific: &str,
+) -> Result<i64> {
+    let code = parse_asfis(code)?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM auction_species WHERE code = $1")
+            .bind(&code)
+            .fetch_optional(&db.pool)
+            .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO auction_species (code, local_name, english_name, scientific_name) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(&code)
+    .bind(local.trim())
+    .bind(english.trim())
+    .bind(scientific.trim())
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Fisher {
+    pub id: i64,
+    pub port_id: i64,
+    pub name: String,
+    pub boats: Vec<Boat>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Boat {
+    pub id: i64,
+    pub name: String,
+    /// Gross tonnage in tenths (`65` is 6.5 GT).
+    pub gt_tenths: i64,
+}
+
+pub async fn add_fisher(
+    db: &Db,
+    keys: &Keys,
+    port_id: i64,
+    name: &str,
+    phone: Option<&str>,
+    user_id: Option<i64>,
+) -> Result<i64> {
+    let name = name.trim();
+    if name.chars().count() < 2 || name.chars().count() > 80 {
+        return Err(AuctionError::BadName.into());
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO auction_fishers (port_id, user_id, name, phone_enc, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(port_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(phone.map(|p| keys.seal(p)))
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+pub async fn add_boat(db: &Db, fisher_id: i64, name: &str, gt_tenths: i64) -> Result<i64> {
+    if !(1..=10_000).contains(&gt_tenths) {
+        return Err(AuctionError::BadAmount.into());
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO auction_boats (fisher_id, name, gt_tenths, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(fisher_id)
+    .bind(name.trim())
+    .bind(gt_tenths)
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+pub async fn fishers(db: &Db, port_id: i64) -> Result<Vec<Fisher>> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.port_id, f.name, b.id AS boat_id, b.name AS boat_name, b.gt_tenths \
+         FROM auction_fishers f LEFT JOIN auction_boats b ON b.fisher_id = f.id \
+         WHERE f.port_id = $1 ORDER BY f.name, f.id, b.name",
+    )
+    .bind(port_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<Fisher> = Vec::new();
+    for r in &rows {
+        let id: i64 = r.get("id");
+        if out.last().is_none_or(|f| f.id != id) {
+            out.push(Fisher {
+                id,
+                port_id: r.get("port_id"),
+                name: r.get("name"),
+                boats: Vec::new(),
+            });
+        }
+        if let Some(boat_id) = r.get::<Option<i64>, _>("boat_id") {
+            out.last_mut().expect("pushed").boats.push(Boat {
+                id: boat_id,
+                name: r.get("boat_name"),
+                gt_tenths: r.get("gt_tenths"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Buyer {
+    pub id: i64,
+    pub port_id: i64,
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub business: String,
+    pub status: BuyerStatus,
+    pub deposit: i64,
+    pub credit_limit: i64,
+    /// Masked phone, e.g. `0812****789`.
+    pub phone: String,
+}
+
+impl Buyer {
+    /// What the buyer may have outstanding at once.
+    pub fn limit(&self) -> i64 {
+        self.deposit.saturating_add(self.credit_limit)
+    }
+}
+
+fn buyer_from(r: &sqlx::any::AnyRow, keys: &Keys) -> Buyer {
+    let phone = r
+        .get::<Option<String>, _>("phone_enc")
+        .and_then(|s| keys.open(&s).ok())
+        .map(|p| anjungan_kernel::crypto::mask(&p, 4, 3))
+        .unwrap_or_default();
+    Buyer {
+        id: r.get("id"),
+        port_id: r.get("port_id"),
+        user_id: r.get("user_id"),
+        name: r.get("name"),
+        business: r.get("business"),
+        status: BuyerStatus::parse(r.get("status")),
+        deposit: r.get("deposit"),
+        credit_limit: r.get("credit_limit"),
+        phone,
+    }
+}
+
+/// A buyer as they register at a port, before the port verifies them.
+pub struct NewBuyer<'a> {
+    pub port_id: i64,
+    pub user_id: Option<i64>,
+    pub name: &'a str,
+    pub business: &'a str,
+    pub phone: Option<&'a str>,
+}
+
+pub async fn register_buyer(db: &Db, keys: &Keys, actor: &Actor, b: &NewBuyer<'_>) -> Result<i64> {
+    let (port_id, user_id, name, business, phone) =
+        (b.port_id, b.user_id, b.name, b.business, b.phone);
+    let name = name.trim();
+    if name.chars().count() < 2 || name.chars().count() > 80 {
+        return Err(AuctionError::BadName.into());
+    }
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO auction_buyers (port_id, user_id, name, business, phone_enc, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    )
+    .bind(port_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(business.trim())
+    .bind(phone.map(|p| keys.seal(p)))
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        if anjungan_kernel::db::is_unique_violation(&e) {
+            crate::store::StoreError::Auction(AuctionError::AlreadyRegistered)
+        } else {
+            e.into()
+        }
+    })?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.buyer.register",
+        "auction_buyer",
+        &id.to_string(),
+        serde_json::json!({"port": port_id}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The port verifies a buyer: identity checked, deposit lodged, credit set.
+pub async fn verify(
+    db: &Db,
+    actor: &Actor,
+    buyer_id: i64,
+    identity_checked: bool,
+    deposit: i64,
+    credit_limit: i64,
+) -> Result<()> {
+    verify_buyer(identity_checked, deposit, credit_limit)?;
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE auction_buyers SET identity_checked = 1, deposit = $2, credit_limit = $3, status = 'verified', \
+         verified_by = $4, verified_at = $5 WHERE id = $1",
+    )
+    .bind(buyer_id)
+    .bind(deposit)
+    .bind(credit_limit)
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AuctionError::NotFound.into());
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.buyer.verify",
+        "auction_buyer",
+        &buyer_id.to_string(),
+        serde_json::json!({"deposit": deposit, "credit_limit": credit_limit}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn buyers(db: &Db, keys: &Keys, port_id: i64) -> Result<Vec<Buyer>> {
+    let rows = sqlx::query("SELECT * FROM auction_buyers WHERE port_id = $1 ORDER BY name")
+        .bind(port_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(|r| buyer_from(r, keys)).collect())
+}
+
+pub async fn buyer(db: &Db, keys: &Keys, id: i64) -> Result<Buyer> {
+    let row = sqlx::query("SELECT * FROM auction_buyers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AuctionError::NotFound)?;
+    Ok(buyer_from(&row, keys))
+}
+
+/// The buyer record of a signed-in user at a port.
+pub async fn buyer_of_user(
+    db: &Db,
+    keys: &Keys,
+    port_id: i64,
+    user_id: i64,
+) -> Result<Option<Buyer>> {
+    let row = sqlx::query("SELECT * FROM auction_buyers WHERE port_id = $1 AND user_id = $2")
+        .bind(port_id)
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| buyer_from(&r, keys)))
+}
+
+/// What a session needs to admit a buyer: limit, unpaid purchases outside the session, and
+/// whether they are blocked (not verified, or debts past the payment window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub buyer_id: i64,
+    pub limit: i64,
+    pub outside: i64,
+    pub blocked: bool,
+}
+
+pub async fn standings(db: &Db, port_id: i64, session_id: i64) -> Result<Vec<Standing>> {
+    let rows = sqlx::query(
+        "SELECT b.id, b.status, b.deposit, b.credit_limit, \
+         (SELECT COALESCE(SUM(s.value + COALESCE(s.buyer_levy, 0)), 0) FROM auction_sales s \
+          WHERE s.buyer_id = b.id AND s.paid_at IS NULL AND s.session_id <> $2) AS outside, \
+         (SELECT MIN(s.at) FROM auction_sales s WHERE s.buyer_id = b.id AND s.paid_at IS NULL) AS oldest \
+         FROM auction_buyers b WHERE b.port_id = $1 AND b.status <> 'pending' ORDER BY b.id",
+    )
+    .bind(port_id)
+    .bind(session_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let now = now_ms();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let verified = BuyerStatus::parse(r.get("status")) == BuyerStatus::Verified;
+            Standing {
+                buyer_id: r.get("id"),
+                limit: r
+                    .get::<i64, _>("deposit")
+                    .saturating_add(r.get("credit_limit")),
+                outside: r.get("outside"),
+                blocked: !verified || blocked_by_debt(r.get("oldest"), now),
+            }
+        })
+        .collect())
+}

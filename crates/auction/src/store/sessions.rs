@@ -1,0 +1,294 @@
+//! Sessions, their journal (the ordered command stream, appended and never changed) and the
+//! projection of the engine's events onto lots, sales and the session row — written in the
+//! same transaction as the journal, so what a page shows never runs ahead of what is durable.
+
+use super::Result;
+use crate::domain::engine::{Command, Event, Numbered, Unsold};
+use crate::domain::rules::{Format, Rules};
+use crate::domain::AuctionError;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::{Conn, Tx};
+use anjungan_kernel::{Backend, Db};
+use serde::Serialize;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionRow {
+    pub id: i64,
+    pub port_id: i64,
+    pub port_name: String,
+    pub day: String,
+    pub starts_at: i64,
+    pub auctioneer_id: Option<i64>,
+    pub format: Format,
+    #[schema(value_type = Object)]
+    pub rules: Rules,
+    /// scheduled, open, paused or closed.
+    pub state: String,
+    pub seq: i64,
+    pub last_event: i64,
+}
+
+const SELECT: &str = "SELECT s.*, p.name AS port_name FROM auction_sessions s JOIN auction_ports p ON p.id = s.port_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> SessionRow {
+    let rules: Rules =
+        serde_json::from_str(r.get::<&str, _>("rules")).unwrap_or_else(|_| Rules::ascending());
+    SessionRow {
+        id: r.get("id"),
+        port_id: r.get("port_id"),
+        port_name: r.get("port_name"),
+        day: r.get("day"),
+        starts_at: r.get("starts_at"),
+        auctioneer_id: r.get("auctioneer_id"),
+        format: rules.format,
+        rules,
+        state: r.get("state"),
+        seq: r.get("seq"),
+        last_event: r.get("last_event"),
+    }
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    port_id: i64,
+    starts_at: i64,
+    auctioneer: Option<i64>,
+    rules: &Rules,
+) -> Result<i64> {
+    rules.validate()?;
+    let mut tx = db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO auction_sessions (port_id, day, starts_at, auctioneer_id, format, rules, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7) RETURNING id",
+    )
+    .bind(port_id)
+    .bind(super::day_of(starts_at))
+    .bind(starts_at)
+    .bind(auctioneer)
+    .bind(rules.format.code())
+    .bind(serde_json::to_string(rules).expect("rules serialise"))
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.session.create",
+        "auction_session",
+        &id.to_string(),
+        serde_json::json!({"port": port_id, "format": rules.format.code()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<SessionRow> {
+    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AuctionError::NotFound)?;
+    Ok(from_row(&row))
+}
+
+/// Sessions of a day, optionally of one port, in start order.
+pub async fn of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<SessionRow>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE s.day = $1 AND ($2 = 0 OR s.port_id = $2) ORDER BY s.starts_at, s.id"
+    ))
+    .bind(day)
+    .bind(port.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// The latest sessions of a port, newest first.
+pub async fn recent(db: &Db, port_id: i64, limit: i64) -> Result<Vec<SessionRow>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE s.port_id = $1 ORDER BY s.starts_at DESC, s.id DESC LIMIT $2"
+    ))
+    .bind(port_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Sessions that were open or paused when a node stopped: their sequencers start again.
+pub async fn live_ids(db: &Db) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM auction_sessions WHERE state IN ('open', 'paused') ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// One journal entry: the command as the sequencer applied it, at the time it assigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: i64,
+    pub command: Command,
+    pub by_user: Option<i64>,
+}
+
+pub async fn journal_since(conn: &mut Conn, session_id: i64, after: i64) -> Result<Vec<Entry>> {
+    let rows = sqlx::query("SELECT seq, at, command, by_user FROM auction_journal WHERE session_id = $1 AND seq > $2 ORDER BY seq")
+        .bind(session_id)
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let command = serde_json::from_str(r.get::<&str, _>("command")).map_err(|_| {
+                anjungan_kernel::Error::Internal(anyhow::anyhow!("unreadable journal entry"))
+            })?;
+            Ok(Entry {
+                seq: r.get("seq"),
+                at: r.get("at"),
+                command,
+                by_user: r.get("by_user"),
+            })
+        })
+        .collect()
+}
+
+/// Opens the session's append transaction, holding its row so one node appends at a time, and
+/// returns it with the journal's current length.
+pub async fn lock(db: &Db, session_id: i64) -> Result<(Tx, i64)> {
+    let mut tx = db.begin_write().await?;
+    let lock = match db.backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    let seq: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT seq FROM auction_sessions WHERE id = $1{lock}"
+    ))
+    .bind(session_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok((tx, seq.ok_or(AuctionError::NotFound)?))
+}
+
+pub async fn append(tx: &mut Tx, session_id: i64, node: &str, entries: &[Entry]) -> Result<()> {
+    for e in entries {
+        sqlx::query("INSERT INTO auction_journal (session_id, seq, at, command, by_user, node) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(session_id)
+            .bind(e.seq)
+            .bind(e.at)
+            .bind(serde_json::to_string(&e.command).expect("commands serialise"))
+            .bind(e.by_user)
+            .bind(node)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes what the events change onto the lots, sales and session row.
+pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64) -> Result<()> {
+    let now = now_ms();
+    for n in events {
+        let q = match &n.event {
+            Event::LotAdded { lot } => sqlx::query(
+                "UPDATE auction_lots SET session_id = $2, state = 'offered', updated_at = $3 WHERE id = $1",
+            )
+            .bind(lot.0)
+            .bind(session_id)
+            .bind(now),
+            Event::LotOpened { lot, ends_at, .. } => sqlx::query(
+                "UPDATE auction_lots SET state = 'open', price = NULL, ends_at = $2, updated_at = $3 WHERE id = $1",
+            )
+            .bind(lot.0)
+            .bind(*ends_at)
+            .bind(now),
+            Event::Bid { lot, price, leader, ends_at, .. } => sqlx::query(
+                "UPDATE auction_lots SET price = $2, buyer_id = $3, ends_at = $4, bids = bids + 1, updated_at = $5 WHERE id = $1",
+            )
+            .bind(lot.0)
+            .bind(*price)
+            .bind(leader.0)
+            .bind(*ends_at)
+            .bind(now),
+            Event::ClockStarted { lot, price, .. } => sqlx::query(
+                "UPDATE auction_lots SET state = 'open', price = $2, updated_at = $3 WHERE id = $1",
+            )
+            .bind(lot.0)
+            .bind(*price)
+            .bind(now),
+            Event::Filled { lot, buyer, grams, price, at } | Event::Sold { lot, buyer, grams, price, at } => {
+                let value = crate::domain::rules::value(*price, *grams);
+                sqlx::query(
+                    "INSERT INTO auction_sales (event_n, session_id, lot_id, buyer_id, grams, price, value, at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(n.n as i64)
+                .bind(session_id)
+                .bind(lot.0)
+                .bind(buyer.0)
+                .bind(*grams)
+                .bind(*price)
+                .bind(value)
+                .bind(*at)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                let sold = matches!(n.event, Event::Sold { .. });
+                sqlx::query(
+                    "UPDATE auction_lots SET sold_grams = sold_grams + $2, price = $3, buyer_id = $4, \
+                     state = CASE WHEN $5 = 1 OR sold_grams + $2 >= grams THEN 'sold' ELSE state END, \
+                     bids = bids + (1 - $5), updated_at = $6 WHERE id = $1",
+                )
+                .bind(lot.0)
+                .bind(*grams)
+                .bind(*price)
+                .bind(buyer.0)
+                .bind(sold as i64)
+                .bind(now)
+            }
+            Event::Unsold { lot, .. } => sqlx::query(
+                "UPDATE auction_lots SET state = CASE WHEN sold_grams > 0 THEN 'sold' ELSE 'unsold' END, \
+                 price = CASE WHEN sold_grams > 0 THEN price ELSE NULL END, \
+                 buyer_id = CASE WHEN sold_grams > 0 THEN buyer_id ELSE NULL END, updated_at = $2 WHERE id = $1",
+            )
+            .bind(lot.0)
+            .bind(now),
+            Event::Opened { at } => sqlx::query("UPDATE auction_sessions SET state = 'open', opened_at = $2 WHERE id = $1")
+                .bind(session_id)
+                .bind(*at),
+            Event::Paused { .. } => sqlx::query("UPDATE auction_sessions SET state = 'paused' WHERE id = $1").bind(session_id),
+            Event::Resumed { .. } => sqlx::query("UPDATE auction_sessions SET state = 'open' WHERE id = $1").bind(session_id),
+            Event::Closed { at } | Event::Cancelled { at } => {
+                sqlx::query("UPDATE auction_sessions SET state = 'closed', closed_at = $2 WHERE id = $1")
+                    .bind(session_id)
+                    .bind(*at)
+            }
+            Event::Admitted { .. } => continue,
+        };
+        q.execute(&mut **tx).await?;
+    }
+    let last = events.last().map(|n| n.n as i64);
+    sqlx::query(
+        "UPDATE auction_sessions SET seq = $2, last_event = COALESCE($3, last_event) WHERE id = $1",
+    )
+    .bind(session_id)
+    .bind(seq)
+    .bind(last)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub fn unsold_code(reason: Unsold) -> &'static str {
+    match reason {
+        Unsold::NoBids => "no_bids",
+        Unsold::ReserveNotMet => "reserve_not_met",
+        Unsold::Withdrawn => "withdrawn",
+        Unsold::Cancelled => "cancelled",
+    }
+}

@@ -1,0 +1,373 @@
+//! The public side under `/lelang`: the ports' sessions and today's prices, the session page
+//! where a verified buyer bids (a page that refreshes itself without JavaScript, and follows
+//! the live feed with it), and a buyer's registration at a port.
+
+use super::view::{self, LotView};
+use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus};
+use crate::domain::engine::{BuyerId, Channel, Command, LotId};
+use crate::domain::rules::Format;
+use crate::domain::AuctionError;
+use crate::runtime::SharedHall;
+use crate::store::catalogue::{self, Buyer, Port};
+use crate::store::reports::{self, SpeciesPrice};
+use crate::store::sessions::{self, SessionRow};
+use crate::store::today;
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::web::pages::render;
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use askama::Template;
+use axum::extract::{Path, Query, State as St};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/lelang", get(index))
+        .route("/lelang/sesi/{id}", get(session_page))
+        .route("/lelang/sesi/{id}/tawar", post(bid_form))
+        .route("/lelang/sesi/{id}/beli", post(stop_form))
+        .route("/lelang/daftar", get(register_page).post(register_form))
+}
+
+pub(crate) fn hhmm(ms: i64) -> String {
+    let t = anjungan_kernel::clock::to_wib(ms);
+    format!("{:02}.{:02}", t.hour(), t.minute())
+}
+
+struct PortDay {
+    port: Port,
+    sessions: Vec<SessionRow>,
+}
+
+#[derive(Template)]
+#[template(path = "auction_index.html")]
+struct IndexPage {
+    shell: Shell,
+    day: String,
+    ports: Vec<PortDay>,
+    prices: Vec<SpeciesPrice>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct DayQuery {
+    #[serde(default)]
+    tanggal: String,
+}
+
+fn valid_day(s: &str) -> Option<String> {
+    let ok = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    ok.then(|| s.to_string())
+}
+
+async fn index(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DayQuery>,
+) -> WebResult<Response> {
+    let day = valid_day(&q.tanggal).unwrap_or_else(today);
+    let all = sessions::of_day(&state.db, &day, None).await?;
+    let ports = catalogue::ports(&state.db)
+        .await?
+        .into_iter()
+        .map(|port| PortDay {
+            sessions: all
+                .iter()
+                .filter(|s| s.port_id == port.id)
+                .cloned()
+                .collect(),
+            port,
+        })
+        .collect();
+    render(&IndexPage {
+        shell: Shell::new(&ctx),
+        prices: reports::prices_of_day(&state.db, &day, None).await?,
+        day,
+        ports,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "auction_session.html")]
+struct SessionPage {
+    shell: Shell,
+    s: SessionRow,
+    lots: Vec<LotView>,
+    buyer: Option<Buyer>,
+    /// The buyer may bid here now.
+    can_bid: bool,
+    staff: bool,
+    error: Option<String>,
+    message: Option<&'static str>,
+    refresh: bool,
+    last_event: i64,
+    now: i64,
+}
+
+impl SessionPage {
+    fn is_clock(&self) -> bool {
+        self.s.format == Format::Clock
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MessageQuery {
+    #[serde(default)]
+    pesan: String,
+}
+
+async fn session_view(
+    state: &AppState,
+    hall: &SharedHall,
+    ctx: &Ctx,
+    id: i64,
+    error: Option<String>,
+    message: Option<&'static str>,
+) -> WebResult<SessionPage> {
+    let row = sessions::get(&state.db, id).await?;
+    let buyer = view::buyer_at(state, row.port_id, ctx.principal.as_ref()).await?;
+    let me = buyer.as_ref().map(|b| b.id);
+    let (s, lots) = view::session_with_lots(state, hall, id, me).await?;
+    let staff = match &ctx.principal {
+        Some(p) => {
+            let port = catalogue::port(&state.db, s.port_id).await?;
+            let org = view::port_org(state, port.org_id).await?;
+            crate::domain::access::is_staff(p, org.as_ref())
+        }
+        None => false,
+    };
+    let live = matches!(s.state.as_str(), "open" | "paused");
+    Ok(SessionPage {
+        shell: Shell::new(ctx),
+        can_bid: live
+            && buyer
+                .as_ref()
+                .is_some_and(|b| b.status == BuyerStatus::Verified),
+        refresh: live,
+        last_event: s.last_event,
+        now: now_ms(),
+        s,
+        lots,
+        buyer,
+        staff,
+        error,
+        message,
+    })
+}
+
+async fn session_page(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(m): Query<MessageQuery>,
+) -> WebResult<Response> {
+    let message = match m.pesan.as_str() {
+        "tawar" => Some("auction.msg.bid_accepted"),
+        "beli" => Some("auction.msg.bought"),
+        _ => None,
+    };
+    render(&session_view(&state, &hall, &ctx, id, None, message).await?)
+}
+
+#[derive(serde::Deserialize)]
+struct BidForm {
+    lot: i64,
+    #[serde(default)]
+    harga: String,
+    /// "1" when the amount is a maximum for proxy bidding.
+    #[serde(default)]
+    maks: String,
+}
+
+/// Shows the session page again with the reason a bid was refused (nothing changed).
+async fn refused(
+    state: &AppState,
+    hall: &SharedHall,
+    ctx: &Ctx,
+    id: i64,
+    e: AppError,
+) -> WebResult<Response> {
+    let message = e.message(ctx.tr());
+    let page = session_view(state, hall, ctx, id, Some(message), None).await?;
+    let mut resp = render(&page)?;
+    *resp.status_mut() = e.status;
+    Ok(resp)
+}
+
+/// The signed-in buyer's paddle at the session's port, or why they may not bid.
+async fn bidder(state: &AppState, ctx: &Ctx, session_id: i64) -> WebResult<BuyerId> {
+    let p = ctx.signed_in()?;
+    let row = sessions::get(&state.db, session_id).await?;
+    match catalogue::buyer_of_user(&state.db, &state.keys, row.port_id, p.user_id.0).await? {
+        Some(b) => Ok(BuyerId(b.id)),
+        None => Err(AuctionError::NotAdmitted.into()),
+    }
+}
+
+async fn bid_form(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<BidForm>,
+) -> WebResult<Response> {
+    let attempt = async {
+        let buyer = bidder(&state, &ctx, id).await?;
+        let amount = parse_rupiah(&f.harga)?;
+        let cmd = Command::Bid {
+            lot: LotId(f.lot),
+            buyer,
+            amount,
+            proxy: f.maks == "1",
+            channel: Channel::Web,
+        };
+        hall.execute(id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
+            .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match attempt {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/lelang/sesi/{id}?pesan=tawar#lot-{}", f.lot)).into_response(),
+        ),
+        Err(e)
+            if e.status.is_client_error() && e.status != axum::http::StatusCode::UNAUTHORIZED =>
+        {
+            refused(&state, &hall, &ctx, id, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct StopForm {
+    lot: i64,
+    #[serde(default)]
+    kg: String,
+}
+
+async fn stop_form(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StopForm>,
+) -> WebResult<Response> {
+    let attempt = async {
+        let buyer = bidder(&state, &ctx, id).await?;
+        let grams = parse_kg(&f.kg)?;
+        let cmd = Command::Stop {
+            lot: LotId(f.lot),
+            buyer,
+            grams,
+            channel: Channel::Web,
+        };
+        hall.execute(id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
+            .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match attempt {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/lelang/sesi/{id}?pesan=beli#lot-{}", f.lot)).into_response(),
+        ),
+        Err(e)
+            if e.status.is_client_error() && e.status != axum::http::StatusCode::UNAUTHORIZED =>
+        {
+            refused(&state, &hall, &ctx, id, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auction_register.html")]
+struct RegisterPage {
+    shell: Shell,
+    ports: Vec<Port>,
+    mine: Vec<(String, Buyer)>,
+    error: Option<String>,
+    done: bool,
+}
+
+async fn register_view(
+    state: &AppState,
+    ctx: &Ctx,
+    error: Option<String>,
+    done: bool,
+) -> WebResult<RegisterPage> {
+    let p = ctx.signed_in()?;
+    let ports = catalogue::ports(&state.db).await?;
+    let mut mine = Vec::new();
+    for port in &ports {
+        if let Some(b) =
+            catalogue::buyer_of_user(&state.db, &state.keys, port.id, p.user_id.0).await?
+        {
+            mine.push((port.name.clone(), b));
+        }
+    }
+    Ok(RegisterPage {
+        shell: Shell::new(ctx),
+        ports,
+        mine,
+        error,
+        done,
+    })
+}
+
+async fn register_page(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Query(m): Query<MessageQuery>,
+) -> WebResult<Response> {
+    render(&register_view(&state, &ctx, None, m.pesan == "terdaftar").await?)
+}
+
+#[derive(serde::Deserialize)]
+struct RegisterForm {
+    port: i64,
+    #[serde(default)]
+    usaha: String,
+}
+
+/// A signed-in user asks a port to verify them as a buyer; the port checks identity and
+/// deposit at the hall.
+async fn register_form(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Form(f): Form<RegisterForm>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    let attempt = async {
+        catalogue::port(&state.db, f.port).await?;
+        let new = catalogue::NewBuyer {
+            port_id: f.port,
+            user_id: Some(p.user_id.0),
+            name: &p.name,
+            business: &f.usaha,
+            phone: None,
+        };
+        catalogue::register_buyer(&state.db, &state.keys, &ctx.actor(), &new).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match attempt {
+        Ok(()) => Ok(Redirect::to("/lelang/daftar?pesan=terdaftar").into_response()),
+        Err(e) if e.status.is_client_error() => {
+            let msg = e.message(ctx.tr());
+            let mut resp = render(&register_view(&state, &ctx, Some(msg), false).await?)?;
+            *resp.status_mut() = e.status;
+            Ok(resp)
+        }
+        Err(e) => Err(e),
+    }
+}
