@@ -5,4 +5,5 @@
 pub mod domain;
 pub mod runtime;
 pub mod store;
+pub mod ticket_pdf;
 pub mod web;

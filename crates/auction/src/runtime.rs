@@ -211,7 +211,10 @@ impl Hall {
         by: Option<i64>,
     ) -> Result<Outcome> {
         let row = sessions::get(&self.db, session_id).await?;
-        self.admit_all(session_id, row.port_id, by).await?;
+        if row.state == "scheduled" {
+            self.admit_all(session_id, row.port_id, by).await?;
+        }
+        // A session not scheduled any more is refused by the engine with the reason.
         self.execute(session_id, Command::Open, by).await
     }
 

@@ -2,7 +2,7 @@
 //! a QR code to the public verification page.
 
 use printpdf::{
-    BuiltinFont, Color, IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point, Rect, Rgb,
+    BuiltinFont, Color, IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point, Rgb,
 };
 
 pub struct LetterContent {
@@ -110,23 +110,7 @@ pub fn render(c: &LetterContent) -> anyhow::Result<Vec<u8>> {
     y -= 14.0;
     text(&layer, &bold, 11.0, x_sig, y, &c.signer_name);
     // QR code to the verification page, bottom left.
-    let qr = qrcode::QrCode::new(c.verify_url.as_bytes())?;
-    let width = qr.width();
-    let size = 32.0f32;
-    let module = size / width as f32;
-    let (x0, y0) = (20.0f32, 22.0f32);
-    layer.set_fill_color(Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)));
-    for (i, m) in qr.to_colors().iter().enumerate() {
-        if *m == qrcode::Color::Dark {
-            let (col, row) = ((i % width) as f32, (i / width) as f32);
-            let x = x0 + col * module;
-            let yy = y0 + size - (row + 1.0) * module;
-            layer.add_rect(
-                Rect::new(Mm(x), Mm(yy), Mm(x + module), Mm(yy + module))
-                    .with_mode(printpdf::path::PaintMode::Fill),
-            );
-        }
-    }
+    anjungan_kernel::pdf::draw_qr(&layer, &c.verify_url, 20.0, 22.0, 32.0)?;
     text(
         &layer,
         &regular,

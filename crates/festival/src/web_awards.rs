@@ -211,7 +211,7 @@ async fn certificate(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> WebResult<Response> {
-    use printpdf::{BuiltinFont, Color, Mm, PdfDocument, Rect, Rgb};
+    use printpdf::{BuiltinFont, Mm, PdfDocument};
     let (e, v) = find(&state, &catalogue, &code).await?;
     let t = ctx.tr();
     let url = format!(
@@ -286,24 +286,9 @@ async fn certificate(
         &regular,
     );
     // QR code modules as filled squares.
-    let qr = qrcode::QrCode::new(url.as_bytes()).map_err(|e| internal(e.to_string()))?;
-    let width = qr.width();
-    let colors = qr.to_colors();
     let size = 45.0f32;
-    let module = size / width as f32;
-    let (x0, y0) = (297.0 - 25.0 - size, 20.0f32);
-    layer.set_fill_color(Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)));
-    for (i, c) in colors.iter().enumerate() {
-        if *c == qrcode::Color::Dark {
-            let (col, row) = ((i % width) as f32, (i / width) as f32);
-            let x = x0 + col * module;
-            let y = y0 + size - (row + 1.0) * module;
-            layer.add_rect(
-                Rect::new(Mm(x), Mm(y), Mm(x + module), Mm(y + module))
-                    .with_mode(printpdf::path::PaintMode::Fill),
-            );
-        }
-    }
+    anjungan_kernel::pdf::draw_qr(&layer, &url, 297.0 - 25.0 - size, 20.0, size)
+        .map_err(|e| internal(e.to_string()))?;
     let bytes = doc.save_to_bytes().map_err(|e| internal(e.to_string()))?;
     Ok((
         [

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod identity;
 pub mod orgs;
 pub mod outbox;
+pub mod pdf;
 pub mod text;
 pub mod web;
 

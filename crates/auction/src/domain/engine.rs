@@ -645,6 +645,12 @@ impl Session {
                 if limit < 0 || outside < 0 {
                     return Err(AuctionError::BadAmount);
                 }
+                if let Some(a) = self.accounts.get(&buyer) {
+                    if (a.limit, a.outside, a.blocked) == (limit, outside, blocked) {
+                        // Nothing changes: nothing to record.
+                        return Ok(());
+                    }
+                }
                 let acc = self.accounts.entry(buyer).or_insert(Account {
                     limit,
                     outside,

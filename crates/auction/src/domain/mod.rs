@@ -8,6 +8,7 @@ pub mod engine;
 mod engine_tests;
 pub mod levy;
 pub mod rules;
+pub mod settlement;
 
 pub use engine::{BuyerId, Channel, Command, Event, LotId, Numbered, Outcome, Session};
 pub use rules::{Format, Millis, Rules};
@@ -87,6 +88,8 @@ pub enum AuctionError {
     Forbidden,
     #[error("a day is written YYYY-MM-DD")]
     BadDay,
+    #[error("this ticket is already paid, or not of this port")]
+    AlreadyPaid,
 }
 
 impl AuctionError {
@@ -128,6 +131,7 @@ impl AuctionError {
             AuctionError::AlreadyRegistered => "auction.error.already_registered",
             AuctionError::Forbidden => "error.forbidden",
             AuctionError::BadDay => "auction.error.day",
+            AuctionError::AlreadyPaid => "auction.error.already_paid",
         }
     }
 

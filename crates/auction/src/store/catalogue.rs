@@ -420,7 +420,7 @@ pub struct Standing {
 pub async fn standings(db: &Db, port_id: i64, session_id: i64) -> Result<Vec<Standing>> {
     let rows = sqlx::query(
         "SELECT b.id, b.status, b.deposit, b.credit_limit, \
-         (SELECT COALESCE(SUM(s.value + COALESCE(s.buyer_levy, 0)), 0) FROM auction_sales s \
+         (SELECT CAST(COALESCE(SUM(s.value + COALESCE(s.buyer_levy, 0)), 0) AS BIGINT) FROM auction_sales s \
           WHERE s.buyer_id = b.id AND s.paid_at IS NULL AND s.session_id <> $2) AS outside, \
          (SELECT MIN(s.at) FROM auction_sales s WHERE s.buyer_id = b.id AND s.paid_at IS NULL) AS oldest \
          FROM auction_buyers b WHERE b.port_id = $1 AND b.status <> 'pending' ORDER BY b.id",

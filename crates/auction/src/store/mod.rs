@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod lots;
 pub mod reports;
 pub mod sessions;
+pub mod settlement;
 
 use crate::domain::AuctionError;
 

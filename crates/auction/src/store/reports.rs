@@ -22,7 +22,7 @@ pub struct SpeciesPrice {
 /// Sales of a day (WIB) at one port or all, by species.
 pub async fn prices_of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<SpeciesPrice>> {
     let rows = sqlx::query(
-        "SELECT sp.code, sp.local_name, SUM(s.grams) AS grams, SUM(s.value) AS value, \
+        "SELECT sp.code, sp.local_name, CAST(SUM(s.grams) AS BIGINT) AS grams, CAST(SUM(s.value) AS BIGINT) AS value, \
          MIN(s.price) AS lo, MAX(s.price) AS hi, COUNT(DISTINCT s.lot_id) AS lots \
          FROM auction_sales s JOIN auction_sessions se ON se.id = s.session_id \
          JOIN auction_lots l ON l.id = s.lot_id JOIN auction_species sp ON sp.id = l.species_id \

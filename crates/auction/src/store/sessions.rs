@@ -223,9 +223,9 @@ pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64
             .bind(now),
             Event::Filled { lot, buyer, grams, price, at } | Event::Sold { lot, buyer, grams, price, at } => {
                 let value = crate::domain::rules::value(*price, *grams);
-                sqlx::query(
+                let sale_id: i64 = sqlx::query_scalar(
                     "INSERT INTO auction_sales (event_n, session_id, lot_id, buyer_id, grams, price, value, at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(n.n as i64)
                 .bind(session_id)
@@ -236,8 +236,9 @@ pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64
                 .bind(value)
                 .bind(*at)
                 .bind(now)
-                .execute(&mut **tx)
+                .fetch_one(&mut **tx)
                 .await?;
+                super::settlement::settle_sale(tx, sale_id, lot.0, value, *grams, *at).await?;
                 let sold = matches!(n.event, Event::Sold { .. });
                 sqlx::query(
                     "UPDATE auction_lots SET sold_grams = sold_grams + $2, price = $3, buyer_id = $4, \

@@ -5,6 +5,7 @@ mod api;
 mod console;
 mod feed;
 mod public;
+mod settlement;
 mod view;
 
 use crate::domain::AuctionError;
@@ -18,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(public::routes())
         .merge(console::routes())
         .merge(feed::routes())
+        .merge(settlement::routes())
         .merge(api::routes())
 }
 
@@ -47,6 +49,7 @@ pub(crate) fn status_of(e: &AuctionError) -> StatusCode {
         | E::LotTaken
         | E::PortBusy
         | E::AlreadyRegistered
+        | E::AlreadyPaid
         | E::AlreadyLeading
         | E::TooFewBuyers { .. }
         | E::NoLots => StatusCode::CONFLICT,

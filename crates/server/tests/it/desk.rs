@@ -403,7 +403,7 @@ async fn step(
         .unwrap()
 }
 
-fn pdf_text(bytes: &[u8]) -> Option<String> {
+pub(crate) fn pdf_text(bytes: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("surat.pdf");
     std::fs::write(&file, bytes).unwrap();

@@ -3,8 +3,9 @@
 
 mod support;
 
+mod auction;
 mod browser;
-mod desk;
+pub(crate) mod desk;
 mod festival;
 mod festival_entries;
 mod http;

@@ -1,0 +1,222 @@
+//! Settlement: each sale gets its ticket (number, verification code, levy by the port's rules)
+//! in the same transaction that records it; the cashier records payments; the fisher's payout
+//! statement; a buyer's purchases.
+
+use super::Result;
+use crate::domain::levy::LevyRules;
+use crate::domain::settlement::{levy_for, ticket_number, PayoutLine};
+use crate::domain::AuctionError;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::Tx;
+use anjungan_kernel::Db;
+use serde::Serialize;
+use sqlx::Row;
+
+/// Numbers the new sale's ticket and computes its levy.
+pub(crate) async fn settle_sale(
+    tx: &mut Tx,
+    sale_id: i64,
+    lot_id: i64,
+    value: i64,
+    grams: i64,
+    at: i64,
+) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT p.code, p.levy, b.gt_tenths FROM auction_lots l JOIN auction_ports p ON p.id = l.port_id \
+         LEFT JOIN auction_boats b ON b.id = l.boat_id WHERE l.id = $1",
+    )
+    .bind(lot_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let code: String = row.get("code");
+    let rules: LevyRules = serde_json::from_str(row.get::<&str, _>("levy"))
+        .unwrap_or_else(|_| LevyRules::trenggalek_default());
+    let (seller, buyer, detail) = match levy_for(&rules, value, grams, row.get("gt_tenths")) {
+        Ok(b) => (
+            Some(b.seller_levy),
+            Some(b.buyer_levy),
+            serde_json::to_string(&b).unwrap_or_default(),
+        ),
+        // Left for the cashier to settle by hand, visibly.
+        Err(e) => (
+            None,
+            None,
+            serde_json::json!({"error": e.to_string()}).to_string(),
+        ),
+    };
+    sqlx::query(
+        "UPDATE auction_sales SET ticket_no = $2, ticket_code = $3, seller_levy = $4, buyer_levy = $5, levy = $6 WHERE id = $1",
+    )
+    .bind(sale_id)
+    .bind(ticket_number(&code, &super::day_of(at), sale_id))
+    .bind(anjungan_kernel::crypto::random_token(12))
+    .bind(seller)
+    .bind(buyer)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ticket {
+    pub id: i64,
+    pub ticket_no: String,
+    #[serde(skip)]
+    pub code: String,
+    pub session_id: i64,
+    pub port: String,
+    pub lot_id: i64,
+    pub species: String,
+    pub species_code: String,
+    pub grams: i64,
+    pub price: i64,
+    pub value: i64,
+    pub seller_levy: Option<i64>,
+    pub buyer_levy: Option<i64>,
+    pub buyer_id: i64,
+    pub buyer: String,
+    pub fisher: String,
+    pub boat: Option<String>,
+    pub at: i64,
+    pub paid_at: Option<i64>,
+}
+
+impl Ticket {
+    /// What the buyer pays the cashier: the hammer value and the buyer's levy.
+    pub fn buyer_pays(&self) -> i64 {
+        self.value + self.buyer_levy.unwrap_or(0)
+    }
+    pub fn seller_receives(&self) -> i64 {
+        self.value - self.seller_levy.unwrap_or(0)
+    }
+}
+
+const SELECT: &str = "SELECT s.id, s.ticket_no, s.ticket_code, s.session_id, p.name AS port, s.lot_id, sp.local_name AS species, \
+    sp.code AS species_code, s.grams, s.price, s.value, s.seller_levy, s.buyer_levy, s.buyer_id, b.name AS buyer, \
+    f.name AS fisher, bo.name AS boat, s.at, s.paid_at \
+    FROM auction_sales s JOIN auction_lots l ON l.id = s.lot_id JOIN auction_ports p ON p.id = l.port_id \
+    JOIN auction_species sp ON sp.id = l.species_id JOIN auction_buyers b ON b.id = s.buyer_id \
+    JOIN auction_fishers f ON f.id = l.fisher_id LEFT JOIN auction_boats bo ON bo.id = l.boat_id";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Ticket {
+    Ticket {
+        id: r.get("id"),
+        ticket_no: r.get::<Option<String>, _>("ticket_no").unwrap_or_default(),
+        code: r
+            .get::<Option<String>, _>("ticket_code")
+            .unwrap_or_default(),
+        session_id: r.get("session_id"),
+        port: r.get("port"),
+        lot_id: r.get("lot_id"),
+        species: r.get("species"),
+        species_code: r.get("species_code"),
+        grams: r.get("grams"),
+        price: r.get("price"),
+        value: r.get("value"),
+        seller_levy: r.get("seller_levy"),
+        buyer_levy: r.get("buyer_levy"),
+        buyer_id: r.get("buyer_id"),
+        buyer: r.get("buyer"),
+        fisher: r.get("fisher"),
+        boat: r.get("boat"),
+        at: r.get("at"),
+        paid_at: r.get("paid_at"),
+    }
+}
+
+pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
+    let row = sqlx::query(&format!("{SELECT} WHERE s.ticket_code = $1"))
+        .bind(code)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(&format!("{SELECT} WHERE s.session_id = $1 ORDER BY s.id"))
+        .bind(session_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// Unpaid tickets of a port, oldest first, for the cashier.
+pub async fn unpaid(db: &Db, port_id: i64) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE l.port_id = $1 AND s.paid_at IS NULL ORDER BY s.at, s.id"
+    ))
+    .bind(port_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// A buyer's purchases, newest first.
+pub async fn of_buyer(db: &Db, buyer_id: i64) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE s.buyer_id = $1 ORDER BY s.at DESC, s.id DESC LIMIT 200"
+    ))
+    .bind(buyer_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// A fisher's sales of a day, for the payout statement.
+pub async fn payout_lines(db: &Db, fisher_id: i64, day: &str) -> Result<Vec<(Ticket, PayoutLine)>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} JOIN auction_sessions se ON se.id = s.session_id WHERE l.fisher_id = $1 AND se.day = $2 ORDER BY s.id"
+    ))
+    .bind(fisher_id)
+    .bind(day)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let t = from_row(r);
+            let line = PayoutLine {
+                ticket_no: t.ticket_no.clone(),
+                value: t.value,
+                seller_levy: t.seller_levy.unwrap_or(0),
+            };
+            (t, line)
+        })
+        .collect())
+}
+
+/// The cashier records that the buyer paid a ticket in full; returns it.
+pub async fn record_payment(db: &Db, actor: &Actor, sale_id: i64, port_id: i64) -> Result<Ticket> {
+    let mut tx = db.begin_write().await?;
+    let n = sqlx::query(
+        "UPDATE auction_sales SET paid_at = $2, paid_by = $3 WHERE id = $1 AND paid_at IS NULL \
+         AND lot_id IN (SELECT id FROM auction_lots WHERE port_id = $4)",
+    )
+    .bind(sale_id)
+    .bind(now_ms())
+    .bind(actor.user_id)
+    .bind(port_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(AuctionError::AlreadyPaid.into());
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.sale.paid",
+        "auction_sale",
+        &sale_id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+        .bind(sale_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(from_row(&row))
+}

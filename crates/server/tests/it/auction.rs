@@ -1,0 +1,1019 @@
+//! Lion end to end on SQLite and PostgreSQL: a verified buyer bids on the page and through the
+//! API while the hall bids through the auctioneer; the auctioneer registers lots, runs a clock
+//! session to its close; refusals say why and change nothing; the live feed resumes without
+//! gaps; a new node (or a restart) replays the journal to the same state.
+
+use crate::both_backends;
+use crate::desk::pdf_text;
+use crate::support::*;
+use anjungan_auction::runtime::Hall;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+both_backends!(
+    a_buyer_bids_on_the_page_and_through_the_api,
+    the_auctioneer_runs_a_clock_session_to_its_close,
+    forbidden_and_invalid_actions_change_nothing,
+    the_feed_resumes_without_gaps,
+    a_restarted_node_replays_the_journal_to_the_same_state,
+    tickets_levy_payments_and_unpaid_debts,
+);
+
+async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(bind)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// The demo's running morning session at Prigi and its lots in order.
+async fn morning(app: &TestApp) -> (i64, Vec<i64>) {
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM auction_sessions WHERE state = 'open' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let lots: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM auction_lots WHERE session_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    (id, lots)
+}
+
+async fn journal_len(app: &TestApp, session: i64) -> i64 {
+    scalar(
+        app,
+        "SELECT COUNT(*) FROM auction_journal WHERE session_id = $1",
+        session,
+    )
+    .await
+}
+
+/// A demo buyer's paddle number (their id) by name.
+async fn paddle(app: &TestApp, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM auction_buyers WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn post_json(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = app
+        .client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_buyer_bids_on_the_page_and_through_the_api(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    assert_eq!(lots.len(), 12, "a dozen lots this morning");
+    // The public list links the session; its page shows every lot without signing in.
+    let index = app
+        .client()
+        .get(app.url("/lelang"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(index.contains(&format!("/lelang/sesi/{session}")) && index.contains("PPN Prigi"));
+    assert!(
+        index.contains("Cakalang"),
+        "yesterday's early prices are shown"
+    );
+    let page = app
+        .client()
+        .get(app.url(&format!("/lelang/sesi/{session}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(page.matches("data-testid=\"lot\"").count(), 12);
+    assert!(
+        page.contains("http-equiv=\"refresh\""),
+        "refreshes itself without JavaScript"
+    );
+    assert!(
+        !page.contains("data-testid=\"bid-button\""),
+        "no bid form for a guest"
+    );
+
+    // Bu Sumi (verified) bids on lot 2 (95 kg tongkol, opening Rp 16.000/kg) from her phone.
+    let sumi = app.signed_in("bakul@anjungan.test").await;
+    let me = paddle(&app, "Bu Sumi").await;
+    let path = format!("/lelang/sesi/{session}");
+    let lot = lots[1].to_string();
+    let before = journal_len(&app, session).await;
+    let r = app
+        .post_form(
+            &sumi,
+            &path,
+            &format!("{path}/tawar"),
+            &[("lot", &lot), ("harga", "15.000")],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "below the opening price");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Tawaran terlalu rendah") && html.contains("Rp 16.000"),
+        "says why and what is enough"
+    );
+    assert_eq!(
+        journal_len(&app, session).await,
+        before,
+        "a refused bid changes nothing"
+    );
+    let r = app
+        .post_form(
+            &sumi,
+            &path,
+            &format!("{path}/tawar"),
+            &[("lot", &lot), ("harga", "Rp 16.000")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = sumi
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let card = html
+        .split(&format!("id=\"lot-{lot}\""))
+        .nth(1)
+        .unwrap()
+        .split("</article>")
+        .next()
+        .unwrap();
+    assert!(
+        card.contains("Anda memimpin") && card.contains("Rp 16.000"),
+        "{card}"
+    );
+    assert!(
+        card.contains("value=\"16250\""),
+        "the next minimum is prefilled"
+    );
+
+    // Through the API: too low, then a proxy maximum that does not move her own price.
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, problem) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": 16000}),
+    )
+    .await;
+    assert_eq!(st, 409, "{problem}");
+    assert_eq!(problem["code"], "auction.error.already_leading");
+    let (st, ok) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": 20000, "proxy": true}),
+    )
+    .await;
+    assert_eq!(st, 201, "{ok}");
+    assert_eq!(
+        (ok["price"].as_i64(), ok["leading"].as_bool()),
+        (Some(16_000), Some(true))
+    );
+    // The limit holds across lots: Rp 25 million, 1.9 million of it held by her maximum on
+    // lot 2; 310 kg at Rp 100.000 would add 31 million.
+    let (st, problem) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", lots[2]),
+        json!({"amount": 100000}),
+    )
+    .await;
+    assert_eq!(
+        (st, problem["code"].as_str()),
+        (403, Some("auction.error.exposure")),
+        "{problem}"
+    );
+
+    // The hall bids for Pak Harno through the auctioneer: her proxy answers, she still leads.
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let harno = paddle(&app, "Pak Harno").await;
+    let (st, b) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": 18000, "buyer_id": harno}),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    assert_eq!(
+        (
+            b["leader"].as_i64(),
+            b["price"].as_i64(),
+            b["leading"].as_bool()
+        ),
+        (Some(me), Some(18_250), Some(false))
+    );
+    // Then beats her maximum: he leads at one step above it.
+    let (_, b) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": 21000, "buyer_id": harno}),
+    )
+    .await;
+    assert_eq!(
+        (b["leader"].as_i64(), b["price"].as_i64()),
+        (Some(harno), Some(21_000))
+    );
+    let detail = app
+        .client()
+        .get(app.url(&format!("/api/v1/auction/sessions/{session}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(detail["you"].as_i64(), Some(me));
+    let l = detail["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"].as_i64() == lots[1].into())
+        .unwrap();
+    assert_eq!(
+        (
+            l["leader"].as_i64(),
+            l["price"].as_i64(),
+            l["minimum"].as_i64()
+        ),
+        (Some(harno), Some(21_000), Some(21_250))
+    );
+    assert_eq!(
+        app.audit_count("auction.lot.register").await,
+        18,
+        "every landed lot audited"
+    );
+    // Every accepted bid is in the journal with its channel.
+    let hall_bids = scalar(&app, "SELECT COUNT(*) FROM auction_journal WHERE session_id = $1 AND command LIKE '%\"channel\":\"hall\"%'", session).await;
+    assert_eq!(hall_bids, 2);
+}
+
+async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
+    let juru = app.signed_in("jurulelang.prigi@anjungan.test").await;
+    let console = juru
+        .get(app.url("/lelang/kelola"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        console.contains("PPN Prigi") && console.contains("Pak Slamet"),
+        "ports, buyers waiting"
+    );
+    let prigi = scalar(
+        &app,
+        "SELECT id FROM auction_ports WHERE code = 'PRIGI' AND id > $1",
+        0,
+    )
+    .await;
+    let skj = scalar(
+        &app,
+        "SELECT id FROM auction_species WHERE code = 'SKJ' AND id > $1",
+        0,
+    )
+    .await;
+    let fisher = scalar(
+        &app,
+        "SELECT MIN(id) FROM auction_fishers WHERE port_id = $1",
+        prigi,
+    )
+    .await;
+    let lots_before = scalar(
+        &app,
+        "SELECT COUNT(*) FROM auction_lots WHERE port_id = $1",
+        prigi,
+    )
+    .await;
+    let form = |kg: &'static str| {
+        vec![
+            ("species", skj.to_string()),
+            ("fisher", fisher.to_string()),
+            ("kg", kg.to_string()),
+            ("grade", "a".to_string()),
+            ("harga", "24.000".to_string()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>, action: String| {
+        let juru = juru.clone();
+        let app = &app;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post_form(&juru, "/lelang/kelola", &action, &f).await
+        }
+    };
+    let r = post(form("0"), format!("/lelang/kelola/pelabuhan/{prigi}/lot")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Berat harus lebih dari nol"));
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM auction_lots WHERE port_id = $1",
+            prigi
+        )
+        .await,
+        lots_before
+    );
+    for kg in ["100", "40,5"] {
+        let r = post(form(kg), format!("/lelang/kelola/pelabuhan/{prigi}/lot")).await;
+        assert_eq!(r.status(), 303);
+    }
+    let r = post(
+        vec![("format", "clock".into()), ("mulai", "0".into())],
+        format!("/lelang/kelola/pelabuhan/{prigi}/sesi"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let session: i64 = run.rsplit('/').next().unwrap().parse().unwrap();
+    let waiting: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM auction_lots WHERE port_id = $1 AND session_id IS NULL ORDER BY id",
+    )
+    .bind(prigi)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let new_lots = &waiting[waiting.len() - 2..];
+    for l in new_lots {
+        let r = app
+            .post_form(
+                &juru,
+                &run,
+                &format!("{run}/lot"),
+                &[("lot", &l.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/perintah"),
+            &[("perintah", "open")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = juru
+        .get(app.url(&run))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Berlangsung"), "open");
+
+    // Bu Sumi stops the clock for 30 kg through the API; the hall takes the rest for Pak Joko.
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, bought) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/stops", new_lots[0]),
+        json!({"grams": 30000}),
+    )
+    .await;
+    assert_eq!(st, 201, "{bought}");
+    let price = bought["price"].as_i64().unwrap();
+    assert!(price <= 24_000 && price > 20_000, "{price}");
+    let (st, problem) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", new_lots[0]),
+        json!({"amount": 30000}),
+    )
+    .await;
+    assert_eq!(
+        (st, problem["code"].as_str()),
+        (422, Some("auction.error.wrong_format"))
+    );
+    let joko = paddle(&app, "Pak Joko").await;
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/tawar"),
+            &[
+                ("lot", &new_lots[0].to_string()),
+                ("pembeli", &joko.to_string()),
+                ("harga", "70"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    // The first lot is sold out; the second is on the clock now. Close the session.
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/perintah"),
+            &[("perintah", "close")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM auction_sales WHERE session_id = $1",
+            session
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT CAST(SUM(grams) AS BIGINT) FROM auction_sales WHERE session_id = $1",
+            session
+        )
+        .await,
+        100_000
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM auction_lots WHERE session_id = $1 AND state = 'sold'",
+            session
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM auction_lots WHERE session_id = $1 AND state = 'unsold'",
+            session
+        )
+        .await,
+        1
+    );
+    let st = sqlx::query_scalar::<_, String>("SELECT state FROM auction_sessions WHERE id = $1")
+        .bind(session)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(st, "closed");
+    // After the close every path refuses the same way.
+    let (st, problem) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/stops", new_lots[1]),
+        json!({"grams": 1000}),
+    )
+    .await;
+    assert_eq!(
+        (st, problem["code"].as_str()),
+        (409, Some("auction.error.session_over"))
+    );
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/perintah"),
+            &[("perintah", "open")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    // Today's prices include the clock's cakalang.
+    let prices = app.get_json("/api/v1/auction/prices").await;
+    assert!(prices
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["species_code"] == "SKJ"));
+}
+
+async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let before = journal_len(&app, session).await;
+    // A guest's bid goes to sign-in; the API answers 401.
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/lots/{}/bids", lots[3])))
+        .json(&json!({"amount": 30000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // A citizen who is no buyer at the port.
+    let warga = app.token("warga@anjungan.test").await;
+    let (st, p) = post_json(
+        &app,
+        &warga,
+        &format!("/api/v1/lots/{}/bids", lots[3]),
+        json!({"amount": 30000}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (403, Some("auction.error.not_admitted"))
+    );
+    // A buyer may not run the session, nor enter a hall bid for someone else.
+    let bakul = app.token("bakul@anjungan.test").await;
+    let (st, _) = post_json(
+        &app,
+        &bakul,
+        &format!("/api/v1/auction/sessions/{session}/commands"),
+        json!({"command": "close"}),
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, _) = post_json(
+        &app,
+        &bakul,
+        &format!("/api/v1/lots/{}/bids", lots[3]),
+        json!({"amount": 30000, "buyer_id": 1}),
+    )
+    .await;
+    assert_eq!(st, 403);
+    let r = app
+        .signed_in("bakul@anjungan.test")
+        .await
+        .get(app.url("/lelang/kelola"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The cashier may register lots but not run sessions.
+    let kasir = app.token("kasir.prigi@anjungan.test").await;
+    let (st, _) = post_json(
+        &app,
+        &kasir,
+        &format!("/api/v1/auction/sessions/{session}/commands"),
+        json!({"command": "pause"}),
+    )
+    .await;
+    assert_eq!(st, 403);
+    // Invalid input: malformed JSON, negative amounts, unknown lots, unknown commands.
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/lots/{}/bids", lots[3])))
+        .bearer_auth(&bakul)
+        .header("content-type", "application/json")
+        .body("{amount:")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (st, p) = post_json(
+        &app,
+        &bakul,
+        &format!("/api/v1/lots/{}/bids", lots[3]),
+        json!({"amount": -5}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (422, Some("auction.error.amount"))
+    );
+    let (st, _) = post_json(
+        &app,
+        &bakul,
+        "/api/v1/lots/999999/bids",
+        json!({"amount": 30000}),
+    )
+    .await;
+    assert_eq!(st, 404);
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let (st, _) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{session}/commands"),
+        json!({"command": "explode"}),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (st, p) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{session}/commands"),
+        json!({"command": "open"}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (409, Some("auction.error.already_open"))
+    );
+    let (st, _) = app_get_status(&app, "/api/v1/auction/sessions?day=kemarin").await;
+    assert_eq!(st, 422);
+    assert_eq!(
+        journal_len(&app, session).await,
+        before,
+        "nothing was journaled"
+    );
+    // A port with too few eligible buyers cannot open a session.
+    let panggul = scalar(
+        &app,
+        "SELECT id FROM auction_ports WHERE code = 'PANGGUL' AND id > $1",
+        0,
+    )
+    .await;
+    let fisher = anjungan_auction::store::catalogue::add_fisher(
+        &app.state.db,
+        &app.state.keys,
+        panggul,
+        "Pak Sarno",
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let skj = scalar(
+        &app,
+        "SELECT id FROM auction_species WHERE code = 'SKJ' AND id > $1",
+        0,
+    )
+    .await;
+    let (st, lot) = post_json(&app, &juru, &format!("/api/v1/auction/ports/{panggul}/lots"), json!({"species_id": skj, "fisher_id": fisher, "grams": 50000, "grade": "b", "start_price": 20000})).await;
+    assert_eq!(st, 201, "{lot}");
+    let (st, p) = post_json(&app, &juru, &format!("/api/v1/auction/ports/{panggul}/lots"), json!({"species_id": skj, "fisher_id": fisher, "grams": 0, "grade": "b", "start_price": 20000})).await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (422, Some("auction.error.weight"))
+    );
+    let (st, created) = post_json(
+        &app,
+        &juru,
+        "/api/v1/auction/sessions",
+        json!({"port_id": panggul, "format": "ascending"}),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let id = created["id"].as_i64().unwrap();
+    let (st, _) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{id}/lots"),
+        json!({"lot_id": lot["id"]}),
+    )
+    .await;
+    assert_eq!(st, 200);
+    // The same lot cannot go into a second session.
+    let (_, other) = post_json(
+        &app,
+        &juru,
+        "/api/v1/auction/sessions",
+        json!({"port_id": panggul, "format": "clock"}),
+    )
+    .await;
+    let (st, p) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{}/lots", other["id"]),
+        json!({"lot_id": lot["id"]}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (409, Some("auction.error.lot_taken"))
+    );
+    let (st, p) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{id}/commands"),
+        json!({"command": "open"}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (409, Some("auction.error.too_few_buyers")),
+        "{p}"
+    );
+    assert!(
+        p["detail"].as_str().unwrap().contains("paling sedikit 3")
+            || p["detail"].as_str().unwrap().contains("at least 3"),
+        "{p}"
+    );
+}
+
+async fn app_get_status(app: &TestApp, path: &str) -> (u16, String) {
+    let r = app.client().get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// Reads SSE frames from a streaming response until `want` events arrived or time runs out.
+async fn read_events(resp: &mut reqwest::Response, want: usize) -> Vec<(u64, String, Value)> {
+    let mut buf = String::new();
+    let mut out = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while out.len() < want {
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk()).await;
+        let Ok(Ok(Some(bytes))) = chunk else { break };
+        buf.push_str(&String::from_utf8_lossy(&bytes));
+        while let Some(end) = buf.find("\n\n") {
+            let frame: String = buf[..end].to_string();
+            buf.drain(..end + 2);
+            let (mut id, mut kind, mut data) = (0, String::new(), String::new());
+            for line in frame.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().unwrap_or(0);
+                } else if let Some(v) = line.strip_prefix("event:") {
+                    kind = v.trim().to_string();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data.push_str(v.trim());
+                }
+            }
+            if !data.is_empty() {
+                out.push((id, kind, serde_json::from_str(&data).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+async fn the_feed_resumes_without_gaps(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let all = app
+        .get_json(&format!(
+            "/api/v1/auction/sessions/{session}/events?after=0"
+        ))
+        .await;
+    let events = all["events"].as_array().unwrap();
+    let last = all["last"].as_u64().unwrap();
+    assert_eq!(events.len() as u64, last, "every event from 1, no gaps");
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["n"].as_u64(), Some(i as u64 + 1));
+    }
+    // A watcher that saw up to `last - 2` resumes with exactly the last two, then live ones.
+    let mut feed = app
+        .client()
+        .get(app.url(&format!("/lelang/sesi/{session}/feed")))
+        .header("last-event-id", (last - 2).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.headers()["content-type"], "text/event-stream");
+    let backlog = read_events(&mut feed, 2).await;
+    assert_eq!(
+        backlog.iter().map(|e| e.0).collect::<Vec<_>>(),
+        vec![last - 1, last]
+    );
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, b) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", lots[7]),
+        json!({"amount": 28000}),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let live = read_events(&mut feed, 1).await;
+    assert_eq!(live.len(), 1, "the bid arrives live");
+    let (n, kind, data) = &live[0];
+    assert_eq!((*n, kind.as_str()), (last + 1, "bid"));
+    assert_eq!(b["event"].as_u64(), Some(last + 1));
+    assert_eq!(
+        (data["lot"].as_i64(), data["price"].as_i64()),
+        (Some(lots[7]), Some(28_000))
+    );
+    // `?after=` works the same for the API feed; asking from too far back is not an error.
+    let mut again = app
+        .client()
+        .get(app.url(&format!(
+            "/api/v1/auction/sessions/{session}/feed?after={last}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    let e = read_events(&mut again, 1).await;
+    assert_eq!(e[0].0, last + 1);
+    let (st, _) = app_get_status(&app, "/api/v1/auction/sessions/999999/events").await;
+    assert_eq!(st, 404);
+}
+
+async fn a_restarted_node_replays_the_journal_to_the_same_state(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let token = app.token("bakul@anjungan.test").await;
+    for (lot, amount) in [(lots[8], 14_000), (lots[9], 11_000), (lots[8], 15_000)] {
+        let (st, b) = post_json(
+            &app,
+            &token,
+            &format!("/api/v1/lots/{lot}/bids"),
+            json!({"amount": amount, "proxy": true}),
+        )
+        .await;
+        assert!(st == 201 || st == 409, "{b}");
+    }
+    let running = app
+        .get_json(&format!("/api/v1/auction/sessions/{session}"))
+        .await;
+    // A second hall on the same database (a restart, or another node) rebuilds the session.
+    let other = Hall::new(app.state.db.clone());
+    let live = other.live(session).await.unwrap();
+    let replayed = live.snapshot();
+    for l in running["lots"].as_array().unwrap() {
+        let id = anjungan_auction::domain::engine::LotId(l["id"].as_i64().unwrap());
+        let r = replayed.lot(id).unwrap();
+        assert_eq!(r.price, l["price"].as_i64(), "price of lot {id:?}");
+        assert_eq!(r.lead.map(|x| x.buyer.0), l["leader"].as_i64());
+    }
+    assert_eq!(
+        live.last_event(),
+        running["session"]["last_event"].as_u64().unwrap()
+    );
+    other.stop();
+}
+
+async fn tickets_levy_payments_and_unpaid_debts(app: TestApp) {
+    let early: i64 = sqlx::query_scalar(
+        "SELECT id FROM auction_sessions WHERE state = 'closed' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let tickets: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, s.ticket_no, s.ticket_code, s.value, s.buyer_levy FROM auction_sales s WHERE s.session_id = $1 ORDER BY s.id",
+    )
+    .bind(early)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(tickets.len(), 4, "four lots sold in the early session");
+    let (sumi_sale, no, code, value, levy) = tickets[0].clone();
+    assert!(
+        no.starts_with("PRIGI-") && no.ends_with(&format!("{sumi_sale:06}")),
+        "{no}"
+    );
+    assert_eq!(
+        (value, levy),
+        (2_280_000, Some(68_400)),
+        "120 kg at Rp 19.000, 3% levy"
+    );
+    // The ticket's QR code opens its page, which vouches for it; a made-up code does not.
+    let (st, page) = app_get_status(&app, &format!("/lelang/karcis/{code}")).await;
+    assert_eq!(st, 200);
+    assert!(
+        page.contains("asli") && page.contains(&no) && page.contains("Rp 2.348.400"),
+        "buyer pays value + levy"
+    );
+    let (st, _) = app_get_status(&app, "/lelang/karcis/TIDAKADAKARCIS").await;
+    assert_eq!(st, 404);
+    let pdf = app
+        .client()
+        .get(app.url(&format!("/lelang/karcis/{code}/karcis.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(text.contains(&no) && text.contains("2.280.000"), "{text}");
+    }
+    // The buyer sees her purchases; the cashier's desk is not hers.
+    let sumi = app.signed_in("bakul@anjungan.test").await;
+    let mine = sumi
+        .get(app.url("/lelang/saya"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains(&no) && mine.contains("Belum dibayar"));
+    assert_eq!(
+        sumi.get(app.url("/lelang/kelola/kasir"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // Her purchase is two days old and unpaid: once the port's books are read again, she is
+    // blocked from bidding in the running session.
+    sqlx::query("UPDATE auction_sales SET at = at - 172800000 WHERE id = $1")
+        .bind(sumi_sale)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let kasir = app.signed_in("kasir.prigi@anjungan.test").await;
+    let desk = kasir
+        .get(app.url("/lelang/kelola/kasir"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(desk.matches("data-testid=\"pay-").count(), 4);
+    let other = tickets[1].0;
+    let r = app
+        .post_form(
+            &kasir,
+            "/lelang/kelola/kasir",
+            &format!("/lelang/kelola/kasir/{other}/bayar"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (session, lots) = morning(&app).await;
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, p) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", lots[10]),
+        json!({"amount": 19000}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (403, Some("auction.error.blocked")),
+        "{p}"
+    );
+    // She pays; she may bid again. Paying twice is refused.
+    let r = app
+        .post_form(
+            &kasir,
+            "/lelang/kelola/kasir",
+            &format!("/lelang/kelola/kasir/{sumi_sale}/bayar"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (st, p) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", lots[10]),
+        json!({"amount": 19000}),
+    )
+    .await;
+    assert_eq!(st, 201, "{p}");
+    let r = app
+        .post_form(
+            &kasir,
+            "/lelang/kelola/kasir",
+            &format!("/lelang/kelola/kasir/{sumi_sale}/bayar"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("sudah dibayar"));
+    assert_eq!(app.audit_count("auction.sale.paid").await, 2);
+    let (_, page) = app_get_status(&app, &format!("/lelang/karcis/{code}")).await;
+    assert!(page.contains("Lunas"));
+    // The fisher reads his own payout statement: the value less his 3%.
+    let day: String = sqlx::query_scalar("SELECT day FROM auction_sessions WHERE id = $1")
+        .bind(early)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let darmo: i64 = sqlx::query_scalar("SELECT id FROM auction_fishers WHERE name = 'Pak Darmo'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let nelayan = app.signed_in("nelayan@anjungan.test").await;
+    let r = nelayan
+        .get(app.url(&format!("/lelang/kelola/nelayan/{darmo}?tanggal={day}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Rp 2.280.000") && html.contains("Rp 2.211.600"),
+        "{html}"
+    );
+    let other_fisher: i64 =
+        sqlx::query_scalar("SELECT id FROM auction_fishers WHERE name = 'Pak Suyitno'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let r = nelayan
+        .get(app.url(&format!("/lelang/kelola/nelayan/{other_fisher}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "not another fisher's statement");
+    let _ = session;
+}
