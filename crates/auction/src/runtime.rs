@@ -35,7 +35,9 @@ struct Job {
 pub struct Live {
     pub session_id: i64,
     jobs: mpsc::Sender<Job>,
-    feed: broadcast::Sender<Arc<Numbered>>,
+    /// Dropped when this node stops running the session, which ends every watcher's stream;
+    /// their browsers reconnect and resume from the last event they saw.
+    feed: Mutex<Option<broadcast::Sender<Arc<Numbered>>>>,
     recent: RwLock<VecDeque<Arc<Numbered>>>,
     state: RwLock<Session>,
 }
@@ -52,7 +54,15 @@ impl Live {
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Numbered>> {
-        self.feed.subscribe()
+        match self.feed.lock().expect("feed lock").as_ref() {
+            Some(tx) => tx.subscribe(),
+            // Retired: a receiver that reports closed at once.
+            None => broadcast::channel(1).1,
+        }
+    }
+
+    fn retire(&self) {
+        self.feed.lock().expect("feed lock").take();
     }
 
     /// The events after number `after`, or `None` when they are no longer kept (the watcher
@@ -75,14 +85,17 @@ impl Live {
             return;
         }
         let mut recent = self.recent.write().expect("recent lock");
+        let feed = self.feed.lock().expect("feed lock");
         for e in events {
             let e = Arc::new(e);
             if recent.len() == RECENT {
                 recent.pop_front();
             }
             recent.push_back(e.clone());
-            // No watcher is not an error.
-            let _ = self.feed.send(e);
+            if let Some(tx) = feed.as_ref() {
+                // No watcher is not an error.
+                let _ = tx.send(e);
+            }
         }
     }
 }
@@ -95,6 +108,19 @@ pub struct Hall {
     /// Serialises loading so two requests never start two sequencers for one session.
     loading: tokio::sync::Mutex<()>,
     stop: tokio::sync::watch::Sender<bool>,
+    /// Facts that never change once true, kept so a bid costs no lookups: the session and
+    /// port a lot was put into, and a user's paddle number at a port. Whether a buyer may bid
+    /// is the engine's to decide (admitted, not blocked, within limit), never a cache's.
+    lot_homes: Mutex<HashMap<i64, LotHome>>,
+    paddles: Mutex<HashMap<(i64, i64), i64>>,
+}
+
+/// Where a lot is auctioned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LotHome {
+    pub session_id: i64,
+    pub port_id: i64,
+    pub port_org: Option<i64>,
 }
 
 pub type SharedHall = Arc<Hall>;
@@ -107,6 +133,8 @@ impl Hall {
             live: Mutex::new(HashMap::new()),
             loading: tokio::sync::Mutex::new(()),
             stop: tokio::sync::watch::channel(false).0,
+            lot_homes: Mutex::new(HashMap::new()),
+            paddles: Mutex::new(HashMap::new()),
         })
     }
 
@@ -151,7 +179,7 @@ impl Hall {
         let live = Arc::new(Live {
             session_id,
             jobs,
-            feed,
+            feed: Mutex::new(Some(feed)),
             recent: RwLock::new(recent),
             state: RwLock::new(state),
         });
@@ -279,6 +307,55 @@ impl Hall {
         }
     }
 
+    /// The session and port of a lot in a session; `LotNotOpen` for a lot not in one yet.
+    pub async fn lot_home(&self, lot_id: i64) -> Result<LotHome> {
+        if let Some(h) = self.lot_homes.lock().expect("cache lock").get(&lot_id) {
+            return Ok(*h);
+        }
+        let lot = lots::get(&self.db, lot_id).await?;
+        let session_id = lot.session_id.ok_or(AuctionError::LotNotOpen)?;
+        let port = catalogue::port(&self.db, lot.port_id).await?;
+        let home = LotHome {
+            session_id,
+            port_id: port.id,
+            port_org: port.org_id,
+        };
+        let mut cache = self.lot_homes.lock().expect("cache lock");
+        if cache.len() > 200_000 {
+            cache.clear();
+        }
+        cache.insert(lot_id, home);
+        Ok(home)
+    }
+
+    /// The user's paddle number (buyer id) at the port, if they registered there.
+    pub async fn paddle(
+        &self,
+        keys: &anjungan_kernel::crypto::Keys,
+        port_id: i64,
+        user_id: i64,
+    ) -> Result<Option<i64>> {
+        if let Some(p) = self
+            .paddles
+            .lock()
+            .expect("cache lock")
+            .get(&(port_id, user_id))
+        {
+            return Ok(Some(*p));
+        }
+        let found = catalogue::buyer_of_user(&self.db, keys, port_id, user_id)
+            .await?
+            .map(|b| b.id);
+        if let Some(p) = found {
+            let mut cache = self.paddles.lock().expect("cache lock");
+            if cache.len() > 200_000 {
+                cache.clear();
+            }
+            cache.insert((port_id, user_id), p);
+        }
+        Ok(found)
+    }
+
     fn forget(&self, session_id: i64) {
         self.live.lock().expect("hall lock").remove(&session_id);
     }
@@ -289,6 +366,7 @@ async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>
     let mut stop = hall.stop.subscribe();
     loop {
         if *stop.borrow() {
+            live.retire();
             return;
         }
         let deadline = live.with(|s| s.next_deadline());
@@ -304,7 +382,10 @@ async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>
                 None => return,
             },
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => return,
+            _ = stop.changed() => {
+                live.retire();
+                return;
+            }
         }
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -332,6 +413,7 @@ async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>
                 }
                 // The engine ran ahead of the journal: start again from what is durable.
                 hall.forget(live.session_id);
+                live.retire();
                 return;
             }
         }
@@ -380,8 +462,9 @@ async fn commit(
         Ok(t) => t,
         Err(e) => return Err((e, batch)),
     };
-    let mut events = Vec::new();
-    // First what other nodes appended, in their order.
+    // First what other nodes appended, in their order: published here, but already projected
+    // by the node that appended it.
+    let mut foreign_events = Vec::new();
     if db_seq > *seq {
         let foreign = match sessions::journal_since(&mut tx, live.session_id, *seq).await {
             Ok(f) => f,
@@ -389,10 +472,11 @@ async fn commit(
         };
         let mut st = live.state.write().expect("state lock");
         for e in &foreign {
-            events.extend(st.apply(&e.command, e.at).events);
+            foreign_events.extend(st.apply(&e.command, e.at).events);
             *seq = e.seq;
         }
     }
+    let mut events = Vec::new();
     let mut entries = Vec::new();
     let mut answers = Vec::with_capacity(batch.len());
     {
@@ -435,6 +519,7 @@ async fn commit(
         }
         return Err((failed.0, Vec::new()));
     }
+    live.publish(foreign_events);
     live.publish(events);
     for (reply, o) in answers {
         let _ = reply.send(Ok(o));

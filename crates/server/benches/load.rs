@@ -7,8 +7,11 @@
 //! requests in the database, durable submissions (`POST /api/v1/layanan/requests`, each a
 //! committed transaction with its history, audit entry and WhatsApp notice), the public
 //! tracking page and Open311 `GET requests/{id}.json`. `-- stories` measures Cilen: search and
-//! reading pages over 100,000 works with 1,000,000 chapters.
+//! reading pages over 100,000 works with 1,000,000 chapters. `-- auction` measures Lion:
+//! acknowledged bids end to end and 1,000 live watchers of the session's feed.
 
+#[path = "support/auction.rs"]
+mod auction;
 #[path = "support/stories.rs"]
 mod stories;
 
@@ -476,8 +479,9 @@ fn main() {
         anjungan_server::demo::load(&db, &keys, &cfg.data_dir).await.unwrap();
         let desk = std::env::args().any(|a| a == "desk");
         let cilen = std::env::args().any(|a| a == "stories");
+        let lion = std::env::args().any(|a| a == "auction");
         let (mut last, mut number, mut entries) = (0, 0, Vec::new());
-        if !desk && !cilen {
+        if !desk && !cilen && !lion {
             let t = Instant::now();
             last = scale(&db).await;
             println!(
@@ -531,6 +535,10 @@ fn main() {
         }
         if cilen {
             stories::run(&client, &base, &db2).await;
+            return;
+        }
+        if lion {
+            auction::run(&client, &base, &db2, &keys2).await;
             return;
         }
         let votes_only = std::env::args().any(|a| a == "votes");

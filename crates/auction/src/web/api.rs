@@ -344,22 +344,21 @@ struct BidAccepted {
 /// bid for the named buyer.
 async fn acting_buyer(
     state: &AppState,
+    hall: &SharedHall,
     ctx: &Ctx,
-    port_id: i64,
-    org_id: Option<i64>,
+    home: crate::runtime::LotHome,
     named: Option<i64>,
 ) -> WebResult<(BuyerId, Channel)> {
     let p = ctx.signed_in()?;
     if let Some(b) = named {
-        view::require(state, p, org_id, Action::RunSession).await?;
+        view::require(state, p, home.port_org, Action::RunSession).await?;
         return Ok((BuyerId(b), Channel::Hall));
     }
-    match view::buyer_at(state, port_id, Some(p)).await? {
-        Some(b) => Ok((BuyerId(b.id), Channel::Api)),
+    match hall.paddle(&state.keys, home.port_id, p.user_id.0).await? {
+        Some(b) => Ok((BuyerId(b), Channel::Api)),
         None => Err(AuctionError::NotAdmitted.into()),
     }
 }
-
 /// Places a bid on a lot of an ascending session. Acknowledged only once durably committed; a
 /// refused bid changes nothing and says why (`code` in the problem document).
 #[utoipa::path(post, path = "/api/v1/lots/{id}/bids", operation_id = "placeBid", tag = "auction",
@@ -374,10 +373,9 @@ async fn place_bid(
     Json(b): Json<NewBid>,
 ) -> WebResult<(StatusCode, Json<BidAccepted>)> {
     ctx.signed_in()?;
-    let lot = lots::get(&state.db, lot_id).await?;
-    let session_id = lot.session_id.ok_or(AuctionError::LotNotOpen)?;
-    let port = catalogue::port(&state.db, lot.port_id).await?;
-    let (buyer, channel) = acting_buyer(&state, &ctx, port.id, port.org_id, b.buyer_id).await?;
+    let home = hall.lot_home(lot_id).await?;
+    let session_id = home.session_id;
+    let (buyer, channel) = acting_buyer(&state, &hall, &ctx, home, b.buyer_id).await?;
     let cmd = Command::Bid {
         lot: LotId(lot_id),
         buyer,
@@ -442,10 +440,9 @@ async fn stop_clock(
     Json(s): Json<NewStop>,
 ) -> WebResult<(StatusCode, Json<Bought>)> {
     ctx.signed_in()?;
-    let lot = lots::get(&state.db, lot_id).await?;
-    let session_id = lot.session_id.ok_or(AuctionError::LotNotOpen)?;
-    let port = catalogue::port(&state.db, lot.port_id).await?;
-    let (buyer, channel) = acting_buyer(&state, &ctx, port.id, port.org_id, s.buyer_id).await?;
+    let home = hall.lot_home(lot_id).await?;
+    let session_id = home.session_id;
+    let (buyer, channel) = acting_buyer(&state, &hall, &ctx, home, s.buyer_id).await?;
     let cmd = Command::Stop {
         lot: LotId(lot_id),
         buyer,

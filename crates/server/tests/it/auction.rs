@@ -723,7 +723,10 @@ async fn app_get_status(app: &TestApp, path: &str) -> (u16, String) {
 }
 
 /// Reads SSE frames from a streaming response until `want` events arrived or time runs out.
-async fn read_events(resp: &mut reqwest::Response, want: usize) -> Vec<(u64, String, Value)> {
+pub(crate) async fn read_events(
+    resp: &mut reqwest::Response,
+    want: usize,
+) -> Vec<(u64, String, Value)> {
     let mut buf = String::new();
     let mut out = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

@@ -758,3 +758,166 @@ async fn stories_write_publish_find_read_kudos_bookmark() {
         })
         .await;
 }
+
+/// Lion: a buyer bids from a phone-sized window while a second buyer bids through the API; the
+/// first sees the outbid live (no reload), bids again, the lot closes on the server's clock,
+/// and her ticket is issued and verifiable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let db = &app.state.db;
+    // Pak Joko gets an account, so he can bid through the API himself.
+    let hash = anjungan_kernel::identity::service::hash_password(
+        &anjungan_kernel::identity::domain::Password::parse(anjungan_server::demo::DEMO_PASSWORD)
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let joko_user = anjungan_kernel::identity::service::create_user(
+        db,
+        &app.state.keys,
+        &anjungan_kernel::audit::Actor::system("test"),
+        anjungan_kernel::identity::store::NewUser {
+            name: anjungan_kernel::identity::domain::PersonName::parse("Pak Joko").unwrap(),
+            email: Some(
+                anjungan_kernel::identity::domain::Email::parse("joko@anjungan.test").unwrap(),
+            ),
+            phone: None,
+            password_hash: hash,
+        },
+        &[(anjungan_kernel::identity::domain::Role::Buyer, None)],
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE auction_buyers SET user_id = $1 WHERE name = 'Pak Joko'")
+        .bind(joko_user.0)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let joko = app.token("joko@anjungan.test").await;
+    // The auctioneer puts one lot up for 20 seconds (soft close 4 s).
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let api = |path: &str, token: &str, body: serde_json::Value| {
+        let (url, token) = (app.url(path), token.to_string());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let st = r.status().as_u16();
+            (st, r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let prigi: i64 = sqlx::query_scalar("SELECT id FROM auction_ports WHERE code = 'PRIGI'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let yft: i64 = sqlx::query_scalar("SELECT id FROM auction_species WHERE code = 'YFT'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let fisher: i64 = sqlx::query_scalar("SELECT MIN(id) FROM auction_fishers")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let (_, lot) = api(&format!("/api/v1/auction/ports/{prigi}/lots"), &juru, serde_json::json!({"species_id": yft, "fisher_id": fisher, "grams": 40000, "grade": "a", "start_price": 60000})).await;
+    let lot = lot["id"].as_i64().unwrap();
+    let (_, s) = api("/api/v1/auction/sessions", &juru, serde_json::json!({"port_id": prigi, "format": "ascending", "lot_seconds": 20, "soft_close_seconds": 4})).await;
+    let session = s["id"].as_i64().unwrap();
+    assert_eq!(
+        api(
+            &format!("/api/v1/auction/sessions/{session}/lots"),
+            &juru,
+            serde_json::json!({"lot_id": lot})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api(
+            &format!("/api/v1/auction/sessions/{session}/commands"),
+            &juru,
+            serde_json::json!({"command": "open"})
+        )
+        .await
+        .0,
+        200
+    );
+    let base = app.base.clone();
+    let card = format!("#lot-{lot}");
+    browser
+        .journey("auction_bid_outbid_close_ticket", |c| async move {
+            sign_in(&c, &base, "bakul@anjungan.test").await?;
+            c.goto(&format!("{base}/lelang/sesi/{session}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            // The opening price is prefilled; she bids it.
+            click(&c, &format!("{card} [data-testid=bid-button]")).await?;
+            wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;
+            // Pak Joko bids higher through the API: her page shows it without reloading.
+            let (st, b) = api(
+                &format!("/api/v1/lots/{lot}/bids"),
+                &joko,
+                serde_json::json!({"amount": 62000}),
+            )
+            .await;
+            expect(st == 201, &format!("Joko's bid: {b}"))?;
+            wait_text(&c, &format!("{card} .outbid"), "dilampaui").await?;
+            wait_text(&c, &format!("{card} [data-testid=price]"), "Rp 62.000").await?;
+            // She bids again at the new minimum, which the page has filled in.
+            let amount = c
+                .find(fantoccini::Locator::Css(&format!(
+                    "{card} [data-testid=bid-amount]"
+                )))
+                .await
+                .map_err(|e| e.to_string())?
+                .prop("value")
+                .await
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
+            expect(
+                amount == "62500",
+                &format!("the minimum followed the feed: {amount}"),
+            )?;
+            click(&c, &format!("{card} [data-testid=bid-button]")).await?;
+            wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;
+            // The lot closes on the server's clock; the page follows and says she won.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                let state = text(&c, &format!("{card} [data-testid=lot-state]"))
+                    .await
+                    .unwrap_or_default();
+                if state.contains("Terjual") {
+                    break;
+                }
+                expect(
+                    Instant::now() < deadline,
+                    &format!("the lot never closed: {state}"),
+                )?;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            wait_text(&c, &format!("{card} [data-testid=leader]"), "memenangkan").await?;
+            click(&c, &format!("{card} [data-testid=my-tickets]")).await?;
+            wait_for_path(&c, "/lelang/saya").await?;
+            let page = c.source().await.map_err(|e| e.to_string())?;
+            expect(page.contains("Madidihang"), "the ticket is listed")?;
+            click(&c, "main table a[href^='/lelang/karcis/']").await?;
+            wait_text(&c, "[data-testid=authentic]", "asli").await?;
+            wait_text(&c, "[data-testid=paid]", "Belum dibayar").await?;
+            Ok(())
+        })
+        .await;
+    let sales: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auction_sales WHERE lot_id = $1")
+        .bind(lot)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(sales, 1);
+}

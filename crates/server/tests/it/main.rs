@@ -3,7 +3,8 @@
 
 mod support;
 
-mod auction;
+pub(crate) mod auction;
+mod auction_process;
 mod browser;
 pub(crate) mod desk;
 mod festival;

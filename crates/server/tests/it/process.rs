@@ -17,7 +17,11 @@ pub fn free_port() -> u16 {
 }
 
 /// Runs a CLI command against the data directory / database and returns its stdout.
-fn cli(data_dir: &std::path::Path, db_url: &str, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn cli(
+    data_dir: &std::path::Path,
+    db_url: &str,
+    args: &[&str],
+) -> (bool, String, String) {
     let out = Command::new(BIN)
         .args([
             "--data-dir",
