@@ -55,3 +55,85 @@ pub async fn prices_of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<
         })
         .collect())
 }
+
+/// One day of a species' prices: (day, average, lowest, highest) per kg.
+pub type DayPrice = (String, i64, i64, i64);
+
+/// A species' daily prices over the last `days` days up to `to_day`, at one port or all.
+pub async fn history(
+    db: &Db,
+    species_code: &str,
+    port: Option<i64>,
+    from_day: &str,
+    to_day: &str,
+) -> Result<Vec<DayPrice>> {
+    let rows = sqlx::query(
+        "SELECT se.day, CAST(SUM(s.value) AS BIGINT) AS value, CAST(SUM(s.grams) AS BIGINT) AS grams, \
+         MIN(s.price) AS lo, MAX(s.price) AS hi \
+         FROM auction_sales s JOIN auction_sessions se ON se.id = s.session_id \
+         JOIN auction_lots l ON l.id = s.lot_id JOIN auction_species sp ON sp.id = l.species_id \
+         WHERE sp.code = $1 AND ($2 = 0 OR se.port_id = $2) AND se.day >= $3 AND se.day <= $4 \
+         GROUP BY se.day ORDER BY se.day",
+    )
+    .bind(species_code)
+    .bind(port.unwrap_or(0))
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let (value, grams): (i64, i64) = (r.get("value"), r.get("grams"));
+            let avg = if grams > 0 {
+                (value * 1_000 + grams / 2) / grams
+            } else {
+                0
+            };
+            (r.get("day"), avg, r.get("lo"), r.get("hi"))
+        })
+        .collect())
+}
+
+/// The levy collected on a day's sales at a port, by account.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct LevyTotals {
+    pub seller: i64,
+    pub buyer: i64,
+    pub total: i64,
+    /// (account code, rupiah), in the order of the port's rules.
+    pub accounts: Vec<(String, i64)>,
+    /// Sales whose levy could not be computed by the rules (for the cashier to settle).
+    pub unsettled: i64,
+}
+
+pub async fn levy_of_day(db: &Db, port: i64, day: &str) -> Result<LevyTotals> {
+    let rows = sqlx::query(
+        "SELECT s.levy FROM auction_sales s JOIN auction_sessions se ON se.id = s.session_id \
+         WHERE se.port_id = $1 AND se.day = $2 ORDER BY s.id",
+    )
+    .bind(port)
+    .bind(day)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut t = LevyTotals::default();
+    for r in &rows {
+        let text: Option<String> = r.get("levy");
+        match text.and_then(|j| serde_json::from_str::<crate::domain::levy::LevyBreakdown>(&j).ok())
+        {
+            Some(b) => {
+                t.seller += b.seller_levy;
+                t.buyer += b.buyer_levy;
+                t.total += b.total;
+                for (code, v) in b.shares {
+                    match t.accounts.iter_mut().find(|(c, _)| *c == code) {
+                        Some((_, sum)) => *sum += v,
+                        None => t.accounts.push((code, v)),
+                    }
+                }
+            }
+            None => t.unsettled += 1,
+        }
+    }
+    Ok(t)
+}

@@ -176,24 +176,116 @@ pub async fn lock(db: &Db, session_id: i64) -> Result<(Tx, i64)> {
 }
 
 pub async fn append(tx: &mut Tx, session_id: i64, node: &str, entries: &[Entry]) -> Result<()> {
-    for e in entries {
-        sqlx::query("INSERT INTO auction_journal (session_id, seq, at, command, by_user, node) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(session_id)
-            .bind(e.seq)
-            .bind(e.at)
-            .bind(serde_json::to_string(&e.command).expect("commands serialise"))
-            .bind(e.by_user)
-            .bind(node)
-            .execute(&mut **tx)
-            .await?;
+    // One statement per chunk: a batch of bids costs one round trip, not one per bid.
+    for chunk in entries.chunks(200) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 5;
+                format!(
+                    "($1, ${}, ${}, ${}, ${}, ${})",
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO auction_journal (session_id, seq, at, command, by_user, node) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(session_id);
+        for e in chunk {
+            q = q
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(serde_json::to_string(&e.command).expect("commands serialise"))
+                .bind(e.by_user)
+                .bind(node);
+        }
+        q.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// The standing a batch of bids leaves on one lot.
+struct Standing {
+    lot: i64,
+    price: i64,
+    leader: i64,
+    ends_at: i64,
+    bids: i64,
+}
+
+/// Writes the lots' standings after a run of bids in one statement per chunk of lots.
+async fn flush_bids(tx: &mut Tx, pending: &mut Vec<Standing>, now: i64) -> Result<()> {
+    for chunk in pending.chunks(100) {
+        let (mut price, mut leader, mut ends, mut bids, mut ids) = (
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            Vec::new(),
+        );
+        for i in 0..chunk.len() {
+            let b = i * 5 + 2;
+            price.push_str(&format!(" WHEN ${b} THEN ${}", b + 1));
+            leader.push_str(&format!(" WHEN ${b} THEN ${}", b + 2));
+            ends.push_str(&format!(" WHEN ${b} THEN ${}", b + 3));
+            bids.push_str(&format!(" WHEN ${b} THEN ${}", b + 4));
+            ids.push(format!("${b}"));
+        }
+        let sql = format!(
+            "UPDATE auction_lots SET price = CASE id{price} END, buyer_id = CASE id{leader} END, \
+             ends_at = CASE id{ends} END, bids = bids + CASE id{bids} END, updated_at = $1 WHERE id IN ({})",
+            ids.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(now);
+        for st in chunk {
+            q = q
+                .bind(st.lot)
+                .bind(st.price)
+                .bind(st.leader)
+                .bind(st.ends_at)
+                .bind(st.bids);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    pending.clear();
     Ok(())
 }
 
 /// Writes what the events change onto the lots, sales and session row.
 pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64) -> Result<()> {
     let now = now_ms();
+    let mut pending: Vec<Standing> = Vec::new();
     for n in events {
+        if let Event::Bid {
+            lot,
+            price,
+            leader,
+            ends_at,
+            ..
+        } = &n.event
+        {
+            match pending.iter_mut().find(|p| p.lot == lot.0) {
+                Some(p) => {
+                    (p.price, p.leader, p.ends_at) = (*price, leader.0, *ends_at);
+                    p.bids += 1;
+                }
+                None => pending.push(Standing {
+                    lot: lot.0,
+                    price: *price,
+                    leader: leader.0,
+                    ends_at: *ends_at,
+                    bids: 1,
+                }),
+            }
+            continue;
+        }
+        // Anything else is written in order after the bids before it.
+        flush_bids(tx, &mut pending, now).await?;
         let q = match &n.event {
             Event::LotAdded { lot } => sqlx::query(
                 "UPDATE auction_lots SET session_id = $2, state = 'offered', updated_at = $3 WHERE id = $1",
@@ -205,14 +297,6 @@ pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64
                 "UPDATE auction_lots SET state = 'open', price = NULL, ends_at = $2, updated_at = $3 WHERE id = $1",
             )
             .bind(lot.0)
-            .bind(*ends_at)
-            .bind(now),
-            Event::Bid { lot, price, leader, ends_at, .. } => sqlx::query(
-                "UPDATE auction_lots SET price = $2, buyer_id = $3, ends_at = $4, bids = bids + 1, updated_at = $5 WHERE id = $1",
-            )
-            .bind(lot.0)
-            .bind(*price)
-            .bind(leader.0)
             .bind(*ends_at)
             .bind(now),
             Event::ClockStarted { lot, price, .. } => sqlx::query(
@@ -269,10 +353,11 @@ pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64
                     .bind(session_id)
                     .bind(*at)
             }
-            Event::Admitted { .. } => continue,
+            Event::Admitted { .. } | Event::Bid { .. } => continue,
         };
         q.execute(&mut **tx).await?;
     }
+    flush_bids(tx, &mut pending, now).await?;
     let last = events.last().map(|n| n.n as i64);
     sqlx::query(
         "UPDATE auction_sessions SET seq = $2, last_event = COALESCE($3, last_event) WHERE id = $1",

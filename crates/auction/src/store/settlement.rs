@@ -153,6 +153,18 @@ pub async fn unpaid(db: &Db, port_id: i64) -> Result<Vec<Ticket>> {
     Ok(rows.iter().map(from_row).collect())
 }
 
+/// Every ticket of a port's day (WIB), in order.
+pub async fn of_port_day(db: &Db, port_id: i64, day: &str) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} JOIN auction_sessions se ON se.id = s.session_id WHERE se.port_id = $1 AND se.day = $2 ORDER BY s.id"
+    ))
+    .bind(port_id)
+    .bind(day)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
 /// A buyer's purchases, newest first.
 pub async fn of_buyer(db: &Db, buyer_id: i64) -> Result<Vec<Ticket>> {
     let rows = sqlx::query(&format!(

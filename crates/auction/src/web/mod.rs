@@ -2,9 +2,11 @@
 //! the port staff's console under `/lelang/kelola`, and the JSON API.
 
 mod api;
+mod charts;
 mod console;
 mod feed;
 mod public;
+mod reports;
 mod settlement;
 mod view;
 
@@ -20,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(console::routes())
         .merge(feed::routes())
         .merge(settlement::routes())
+        .merge(reports::routes())
         .merge(api::routes())
 }
 

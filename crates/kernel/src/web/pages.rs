@@ -36,7 +36,7 @@ pub struct Programme {
 pub const PROGRAMMES: &[Programme] = &[
     Programme {
         key: "festival",
-        href: None,
+        href: Some("/festival"),
     },
     Programme {
         key: "desk",
@@ -44,7 +44,7 @@ pub const PROGRAMMES: &[Programme] = &[
     },
     Programme {
         key: "survey",
-        href: None,
+        href: Some("/ikm"),
     },
     Programme {
         key: "stories",

@@ -216,7 +216,25 @@ async fn watch_storm(
     let client = reqwest::Client::new();
     let mut bids = 0;
     let end = Instant::now() + Duration::from_secs(5);
+    // Start from each lot's minimum as it stands after the bid storm.
+    let detail: serde_json::Value = client
+        .get(format!("{base}/api/v1/auction/sessions/{session}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let mut amounts = [0i64; 8];
+    for (i, (lot, _, _)) in lanes.iter().take(8).enumerate() {
+        amounts[i] = detail["lots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"].as_i64() == Some(*lot))
+            .and_then(|l| l["minimum"].as_i64())
+            .unwrap_or(1);
+    }
     let mut turn = 0usize;
     while Instant::now() < end {
         for (i, (lot, a, b)) in lanes.iter().take(8).enumerate() {

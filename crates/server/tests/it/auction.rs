@@ -17,6 +17,7 @@ both_backends!(
     the_feed_resumes_without_gaps,
     a_restarted_node_replays_the_journal_to_the_same_state,
     tickets_levy_payments_and_unpaid_debts,
+    the_port_report_exports_and_the_price_history,
 );
 
 async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
@@ -1019,4 +1020,105 @@ async fn tickets_levy_payments_and_unpaid_debts(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 403, "not another fisher's statement");
     let _ = session;
+}
+
+async fn the_port_report_exports_and_the_price_history(app: TestApp) {
+    let (day, port): (String, i64) = sqlx::query_as(
+        "SELECT day, port_id FROM auction_sessions WHERE state = 'closed' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let kasir = app.signed_in("kasir.prigi@anjungan.test").await;
+    let page = kasir
+        .get(app.url(&format!("/lelang/kelola/laporan/{port}?tanggal={day}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    // 120 kg at 19.000, 240 kg at 23.000, 60 kg at 30.000, 150 kg at 14.500.
+    let value = 120 * 19_000 + 240 * 23_000 + 60 * 30_000 + 150 * 14_500;
+    let levy = 2 * (value * 3 / 100);
+    let rp = |v: i64| {
+        let d = v.to_string();
+        let mut out = String::new();
+        for (i, c) in d.chars().enumerate() {
+            if i > 0 && (d.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        format!("Rp {out}")
+    };
+    assert!(html.contains("570 kg"), "total weight");
+    assert!(html.contains(&rp(value)), "total value {}", rp(value));
+    assert!(
+        html.contains(&format!("data-testid=\"levy-total\">{}", rp(levy))),
+        "levy {}",
+        rp(levy)
+    );
+    // The treasury's 65 % of the levy, to the rupiah (largest remainder).
+    assert!(html.contains(&format!(
+        "data-testid=\"account-kas_daerah\">{}",
+        rp(levy * 65 / 100)
+    )));
+    let csv = kasir
+        .get(app.url(&format!(
+            "/lelang/kelola/laporan/{port}/karcis.csv?tanggal={day}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 5, "a header and four tickets");
+    assert!(csv.contains("PRIGI-") && csv.contains("nomor_karcis"));
+    let xlsx = kasir
+        .get(app.url(&format!(
+            "/lelang/kelola/laporan/{port}/karcis.xlsx?tanggal={day}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    // Not for buyers or guests.
+    let bakul = app.signed_in("bakul@anjungan.test").await;
+    assert_eq!(
+        bakul
+            .get(app.url(&format!("/lelang/kelola/laporan/{port}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.client()
+            .get(app.url(&format!("/lelang/kelola/laporan/{port}/karcis.csv")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    // The public price history: a chart without script.
+    let (st, html) = app_get_status(&app, "/lelang/harga?jenis=SKJ").await;
+    assert_eq!(st, 200);
+    let svg = html.split("data-testid=\"price-chart\">").nth(1).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Rp 23.000") && svg.contains("<circle"));
+    assert_eq!(app_get_status(&app, "/lelang/harga?jenis=ZZZ").await.0, 404);
+    assert_eq!(
+        app_get_status(&app, "/lelang/harga?jenis=%3Cscript%3E")
+            .await
+            .0,
+        200,
+        "an unreadable code shows the first species"
+    );
 }
