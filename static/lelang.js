@@ -15,32 +15,57 @@
   function set(el, sel, text) { var x = el && el.querySelector(sel); if (x) x.textContent = text; }
   function now() { return Date.now() - skew; }
   function reload() { window.location.reload(); }
-  var es = new EventSource("/lelang/sesi/" + sid + "/feed?after=" + root.getAttribute("data-after"));
-  es.addEventListener("bid", function (m) {
-    var e = JSON.parse(m.data), el = lot(e.lot);
-    if (!el) return;
-    var wasMine = el.getAttribute("data-mine") === "1";
-    var mine = me && String(e.leader) === me;
-    el.setAttribute("data-mine", mine ? "1" : "0");
-    set(el, ".price", rp(e.price));
-    set(el, ".leader", mine ? you : "#" + e.leader);
-    el.setAttribute("data-ends", e.ends_at);
-    var input = el.querySelector("input[name=harga]");
-    if (input && Number(input.value) < e.min) input.value = e.min;
-    set(el, ".minimum", rp(e.min));
-    if (wasMine && !mine) {
-      var a = el.querySelector(".outbid");
-      if (!a) { a = document.createElement("p"); a.className = "alert outbid"; a.setAttribute("role", "alert"); el.appendChild(a); }
-      a.textContent = outbid;
-    }
-  });
-  es.addEventListener("clock_started", function (m) {
-    var e = JSON.parse(m.data);
-    clocks[e.lot] = e;
-  });
+  var last = Number(root.getAttribute("data-after"));
+  var handlers = {
+    bid: function (e) {
+      var el = lot(e.lot);
+      if (!el) return;
+      var wasMine = el.getAttribute("data-mine") === "1";
+      var mine = me && String(e.leader) === me;
+      el.setAttribute("data-mine", mine ? "1" : "0");
+      set(el, ".price", rp(e.price));
+      set(el, ".leader", mine ? you : "#" + e.leader);
+      el.setAttribute("data-ends", e.ends_at);
+      var input = el.querySelector("input[name=harga]");
+      if (input && Number(input.value) < e.min) input.value = e.min;
+      set(el, ".minimum", rp(e.min));
+      if (wasMine && !mine) {
+        var a = el.querySelector(".outbid");
+        if (!a) { a = document.createElement("p"); a.className = "alert outbid"; a.setAttribute("role", "alert"); el.appendChild(a); }
+        a.textContent = outbid;
+      }
+    },
+    clock_started: function (e) { clocks[e.lot] = e; }
+  };
   ["sold", "unsold", "filled", "closed", "cancelled", "opened", "paused", "resumed", "lot_opened", "snapshot"].forEach(function (k) {
-    es.addEventListener(k, function () { setTimeout(reload, 300); });
+    handlers[k] = function () { setTimeout(reload, 300); };
   });
+  function handle(e) {
+    if (e.n) last = Math.max(last, e.n);
+    var h = handlers[e.e];
+    if (h) h(e);
+  }
+  // The WebSocket first; Server-Sent Events where it cannot open (proxies, old browsers).
+  function sse() {
+    var es = new EventSource("/lelang/sesi/" + sid + "/feed?after=" + last);
+    es.onopen = function () { root.setAttribute("data-live", "sse"); };
+    Object.keys(handlers).forEach(function (k) {
+      es.addEventListener(k, function (m) { handle(JSON.parse(m.data)); });
+    });
+  }
+  function ws(tries) {
+    if (!window.WebSocket) return sse();
+    var opened = false;
+    var sock = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/lelang/sesi/" + sid + "/ws?after=" + last);
+    sock.onopen = function () { opened = true; root.setAttribute("data-live", "ws"); };
+    sock.onmessage = function (m) { handle(JSON.parse(m.data)); };
+    sock.onclose = function () {
+      if (!opened) return sse();
+      // Resume from the last event seen.
+      setTimeout(function () { ws(tries + 1); }, Math.min(10000, 500 * (tries + 1)));
+    };
+  }
+  ws(0);
   setInterval(function () {
     var t = now();
     var lots = root.querySelectorAll(".lot");

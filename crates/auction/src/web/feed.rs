@@ -1,28 +1,34 @@
-//! The live feed of a session as Server-Sent Events. A client resumes after the last event it
-//! saw (`Last-Event-ID`, or `?after=`) without gaps; events are compact JSON numbered by the
-//! session. A client that falls behind the bounded buffer is not buffered for: it gets one
-//! `snapshot` of every lot's standing (coalesced per lot) and carries on from there, and after
-//! falling behind three times it is cut off (its browser reconnects and resumes).
+//! The live feed of a session, as a WebSocket and as Server-Sent Events (the fallback that
+//! works through any proxy). A client resumes after the last event it saw (`Last-Event-ID`, or
+//! `?after=`) without gaps; events are compact JSON numbered by the session. A client that
+//! falls behind the bounded buffer is not buffered for: it gets one `snapshot` of every lot's
+//! standing (coalesced per lot) and carries on from there; after falling behind three times, or
+//! when a WebSocket send does not complete within five seconds, it is cut off (its page
+//! reconnects and resumes).
 
-use crate::domain::engine::Numbered;
-use crate::runtime::SharedHall;
+use crate::domain::engine::{Numbered, Session};
+use crate::runtime::{Live, SharedHall};
 use anjungan_kernel::web::{AppState, WebResult};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State as St};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, BoxStream, StreamExt};
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/lelang/sesi/{id}/feed", get(feed))
-        .route("/api/v1/auction/sessions/{id}/feed", get(feed))
+        .route("/lelang/sesi/{id}/feed", get(sse))
+        .route("/api/v1/auction/sessions/{id}/feed", get(sse))
+        .route("/lelang/sesi/{id}/ws", get(websocket))
+        .route("/api/v1/auction/sessions/{id}/ws", get(websocket))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -32,22 +38,33 @@ pub(crate) struct FeedQuery {
 
 /// How many times a client may fall behind before it is cut off.
 const MAX_LAGS: u32 = 3;
+/// A WebSocket send that takes longer than this means the client cannot keep up.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 
-fn event(n: &Numbered) -> SseEvent {
-    let data = serde_json::to_string(n).unwrap_or_default();
-    let kind = data
+/// One message of the feed, whatever carries it.
+pub(crate) struct Item {
+    pub id: u64,
+    pub kind: String,
+    pub json: String,
+}
+
+fn item(n: &Numbered) -> Item {
+    let json = serde_json::to_string(n).unwrap_or_default();
+    let kind = json
         .split("\"e\":\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
         .unwrap_or("event")
         .to_string();
-    SseEvent::default()
-        .id(n.n.to_string())
-        .event(kind)
-        .data(data)
+    Item {
+        id: n.n,
+        kind,
+        json,
+    }
 }
 
-fn snapshot_event(state: &crate::domain::engine::Session, last: u64) -> SseEvent {
+/// Every lot's standing now: what a client that fell behind needs instead of what it missed.
+fn snapshot(state: &Session) -> Item {
     let lots: Vec<serde_json::Value> = state
         .lots
         .iter()
@@ -62,19 +79,67 @@ fn snapshot_event(state: &crate::domain::engine::Session, last: u64) -> SseEvent
             })
         })
         .collect();
-    SseEvent::default()
-        .id(last.to_string())
-        .event("snapshot")
-        .data(serde_json::json!({"n": last, "lots": lots}).to_string())
+    let n = state.last_event;
+    Item {
+        id: n,
+        kind: "snapshot".into(),
+        json: serde_json::json!({"e": "snapshot", "n": n, "lots": lots}).to_string(),
+    }
 }
 
-async fn feed(
-    St(state): St<AppState>,
-    Extension(hall): Extension<SharedHall>,
-    Path(id): Path<i64>,
-    Query(q): Query<FeedQuery>,
-    headers: HeaderMap,
-) -> WebResult<Response> {
+/// The backlog after `after` (or a snapshot when it is no longer kept), then live events.
+fn items(live: Arc<Live>, after: u64) -> BoxStream<'static, Item> {
+    // Subscribe before reading the backlog, then skip what the backlog already gave.
+    let rx = live.subscribe();
+    let (backlog, last): (Vec<Item>, u64) = match live.events_after(after) {
+        Some(events) => {
+            let last = events.last().map(|e| e.n).unwrap_or(after);
+            (events.iter().map(|e| item(e)).collect(), last)
+        }
+        None => {
+            let snap = live.with(snapshot);
+            let last = snap.id;
+            (vec![snap], last)
+        }
+    };
+    let tail = stream::unfold(
+        (rx, 0u32, false, last),
+        move |(mut rx, mut lags, done, mut last)| {
+            let live = live.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                loop {
+                    match rx.recv().await {
+                        Ok(e) if e.n <= last => continue,
+                        Ok(e) => {
+                            last = e.n;
+                            return Some((item(&e), (rx, lags, false, last)));
+                        }
+                        Err(RecvError::Lagged(_)) => {
+                            lags += 1;
+                            let snap = live.with(snapshot);
+                            last = snap.id;
+                            // Cut off a client that keeps falling behind.
+                            return Some((snap, (rx, lags, lags >= MAX_LAGS, last)));
+                        }
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            }
+        },
+    );
+    stream::iter(backlog).chain(tail).boxed()
+}
+
+async fn start(
+    state: &AppState,
+    hall: &SharedHall,
+    id: i64,
+    q: &FeedQuery,
+    headers: &HeaderMap,
+) -> WebResult<(Arc<Live>, u64)> {
     // The session must exist; a closed one still serves its history.
     crate::store::sessions::get(&state.db, id).await?;
     let live = hall.live(id).await?;
@@ -84,55 +149,63 @@ async fn feed(
         .and_then(|v| v.trim().parse::<u64>().ok())
         .or(q.after)
         .unwrap_or(0);
-    // Subscribe before reading the backlog, then skip what the backlog already gave.
-    let rx = live.subscribe();
-    let (backlog, last): (Vec<SseEvent>, u64) = match live.events_after(after) {
-        Some(events) => {
-            let last = events.last().map(|e| e.n).unwrap_or(after);
-            (events.iter().map(|e| event(e)).collect(), last)
-        }
-        None => {
-            let (ev, last) = live.with(|s| (snapshot_event(s, s.last_event), s.last_event));
-            (vec![ev], last)
-        }
-    };
-    let live2 = live.clone();
-    let tail = stream::unfold(
-        (rx, 0u32, false, last),
-        move |(mut rx, mut lags, done, mut last)| {
-            let live = live2.clone();
-            async move {
-                if done {
-                    return None;
-                }
-                loop {
-                    match rx.recv().await {
-                        Ok(e) => {
-                            if e.n <= last {
-                                continue;
-                            }
-                            last = e.n;
-                            return Some((Some(event(&e)), (rx, lags, false, last)));
-                        }
-                        Err(RecvError::Lagged(_)) => {
-                            lags += 1;
-                            let (ev, n) =
-                                live.with(|s| (snapshot_event(s, s.last_event), s.last_event));
-                            last = n;
-                            // Cut off a client that keeps falling behind.
-                            let cut = lags >= MAX_LAGS;
-                            return Some((Some(ev), (rx, lags, cut, last)));
-                        }
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            }
-        },
-    )
-    .filter_map(|e| async move { e });
-    let s: std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>> =
-        Box::pin(stream::iter(backlog).chain(tail).map(Ok));
-    Ok(Sse::new(s)
+    Ok((live, after))
+}
+
+async fn sse(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    Path(id): Path<i64>,
+    Query(q): Query<FeedQuery>,
+    headers: HeaderMap,
+) -> WebResult<Response> {
+    let (live, after) = start(&state, &hall, id, &q, &headers).await?;
+    let events = items(live, after).map(|i| {
+        Ok::<_, Infallible>(
+            SseEvent::default()
+                .id(i.id.to_string())
+                .event(i.kind)
+                .data(i.json),
+        )
+    });
+    Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())
+}
+
+/// The same feed over a WebSocket: one text message per event (the event's JSON, with its
+/// number `n` and kind `e`).
+async fn websocket(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    Path(id): Path<i64>,
+    Query(q): Query<FeedQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> WebResult<Response> {
+    let (live, after) = start(&state, &hall, id, &q, &headers).await?;
+    Ok(upgrade
+        .max_message_size(4 * 1024)
+        .on_upgrade(move |socket| pump(socket, items(live, after))))
+}
+
+async fn pump(mut socket: WebSocket, mut events: BoxStream<'static, Item>) {
+    loop {
+        tokio::select! {
+            next = events.next() => {
+                let Some(i) = next else { break };
+                match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(i.json.into()))).await {
+                    Ok(Ok(())) => {}
+                    // Gone, or too slow to take what others already have.
+                    _ => break,
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                // The feed is one-way; pings are answered by the library, anything else ignored.
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
 }

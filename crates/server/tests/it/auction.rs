@@ -814,6 +814,52 @@ async fn the_feed_resumes_without_gaps(app: TestApp) {
     assert_eq!(e[0].0, last + 1);
     let (st, _) = app_get_status(&app, "/api/v1/auction/sessions/999999/events").await;
     assert_eq!(st, 404);
+    // The same feed over a WebSocket: the backlog after `after`, then live bids, as JSON text.
+    use futures_util::StreamExt;
+    let ws_url = app
+        .url(&format!(
+            "/api/v1/auction/sessions/{session}/ws?after={last}"
+        ))
+        .replacen("http", "ws", 1);
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let e: Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
+    assert_eq!(
+        (e["n"].as_u64(), e["e"].as_str()),
+        (Some(last + 1), Some("bid"))
+    );
+    let (st, b) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{}/bids", lots[9]),
+        json!({"amount": 11000}),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    let next = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let e: Value = serde_json::from_str(next.to_text().unwrap()).unwrap();
+    assert_eq!(
+        (e["n"].as_u64(), e["lot"].as_i64()),
+        (b["event"].as_u64(), Some(lots[9]))
+    );
+    let r = app
+        .client()
+        .get(app.url(&format!("/api/v1/auction/sessions/{session}/ws")))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_client_error(),
+        "a plain GET is not an upgrade"
+    );
 }
 
 async fn a_restarted_node_replays_the_journal_to_the_same_state(app: TestApp) {

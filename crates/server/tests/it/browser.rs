@@ -858,6 +858,22 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
             c.goto(&format!("{base}/lelang/sesi/{session}"))
                 .await
                 .map_err(|e| e.to_string())?;
+            // The page follows the session over a WebSocket.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let live = c
+                    .find(fantoccini::Locator::Css("#lots"))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .attr("data-live")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if live.as_deref() == Some("ws") {
+                    break;
+                }
+                expect(Instant::now() < deadline, &format!("live feed: {live:?}"))?;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             // The opening price is prefilled; she bids it.
             click(&c, &format!("{card} [data-testid=bid-button]")).await?;
             wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;

@@ -1111,6 +1111,9 @@ async fn public_pages_are_light_and_self_hosted() {
         "/cerita?q=pantai".into(),
         "/cerita/karya/1".into(),
         "/cerita/karya/1/bab/1".into(),
+        "/lelang".into(),
+        "/lelang/sesi/2".into(),
+        "/lelang/harga".into(),
     ] {
         let html = plain
             .get(app.url(&path))
