@@ -73,7 +73,9 @@ impl Live {
         if after + 1 < first {
             return None;
         }
-        Some(recent.iter().filter(|e| e.n > after).cloned().collect())
+        // Numbers are consecutive, so the position of `after + 1` is known without a scan.
+        let skip = (after + 1 - first) as usize;
+        Some(recent.iter().skip(skip).cloned().collect())
     }
 
     pub fn last_event(&self) -> u64 {

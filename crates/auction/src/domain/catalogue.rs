@@ -73,6 +73,24 @@ pub fn parse_kg(text: &str) -> Result<i64, AuctionError> {
     Ok(grams)
 }
 
+/// Gross tonnage as typed (`6,5` or `30`) to tenths of a GT, from 0.1 to 1,000.
+pub fn parse_gt(text: &str) -> Result<i64, AuctionError> {
+    let t = text.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !(frac.is_empty() || (frac.len() == 1 && digits(frac))) || whole.len() > 4
+    {
+        return Err(AuctionError::BadTonnage);
+    }
+    let tenths = whole.parse::<i64>().map_err(|_| AuctionError::BadTonnage)? * 10
+        + frac.parse::<i64>().unwrap_or(0);
+    if (1..=10_000).contains(&tenths) {
+        Ok(tenths)
+    } else {
+        Err(AuctionError::BadTonnage)
+    }
+}
+
 /// Rupiah as typed, with or without thousands separators (`25.000`, `25000`, `Rp 25.000`).
 pub fn parse_rupiah(text: &str) -> Result<i64, AuctionError> {
     let t: String = text
@@ -223,6 +241,15 @@ mod tests {
         }
         assert_eq!(format_kg(12_500), "12,5 kg");
         assert_eq!(format_kg(100_000), "100 kg");
+    }
+
+    #[test]
+    fn tonnage_parses_to_tenths() {
+        assert_eq!(parse_gt("6,5"), Ok(65));
+        assert_eq!(parse_gt("30"), Ok(300));
+        for bad in ["", "0", "6,55", "-1", "x", "1001", "99999"] {
+            assert_eq!(parse_gt(bad), Err(AuctionError::BadTonnage), "{bad}");
+        }
     }
 
     #[test]

@@ -296,19 +296,62 @@ impl Account {
     }
 }
 
+/// Hashing for the engine's own integer ids: a multiply-shift instead of SipHash, which
+/// guards against hostile keys the engine never sees (ids come from the database).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ *b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64 ^ self.0)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+}
+
+pub type IdMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// A cached hint that speeds the engine up without being part of its state: two sessions that
+/// differ only in hints are the same session.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Hint<T>(pub T);
+
+impl<T> PartialEq for Hint<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for Hint<T> {}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub rules: Rules,
     pub phase: Phase,
     pub lots: Vec<Lot>,
-    index: HashMap<LotId, usize>,
-    pub accounts: HashMap<BuyerId, Account>,
+    index: IdMap<LotId, usize>,
+    pub accounts: IdMap<BuyerId, Account>,
     /// Clock: the lot on the clock now (lots run one after another).
     pub current: Option<usize>,
     /// The latest time the session has seen; time never runs backwards inside it.
     pub now: Millis,
     /// Number of the last event.
     pub last_event: u64,
+    /// Lots neither sold nor unsold: the session closes itself when none is left.
+    unfinished: usize,
+    /// Ascending: no open lot ends before this (a lower bound, so most commands need not look
+    /// at every lot to learn that nothing has ended).
+    earliest_end: Hint<Millis>,
+    /// Clock: no pending lot comes before this position.
+    next_pending: usize,
 }
 
 /// The result of one command: the events it (and the passing of time) caused, and the reason
@@ -347,11 +390,14 @@ impl Session {
             rules,
             phase: Phase::Scheduled,
             lots: Vec::new(),
-            index: HashMap::new(),
-            accounts: HashMap::new(),
+            index: IdMap::default(),
+            accounts: IdMap::default(),
             current: None,
             now: 0,
             last_event: 0,
+            unfinished: 0,
+            earliest_end: Hint(Millis::MAX),
+            next_pending: 0,
         })
     }
 
@@ -422,6 +468,7 @@ impl Session {
             return;
         }
         match self.rules.format {
+            Format::Ascending if now < self.earliest_end.0 => {}
             Format::Ascending => loop {
                 let next = self
                     .lots
@@ -430,7 +477,16 @@ impl Session {
                     .filter(|(_, l)| l.phase == LotPhase::Open && l.ends_at <= now)
                     .min_by_key(|(i, l)| (l.ends_at, *i))
                     .map(|(i, l)| (i, l.ends_at));
-                let Some((i, at)) = next else { break };
+                let Some((i, at)) = next else {
+                    self.earliest_end.0 = self
+                        .lots
+                        .iter()
+                        .filter(|l| l.phase == LotPhase::Open)
+                        .map(|l| l.ends_at)
+                        .min()
+                        .unwrap_or(Millis::MAX);
+                    break;
+                };
                 self.close_ascending(i, at, out);
             },
             Format::Clock => {
@@ -468,13 +524,7 @@ impl Session {
     }
 
     fn close_if_done(&mut self, now: Millis, out: &mut Out) {
-        if self.phase == Phase::Open
-            && !self.lots.is_empty()
-            && self
-                .lots
-                .iter()
-                .all(|l| matches!(l.phase, LotPhase::Sold | LotPhase::Unsold))
-        {
+        if self.phase == Phase::Open && !self.lots.is_empty() && self.unfinished == 0 {
             self.phase = Phase::Closed;
             out.push(Event::Closed { at: now });
         }
@@ -487,6 +537,7 @@ impl Session {
         match (lot.lead, lot.price) {
             (Some(lead), Some(price)) if lot.spec.reserve.is_none_or(|r| price >= r) => {
                 lot.phase = LotPhase::Sold;
+                self.unfinished -= 1;
                 let acc = self.accounts.get_mut(&lead.buyer).expect("leader admitted");
                 acc.leading -= value(lead.max, grams);
                 acc.won = acc.won.saturating_add(value(price, grams));
@@ -500,6 +551,7 @@ impl Session {
             }
             (lead, _) => {
                 lot.phase = LotPhase::Unsold;
+                self.unfinished -= 1;
                 let reason = if let Some(lead) = lead {
                     let acc = self.accounts.get_mut(&lead.buyer).expect("leader admitted");
                     acc.leading -= value(lead.max, grams);
@@ -524,6 +576,7 @@ impl Session {
             acc.leading -= value(lead.max, lot.spec.grams);
         }
         lot.phase = LotPhase::Unsold;
+        self.unfinished -= 1;
         out.push(Event::Unsold {
             lot: lot.spec.id,
             grams: lot.spec.grams,
@@ -568,6 +621,7 @@ impl Session {
         } else {
             LotPhase::Unsold
         };
+        self.unfinished -= 1;
         if unsold > 0 {
             out.push(Event::Unsold {
                 lot: lot.spec.id,
@@ -582,18 +636,23 @@ impl Session {
     }
 
     fn start_next_clock(&mut self, at: Millis, out: &mut Out) {
-        if let Some(next) = self.lots.iter().position(|l| l.phase == LotPhase::Pending) {
+        // Lots go on the clock in order, so no pending lot lies before the cursor.
+        let from = self.next_pending.min(self.lots.len());
+        if let Some(k) = self.lots[from..]
+            .iter()
+            .position(|l| l.phase == LotPhase::Pending)
+        {
+            let next = from + k;
+            self.next_pending = next + 1;
             let base = self.lots[next].spec.start_price;
             self.start_clock(next, base, at, out);
+        } else {
+            self.next_pending = self.lots.len();
         }
     }
 
-    fn open_ascending(&mut self, i: usize, now: Millis, out: &mut Out) {
-        let nth = self
-            .lots
-            .iter()
-            .filter(|l| l.phase != LotPhase::Pending)
-            .count() as i64;
+    /// Opens lot `i` as the `nth` lot of the session to open (its end is staggered by that).
+    fn open_ascending(&mut self, i: usize, nth: i64, now: Millis, out: &mut Out) {
         let r = &self.rules;
         let ends_at = now
             .saturating_add(r.lot_duration_ms)
@@ -602,6 +661,7 @@ impl Session {
         lot.phase = LotPhase::Open;
         lot.ends_at = ends_at;
         lot.hard_end = ends_at.saturating_add(r.max_extension_ms);
+        self.earliest_end.0 = self.earliest_end.0.min(ends_at);
         out.push(Event::LotOpened {
             lot: lot.spec.id,
             price: lot.spec.start_price,
@@ -688,10 +748,18 @@ impl Session {
                     bids: 0,
                 });
                 self.index.insert(lot.id, i);
+                self.unfinished += 1;
                 out.push(Event::LotAdded { lot: lot.id });
                 if self.phase == Phase::Open {
                     match self.rules.format {
-                        Format::Ascending => self.open_ascending(i, now, out),
+                        Format::Ascending => {
+                            let nth = self
+                                .lots
+                                .iter()
+                                .filter(|l| l.phase != LotPhase::Pending)
+                                .count() as i64;
+                            self.open_ascending(i, nth, now, out)
+                        }
                         Format::Clock if self.current.is_none() => self.start_next_clock(now, out),
                         Format::Clock => {}
                     }
@@ -719,7 +787,7 @@ impl Session {
                 match self.rules.format {
                     Format::Ascending => {
                         for i in 0..self.lots.len() {
-                            self.open_ascending(i, now, out);
+                            self.open_ascending(i, i as i64, now, out);
                         }
                     }
                     Format::Clock => self.start_next_clock(now, out),
@@ -822,6 +890,7 @@ impl Session {
                             } else {
                                 LotPhase::Unsold
                             };
+                            self.unfinished -= 1;
                             lot.remaining = 0;
                             if rest > 0 {
                                 out.push(Event::Unsold {
@@ -857,6 +926,7 @@ impl Session {
                             } else {
                                 LotPhase::Unsold
                             };
+                            self.unfinished -= 1;
                             out.push(Event::Unsold {
                                 lot: lot.spec.id,
                                 grams: rest,
@@ -1062,12 +1132,10 @@ impl Session {
             return None;
         }
         match self.rules.format {
-            Format::Ascending => self
-                .lots
-                .iter()
-                .filter(|l| l.phase == LotPhase::Open)
-                .map(|l| l.ends_at)
-                .min(),
+            // A lower bound: at worst the sequencer looks once too early.
+            Format::Ascending => {
+                (self.earliest_end.0 != Millis::MAX).then_some(self.earliest_end.0)
+            }
             Format::Clock => {
                 let lot = &self.lots[self.current?];
                 let c = lot.clock?;

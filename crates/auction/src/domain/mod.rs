@@ -90,6 +90,10 @@ pub enum AuctionError {
     BadDay,
     #[error("this ticket is already paid, or not of this port")]
     AlreadyPaid,
+    #[error("gross tonnage from 0.1 to 1,000 GT, one decimal")]
+    BadTonnage,
+    #[error("not a valid mobile number")]
+    BadPhone,
 }
 
 impl AuctionError {
@@ -132,6 +136,8 @@ impl AuctionError {
             AuctionError::Forbidden => "error.forbidden",
             AuctionError::BadDay => "auction.error.day",
             AuctionError::AlreadyPaid => "auction.error.already_paid",
+            AuctionError::BadTonnage => "auction.error.tonnage",
+            AuctionError::BadPhone => "auction.error.phone",
         }
     }
 

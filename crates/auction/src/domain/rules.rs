@@ -183,6 +183,13 @@ impl Rules {
 /// The value of `grams` at `price_per_kg`, rounded half up to whole rupiah; saturates instead
 /// of overflowing.
 pub fn value(price_per_kg: i64, grams: i64) -> i64 {
+    // Validated prices and weights fit in an i64 product; 128-bit only beyond that.
+    if let Some(p) = price_per_kg
+        .checked_mul(grams)
+        .and_then(|p| p.checked_add(500))
+    {
+        return p.div_euclid(1_000);
+    }
     let v = (price_per_kg as i128 * grams as i128 + 500).div_euclid(1_000);
     v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }

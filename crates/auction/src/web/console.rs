@@ -27,6 +27,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/lelang/kelola", get(console))
         .route("/lelang/kelola/pelabuhan/{port}/sesi", post(create_session))
         .route("/lelang/kelola/pelabuhan/{port}/lot", post(register_lot))
+        .route("/lelang/kelola/pelabuhan/{port}/nelayan", post(add_fisher))
+        .route("/lelang/kelola/pelabuhan/{port}/kapal", post(add_boat))
         .route("/lelang/kelola/pembeli/{id}/verifikasi", post(verify_buyer))
         .route("/lelang/kelola/sesi/{id}", get(session_console))
         .route("/lelang/kelola/sesi/{id}/perintah", post(session_command))
@@ -217,6 +219,83 @@ async fn register_lot(
             },
         };
         lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
+        Ok("/lelang/kelola".to_string())
+    }
+    .await;
+    or_console(&state, &ctx, r).await
+}
+
+#[derive(serde::Deserialize)]
+struct FisherForm {
+    #[serde(default)]
+    nama: String,
+    #[serde(default)]
+    telepon: String,
+}
+
+/// Registers a fisher at the port; the phone is sealed at rest.
+async fn add_fisher(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(port): Path<i64>,
+    Form(f): Form<FisherForm>,
+) -> WebResult<Response> {
+    let r = async {
+        let port = port_action(&state, &ctx, port, Action::RegisterLot).await?;
+        let phone = match f.telepon.trim() {
+            "" => None,
+            p => Some(
+                anjungan_kernel::identity::domain::Phone::parse(p)
+                    .map_err(|_| AuctionError::BadPhone)?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        catalogue::add_fisher(
+            &state.db,
+            &state.keys,
+            port.id,
+            &f.nama,
+            phone.as_deref(),
+            None,
+        )
+        .await?;
+        Ok("/lelang/kelola".to_string())
+    }
+    .await;
+    or_console(&state, &ctx, r).await
+}
+
+#[derive(serde::Deserialize)]
+struct BoatForm {
+    nelayan: i64,
+    #[serde(default)]
+    nama: String,
+    /// Gross tonnage, e.g. `6,5`.
+    #[serde(default)]
+    gt: String,
+}
+
+async fn add_boat(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(port): Path<i64>,
+    Form(f): Form<BoatForm>,
+) -> WebResult<Response> {
+    let r = async {
+        let port = port_action(&state, &ctx, port, Action::RegisterLot).await?;
+        let owner = catalogue::fishers(&state.db, port.id)
+            .await?
+            .into_iter()
+            .find(|x| x.id == f.nelayan);
+        if owner.is_none() {
+            return Err(AuctionError::NoOwner.into());
+        }
+        let gt = crate::domain::catalogue::parse_gt(&f.gt)?;
+        if f.nama.trim().chars().count() < 2 {
+            return Err(AuctionError::BadName.into());
+        }
+        catalogue::add_boat(&state.db, f.nelayan, &f.nama, gt).await?;
         Ok("/lelang/kelola".to_string())
     }
     .await;

@@ -330,6 +330,64 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
             app.post_form(&juru, "/lelang/kelola", &action, &f).await
         }
     };
+    // A new fisher and his boat (phone sealed; bad phone or tonnage refused).
+    let r = post(
+        vec![("nama", "Pak Tarno".into()), ("telepon", "12ab".into())],
+        format!("/lelang/kelola/pelabuhan/{prigi}/nelayan"),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = post(
+        vec![
+            ("nama", "Pak Tarno".into()),
+            ("telepon", "0812 3456 7890".into()),
+        ],
+        format!("/lelang/kelola/pelabuhan/{prigi}/nelayan"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let tarno = scalar(
+        &app,
+        "SELECT id FROM auction_fishers WHERE name = 'Pak Tarno' AND port_id = $1",
+        prigi,
+    )
+    .await;
+    let sealed: String = sqlx::query_scalar("SELECT phone_enc FROM auction_fishers WHERE id = $1")
+        .bind(tarno)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!sealed.contains("3456"), "the phone is sealed at rest");
+    let r = post(
+        vec![
+            ("nelayan", tarno.to_string()),
+            ("nama", "Rejeki Laut".into()),
+            ("gt", "6,55".into()),
+        ],
+        format!("/lelang/kelola/pelabuhan/{prigi}/kapal"),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Tonase kotor"));
+    let r = post(
+        vec![
+            ("nelayan", tarno.to_string()),
+            ("nama", "Rejeki Laut".into()),
+            ("gt", "6,5".into()),
+        ],
+        format!("/lelang/kelola/pelabuhan/{prigi}/kapal"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let console = juru
+        .get(app.url("/lelang/kelola"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(console.contains("Pak Tarno") && console.contains("KM Rejeki Laut"));
     let r = post(form("0"), format!("/lelang/kelola/pelabuhan/{prigi}/lot")).await;
     assert_eq!(r.status(), 422);
     assert!(r
