@@ -16,6 +16,11 @@ mod auction;
 mod stories;
 
 use anjungan_kernel::web::AppState;
+
+/// The same allocator as the `anjungan` binary, so the server in this process is the one
+/// that ships.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 

@@ -213,23 +213,20 @@ async fn bidder(state: &AppState, ctx: &Ctx, session_id: i64) -> WebResult<Buyer
     }
 }
 
-async fn bid_form(
-    St(state): St<AppState>,
-    Extension(hall): Extension<SharedHall>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<BidForm>,
+/// Puts the signed-in buyer's command into the session; shows the page again with the reason
+/// when it is refused (nothing changed), else goes back to the lot with `message`.
+async fn place(
+    state: &AppState,
+    hall: &SharedHall,
+    ctx: &Ctx,
+    id: i64,
+    lot: i64,
+    message: &str,
+    make: impl FnOnce(BuyerId) -> Result<Command, AuctionError>,
 ) -> WebResult<Response> {
     let attempt = async {
-        let buyer = bidder(&state, &ctx, id).await?;
-        let amount = parse_rupiah(&f.harga)?;
-        let cmd = Command::Bid {
-            lot: LotId(f.lot),
-            buyer,
-            amount,
-            proxy: f.maks == "1",
-            channel: Channel::Web,
-        };
+        let buyer = bidder(state, ctx, id).await?;
+        let cmd = make(buyer)?;
         hall.execute(id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
             .await?;
         Ok::<(), AppError>(())
@@ -237,15 +234,34 @@ async fn bid_form(
     .await;
     match attempt {
         Ok(()) => Ok(
-            Redirect::to(&format!("/lelang/sesi/{id}?pesan=tawar#lot-{}", f.lot)).into_response(),
+            Redirect::to(&format!("/lelang/sesi/{id}?pesan={message}#lot-{lot}")).into_response(),
         ),
         Err(e)
             if e.status.is_client_error() && e.status != axum::http::StatusCode::UNAUTHORIZED =>
         {
-            refused(&state, &hall, &ctx, id, e).await
+            refused(state, hall, ctx, id, e).await
         }
         Err(e) => Err(e),
     }
+}
+
+async fn bid_form(
+    St(state): St<AppState>,
+    Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<BidForm>,
+) -> WebResult<Response> {
+    place(&state, &hall, &ctx, id, f.lot, "tawar", |buyer| {
+        Ok(Command::Bid {
+            lot: LotId(f.lot),
+            buyer,
+            amount: parse_rupiah(&f.harga)?,
+            proxy: f.maks == "1",
+            channel: Channel::Web,
+        })
+    })
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -262,31 +278,15 @@ async fn stop_form(
     Path(id): Path<i64>,
     Form(f): Form<StopForm>,
 ) -> WebResult<Response> {
-    let attempt = async {
-        let buyer = bidder(&state, &ctx, id).await?;
-        let grams = parse_kg(&f.kg)?;
-        let cmd = Command::Stop {
+    place(&state, &hall, &ctx, id, f.lot, "beli", |buyer| {
+        Ok(Command::Stop {
             lot: LotId(f.lot),
             buyer,
-            grams,
+            grams: parse_kg(&f.kg)?,
             channel: Channel::Web,
-        };
-        hall.execute(id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
-            .await?;
-        Ok::<(), AppError>(())
-    }
-    .await;
-    match attempt {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/lelang/sesi/{id}?pesan=beli#lot-{}", f.lot)).into_response(),
-        ),
-        Err(e)
-            if e.status.is_client_error() && e.status != axum::http::StatusCode::UNAUTHORIZED =>
-        {
-            refused(&state, &hall, &ctx, id, e).await
-        }
-        Err(e) => Err(e),
-    }
+        })
+    })
+    .await
 }
 
 #[derive(Template)]
