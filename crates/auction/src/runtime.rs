@@ -20,6 +20,9 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Events kept per session for watchers that reconnect.
 const RECENT: usize = 65_536;
+/// Events a watcher may fall behind before it is given a snapshot instead: the bound on what
+/// the feed holds for slow clients, however many there are.
+pub const FEED_BUFFER: usize = 1_024;
 /// Commands applied and committed together at most.
 const MAX_BATCH: usize = 2_048;
 /// How often an idle node looks for what other nodes appended.
@@ -43,6 +46,29 @@ pub struct Live {
 }
 
 impl Live {
+    fn new(
+        session_id: i64,
+        state: Session,
+        recent: VecDeque<Arc<Numbered>>,
+    ) -> (Arc<Live>, mpsc::Receiver<Job>) {
+        let (jobs, rx) = mpsc::channel(16_384);
+        let (feed, _) = broadcast::channel(FEED_BUFFER);
+        let live = Arc::new(Live {
+            session_id,
+            jobs,
+            feed: Mutex::new(Some(feed)),
+            recent: RwLock::new(recent),
+            state: RwLock::new(state),
+        });
+        (live, rx)
+    }
+
+    /// A session run by nobody, for tests of what watchers get.
+    #[cfg(test)]
+    pub(crate) fn detached(state: Session) -> Arc<Live> {
+        Live::new(0, state, VecDeque::new()).0
+    }
+
     /// A copy of the engine's state, for pages and snapshots.
     pub fn snapshot(&self) -> Session {
         self.state.read().expect("state lock").clone()
@@ -82,7 +108,7 @@ impl Live {
         self.with(|s| s.last_event)
     }
 
-    fn publish(&self, events: Vec<Numbered>) {
+    pub(crate) fn publish(&self, events: Vec<Numbered>) {
         if events.is_empty() {
             return;
         }
@@ -176,15 +202,7 @@ impl Hall {
             }
             seq = e.seq;
         }
-        let (jobs, rx) = mpsc::channel(16_384);
-        let (feed, _) = broadcast::channel(1_024);
-        let live = Arc::new(Live {
-            session_id,
-            jobs,
-            feed: Mutex::new(Some(feed)),
-            recent: RwLock::new(recent),
-            state: RwLock::new(state),
-        });
+        let (live, rx) = Live::new(session_id, state, recent);
         self.live
             .lock()
             .expect("hall lock")

@@ -94,6 +94,10 @@ pub enum AuctionError {
     BadTonnage,
     #[error("not a valid mobile number")]
     BadPhone,
+    #[error("a photo must be an uploaded image (JPEG, PNG or WebP, at most 4 MB)")]
+    BadPhoto,
+    #[error("at most three photos a lot")]
+    TooManyPhotos,
 }
 
 impl AuctionError {
@@ -138,6 +142,8 @@ impl AuctionError {
             AuctionError::AlreadyPaid => "auction.error.already_paid",
             AuctionError::BadTonnage => "auction.error.tonnage",
             AuctionError::BadPhone => "auction.error.phone",
+            AuctionError::BadPhoto => "auction.error.photo",
+            AuctionError::TooManyPhotos => "auction.error.too_many_photos",
         }
     }
 

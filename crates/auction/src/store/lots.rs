@@ -32,6 +32,8 @@ pub struct LotRow {
     pub sold_grams: i64,
     pub bids: i64,
     pub ends_at: Option<i64>,
+    /// Photos taken at landing: file digests, served at `/berkas/{sha256}`.
+    pub photos: Vec<String>,
 }
 
 const SELECT: &str = "SELECT l.*, s.code AS species_code, s.local_name AS species, f.name AS fisher, b.name AS boat \
@@ -58,6 +60,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> LotRow {
         sold_grams: r.get("sold_grams"),
         bids: r.get("bids"),
         ends_at: r.get("ends_at"),
+        photos: r
+            .get::<String, _>("photo")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -179,5 +186,54 @@ pub async fn unoffer(db: &Db, lot_id: i64, session_id: i64) -> Result<()> {
     .bind(now_ms())
     .execute(&db.pool)
     .await?;
+    Ok(())
+}
+
+/// At most this many photos a lot.
+pub const MAX_PHOTOS: usize = 3;
+
+/// Adds a stored image to a lot's photos, until it is sold.
+pub async fn add_photo(db: &Db, actor: &Actor, lot_id: i64, sha256: &str) -> Result<()> {
+    let mime: Option<String> = sqlx::query_scalar("SELECT mime FROM files WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_optional(&db.pool)
+        .await?;
+    if !mime.is_some_and(|m| m.starts_with("image/")) {
+        return Err(AuctionError::BadPhoto.into());
+    }
+    let mut tx = db.begin_write().await?;
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT photo, state FROM auction_lots WHERE id = $1")
+            .bind(lot_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (photos, state) = row.ok_or(AuctionError::NotFound)?;
+    if matches!(state.as_str(), "sold" | "unsold") {
+        return Err(AuctionError::LotOver.into());
+    }
+    let mut list: Vec<&str> = photos.split_whitespace().collect();
+    if list.contains(&sha256) {
+        return Ok(());
+    }
+    if list.len() >= MAX_PHOTOS {
+        return Err(AuctionError::TooManyPhotos.into());
+    }
+    list.push(sha256);
+    sqlx::query("UPDATE auction_lots SET photo = $2, updated_at = $3 WHERE id = $1")
+        .bind(lot_id)
+        .bind(list.join(" "))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "auction.lot.photo",
+        "auction_lot",
+        &lot_id.to_string(),
+        serde_json::json!({"sha256": sha256}),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -284,6 +284,9 @@ struct NewLot {
     /// Per kg.
     start_price: i64,
     reserve: Option<i64>,
+    /// Photos already uploaded through `POST /api/v1/files` (their SHA-256), at most three.
+    #[serde(default)]
+    photos: Vec<String>,
 }
 
 /// Registers a landed lot at a port (auctioneers and cashiers).
@@ -309,7 +312,13 @@ async fn register_lot(
         start_price: n.start_price,
         reserve: n.reserve,
     };
+    if n.photos.len() > lots::MAX_PHOTOS {
+        return Err(AuctionError::TooManyPhotos.into());
+    }
     let id = lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
+    for sha in &n.photos {
+        lots::add_photo(&state.db, &ctx.actor(), id, sha).await?;
+    }
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 

@@ -29,6 +29,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/lelang/kelola/pelabuhan/{port}/lot", post(register_lot))
         .route("/lelang/kelola/pelabuhan/{port}/nelayan", post(add_fisher))
         .route("/lelang/kelola/pelabuhan/{port}/kapal", post(add_boat))
+        .route(
+            "/lelang/kelola/lot/{id}/foto",
+            post(add_photo).layer(axum::extract::DefaultBodyLimit::max(5 * 1024 * 1024)),
+        )
         .route("/lelang/kelola/pembeli/{id}/verifikasi", post(verify_buyer))
         .route("/lelang/kelola/sesi/{id}", get(session_console))
         .route("/lelang/kelola/sesi/{id}/perintah", post(session_command))
@@ -297,6 +301,56 @@ async fn add_boat(
         }
         catalogue::add_boat(&state.db, f.nelayan, &f.nama, gt).await?;
         Ok("/lelang/kelola".to_string())
+    }
+    .await;
+    or_console(&state, &ctx, r).await
+}
+
+/// A photo of a lot taken at landing (multipart, field `berkas`; an image of at most 4 MB).
+async fn add_photo(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    req: axum::extract::Request,
+) -> WebResult<Response> {
+    use axum::extract::FromRequest;
+    let r = async {
+        let lot = lots::get(&state.db, id).await?;
+        port_action(&state, &ctx, lot.port_id, Action::RegisterLot).await?;
+        let mut form = axum::extract::Multipart::from_request(req, &state)
+            .await
+            .map_err(|_| AuctionError::BadPhoto)?;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|_| AuctionError::BadPhoto)?
+        {
+            if field.name() != Some("berkas") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("foto").to_string();
+            let bytes = field.bytes().await.map_err(|_| AuctionError::BadPhoto)?;
+            if !anjungan_kernel::files::domain::check(&bytes, 4 * 1024 * 1024)
+                .is_ok_and(|m| m.starts_with("image/"))
+            {
+                return Err(AuctionError::BadPhoto.into());
+            }
+            let stored = anjungan_kernel::files::store::put(
+                &state.db,
+                &state.config.data_dir,
+                &ctx.actor(),
+                &name,
+                &bytes,
+                4 * 1024 * 1024,
+            )
+            .await?;
+            lots::add_photo(&state.db, &ctx.actor(), id, &stored.sha256).await?;
+            return Ok(match lot.session_id {
+                Some(s) => format!("/lelang/kelola/sesi/{s}"),
+                None => "/lelang/kelola".to_string(),
+            });
+        }
+        Err(AuctionError::BadPhoto.into())
     }
     .await;
     or_console(&state, &ctx, r).await

@@ -209,3 +209,56 @@ async fn pump(mut socket: WebSocket, mut events: BoxStream<'static, Item>) {
     }
     let _ = socket.send(Message::Close(None)).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::engine::{BuyerId, Event, LotId};
+    use crate::domain::rules::Rules;
+    use crate::runtime::FEED_BUFFER;
+
+    fn bids(from: u64, n: u64) -> Vec<Numbered> {
+        (from..from + n)
+            .map(|i| Numbered {
+                n: i,
+                event: Event::Bid {
+                    lot: LotId(1),
+                    buyer: BuyerId(1),
+                    price: i as i64,
+                    min: i as i64 + 1,
+                    leader: BuyerId(1),
+                    ends_at: 0,
+                    at: 0,
+                },
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_slow_watcher_gets_a_snapshot_then_is_cut_off_and_nothing_piles_up() {
+        let live = Live::detached(Session::new(Rules::ascending()).unwrap());
+        let mut feed = items(live.clone(), 0);
+        // A watcher that keeps up sees every event in order.
+        live.publish(bids(1, 3));
+        for want in 1..=3 {
+            assert_eq!(feed.next().await.unwrap().id, want);
+        }
+        // It stops reading while far more than the buffer arrives: no event is held for it
+        // beyond the bound; when it reads again it gets one snapshot, not what it missed.
+        let mut n = 4;
+        for round in 1..=3u32 {
+            live.publish(bids(n, FEED_BUFFER as u64 * 3));
+            n += FEED_BUFFER as u64 * 3;
+            let i = feed.next().await.unwrap();
+            assert_eq!(i.kind, "snapshot", "round {round}");
+            assert!(i.json.contains("\"lots\""));
+        }
+        // After the third time it is cut off; its browser reconnects and resumes.
+        assert!(feed.next().await.is_none());
+        // A watcher resuming from an event still kept gets the rest without a gap.
+        let mut again = items(live.clone(), n - 5);
+        for want in n - 4..n {
+            assert_eq!(again.next().await.unwrap().id, want);
+        }
+    }
+}

@@ -39,6 +39,8 @@ pub struct LotView {
     /// Clock: grams still for sale.
     pub remaining: i64,
     pub bids: i64,
+    /// Photo digests; each is served at `/berkas/{sha256}`.
+    pub photos: Vec<String>,
     #[serde(skip)]
     pub you_lead: bool,
 }
@@ -105,6 +107,7 @@ pub fn lot_views(rows: &[LotRow], live: Option<&Session>, me: Option<i64>) -> Ve
                 ends_at: r.ends_at,
                 remaining: r.grams - r.sold_grams,
                 bids: r.bids,
+                photos: r.photos.clone(),
                 you_lead: false,
             };
             if let Some(s) = live {

@@ -721,6 +721,55 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
         (st, p["code"].as_str()),
         (422, Some("auction.error.weight"))
     );
+    // Photos: only an uploaded image, at most three.
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0,
+        0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 10, 0x49, 0x44, 0x41,
+        0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let juru_web = app.signed_in("jurulelang.prigi@anjungan.test").await;
+    let csrf = app.csrf(&juru_web, "/lelang/kelola").await;
+    // As the console's form sends it: the CSRF token in the action's query.
+    let photo_url = app.url(&format!(
+        "/lelang/kelola/lot/{}/foto?_csrf={csrf}",
+        lot["id"]
+    ));
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf.clone())
+            .part(
+                "berkas",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        juru_web.post(photo_url.clone()).multipart(form).send()
+    };
+    let r = upload(b"not an image at all".to_vec(), "x.txt")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Foto harus gambar"));
+    let r = upload(png.to_vec(), "tongkol.png").await.unwrap();
+    assert_eq!(r.status(), 303);
+    let photos: String = sqlx::query_scalar("SELECT photo FROM auction_lots WHERE id = $1")
+        .bind(lot["id"].as_i64().unwrap())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(photos.split_whitespace().count(), 1);
+    let sha = photos.trim().to_string();
+    let served = app
+        .client()
+        .get(app.url(&format!("/berkas/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    let bogus = "0".repeat(64);
+    let (st, p) = post_json(&app, &juru, &format!("/api/v1/auction/ports/{panggul}/lots"), json!({"species_id": skj, "fisher_id": fisher, "grams": 1000, "grade": "a", "start_price": 20000, "photos": [bogus]})).await;
+    assert_eq!((st, p["code"].as_str()), (422, Some("auction.error.photo")));
+    let (st, with_photo) = post_json(&app, &juru, &format!("/api/v1/auction/ports/{panggul}/lots"), json!({"species_id": skj, "fisher_id": fisher, "grams": 1000, "grade": "a", "start_price": 20000, "photos": [sha]})).await;
+    assert_eq!(st, 201, "{with_photo}");
     let (st, created) = post_json(
         &app,
         &juru,
@@ -738,6 +787,11 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
     )
     .await;
     assert_eq!(st, 200);
+    let (_, page) = app_get_status(&app, &format!("/lelang/sesi/{id}")).await;
+    assert!(
+        page.contains(&format!("src=\"/berkas/{sha}\"")),
+        "the lot's photo is on the session page"
+    );
     // The same lot cannot go into a second session.
     let (_, other) = post_json(
         &app,
