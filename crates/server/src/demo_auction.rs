@@ -8,7 +8,7 @@ use anjungan_auction::domain::engine::{BuyerId, Channel, Command, LotId};
 use anjungan_auction::domain::levy::LevyRules;
 use anjungan_auction::domain::rules::Rules;
 use anjungan_auction::runtime::Hall;
-use anjungan_auction::store::catalogue::NewBuyer;
+use anjungan_auction::store::catalogue::{NewBuyer, PortInput};
 use anjungan_auction::store::{catalogue, lots, sessions};
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{now_ms, HOUR, MINUTE};
@@ -98,34 +98,30 @@ pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<()> {
         .await?
         .map(|o| o.id);
     let levy = LevyRules::trenggalek_default();
+    let port = |code, name, place| PortInput {
+        code,
+        name,
+        place,
+        org_id: diskan,
+        min_buyers: 3,
+        levy: &levy,
+    };
     let prigi = catalogue::upsert_port(
         db,
         &actor,
-        "PRIGI",
-        "PPN Prigi",
-        "Tasikmadu, Watulimo",
-        diskan,
-        &levy,
+        &port("PRIGI", "PPN Prigi", "Tasikmadu, Watulimo"),
     )
     .await?;
     catalogue::upsert_port(
         db,
         &actor,
-        "PANGGUL",
-        "TPI Panggul",
-        "Wonocoyo, Panggul",
-        diskan,
-        &levy,
+        &port("PANGGUL", "TPI Panggul", "Wonocoyo, Panggul"),
     )
     .await?;
     catalogue::upsert_port(
         db,
         &actor,
-        "MUNJUNGAN",
-        "TPI Munjungan",
-        "Masaran, Munjungan",
-        diskan,
-        &levy,
+        &port("MUNJUNGAN", "TPI Munjungan", "Masaran, Munjungan"),
     )
     .await?;
     let mut species = Vec::new();

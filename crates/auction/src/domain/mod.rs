@@ -7,6 +7,7 @@ pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 pub mod levy;
+pub mod levy_form;
 pub mod rules;
 pub mod settlement;
 
@@ -98,6 +99,8 @@ pub enum AuctionError {
     BadPhoto,
     #[error("at most three photos a lot")]
     TooManyPhotos,
+    #[error("a port code of letters and digits, at most 20")]
+    BadPortCode,
 }
 
 impl AuctionError {
@@ -144,6 +147,7 @@ impl AuctionError {
             AuctionError::BadPhone => "auction.error.phone",
             AuctionError::BadPhoto => "auction.error.photo",
             AuctionError::TooManyPhotos => "auction.error.too_many_photos",
+            AuctionError::BadPortCode => "auction.error.port_code",
         }
     }
 

@@ -53,44 +53,63 @@ pub async fn port(db: &Db, id: i64) -> Result<Port> {
     Ok(port_from(&row))
 }
 
+/// A port as an administrator saves it.
+pub struct PortInput<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub place: &'a str,
+    pub org_id: Option<i64>,
+    pub min_buyers: i64,
+    pub levy: &'a LevyRules,
+}
+
 /// Creates a port, or updates the one with the same code.
-pub async fn upsert_port(
-    db: &Db,
-    actor: &Actor,
-    code: &str,
-    name: &str,
-    place: &str,
-    org_id: Option<i64>,
-    levy: &LevyRules,
-) -> Result<i64> {
-    levy.validate()
+pub async fn upsert_port(db: &Db, actor: &Actor, p: &PortInput<'_>) -> Result<i64> {
+    let code = p.code.trim().to_ascii_uppercase();
+    if code.is_empty()
+        || code.len() > 20
+        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(AuctionError::BadPortCode.into());
+    }
+    let (name, place) = (p.name.trim(), p.place.trim());
+    if name.chars().count() < 2 || name.chars().count() > 80 || place.chars().count() > 120 {
+        return Err(AuctionError::BadName.into());
+    }
+    if !(1..=100).contains(&p.min_buyers) {
+        return Err(AuctionError::BadRules("min_buyers").into());
+    }
+    p.levy
+        .validate()
         .map_err(|_| AuctionError::BadRules("levy"))?;
     let mut tx = db.begin_write().await?;
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM auction_ports WHERE code = $1")
-        .bind(code)
+        .bind(&code)
         .fetch_optional(&mut *tx)
         .await?;
-    let levy_json = serde_json::to_string(levy).expect("levy rules serialise");
+    let levy_json = serde_json::to_string(p.levy).expect("levy rules serialise");
     let id = match existing {
         Some(id) => {
-            sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5 WHERE id = $1")
+            sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5, min_buyers = $6 WHERE id = $1")
                 .bind(id)
                 .bind(name)
                 .bind(place)
-                .bind(org_id)
+                .bind(p.org_id)
                 .bind(&levy_json)
+                .bind(p.min_buyers)
                 .execute(&mut *tx)
                 .await?;
             id
         }
         None => sqlx::query_scalar(
-            "INSERT INTO auction_ports (code, name, place, org_id, levy, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO auction_ports (code, name, place, org_id, levy, min_buyers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(code)
+        .bind(&code)
         .bind(name)
         .bind(place)
-        .bind(org_id)
+        .bind(p.org_id)
         .bind(&levy_json)
+        .bind(p.min_buyers)
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?,
@@ -101,7 +120,7 @@ pub async fn upsert_port(
         "auction.port.save",
         "auction_port",
         &id.to_string(),
-        serde_json::json!({"code": code}),
+        serde_json::json!({"code": code, "levy": p.levy}),
     )
     .await?;
     tx.commit().await?;

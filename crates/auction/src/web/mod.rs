@@ -5,6 +5,7 @@ mod api;
 mod charts;
 mod console;
 mod feed;
+mod ports;
 mod public;
 mod reports;
 mod settlement;
@@ -23,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(feed::routes())
         .merge(settlement::routes())
         .merge(reports::routes())
+        .merge(ports::routes())
         .merge(api::routes())
 }
 

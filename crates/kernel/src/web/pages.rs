@@ -123,6 +123,10 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                 links.push(("nav.audit", "/admin/audit".to_string()));
                 links.push(("nav.outbox", "/admin/outbox".to_string()));
                 links.push(("dash.desk_admin", "/layanan/admin".to_string()));
+                links.push((
+                    "dash.auction_settings",
+                    "/lelang/kelola/pelabuhan".to_string(),
+                ));
             }
             Role::UnitHead | Role::UnitOperator => {
                 if let Some(o) = &g.org {
@@ -152,7 +156,20 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                 links.push(("dash.stories_write", "/cerita/tulis".to_string()));
                 links.push(("dash.stories_shelf", "/cerita/rak".to_string()));
             }
-            _ => {}
+            Role::Auctioneer => {
+                links.push(("dash.auction_console", "/lelang/kelola".to_string()));
+                links.push(("dash.auction", "/lelang".to_string()));
+            }
+            Role::Cashier => {
+                links.push(("dash.auction_cashier", "/lelang/kelola/kasir".to_string()));
+                links.push(("dash.auction_console", "/lelang/kelola".to_string()));
+            }
+            Role::Buyer => {
+                links.push(("dash.auction", "/lelang".to_string()));
+                links.push(("dash.auction_mine", "/lelang/saya".to_string()));
+                links.push(("dash.auction_register", "/lelang/daftar".to_string()));
+            }
+            Role::Fisher => links.push(("dash.auction", "/lelang".to_string())),
         }
         cards.push(RoleCard {
             role: g.role,

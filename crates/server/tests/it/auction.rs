@@ -18,6 +18,7 @@ both_backends!(
     a_restarted_node_replays_the_journal_to_the_same_state,
     tickets_levy_payments_and_unpaid_debts,
     the_port_report_exports_and_the_price_history,
+    the_admin_sets_ports_levy_rules_and_species,
 );
 
 async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
@@ -1279,4 +1280,145 @@ async fn the_port_report_exports_and_the_price_history(app: TestApp) {
         200,
         "an unreadable code shows the first species"
     );
+}
+
+async fn the_admin_sets_ports_levy_rules_and_species(app: TestApp) {
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let page = admin
+        .get(app.url("/lelang/kelola/pelabuhan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("kas_daerah; Kas Daerah; 65"),
+        "the levy is shown as written"
+    );
+    let form = |akun: &'static str| {
+        vec![
+            ("kode", "PANGGUL"),
+            ("nama", "TPI Panggul"),
+            ("tempat", "Wonocoyo, Panggul"),
+            ("organisasi", "DISKAN"),
+            ("min_bakul", "2"),
+            ("dasar", "per_kg"),
+            ("nelayan", "150"),
+            ("bakul", "100"),
+            ("pita", ""),
+            ("pembulatan", "up"),
+            ("satuan", "100"),
+            ("akun", akun),
+        ]
+    };
+    let r = app
+        .post_form(
+            &admin,
+            "/lelang/kelola/pelabuhan",
+            "/lelang/kelola/pelabuhan",
+            &form("kas_daerah; Kas Daerah; 60"),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("berjumlah 100"));
+    let r = app
+        .post_form(
+            &admin,
+            "/lelang/kelola/pelabuhan",
+            "/lelang/kelola/pelabuhan",
+            &form("kas_daerah; Kas Daerah; 70\npengelola_tpi; Pengelola TPI; 30"),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let ports = app.get_json("/api/v1/auction/ports").await;
+    let panggul = ports
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "PANGGUL")
+        .unwrap();
+    assert_eq!(panggul["min_buyers"], 2);
+    assert_eq!(
+        panggul["levy"]["basis"],
+        json!({"kind": "per_kg", "seller_per_kg": 150, "buyer_per_kg": 100})
+    );
+    assert_eq!(panggul["levy"]["rounding"], "up");
+    // The same through the API; only administrators.
+    let token = app.token("admin@anjungan.test").await;
+    let body = json!({"name": "TPI Munjungan", "place": "Masaran", "min_buyers": 3, "levy": {"basis": {"kind": "flat_by_vessel", "bands": [{"upto_gt_tenths": 50, "amount": 5000}, {"upto_gt_tenths": null, "amount": 20000}]}, "rounding": "half_up", "round_to": 1, "accounts": [{"code": "kas_daerah", "name": "Kas Daerah", "share_bp": 10000}]}});
+    let r = app
+        .client()
+        .put(app.url("/api/v1/auction/ports/MUNJUNGAN"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut bad = body.clone();
+    bad["levy"]["accounts"][0]["share_bp"] = json!(9000);
+    let r = app
+        .client()
+        .put(app.url("/api/v1/auction/ports/MUNJUNGAN"))
+        .bearer_auth(&token)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let r = app
+        .client()
+        .put(app.url("/api/v1/auction/ports/MUNJUNGAN"))
+        .bearer_auth(&juru)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let (st, sp) = post_json(&app, &token, "/api/v1/auction/species", json!({"code": "rsk", "local_name": "Layang", "english_name": "Scads", "scientific_name": "Decapterus spp."})).await;
+    assert_eq!((st, sp["code"].as_str()), (201, Some("RSK")), "{sp}");
+    let (st, _) = post_json(
+        &app,
+        &token,
+        "/api/v1/auction/species",
+        json!({"code": "R5K", "local_name": "Layang"}),
+    )
+    .await;
+    assert_eq!(st, 422);
+    assert_eq!(
+        app.signed_in("kasir.prigi@anjungan.test")
+            .await
+            .get(app.url("/lelang/kelola/pelabuhan"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert!(app.audit_count("auction.port.save").await >= 5);
+    // Each role finds its way in from the dashboard.
+    for (email, link) in [
+        ("admin@anjungan.test", "/lelang/kelola/pelabuhan"),
+        ("jurulelang.prigi@anjungan.test", "/lelang/kelola"),
+        ("kasir.prigi@anjungan.test", "/lelang/kelola/kasir"),
+        ("bakul@anjungan.test", "/lelang/saya"),
+        ("nelayan@anjungan.test", "/lelang"),
+    ] {
+        let dash = app
+            .signed_in(email)
+            .await
+            .get(app.url("/dasbor"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            dash.contains(&format!("href=\"{link}\"")),
+            "{email}: {link}"
+        );
+    }
 }
