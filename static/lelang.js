@@ -16,6 +16,12 @@
   function now() { return Date.now() - skew; }
   function reload() { window.location.reload(); }
   var last = Number(root.getAttribute("data-after"));
+  // Clocks already running when the page was drawn.
+  var running = root.querySelectorAll("[data-clock]");
+  for (var r = 0; r < running.length; r++) {
+    var c = running[r].getAttribute("data-clock").split(",").map(Number);
+    clocks[running[r].getAttribute("data-lot")] = { price: c[0], at: c[1], step: c[2], interval: c[3] };
+  }
   var handlers = {
     bid: function (e) {
       var el = lot(e.lot);

@@ -260,6 +260,15 @@ impl Hall {
     ) -> Result<Outcome> {
         let row = sessions::get(&self.db, session_id).await?;
         if row.state == "scheduled" {
+            // One session at a time per port: a buyer's limit is the port's, and the engine
+            // holds everything they lead there in one sequence.
+            for other in sessions::live_ids(&self.db).await? {
+                if other != session_id
+                    && sessions::get(&self.db, other).await?.port_id == row.port_id
+                {
+                    return Err(AuctionError::PortBusy.into());
+                }
+            }
             self.admit_all(session_id, row.port_id, by).await?;
         }
         // A session not scheduled any more is refused by the engine with the reason.

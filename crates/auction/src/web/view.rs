@@ -41,6 +41,10 @@ pub struct LotView {
     pub bids: i64,
     /// Photo digests; each is served at `/berkas/{sha256}`.
     pub photos: Vec<String>,
+    /// A running clock as (price it started at, when, step, interval), so a page can let it
+    /// fall without asking the server.
+    #[serde(skip)]
+    pub clock: Option<(i64, i64, i64, i64)>,
     #[serde(skip)]
     pub you_lead: bool,
 }
@@ -108,6 +112,7 @@ pub fn lot_views(rows: &[LotRow], live: Option<&Session>, me: Option<i64>) -> Ve
                 remaining: r.grams - r.sold_grams,
                 bids: r.bids,
                 photos: r.photos.clone(),
+                clock: None,
                 you_lead: false,
             };
             if let Some(s) = live {
@@ -139,6 +144,15 @@ pub fn lot_views(rows: &[LotRow], live: Option<&Session>, me: Option<i64>) -> Ve
                             if l.phase == LotPhase::Open && s.phase == Phase::Open {
                                 v.price = s.clock_price(l, now);
                                 v.ends_at = None;
+                                // Not during a grace window: the price holds still then.
+                                if let Some(c) = l.clock.filter(|c| c.grace.is_none()) {
+                                    v.clock = Some((
+                                        c.base,
+                                        c.started,
+                                        s.rules.clock_step,
+                                        s.rules.clock_interval_ms,
+                                    ));
+                                }
                             }
                         }
                     }

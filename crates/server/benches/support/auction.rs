@@ -107,6 +107,16 @@ async fn prepare(
         }
         lanes.push((lot, tokens[0].clone(), tokens[1].clone()));
     }
+    // One session at a time per port: the demo's morning session closes first.
+    for other in sessions::live_ids(db).await.unwrap() {
+        hall.execute(
+            other,
+            anjungan_auction::domain::engine::Command::Close,
+            None,
+        )
+        .await
+        .unwrap();
+    }
     hall.open_session(session, None).await.unwrap();
     hall.stop();
     (session, lanes)

@@ -436,6 +436,32 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
             .await;
         assert_eq!(r.status(), 303);
     }
+    // One session at a time per port: this morning's is still running.
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/perintah"),
+            &[("perintah", "open")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("sedang menjalankan sesi lain"));
+    let (morning_id, _) = morning(&app).await;
+    let m = format!("/lelang/kelola/sesi/{morning_id}");
+    let r = app
+        .post_form(
+            &juru,
+            &m,
+            &format!("{m}/perintah"),
+            &[("perintah", "close")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
     let r = app
         .post_form(
             &juru,
@@ -454,6 +480,12 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
         .await
         .unwrap();
     assert!(page.contains("Berlangsung"), "open");
+    // The public page lets the clock fall in the browser from where the server drew it.
+    let (_, public) = app_get_status(&app, &format!("/lelang/sesi/{session}")).await;
+    assert!(
+        public.contains("data-clock=\"24000,"),
+        "the running clock's start, step and interval"
+    );
 
     // Bu Sumi stops the clock for 30 kg through the API; the hall takes the rest for Pak Joko.
     let token = app.token("bakul@anjungan.test").await;

@@ -840,6 +840,21 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
         .0,
         200
     );
+    // The demo's morning session at the port closes first: one session at a time per port.
+    let morning: i64 = sqlx::query_scalar("SELECT id FROM auction_sessions WHERE state = 'open'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        api(
+            &format!("/api/v1/auction/sessions/{morning}/commands"),
+            &juru,
+            serde_json::json!({"command": "close"})
+        )
+        .await
+        .0,
+        200
+    );
     assert_eq!(
         api(
             &format!("/api/v1/auction/sessions/{session}/commands"),
