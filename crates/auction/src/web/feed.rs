@@ -26,9 +26,41 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/lelang/sesi/{id}/feed", get(sse))
-        .route("/api/v1/auction/sessions/{id}/feed", get(sse))
         .route("/lelang/sesi/{id}/ws", get(websocket))
-        .route("/api/v1/auction/sessions/{id}/ws", get(websocket))
+        .routes(utoipa_axum::routes!(api_sse))
+        .routes(utoipa_axum::routes!(api_websocket))
+}
+
+/// The session's live feed as Server-Sent Events: numbered events (`id:`), their kind
+/// (`event:`) and JSON (`data:`); resume with `Last-Event-ID` or `?after=`. A client that falls
+/// behind gets a `snapshot` of every lot.
+#[utoipa::path(get, path = "/api/v1/auction/sessions/{id}/feed", operation_id = "auctionFeed", tag = "auction",
+    params(("id" = i64, Path, description = "Session id"), ("after" = Option<u64>, Query, description = "The last event number already seen")),
+    responses((status = 200, description = "text/event-stream of the session's events", content_type = "text/event-stream", body = String), (status = 404)))]
+async fn api_sse(
+    state: St<AppState>,
+    hall: Extension<SharedHall>,
+    id: Path<i64>,
+    q: Query<FeedQuery>,
+    headers: HeaderMap,
+) -> WebResult<Response> {
+    sse(state, hall, id, q, headers).await
+}
+
+/// The same feed over a WebSocket (`GET` with `Upgrade: websocket`): one JSON text message per
+/// event, each with its number `n` and kind `e`.
+#[utoipa::path(get, path = "/api/v1/auction/sessions/{id}/ws", operation_id = "auctionWebSocket", tag = "auction",
+    params(("id" = i64, Path, description = "Session id"), ("after" = Option<u64>, Query, description = "The last event number already seen")),
+    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 400, description = "not a WebSocket upgrade"), (status = 404)))]
+async fn api_websocket(
+    state: St<AppState>,
+    hall: Extension<SharedHall>,
+    id: Path<i64>,
+    q: Query<FeedQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> WebResult<Response> {
+    websocket(state, hall, id, q, headers, upgrade).await
 }
 
 #[derive(serde::Deserialize, Default)]
