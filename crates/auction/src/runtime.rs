@@ -25,8 +25,10 @@ const RECENT: usize = 65_536;
 pub const FEED_BUFFER: usize = 1_024;
 /// Commands applied and committed together at most.
 const MAX_BATCH: usize = 2_048;
-/// How often an idle node looks for what other nodes appended.
+/// How often an idle node looks for what other nodes appended, should a notification be lost.
 const POLL: Duration = Duration::from_millis(200);
+/// The PostgreSQL channel on which a node announces that it appended to a session's journal.
+const CHANNEL: &str = "auction_journal";
 
 struct Job {
     cmd: Command,
@@ -43,6 +45,8 @@ pub struct Live {
     feed: Mutex<Option<broadcast::Sender<Arc<Numbered>>>>,
     recent: RwLock<VecDeque<Arc<Numbered>>>,
     state: RwLock<Session>,
+    /// Woken when another node announces an append to this session's journal.
+    wake: tokio::sync::Notify,
 }
 
 impl Live {
@@ -59,6 +63,7 @@ impl Live {
             feed: Mutex::new(Some(feed)),
             recent: RwLock::new(recent),
             state: RwLock::new(state),
+            wake: tokio::sync::Notify::new(),
         });
         (live, rx)
     }
@@ -164,6 +169,50 @@ impl Hall {
             lot_homes: Mutex::new(HashMap::new()),
             paddles: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// On PostgreSQL, listens for other nodes' appends (`LISTEN auction_journal`) so their
+    /// bids reach this node's watchers at once; polling remains the fallback.
+    pub fn listen(self: &Arc<Self>, database_url: String) {
+        if self.db.backend != Backend::Postgres {
+            return;
+        }
+        let hall = Arc::downgrade(self);
+        let mut stop = self.stop.subscribe();
+        tokio::spawn(async move {
+            loop {
+                if *stop.borrow() {
+                    return;
+                }
+                let mut listener = match sqlx::postgres::PgListener::connect(&database_url).await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "auction listener cannot connect; polling only");
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        continue;
+                    }
+                };
+                if listener.listen(CHANNEL).await.is_err() {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    continue;
+                }
+                loop {
+                    tokio::select! {
+                        n = listener.recv() => {
+                            let Ok(n) = n else { break };
+                            let Some(hall) = hall.upgrade() else { return };
+                            if let Ok(id) = n.payload().parse::<i64>() {
+                                let live = hall.live.lock().expect("hall lock").get(&id).cloned();
+                                if let Some(live) = live {
+                                    live.wake.notify_one();
+                                }
+                            }
+                        }
+                        _ = stop.changed() => return,
+                    }
+                }
+            }
+        });
     }
 
     /// Stops every sequencer of this hall after the batch it is on (at shutdown, or when a
@@ -411,6 +460,7 @@ async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>
                 None => return,
             },
             _ = tokio::time::sleep(wait) => {}
+            _ = live.wake.notified() => {}
             _ = stop.changed() => {
                 live.retire();
                 return;
@@ -487,6 +537,7 @@ async fn commit(
     batch: Vec<Job>,
     due: bool,
 ) -> std::result::Result<(), (StoreError, Vec<Job>)> {
+    let shared = hall.db.backend == Backend::Postgres;
     let (mut tx, db_seq) = match sessions::lock(&hall.db, live.session_id).await {
         Ok(t) => t,
         Err(e) => return Err((e, batch)),
@@ -537,6 +588,14 @@ async fn commit(
     let written = async {
         sessions::append(&mut tx, live.session_id, &hall.node, &entries).await?;
         sessions::project(&mut tx, live.session_id, &events, *seq).await?;
+        if shared && !entries.is_empty() {
+            // Delivered to the other nodes when the transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANNEL)
+                .bind(live.session_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok::<(), StoreError>(())
     }

@@ -44,6 +44,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
     let hall = anjungan_auction::runtime::Hall::new(state.db.clone());
+    hall.listen(state.config.effective_database_url());
     app_with(state, hall)
 }
 
@@ -184,6 +185,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     ));
     // Auction sessions left open by the previous run continue: their lots still close on time.
     let hall = anjungan_auction::runtime::Hall::new(db.clone());
+    hall.listen(cfg.effective_database_url());
     let resumed = hall.resume_open().await?;
     if resumed > 0 {
         tracing::info!(sessions = resumed, "auction sessions resumed");
