@@ -94,9 +94,78 @@ pub fn parse_lapor_ref(raw: &str) -> Option<String> {
     ok.then_some(r)
 }
 
+/// Verifying a request for a service meant for residents needs the applicant's NIK matched in
+/// the unit's register: `Some(nik)` is the NIK to look up, `None` when no match is needed.
+pub fn register_check(
+    needs_resident: bool,
+    nik: &str,
+) -> Result<Option<super::nik::Nik>, super::DeskError> {
+    if !needs_resident {
+        return Ok(None);
+    }
+    super::nik::Nik::parse(nik)
+        .map(Some)
+        .map_err(|_| super::DeskError::NotResident)
+}
+
+/// A complaint's optional contact (phone or e-mail, normalised) and LAPOR! reference; empty
+/// strings when not given. Errors are message keys.
+pub fn check_complaint_fields(
+    contact: &str,
+    lapor: &str,
+) -> Result<(String, String), &'static str> {
+    use anjungan_kernel::identity::domain::{Email, Phone};
+    let lapor = match lapor.trim() {
+        "" => String::new(),
+        raw => parse_lapor_ref(raw).ok_or("desk.error.lapor")?,
+    };
+    let contact = match contact.trim() {
+        "" => String::new(),
+        c => match (Phone::parse(c), Email::parse(c)) {
+            (Ok(p), _) => p.as_str().to_string(),
+            (_, Ok(e)) => e.as_str().to_string(),
+            _ => return Err("desk.error.contact"),
+        },
+    };
+    Ok((contact, lapor))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verification_needs_a_valid_nik_only_for_residents_services() {
+        assert!(register_check(false, "").unwrap().is_none());
+        assert!(register_check(false, "garbage").unwrap().is_none());
+        assert!(matches!(
+            register_check(true, "123"),
+            Err(crate::domain::DeskError::NotResident)
+        ));
+        let nik = register_check(true, "3503014101900001").unwrap().unwrap();
+        assert_eq!(nik.as_str(), "3503014101900001");
+    }
+
+    #[test]
+    fn complaint_contact_and_lapor_reference() {
+        assert_eq!(
+            check_complaint_fields("", ""),
+            Ok((String::new(), String::new()))
+        );
+        let (c, l) = check_complaint_fields(" 0812-3456-7890 ", "lpr-123/4").unwrap();
+        assert!(c.ends_with("81234567890"), "{c}");
+        assert_eq!(l, "LPR-123/4");
+        let (c, _) = check_complaint_fields("Warga@Example.ID", "").unwrap();
+        assert!(c.eq_ignore_ascii_case("warga@example.id"), "{c}");
+        assert_eq!(
+            check_complaint_fields("bukan kontak", ""),
+            Err("desk.error.contact")
+        );
+        assert_eq!(
+            check_complaint_fields("", "<script>"),
+            Err("desk.error.lapor")
+        );
+    }
 
     #[test]
     fn numbers_and_codes() {

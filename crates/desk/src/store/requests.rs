@@ -48,7 +48,7 @@ pub fn number_of(id: i64, submitted_on: &str) -> String {
     let year = submitted_on
         .get(..4)
         .and_then(|y| y.parse().ok())
-        .unwrap_or(2026);
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().year());
     request::number(year, id)
 }
 
@@ -751,6 +751,9 @@ pub async fn act(
     note: &str,
 ) -> Result<State> {
     let cal = calendar(db).await?;
+    // The register is read before the transaction (it opens sealed fields); the match is
+    // written only if the step itself is allowed, in the step's own transaction.
+    let mut resident = None;
     if command == Command::Verify {
         let req = get(db, keys, id)
             .await?
@@ -758,20 +761,22 @@ pub async fn act(
         let service = super::services::get(db, req.service_id)
             .await?
             .ok_or(anjungan_kernel::Error::NotFound)?;
-        if service.needs_resident {
-            let nik = Nik::parse(&req.nik).map_err(|_| DeskError::NotResident)?;
+        if let Some(nik) = request::register_check(service.needs_resident, &req.nik)? {
             let entry = super::residents::find(db, keys, req.org_id, &nik)
                 .await?
                 .ok_or(DeskError::NotResident)?;
-            sqlx::query("UPDATE desk_requests SET resident_id = $1 WHERE id = $2")
-                .bind(entry.id)
-                .bind(id)
-                .execute(&db.pool)
-                .await?;
+            resident = Some(entry.id);
         }
     }
     let mut tx = db.begin_write().await?;
     let (_, to) = apply(&mut tx, keys, step, &cal, id, command, note).await?;
+    if let Some(resident_id) = resident {
+        sqlx::query("UPDATE desk_requests SET resident_id = $1 WHERE id = $2")
+            .bind(resident_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(to)
 }

@@ -617,22 +617,10 @@ pub(crate) async fn complaint_input(
             .await?
             .filter(|s| s.org_id == unit.org_id),
     };
-    let lapor = match f.lapor.trim() {
-        "" => String::new(),
-        raw => match crate::domain::request::parse_lapor_ref(raw) {
-            Some(r) => r,
-            None => return Ok(Err("desk.error.lapor")),
-        },
-    };
-    let contact = f.kontak.trim();
-    let contact = if contact.is_empty() {
-        String::new()
-    } else if let Ok(p) = anjungan_kernel::identity::domain::Phone::parse(contact) {
-        p.as_str().to_string()
-    } else if let Ok(e) = anjungan_kernel::identity::domain::Email::parse(contact) {
-        e.as_str().to_string()
-    } else {
-        return Ok(Err("desk.error.contact"));
+    let (contact, lapor) = match crate::domain::request::check_complaint_fields(&f.kontak, &f.lapor)
+    {
+        Ok(fields) => fields,
+        Err(key) => return Ok(Err(key)),
     };
     Ok(Ok(admin::NewComplaint {
         org_id: unit.org_id,
