@@ -63,6 +63,8 @@ pub enum AuctionError {
     BadAmount,
     #[error("invalid session rules: {0}")]
     BadRules(&'static str),
+    #[error("a session starts between now and seven days ahead")]
+    BadStart,
     #[error("unknown grade")]
     BadGrade,
     #[error("choose a species (FAO ASFIS code of three letters)")]
@@ -129,6 +131,7 @@ impl AuctionError {
             AuctionError::BadPrice => "auction.error.price",
             AuctionError::BadAmount => "auction.error.amount",
             AuctionError::BadRules(_) => "auction.error.rules",
+            AuctionError::BadStart => "auction.error.start",
             AuctionError::BadGrade => "auction.error.grade",
             AuctionError::BadSpecies => "auction.error.species",
             AuctionError::NoOwner => "auction.error.owner",

@@ -159,6 +159,16 @@ impl Rules {
         }
     }
 
+    /// A session's rules at a port: the format's defaults with the port's minimum of eligible
+    /// buyers.
+    pub fn for_port(format: Format, min_buyers: i64) -> Rules {
+        let base = match format {
+            Format::Ascending => Rules::ascending(),
+            Format::Clock => Rules::clock(),
+        };
+        Rules { min_buyers, ..base }
+    }
+
     pub fn validate(&self) -> Result<(), AuctionError> {
         self.ladder.validate()?;
         let in_range = |v: i64, lo: i64, hi: i64| (lo..=hi).contains(&v);
@@ -180,6 +190,19 @@ impl Rules {
     }
 }
 
+/// How far ahead a session may be scheduled.
+pub const MAX_SCHEDULE_AHEAD_MS: i64 = 7 * 24 * 3_600_000;
+
+/// A session starts from now (a minute's leeway for a client's clock) up to a week ahead.
+pub fn check_start(now_ms: i64, starts_at: i64) -> Result<(), AuctionError> {
+    let earliest = now_ms - 60_000;
+    if (earliest..=now_ms + MAX_SCHEDULE_AHEAD_MS).contains(&starts_at) {
+        Ok(())
+    } else {
+        Err(AuctionError::BadStart)
+    }
+}
+
 /// The value of `grams` at `price_per_kg`, rounded half up to whole rupiah; saturates instead
 /// of overflowing.
 pub fn value(price_per_kg: i64, grams: i64) -> i64 {
@@ -197,6 +220,19 @@ pub fn value(price_per_kg: i64, grams: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_port_sets_the_minimum_of_buyers_and_sessions_start_within_a_week() {
+        let r = Rules::for_port(Format::Clock, 5);
+        assert_eq!((r.format, r.min_buyers), (Format::Clock, 5));
+        assert_eq!(r.lot_duration_ms, Rules::clock().lot_duration_ms);
+        let now = 1_800_000_000_000;
+        assert!(check_start(now, now).is_ok());
+        assert!(check_start(now, now - 30_000).is_ok());
+        assert!(check_start(now, now + MAX_SCHEDULE_AHEAD_MS).is_ok());
+        assert!(check_start(now, now - 3_600_000).is_err());
+        assert!(check_start(now, now + MAX_SCHEDULE_AHEAD_MS + 1).is_err());
+    }
 
     #[test]
     fn ladder_steps_by_price_level() {

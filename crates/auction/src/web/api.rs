@@ -6,7 +6,7 @@ use super::view::{self, LotView};
 use crate::domain::access::Action;
 use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, Event, LotId, Numbered};
-use crate::domain::rules::{Format, Rules};
+use crate::domain::rules::{check_start, Format, Rules};
 use crate::domain::AuctionError;
 use crate::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
@@ -105,22 +105,21 @@ async fn create_session(
     let p = ctx.signed_in()?;
     let port = catalogue::port(&state.db, n.port_id).await?;
     view::require(&state, p, port.org_id, Action::RunSession).await?;
-    let mut rules = match n.format {
-        Format::Ascending => Rules::ascending(),
-        Format::Clock => Rules::clock(),
-    };
-    rules.min_buyers = port.min_buyers;
+    let mut rules = Rules::for_port(n.format, port.min_buyers);
     if let Some(s) = n.lot_seconds {
         rules.lot_duration_ms = s.saturating_mul(1_000);
     }
     if let Some(s) = n.soft_close_seconds {
         rules.soft_close_ms = s.saturating_mul(1_000);
     }
+    let now = now_ms();
+    let starts_at = n.starts_at.unwrap_or(now);
+    check_start(now, starts_at)?;
     let id = sessions::create(
         &state.db,
         &ctx.actor(),
         port.id,
-        n.starts_at.unwrap_or_else(now_ms),
+        starts_at,
         Some(p.user_id.0),
         &rules,
     )

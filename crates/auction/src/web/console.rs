@@ -6,7 +6,7 @@ use super::view::{self, LotView};
 use crate::domain::access::{self, Action};
 use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus, Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
-use crate::domain::rules::{Format, Rules};
+use crate::domain::rules::{check_start, Format, Rules};
 use crate::domain::AuctionError;
 use crate::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Fisher, Port, Species};
@@ -144,11 +144,7 @@ async fn create_session(
     let r = async {
         let port = port_action(&state, &ctx, port, Action::RunSession).await?;
         let format = Format::parse(&f.format).ok_or(AuctionError::BadRules("format"))?;
-        let mut rules = match format {
-            Format::Ascending => Rules::ascending(),
-            Format::Clock => Rules::clock(),
-        };
-        rules.min_buyers = port.min_buyers;
+        let mut rules = Rules::for_port(format, port.min_buyers);
         if !f.durasi.trim().is_empty() {
             let minutes: i64 = f
                 .durasi
@@ -157,27 +153,15 @@ async fn create_session(
                 .map_err(|_| AuctionError::BadRules("timers"))?;
             rules.lot_duration_ms = minutes.saturating_mul(60_000);
         }
-        let start_in: i64 = if f.mulai.trim().is_empty() {
-            0
-        } else {
-            f.mulai
-                .trim()
-                .parse()
-                .map_err(|_| AuctionError::BadRules("timers"))?
+        let start_in: i64 = match f.mulai.trim() {
+            "" => 0,
+            m => m.parse().map_err(|_| AuctionError::BadRules("timers"))?,
         };
-        if !(0..=7 * 24 * 60).contains(&start_in) {
-            return Err(AuctionError::BadRules("timers").into());
-        }
+        let now = now_ms();
+        let starts_at = now.saturating_add(start_in.saturating_mul(60_000));
+        check_start(now, starts_at)?;
         let by = ctx.principal.as_ref().map(|p| p.user_id.0);
-        let id = sessions::create(
-            &state.db,
-            &ctx.actor(),
-            port.id,
-            now_ms() + start_in * 60_000,
-            by,
-            &rules,
-        )
-        .await?;
+        let id = sessions::create(&state.db, &ctx.actor(), port.id, starts_at, by, &rules).await?;
         Ok(format!("/lelang/kelola/sesi/{id}"))
     }
     .await;

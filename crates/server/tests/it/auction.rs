@@ -803,6 +803,24 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
     assert_eq!((st, p["code"].as_str()), (422, Some("auction.error.photo")));
     let (st, with_photo) = post_json(&app, &juru, &format!("/api/v1/auction/ports/{panggul}/lots"), json!({"species_id": skj, "fisher_id": fisher, "grams": 1000, "grade": "a", "start_price": 20000, "photos": [sha]})).await;
     assert_eq!(st, 201, "{with_photo}");
+    // A session a year ahead (or an hour ago) is refused with the reason, and none is made.
+    let sessions_before = count_sessions(&app).await;
+    for starts_at in [now_ms() + 365 * 86_400_000, now_ms() - 3_600_000] {
+        let (st, p) = post_json(
+            &app,
+            &juru,
+            "/api/v1/auction/sessions",
+            json!({"port_id": panggul, "format": "ascending", "starts_at": starts_at}),
+        )
+        .await;
+        assert_eq!(
+            (st, p["code"].as_str()),
+            (422, Some("auction.error.start")),
+            "{p}"
+        );
+        assert!(p["detail"].as_str().unwrap().contains("tujuh hari"), "{p}");
+    }
+    assert_eq!(count_sessions(&app).await, sessions_before);
     let (st, created) = post_json(
         &app,
         &juru,
@@ -861,6 +879,20 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
             || p["detail"].as_str().unwrap().contains("at least 3"),
         "{p}"
     );
+}
+
+async fn count_sessions(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM auction_sessions")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 async fn app_get_status(app: &TestApp, path: &str) -> (u16, String) {
