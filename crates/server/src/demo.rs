@@ -165,6 +165,7 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
         .fetch_one(&db.pool)
         .await?;
     let actor = Actor::system("demo");
+    let t0 = std::time::Instant::now();
     if users == 0 {
         for (code, name, short) in AGENCIES {
             if orgs::get_by_code(db, code).await?.is_none() {
@@ -213,6 +214,7 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
     crate::demo_desk::load(db, keys, data_dir).await?;
     crate::demo_stories::load(db, keys, "pustakawan@anjungan.test").await?;
     crate::demo_auction::load(db, keys).await?;
+    tracing::info!(ms = t0.elapsed().as_millis() as u64, "demo data loaded");
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
     out.push_str(")\n");

@@ -1653,17 +1653,19 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
             .iter()
             .map(|r| (r.get("id"), r.get("code"), r.get("name")))
             .collect();
-    let mut tx = db.begin_write().await?;
+    let mut catalogue = Vec::with_capacity(units.len() * LETTER_SERVICES.len() + 8);
     for u in &units {
         for s in &LETTER_SERVICES {
-            services::insert(&mut tx, &actor, u.id, &letter_service(u, s)).await?;
+            catalogue.push((u.id, letter_service(u, s)));
         }
     }
     for s in &AGENCY_SERVICES {
         if let Some((id, code, name)) = agencies.iter().find(|(_, c, _)| c == s.0) {
-            services::insert(&mut tx, &actor, *id, &agency_service(code, name, s)).await?;
+            catalogue.push((*id, agency_service(code, name, s)));
         }
     }
+    let mut tx = db.begin_write().await?;
+    services::insert_many(&mut tx, &actor, &catalogue).await?;
     tx.commit().await?;
 
     // Resident registers.

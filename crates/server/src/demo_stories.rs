@@ -202,13 +202,21 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
                     .bind(id)
                     .execute(&db.pool)
                     .await?;
-                for k in 0..w.kudos {
-                    sqlx::query("INSERT INTO story_kudos (work_id, giver, at) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(format!("d:demo-{k}"))
-                        .bind(at)
-                        .execute(&db.pool)
-                        .await?;
+                // Kudos from demo devices, a hundred rows a statement.
+                let givers: Vec<i64> = (0..w.kudos).collect();
+                for chunk in givers.chunks(100) {
+                    let rows: Vec<String> = (0..chunk.len())
+                        .map(|i| format!("($1, $2, ${})", i + 3))
+                        .collect();
+                    let sql = format!(
+                        "INSERT INTO story_kudos (work_id, at, giver) VALUES {}",
+                        rows.join(", ")
+                    );
+                    let mut q = sqlx::query(&sql).bind(id).bind(at);
+                    for k in chunk {
+                        q = q.bind(format!("d:demo-{k}"));
+                    }
+                    q.execute(&db.pool).await?;
                 }
                 sqlx::query("UPDATE story_works SET kudos = $1 WHERE id = $2")
                     .bind(w.kudos)

@@ -174,6 +174,17 @@ pub async fn insert_response(db: &Db, n: NewResponse<'_>) -> Result<Stored> {
 
 /// Records many responses in one transaction (demo data, imports).
 pub async fn insert_many(db: &Db, all: &[NewResponse<'_>]) -> Result<usize> {
+    // Paper batches and imports carry no idempotency key, invitation or extra question: their
+    // rows go in as multi-row inserts with the tallies summed per unit, service and day first.
+    if all
+        .iter()
+        .all(|n| n.client_key.is_none() && n.invitation_hash.is_none() && n.extra.is_empty())
+    {
+        let mut tx = db.begin_write().await?;
+        bulk_insert(&mut tx, all).await?;
+        tx.commit().await?;
+        return Ok(all.len());
+    }
     let mut tx = db.begin_write().await?;
     let mut n = 0;
     for r in all {
@@ -183,6 +194,112 @@ pub async fn insert_many(db: &Db, all: &[NewResponse<'_>]) -> Result<usize> {
     }
     tx.commit().await?;
     Ok(n)
+}
+
+/// Placeholders `($1, …, $k), ($k+1, …)` for `rows` rows of `cols` values.
+fn value_rows(rows: usize, cols: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * cols + c + 1));
+        }
+        out.push(')');
+    }
+    out
+}
+
+type TallyKey = (i64, String, i64);
+
+/// A response's contribution to its day's tally: `[n, s1..s9, c1..c9]` (sums of values and
+/// counts of answers per element).
+fn tally_of(n: &NewResponse<'_>) -> (TallyKey, [i64; 19]) {
+    let mut t = [0i64; 19];
+    t[0] = 1;
+    for (i, a) in n.response.answers.iter().enumerate() {
+        if let Some(v) = a {
+            t[1 + i] = v.value() as i64;
+            t[10 + i] = 1;
+        }
+    }
+    ((n.org_id, n.response.service.clone(), wib_day(n.at)), t)
+}
+
+/// Adds tallies to the stored ones (one row per key in `rows`).
+async fn upsert_tallies(
+    tx: &mut anjungan_kernel::db::Tx,
+    rows: &[(TallyKey, [i64; 19])],
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO survey_tallies (org_id, service, day, n, s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9) \
+         VALUES {} ON CONFLICT (org_id, service, day) DO UPDATE SET n = survey_tallies.n + excluded.n, \
+         s1 = survey_tallies.s1 + excluded.s1, s2 = survey_tallies.s2 + excluded.s2, s3 = survey_tallies.s3 + excluded.s3, \
+         s4 = survey_tallies.s4 + excluded.s4, s5 = survey_tallies.s5 + excluded.s5, s6 = survey_tallies.s6 + excluded.s6, \
+         s7 = survey_tallies.s7 + excluded.s7, s8 = survey_tallies.s8 + excluded.s8, s9 = survey_tallies.s9 + excluded.s9, \
+         c1 = survey_tallies.c1 + excluded.c1, c2 = survey_tallies.c2 + excluded.c2, c3 = survey_tallies.c3 + excluded.c3, \
+         c4 = survey_tallies.c4 + excluded.c4, c5 = survey_tallies.c5 + excluded.c5, c6 = survey_tallies.c6 + excluded.c6, \
+         c7 = survey_tallies.c7 + excluded.c7, c8 = survey_tallies.c8 + excluded.c8, c9 = survey_tallies.c9 + excluded.c9",
+        value_rows(rows.len(), 22)
+    );
+    let mut q = sqlx::query(&sql);
+    for ((org, service, day), t) in rows {
+        q = q.bind(*org).bind(service.clone()).bind(*day);
+        for v in t {
+            q = q.bind(*v);
+        }
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn bulk_insert(tx: &mut anjungan_kernel::db::Tx, all: &[NewResponse<'_>]) -> Result<()> {
+    const ROWS: usize = 100;
+    for chunk in all.chunks(ROWS) {
+        let sql = format!(
+            "INSERT INTO survey_responses (org_id, submitted_at, channel, service, sex, age, education, occupation, \
+             u1, u2, u3, u4, u5, u6, u7, u8, u9, comment, entered_by) VALUES {}",
+            value_rows(chunk.len(), 19)
+        );
+        let mut q = sqlx::query(&sql);
+        for n in chunk {
+            let r = n.response;
+            let p = &r.profile;
+            q = q
+                .bind(n.org_id)
+                .bind(n.at)
+                .bind(n.channel.code())
+                .bind(r.service.clone())
+                .bind(p.sex.map(|s| s.code()))
+                .bind(p.age.map(|a| a as i64))
+                .bind(p.education.map(|e| e.code()))
+                .bind(p.occupation.map(|o| o.code()));
+            for a in r.answers {
+                q = q.bind(a.map(|s| s.value() as i64));
+            }
+            q = q.bind(r.comment.clone()).bind(n.entered_by);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    // One tally row per unit, service and day.
+    let mut sums: std::collections::BTreeMap<TallyKey, [i64; 19]> = Default::default();
+    for n in all {
+        let (key, t) = tally_of(n);
+        let sum = sums.entry(key).or_insert([0; 19]);
+        for (s, v) in sum.iter_mut().zip(t) {
+            *s += v;
+        }
+    }
+    let sums: Vec<_> = sums.into_iter().collect();
+    for chunk in sums.chunks(ROWS) {
+        upsert_tallies(tx, chunk).await?;
+    }
+    Ok(())
 }
 
 async fn insert_in(tx: &mut anjungan_kernel::db::Tx, n: &NewResponse<'_>) -> Result<Stored> {
@@ -243,42 +360,7 @@ async fn insert_in(tx: &mut anjungan_kernel::db::Tx, n: &NewResponse<'_>) -> Res
         .execute(&mut **tx)
         .await?;
     }
-    let s = |i: usize| a(i).unwrap_or(0);
-    let c = |i: usize| a(i).map(|_| 1i64).unwrap_or(0);
-    sqlx::query(
-        "INSERT INTO survey_tallies (org_id, service, day, n, s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9) \
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-         ON CONFLICT (org_id, service, day) DO UPDATE SET n = survey_tallies.n + 1, \
-         s1 = survey_tallies.s1 + excluded.s1, s2 = survey_tallies.s2 + excluded.s2, s3 = survey_tallies.s3 + excluded.s3, \
-         s4 = survey_tallies.s4 + excluded.s4, s5 = survey_tallies.s5 + excluded.s5, s6 = survey_tallies.s6 + excluded.s6, \
-         s7 = survey_tallies.s7 + excluded.s7, s8 = survey_tallies.s8 + excluded.s8, s9 = survey_tallies.s9 + excluded.s9, \
-         c1 = survey_tallies.c1 + excluded.c1, c2 = survey_tallies.c2 + excluded.c2, c3 = survey_tallies.c3 + excluded.c3, \
-         c4 = survey_tallies.c4 + excluded.c4, c5 = survey_tallies.c5 + excluded.c5, c6 = survey_tallies.c6 + excluded.c6, \
-         c7 = survey_tallies.c7 + excluded.c7, c8 = survey_tallies.c8 + excluded.c8, c9 = survey_tallies.c9 + excluded.c9",
-    )
-    .bind(n.org_id)
-    .bind(&r.service)
-    .bind(wib_day(n.at))
-    .bind(s(0))
-    .bind(s(1))
-    .bind(s(2))
-    .bind(s(3))
-    .bind(s(4))
-    .bind(s(5))
-    .bind(s(6))
-    .bind(s(7))
-    .bind(s(8))
-    .bind(c(0))
-    .bind(c(1))
-    .bind(c(2))
-    .bind(c(3))
-    .bind(c(4))
-    .bind(c(5))
-    .bind(c(6))
-    .bind(c(7))
-    .bind(c(8))
-    .execute(&mut **tx)
-    .await?;
+    upsert_tallies(tx, &[tally_of(n)]).await?;
     if let Some(hash) = n.invitation_hash {
         let used = sqlx::query("UPDATE survey_invitations SET used_at = $1, response_id = $2 WHERE token_hash = $3 AND used_at IS NULL AND expires_at > $1")
             .bind(now_ms())

@@ -169,6 +169,82 @@ pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInpu
     Ok(id)
 }
 
+/// Publishes many services at once (a catalogue import): every one is validated first, rows go
+/// in as multi-row inserts, and the import is one audit entry listing the codes per unit.
+pub async fn insert_many(
+    conn: &mut Conn,
+    actor: &Actor,
+    items: &[(i64, ServiceInput)],
+) -> Result<usize> {
+    for (_, s) in items {
+        s.validate()?;
+    }
+    const ROWS: usize = 100;
+    const COLS: usize = 13;
+    let now = anjungan_kernel::clock::now_ms();
+    for chunk in items.chunks(ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * COLS;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 1..=COLS {
+                sql.push_str(&format!("${}, ", b + c));
+            }
+            // updated_at = created_at
+            sql.push_str(&format!("${})", b + COLS));
+        }
+        let mut q = sqlx::query(&sql);
+        for (org_id, s) in chunk {
+            q = q
+                .bind(*org_id)
+                .bind(s.code.clone())
+                .bind(s.name.trim().to_string())
+                .bind(s.description.trim().to_string())
+                .bind(s.category.trim().to_string())
+                .bind(s.days)
+                .bind(s.cost)
+                .bind(s.needs_resident as i64)
+                .bind(serde_json::to_string(&s.standard).unwrap_or_default())
+                .bind(serde_json::to_string(&s.form).unwrap_or_default())
+                .bind(
+                    s.letter
+                        .as_ref()
+                        .map(|l| serde_json::to_string(l).unwrap_or_default())
+                        .unwrap_or_default(),
+                )
+                .bind(s.active as i64)
+                .bind(now);
+        }
+        match q.execute(&mut *conn).await {
+            Ok(_) => {}
+            Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
+                return Err(DeskError::CodeTaken.into())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut by_org: std::collections::BTreeMap<i64, Vec<&str>> = Default::default();
+    for (org_id, s) in items {
+        by_org.entry(*org_id).or_default().push(&s.code);
+    }
+    audit::store::record(
+        conn,
+        actor,
+        "desk.service.import",
+        "desk_service",
+        "*",
+        serde_json::json!({"count": items.len(), "codes": by_org}),
+    )
+    .await?;
+    changed();
+    Ok(items.len())
+}
+
 pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result<()> {
     s.validate()?;
     let mut tx = db.begin_write().await?;
