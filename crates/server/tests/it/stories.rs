@@ -15,6 +15,7 @@ both_backends!(
     the_api_covers_writing_review_and_reading,
     both_backends_stem_like_postgresql,
     search_pages_are_consistent_and_rank_titles_first,
+    co_authors_share_a_work_on_the_page_and_through_the_api,
 );
 
 /// The id of a demo work by its slug.
@@ -515,6 +516,70 @@ async fn readers_give_kudos_bookmark_read_and_comment(app: TestApp) {
     let (status, col) = text(&app.client(), app.url("/cerita/koleksi/legenda-trenggalek")).await;
     assert_eq!(status, 200);
     assert!(col.contains(&format!("/cerita/karya/{id}\"")));
+    assert!(!col.contains("move-up"), "readers do not reorder");
+    // The librarian moves the last work of the collection up one place.
+    let order = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT cw.work_id FROM story_collection_works cw JOIN story_collections c ON c.id = cw.collection_id \
+                 WHERE c.slug = 'legenda-trenggalek' ORDER BY cw.position, cw.work_id",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let before = order(&app).await;
+    assert!(before.len() >= 2);
+    let collection: i64 =
+        sqlx::query_scalar("SELECT id FROM story_collections WHERE slug = 'legenda-trenggalek'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let last = *before.last().unwrap();
+    let (_, page) = text(&librarian, app.url("/cerita/koleksi/legenda-trenggalek")).await;
+    assert!(
+        page.contains("move-up"),
+        "the librarian sees the reorder buttons"
+    );
+    let r = app
+        .post_form(
+            &librarian,
+            "/cerita/koleksi/legenda-trenggalek",
+            &format!("/cerita/kelola/koleksi/{collection}"),
+            &[("karya", &last.to_string()), ("aksi", "naik")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut expected = before.clone();
+    let n = expected.len();
+    expected.swap(n - 2, n - 1);
+    assert_eq!(order(&app).await, expected);
+    let (_, page) = text(&app.client(), app.url("/cerita/koleksi/legenda-trenggalek")).await;
+    let at = |w: i64| page.find(&format!("/cerita/karya/{w}\"")).unwrap();
+    assert!(at(last) < at(before[n - 2]), "the page shows the new order");
+    // A reader cannot reorder, and a work outside the collection is not found.
+    let reader = app.signed_in("warga@anjungan.test").await;
+    let r = app
+        .post_form(
+            &reader,
+            "/cerita",
+            &format!("/cerita/kelola/koleksi/{collection}"),
+            &[("karya", &before[0].to_string()), ("aksi", "naik")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_form(
+            &librarian,
+            "/cerita/koleksi/legenda-trenggalek",
+            &format!("/cerita/kelola/koleksi/{collection}"),
+            &[("karya", "999999"), ("aksi", "naik")],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(order(&app).await, expected);
 }
 
 async fn oai(app: &TestApp, query: &str) -> roxmltree::Document<'static> {
@@ -1133,4 +1198,205 @@ async fn search_pages_are_consistent_and_rank_titles_first(app: TestApp) {
             "title matches rank first"
         );
     }
+}
+
+async fn co_authors_share_a_work_on_the_page_and_through_the_api(app: TestApp) {
+    let author = app.signed_in("penulis@anjungan.test").await;
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis",
+            &[
+                ("judul", "Dua Suara dari Karanggandu"),
+                ("ringkasan", "Cerita yang ditulis berdua."),
+                ("kategori", "cerpen"),
+                ("bahasa", "id"),
+                ("rating", "semua_umur"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let edit = location(&r);
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    let credits = format!("SELECT COUNT(*) FROM story_work_authors WHERE work_id = {id}");
+    let adds = app.audit_count("stories.work.author_add").await;
+    // An account without a pen name, an unknown address and garbage are refused with the reason.
+    for email in [
+        "warga@anjungan.test",
+        "nobody@example.org",
+        "not an address",
+    ] {
+        let r = app
+            .post_form(
+                &author,
+                &edit,
+                &format!("{edit}/penulis"),
+                &[("email", email)],
+            )
+            .await;
+        assert_eq!(r.status(), 400, "{email}");
+        assert!(r.text().await.unwrap().contains("nama pena"), "{email}");
+    }
+    assert_eq!(count(&app, &credits).await, 1);
+    // Once the resident chooses a pen name, the author credits her and she may edit the work.
+    let warga = app.signed_in("warga@anjungan.test").await;
+    assert_eq!(text(&warga, app.url(&edit)).await.0, 403);
+    let r = app
+        .post_form(
+            &warga,
+            "/cerita/tulis",
+            "/cerita/tulis/nama",
+            &[("nama_pena", "Sekar Karanggandu")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/penulis"),
+            &[("email", "WARGA@anjungan.test")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(count(&app, &credits).await, 2);
+    assert_eq!(app.audit_count("stories.work.author_add").await, adds + 1);
+    let told = count(
+        &app,
+        "SELECT COUNT(*) FROM outbox WHERE subject = 'Cilen: Anda penulis bersama'",
+    )
+    .await;
+    assert_eq!(told, 1, "the co-author is told by e-mail");
+    let (status, page) = text(&warga, app.url(&edit)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Sekar Karanggandu"),
+        "the co-author is listed"
+    );
+    let (_, desk) = text(&warga, app.url("/cerita/tulis")).await;
+    assert!(
+        desk.contains("Dua Suara dari Karanggandu"),
+        "on the co-author's desk"
+    );
+    let r = app
+        .post_form(
+            &warga,
+            &edit,
+            &format!("{edit}/bab"),
+            &[
+                ("judul", "Suara Kedua"),
+                ("isi", "Ombak Karanggandu tidak pernah diam."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "the co-author writes a chapter");
+    // Twice is refused; so is a stranger changing the credits.
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/penulis"),
+            &[("email", "warga@anjungan.test")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("sudah tercantum"));
+    let c = app.client();
+    let api = |p: &str| app.url(&format!("/api/v1/cerita{p}"));
+    let owner = app.token("penulis@anjungan.test").await;
+    let stranger = app.token("pustakawan@anjungan.test").await;
+    let warga_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'warga@anjungan.test'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let owner_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'penulis@anjungan.test'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let r = c
+        .delete(api(&format!("/works/{id}/authors/{warga_id}")))
+        .bearer_auth(&stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c
+        .post(api(&format!("/works/{id}/authors")))
+        .bearer_auth(&owner)
+        .json(&json!({"email": "warga@anjungan.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["code"].as_str(),
+        Some("stories.error.already_author")
+    );
+    // The byline on the work follows the credits.
+    let r = c
+        .get(api(&format!("/works/{id}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    let work = r.json::<Value>().await.unwrap();
+    assert_eq!(
+        work["work"]["authors"].as_array().map(|a| a.len()),
+        Some(2),
+        "{work}"
+    );
+    // Removing: a stranger's id is not found, the co-author goes, the last author stays.
+    let r = c
+        .delete(api(&format!("/works/{id}/authors/999999")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c
+        .delete(api(&format!("/works/{id}/authors/{warga_id}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(count(&app, &credits).await, 1);
+    assert_eq!(
+        text(&warga, app.url(&edit)).await.0,
+        403,
+        "no longer hers to edit"
+    );
+    let r = c
+        .delete(api(&format!("/works/{id}/authors/{owner_id}")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["code"].as_str(),
+        Some("stories.error.last_author")
+    );
+    assert_eq!(count(&app, &credits).await, 1);
+    // Once submitted, credits are frozen like the rest of the work.
+    let r = c
+        .post(api(&format!("/works/{id}/steps")))
+        .bearer_auth(&owner)
+        .json(&json!({"command": "submit"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = c
+        .post(api(&format!("/works/{id}/authors")))
+        .bearer_auth(&owner)
+        .json(&json!({"email": "warga@anjungan.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!(count(&app, &credits).await, 1);
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod atom;
+pub mod collection;
 pub mod epub;
 pub mod export;
 pub mod oai;
@@ -49,6 +50,16 @@ pub enum StoryError {
     TooManyChapters,
     #[error("the work is not published")]
     NotPublished,
+    #[error("no author with a pen name has that e-mail address")]
+    NoSuchAuthor,
+    #[error("that account is not credited on this work")]
+    NotCredited,
+    #[error("already credited on this work")]
+    AlreadyAuthor,
+    #[error("at most six authors on a work")]
+    TooManyAuthors,
+    #[error("a work keeps at least one author")]
+    LastAuthor,
 }
 
 impl StoryError {
@@ -72,6 +83,11 @@ impl StoryError {
             StoryError::NoSuchChapter => "stories.error.no_chapter",
             StoryError::TooManyChapters => "stories.error.too_many_chapters",
             StoryError::NotPublished => "stories.error.not_published",
+            StoryError::NoSuchAuthor => "stories.error.no_such_author",
+            StoryError::NotCredited => "error.not_found",
+            StoryError::AlreadyAuthor => "stories.error.already_author",
+            StoryError::TooManyAuthors => "stories.error.too_many_authors",
+            StoryError::LastAuthor => "stories.error.last_author",
         }
     }
 }

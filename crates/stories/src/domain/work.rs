@@ -227,6 +227,33 @@ code_enum!(
     }
 );
 
+/// The most authors credited on one work.
+pub const MAX_AUTHORS: usize = 6;
+
+/// Crediting another author: an account that writes under a pen name (`candidate` is its id,
+/// if such an account was found), not yet credited, within the limit.
+pub fn check_new_author(current: &[i64], candidate: Option<i64>) -> Result<i64, StoryError> {
+    let id = candidate.ok_or(StoryError::NoSuchAuthor)?;
+    if current.contains(&id) {
+        return Err(StoryError::AlreadyAuthor);
+    }
+    if current.len() >= MAX_AUTHORS {
+        return Err(StoryError::TooManyAuthors);
+    }
+    Ok(id)
+}
+
+/// Removing an author's credit (anyone credited may, themselves included): never the last.
+pub fn check_author_removal(current: &[i64], who: i64) -> Result<(), StoryError> {
+    if !current.contains(&who) {
+        return Err(StoryError::NotCredited);
+    }
+    if current.len() <= 1 {
+        return Err(StoryError::LastAuthor);
+    }
+    Ok(())
+}
+
 pub const MAX_COMMENT: usize = 2_000;
 pub const MAX_NOTE: usize = 2_000;
 
@@ -282,6 +309,27 @@ impl TextSize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn co_authors_have_pen_names_appear_once_and_one_always_stays() {
+        assert_eq!(check_new_author(&[1], Some(2)), Ok(2));
+        assert_eq!(check_new_author(&[1], None), Err(StoryError::NoSuchAuthor));
+        assert_eq!(
+            check_new_author(&[1, 2], Some(2)),
+            Err(StoryError::AlreadyAuthor)
+        );
+        let full: Vec<i64> = (1..=MAX_AUTHORS as i64).collect();
+        assert_eq!(
+            check_new_author(&full, Some(99)),
+            Err(StoryError::TooManyAuthors)
+        );
+        assert_eq!(check_author_removal(&[1, 2], 2), Ok(()));
+        assert_eq!(check_author_removal(&[1], 1), Err(StoryError::LastAuthor));
+        assert_eq!(
+            check_author_removal(&[1, 2], 3),
+            Err(StoryError::NotCredited)
+        );
+    }
 
     fn input() -> WorkInput {
         WorkInput {

@@ -162,3 +162,37 @@ pub async fn set_member(
     tx.commit().await?;
     Ok(())
 }
+
+/// Moves a work one place up in a collection (positions rewritten 1..n in one transaction).
+pub async fn move_up(db: &Db, actor: &AuditActor, collection_id: i64, work_id: i64) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let order: Vec<i64> = sqlx::query_scalar(
+        "SELECT work_id FROM story_collection_works WHERE collection_id = $1 ORDER BY position, work_id",
+    )
+    .bind(collection_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let order = crate::domain::collection::move_up(&order, work_id)
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    for (i, w) in order.iter().enumerate() {
+        sqlx::query(
+            "UPDATE story_collection_works SET position = $1 WHERE collection_id = $2 AND work_id = $3",
+        )
+        .bind(i as i64 + 1)
+        .bind(collection_id)
+        .bind(w)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.collection.move",
+        "story_collection",
+        &collection_id.to_string(),
+        serde_json::json!({ "work": work_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -871,6 +871,114 @@ async fn notify_authors(
     Ok(())
 }
 
+/// Credits another author, found by the e-mail address of an account with a pen name, on a
+/// work the acting author may edit now.
+pub async fn add_author(
+    db: &Db,
+    keys: &Keys,
+    base_url: &str,
+    actor: &AuditActor,
+    user_id: i64,
+    id: i64,
+    email: &str,
+) -> Result<Byline> {
+    let email = anjungan_kernel::identity::domain::Email::parse(email).ok();
+    let mut tx = db.begin_write().await?;
+    let w = editable_by(&mut tx, id, user_id).await?;
+    let candidate: Option<(i64, String)> =
+        match &email {
+            None => None,
+            Some(email) => sqlx::query_as(
+                "SELECT u.id, p.pen_name FROM users u JOIN story_authors p ON p.user_id = u.id \
+                 WHERE u.email = $1 AND u.active = 1",
+            )
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?,
+        };
+    let current = w.author_ids();
+    let new_id = work::check_new_author(&current, candidate.as_ref().map(|c| c.0))?;
+    let pen_name = candidate.map(|c| c.1).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO story_work_authors (work_id, user_id, position) \
+         SELECT $1, $2, COALESCE(MAX(position), 0) + 1 FROM story_work_authors WHERE work_id = $1",
+    )
+    .bind(id)
+    .bind(new_id)
+    .execute(&mut *tx)
+    .await?;
+    refresh_byline(&mut tx, id).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.work.author_add",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "user_id": new_id, "pen_name": pen_name }),
+    )
+    .await?;
+    // The new co-author is told where to find the work.
+    let by = w
+        .authors
+        .iter()
+        .find(|a| a.user_id == user_id)
+        .map(|a| a.pen_name.as_str())
+        .unwrap_or("Penulis");
+    if let Some(email) = email {
+        outbox::store::enqueue(
+            &mut tx,
+            keys,
+            &NewMessage {
+                channel: outbox::domain::Channel::Email,
+                recipient: email.as_str().to_string(),
+                subject: "Cilen: Anda penulis bersama".into(),
+                body: format!(
+                    "Halo {pen_name},\n\n{by} mencantumkan Anda sebagai penulis bersama \"{}\". \
+                     Anda dapat menyuntingnya di:\n{}/cerita/tulis/{id}\n",
+                    w.title,
+                    base_url.trim_end_matches('/')
+                ),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Byline {
+        user_id: new_id,
+        pen_name,
+    })
+}
+
+/// Removes an author's credit from a work the acting author may edit now (never the last one).
+pub async fn remove_author(
+    db: &Db,
+    actor: &AuditActor,
+    user_id: i64,
+    id: i64,
+    who: i64,
+) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let w = editable_by(&mut tx, id, user_id).await?;
+    work::check_author_removal(&w.author_ids(), who)?;
+    sqlx::query("DELETE FROM story_work_authors WHERE work_id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(who)
+        .execute(&mut *tx)
+        .await?;
+    refresh_byline(&mut tx, id).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "stories.work.author_remove",
+        "story_work",
+        &id.to_string(),
+        serde_json::json!({ "user_id": who }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sets the cover image (an uploaded image's SHA-256) of a work its author may edit.
 pub async fn set_cover(
     db: &Db,

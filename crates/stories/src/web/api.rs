@@ -23,6 +23,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_works, create_work))
         .routes(routes!(get_work, update_work))
+        .routes(routes!(add_author))
+        .routes(routes!(remove_author))
         .routes(routes!(get_chapter, update_chapter))
         .routes(routes!(add_chapter))
         .routes(routes!(work_step))
@@ -214,6 +216,51 @@ async fn update_work(
             .await?
             .ok_or_else(AppError::not_found)?,
     ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct NewCoAuthor {
+    /// The e-mail address of the co-author's account; they must have chosen a pen name.
+    email: String,
+}
+
+/// Credits a co-author on a work its author may edit now; they may then edit it too.
+#[utoipa::path(post, path = "/api/v1/cerita/works/{id}/authors", operation_id = "addStoryAuthor", tag = "stories",
+    request_body = NewCoAuthor, params(("id" = i64, Path, description = "Work id")), security(("bearer" = [])),
+    responses((status = 201, body = works::Byline), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn add_author(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Json(n): Json<NewCoAuthor>,
+) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    let credited = works::add_author(
+        &state.db,
+        &state.keys,
+        &super::base_url(&state),
+        &ctx.actor(),
+        p.user_id.0,
+        id,
+        &n.email,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(credited)).into_response())
+}
+
+/// Removes an author's credit (never the last) from a work its author may edit now.
+#[utoipa::path(delete, path = "/api/v1/cerita/works/{id}/authors/{user_id}", operation_id = "removeStoryAuthor", tag = "stories",
+    params(("id" = i64, Path, description = "Work id"), ("user_id" = i64, Path, description = "The author's account id")),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn remove_author(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path((id, who)): Path<(i64, i64)>,
+) -> WebResult<StatusCode> {
+    let p = ctx.signed_in()?;
+    works::remove_author(&state.db, &ctx.actor(), p.user_id.0, id, who).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

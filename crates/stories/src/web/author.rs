@@ -29,6 +29,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/cerita/tulis/{id}/bab/{n}/naik", post(move_up))
         .route("/cerita/tulis/{id}/langkah", post(step))
         .route("/cerita/tulis/{id}/hapus", post(delete))
+        .route("/cerita/tulis/{id}/penulis", post(add_author))
+        .route(
+            "/cerita/tulis/{id}/penulis/{user}/hapus",
+            post(remove_author),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
 }
 
@@ -528,4 +533,57 @@ async fn delete(St(state): St<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebRe
     let uid = ctx.signed_in()?.user_id.0;
     let result = works::delete_draft(&state.db, &ctx.actor(), uid, id).await;
     or_page!(state, ctx, w, None, None, result, "/cerita/tulis")
+}
+
+#[derive(serde::Deserialize)]
+struct AuthorForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Credits a co-author by the e-mail address of their account (they must have a pen name).
+async fn add_author(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AuthorForm>,
+) -> WebResult<Response> {
+    let w = own(&state, &ctx, id).await?;
+    let uid = ctx.signed_in()?.user_id.0;
+    let result = works::add_author(
+        &state.db,
+        &state.keys,
+        &super::base_url(&state),
+        &ctx.actor(),
+        uid,
+        id,
+        &f.email,
+    )
+    .await;
+    or_page!(
+        state,
+        ctx,
+        w,
+        None,
+        None,
+        result,
+        &format!("/cerita/tulis/{id}#penulis")
+    )
+}
+
+/// Removes an author's credit; an author may also take their own name off.
+async fn remove_author(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path((id, who)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let w = own(&state, &ctx, id).await?;
+    let uid = ctx.signed_in()?.user_id.0;
+    let result = works::remove_author(&state.db, &ctx.actor(), uid, id, who).await;
+    let next = if who == uid {
+        "/cerita/tulis".to_string()
+    } else {
+        format!("/cerita/tulis/{id}#penulis")
+    };
+    or_page!(state, ctx, w, None, None, result, &next)
 }

@@ -37,9 +37,15 @@ impl From<StoryError> for AppError {
     fn from(e: StoryError) -> Self {
         use crate::domain::WorkflowError as W;
         let status = match &e {
-            StoryError::Workflow(W::NotNow { .. }) | StoryError::SlugTaken => StatusCode::CONFLICT,
+            StoryError::Workflow(W::NotNow { .. })
+            | StoryError::SlugTaken
+            | StoryError::AlreadyAuthor
+            | StoryError::TooManyAuthors
+            | StoryError::LastAuthor => StatusCode::CONFLICT,
             StoryError::Workflow(W::NotYours) => StatusCode::FORBIDDEN,
-            StoryError::NotPublished | StoryError::NoSuchChapter => StatusCode::NOT_FOUND,
+            StoryError::NotPublished | StoryError::NoSuchChapter | StoryError::NotCredited => {
+                StatusCode::NOT_FOUND
+            }
             _ => StatusCode::BAD_REQUEST,
         };
         AppError::new(status, e.message_key())

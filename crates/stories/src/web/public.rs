@@ -499,6 +499,8 @@ struct ListPage {
     description: String,
     cards: Vec<Card>,
     feed: Option<String>,
+    /// The collection a librarian may reorder here.
+    curate: Option<i64>,
 }
 
 async fn collection_page(
@@ -516,6 +518,11 @@ async fn collection_page(
         description: c.description,
         cards: view::cards(&state, works, &[]).await?,
         feed: None,
+        curate: ctx
+            .principal
+            .as_ref()
+            .is_some_and(crate::domain::access::is_librarian)
+            .then_some(c.id),
     })
 }
 
@@ -546,6 +553,7 @@ async fn author_page(
         title: name,
         cards: view::cards(&state, found.works, &[]).await?,
         feed: None,
+        curate: None,
     })
 }
 

@@ -238,6 +238,18 @@ async fn collection_member(
     let member = match f.aksi.as_str() {
         "tambah" => true,
         "hapus" => false,
+        "naik" => {
+            collections::move_up(&state.db, &ctx.actor(), id, work).await?;
+            let slug = collections::list(&state.db)
+                .await?
+                .into_iter()
+                .find(|c| c.id == id)
+                .map(|c| c.slug)
+                .unwrap_or_default();
+            return Ok(
+                Redirect::to(&format!("/cerita/koleksi/{slug}#karya-{work}")).into_response(),
+            );
+        }
         _ => return Err(AppError::bad_request("stories.error.choice")),
     };
     match collections::set_member(&state.db, &ctx.actor(), id, work, member).await {
