@@ -94,6 +94,10 @@ struct EditionPage {
 }
 
 impl EditionPage {
+    /// The ranking and the results are public once the results phase has begun.
+    fn results_public(&self) -> bool {
+        self.coordinator || crate::domain::phase::results_out(&self.phases, self.now)
+    }
     fn phase_key(&self, p: &Phase) -> String {
         format!("festival.phase.{}", p.kind.code())
     }

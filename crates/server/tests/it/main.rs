@@ -6,6 +6,7 @@ mod support;
 pub(crate) mod auction;
 mod auction_process;
 mod browser;
+mod crawl;
 pub(crate) mod desk;
 mod festival;
 mod festival_entries;
