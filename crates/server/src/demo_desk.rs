@@ -192,6 +192,8 @@ struct LetterService {
     form: fn() -> Form,
     /// The body after the opening sentence, paragraphs separated by blank lines.
     body: &'static str,
+    /// Whom the letter is about when not the applicant.
+    subject: &'static str,
 }
 
 const OPENING: &str = "Yang bertanda tangan di bawah ini, {kepala}, [jabatan] [nama_unit], Kecamatan [kecamatan], Kabupaten Trenggalek, menerangkan dengan sebenarnya bahwa";
@@ -403,6 +405,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Peraturan Presiden Nomor 96 Tahun 2018 tentang Persyaratan dan Tata Cara Pendaftaran Penduduk dan Pencatatan Sipil",
         form: form_domicile,
         body: ":\n\n[resident]\n\nadalah benar penduduk [unit] yang berdomisili di alamat tersebut di atas, sesuai dengan register penduduk [unit].\n\nSurat keterangan ini diberikan untuk keperluan: {isian.keperluan}.\n\n[closing]",
+        subject: "",
     },
     LetterService {
         slug: "usaha",
@@ -415,6 +418,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Undang-Undang Nomor 20 Tahun 2008 tentang Usaha Mikro, Kecil, dan Menengah;\n8. Peraturan Pemerintah Nomor 7 Tahun 2021 tentang Kemudahan, Pelindungan, dan Pemberdayaan Koperasi dan Usaha Mikro, Kecil, dan Menengah",
         form: form_business,
         body: ":\n\n[resident]\n\nadalah benar penduduk [unit] yang menjalankan usaha sebagai berikut:\n\nNama usaha: {isian.nama_usaha}\n\nJenis usaha: {isian.jenis_usaha}\n\nAlamat usaha: {isian.alamat_usaha}\n\nMulai usaha: {isian.mulai_usaha}\n\nSurat keterangan ini berlaku 6 (enam) bulan sejak tanggal diterbitkan dan dapat dipergunakan untuk keperluan administrasi usaha, antara lain pengajuan kredit usaha rakyat dan pendaftaran Nomor Induk Berusaha.\n\n[closing]",
+        subject: "",
     },
     LetterService {
         slug: "tidak-mampu",
@@ -427,6 +431,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Undang-Undang Nomor 13 Tahun 2011 tentang Penanganan Fakir Miskin",
         form: form_poverty,
         body: ":\n\n[resident]\n\nNomor Kartu Keluarga: {kk}\n\nadalah benar penduduk [unit] dan berdasarkan data serta pengetahuan kami, keluarga tersebut tergolong keluarga tidak mampu.\n\nSurat keterangan ini diberikan untuk keperluan {isian.keperluan} pada {isian.tujuan}.\n\nApabila di kemudian hari keterangan ini terbukti tidak benar, pemohon bersedia menerima sanksi sesuai ketentuan peraturan perundang-undangan.\n\n[closing]",
+        subject: "",
     },
     LetterService {
         slug: "skck",
@@ -439,6 +444,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Undang-Undang Nomor 2 Tahun 2002 tentang Kepolisian Negara Republik Indonesia",
         form: form_police,
         body: ":\n\n[resident]\n\nadalah benar penduduk [unit] dan sepanjang pengetahuan kami berkelakuan baik, tidak pernah terlibat tindak pidana, serta tidak sedang dalam proses perkara.\n\nSurat pengantar ini diberikan sebagai kelengkapan permohonan Surat Keterangan Catatan Kepolisian (SKCK) di Kepolisian Sektor [kecamatan] atau Kepolisian Resor Trenggalek, untuk keperluan: {isian.keperluan}.\n\nDemikian surat pengantar ini dibuat untuk dapat dipergunakan sebagaimana mestinya.",
+        subject: "",
     },
     LetterService {
         slug: "kelahiran",
@@ -451,6 +457,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Peraturan Presiden Nomor 96 Tahun 2018 tentang Persyaratan dan Tata Cara Pendaftaran Penduduk dan Pencatatan Sipil",
         form: form_birth,
         body: " telah lahir seorang anak:\n\nNama: {isian.nama_bayi}\n\nJenis kelamin: {isian.jenis_kelamin_bayi}\n\nTempat, tanggal lahir: {isian.tempat_lahir_bayi}, {isian.tanggal_lahir_bayi}\n\nNama ibu: {isian.nama_ibu}\n\nNama ayah: {isian.nama_ayah}\n\nSurat keterangan ini diberikan atas permohonan [applicant], sebagai kelengkapan pengurusan Akta Kelahiran pada Dinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek.\n\n[closing]",
+        subject: "{isian.nama_bayi}",
     },
     LetterService {
         slug: "kematian",
@@ -463,6 +470,7 @@ const LETTER_SERVICES: [LetterService; 6] = [
         legal: "Peraturan Presiden Nomor 96 Tahun 2018 tentang Persyaratan dan Tata Cara Pendaftaran Penduduk dan Pencatatan Sipil",
         form: form_death,
         body: ":\n\nNama: {isian.nama_almarhum}\n\ntelah meninggal dunia pada tanggal {isian.tanggal_meninggal} di {isian.tempat_meninggal} karena {isian.sebab}.\n\nSurat keterangan ini diberikan atas permohonan [applicant], sebagai kelengkapan pengurusan Akta Kematian pada Dinas Kependudukan dan Pencatatan Sipil Kabupaten Trenggalek.\n\n[closing]",
+        subject: "{isian.nama_almarhum}",
     },
 ];
 
@@ -528,6 +536,7 @@ fn letter_service(u: &Unit, s: &LetterService) -> ServiceInput {
             classification: s.classification.into(),
             body: fill(&body),
             signer_title: u.head().into(),
+            subject: s.subject.into(),
         }),
         active: true,
     }

@@ -16,6 +16,10 @@ pub struct LetterTemplate {
     pub body: String,
     /// e.g. `Kepala Desa`.
     pub signer_title: String,
+    /// Whom the letter is about, e.g. `{isian.nama_bayi}` for a birth note; empty means the
+    /// applicant (`{nama}`). Shown masked on the verification page.
+    #[serde(default)]
+    pub subject: String,
 }
 
 /// Resident and unit placeholders every letter may use; form fields add `{isian.CODE}`.
@@ -114,7 +118,10 @@ impl LetterTemplate {
         {
             return Err(LetterError::Missing);
         }
-        for p in placeholders(&self.body)? {
+        for p in placeholders(&self.body)?
+            .into_iter()
+            .chain(placeholders(&self.subject)?)
+        {
             let known = RECORD_PLACEHOLDERS.contains(&p)
                 || p.strip_prefix("isian.")
                     .is_some_and(|c| form_codes.contains(&c));
@@ -145,6 +152,22 @@ impl LetterTemplate {
             "tahun" => Some(date.year().to_string()),
             _ => None,
         })
+    }
+
+    /// Whom the letter is about: the subject template filled, or the applicant's name where
+    /// the template has none or its field was left empty.
+    pub fn subject_of(&self, values: &BTreeMap<String, String>) -> String {
+        let applicant = || values.get("nama").cloned().unwrap_or_default();
+        if self.subject.trim().is_empty() {
+            return applicant();
+        }
+        let filled = fill(&self.subject, |p| values.get(p).cloned());
+        let filled = filled.trim();
+        if filled.is_empty() || filled == "-" {
+            applicant()
+        } else {
+            filled.to_string()
+        }
     }
 
     /// The body's paragraphs with every placeholder filled (`-` where a value is missing).
@@ -214,7 +237,29 @@ mod tests {
             body: "Yang bertanda tangan di bawah ini {kepala} menerangkan bahwa:\n\nNama: {nama}, NIK {nik}\n\nbenar berdomisili di {alamat} RT {rt} RW {rw} untuk keperluan {isian.keperluan}. Kurung {{ tetap."
                 .into(),
             signer_title: "Kepala Desa".into(),
+            subject: String::new(),
         }
+    }
+
+    #[test]
+    fn the_subject_is_the_applicant_unless_the_template_names_another() {
+        let mut values = BTreeMap::new();
+        values.insert("nama".to_string(), "Eko Prasetyo".to_string());
+        let mut t = domicile();
+        assert_eq!(t.subject_of(&values), "Eko Prasetyo");
+        t.subject = "{isian.nama_bayi}".into();
+        assert_eq!(
+            t.subject_of(&values),
+            "Eko Prasetyo",
+            "an empty field falls back"
+        );
+        values.insert("isian.nama_bayi".to_string(), "Muhammad Alif".to_string());
+        assert_eq!(t.subject_of(&values), "Muhammad Alif");
+        assert!(t.validate(&["keperluan", "nama_bayi"]).is_ok());
+        assert!(matches!(
+            t.validate(&["keperluan"]),
+            Err(LetterError::UnknownPlaceholder(p)) if p == "isian.nama_bayi"
+        ));
     }
 
     #[test]

@@ -366,7 +366,7 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         )
         .await?;
         let stored = anjungan_kernel::files::store::record(&mut tx, cx.actor, file).await?;
-        let subject = mask_name(v.get("nama").map(String::as_str).unwrap_or(""));
+        let subject = mask_name(&template.subject_of(&v));
         sqlx::query(
             "INSERT INTO desk_letters (request_id, code, number, org_id, title, subject, sha256, scheme, public_key, signature, key_id, \
              signer_name, signer_title, file_sha, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",

@@ -78,6 +78,8 @@ pub(crate) struct EditorForm {
     letter_body: String,
     #[serde(default)]
     letter_signer: String,
+    #[serde(default)]
+    letter_subject: String,
     #[serde(flatten)]
     components: BTreeMap<String, String>,
 }
@@ -113,6 +115,7 @@ impl EditorForm {
                 .as_ref()
                 .map(|l| l.signer_title.clone())
                 .unwrap_or_default(),
+            letter_subject: l.as_ref().map(|l| l.subject.clone()).unwrap_or_default(),
             components,
         }
     }
@@ -147,6 +150,7 @@ impl EditorForm {
             classification: self.letter_classification.trim().to_string(),
             body: self.letter_body.replace("\r\n", "\n"),
             signer_title: self.letter_signer.trim().to_string(),
+            subject: self.letter_subject.trim().to_string(),
         });
         let input = ServiceInput {
             code: self.code.trim().to_string(),

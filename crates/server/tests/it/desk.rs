@@ -20,7 +20,35 @@ both_backends!(
     a_unit_publishes_and_edits_its_services,
     complaints_have_a_deadline_and_get_answered,
     a_form_with_an_upload_stores_the_file,
+    a_death_note_is_about_the_deceased_not_the_applicant,
 );
+
+/// The demo's signed death note: the verification page names (masked) the deceased, Kasiran,
+/// not the applicant who asked for it.
+async fn a_death_note_is_about_the_deceased_not_the_applicant(app: TestApp) {
+    let code: String = sqlx::query_scalar(
+        "SELECT l.code FROM desk_letters l JOIN desk_requests r ON r.id = l.request_id \
+         JOIN desk_services s ON s.id = r.service_id WHERE s.code = $1",
+    )
+    .bind(format!("{NGLINGGIS}.kematian"))
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let page = app
+        .client()
+        .get(app.url(&format!("/verifikasi/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let deceased = anjungan_desk::store::letters::mask_name("Kasiran");
+    let applicant = anjungan_desk::store::letters::mask_name("Agus Riyanto");
+    assert!(page.contains(&deceased), "{deceased} on the page");
+    assert!(!page.contains(&applicant), "not the applicant {applicant}");
+    assert!(!page.contains("Kasiran"), "masked");
+}
 
 async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
     use anjungan_desk::domain::form::{Field, FieldKind, Form};
