@@ -1348,6 +1348,25 @@ async fn co_authors_share_a_work_on_the_page_and_through_the_api(app: TestApp) {
         Some(2),
         "{work}"
     );
+    // A co-author may not push out the author who invited her.
+    let warga_token = app.token("warga@anjungan.test").await;
+    let r = c
+        .delete(api(&format!("/works/{id}/authors/{owner_id}")))
+        .bearer_auth(&warga_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(count(&app, &credits).await, 2);
+    let (_, page) = text(&warga, app.url(&edit)).await;
+    assert!(
+        !page.contains(&format!("/penulis/{owner_id}/hapus")),
+        "no remove button for the first author on the co-author's page"
+    );
+    assert!(
+        page.contains(&format!("/penulis/{warga_id}/hapus")),
+        "she may leave"
+    );
     // Removing: a stranger's id is not found, the co-author goes, the last author stays.
     let r = c
         .delete(api(&format!("/works/{id}/authors/999999")))

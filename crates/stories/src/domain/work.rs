@@ -243,10 +243,17 @@ pub fn check_new_author(current: &[i64], candidate: Option<i64>) -> Result<i64, 
     Ok(id)
 }
 
-/// Removing an author's credit (anyone credited may, themselves included): never the last.
-pub fn check_author_removal(current: &[i64], who: i64) -> Result<(), StoryError> {
+/// Removing an author's credit: an author may take their own name off, and the first-credited
+/// author may remove the others (a co-author cannot push out the one who invited them); never
+/// the last. `current` is in credit order.
+pub fn check_author_removal(current: &[i64], acting: i64, who: i64) -> Result<(), StoryError> {
     if !current.contains(&who) {
         return Err(StoryError::NotCredited);
+    }
+    if who != acting && current.first() != Some(&acting) {
+        return Err(StoryError::Workflow(
+            super::workflow::WorkflowError::NotYours,
+        ));
     }
     if current.len() <= 1 {
         return Err(StoryError::LastAuthor);
@@ -323,10 +330,30 @@ mod tests {
             check_new_author(&full, Some(99)),
             Err(StoryError::TooManyAuthors)
         );
-        assert_eq!(check_author_removal(&[1, 2], 2), Ok(()));
-        assert_eq!(check_author_removal(&[1], 1), Err(StoryError::LastAuthor));
         assert_eq!(
-            check_author_removal(&[1, 2], 3),
+            check_author_removal(&[1, 2], 1, 2),
+            Ok(()),
+            "the first removes others"
+        );
+        assert_eq!(
+            check_author_removal(&[1, 2], 2, 2),
+            Ok(()),
+            "anyone removes themselves"
+        );
+        assert!(
+            matches!(
+                check_author_removal(&[1, 2, 3], 2, 1),
+                Err(StoryError::Workflow(_))
+            ),
+            "a co-author cannot remove the first author"
+        );
+        assert!(check_author_removal(&[1, 2, 3], 2, 3).is_err());
+        assert_eq!(
+            check_author_removal(&[1], 1, 1),
+            Err(StoryError::LastAuthor)
+        );
+        assert_eq!(
+            check_author_removal(&[1, 2], 1, 3),
             Err(StoryError::NotCredited)
         );
     }

@@ -959,7 +959,7 @@ pub async fn remove_author(
 ) -> Result<()> {
     let mut tx = db.begin_write().await?;
     let w = editable_by(&mut tx, id, user_id).await?;
-    work::check_author_removal(&w.author_ids(), who)?;
+    work::check_author_removal(&w.author_ids(), user_id, who)?;
     sqlx::query("DELETE FROM story_work_authors WHERE work_id = $1 AND user_id = $2")
         .bind(id)
         .bind(who)

@@ -230,6 +230,15 @@ struct EditPage {
     error: Option<String>,
     new_title: String,
     new_body: String,
+    /// The signed-in author.
+    me: i64,
+}
+
+impl EditPage {
+    /// The first-credited author, who may remove the others' credits.
+    fn leads(&self) -> bool {
+        self.w.authors.first().map(|a| a.user_id) == Some(self.me)
+    }
 }
 
 async fn edit_page(
@@ -246,7 +255,9 @@ async fn edit_page(
     } else {
         axum::http::StatusCode::OK
     };
+    let me = ctx.signed_in()?.user_id.0;
     let mut resp = render(&EditPage {
+        me,
         shell: Shell::new(ctx),
         f: f.unwrap_or_else(|| WorkForm::of(&w)),
         chapters: works::chapters(&state.db, w.id).await?,
