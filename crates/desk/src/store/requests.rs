@@ -52,11 +52,18 @@ pub fn number_of(id: i64, submitted_on: &str) -> String {
     request::number(year, id)
 }
 
-/// The id inside a request number, for lookups by number.
+/// The id inside a request number (`PD-YYYY-NNNNNN`), for lookups by number; callers still
+/// compare the whole number with the row's.
 pub fn id_of_number(number: &str) -> Option<i64> {
     let mut parts = number.trim().split('-');
-    let (p, _year, id) = (parts.next()?, parts.next()?, parts.next()?);
-    (p.eq_ignore_ascii_case("PD") && parts.next().is_none()).then(|| id.parse().ok())?
+    let (p, year, id) = (parts.next()?, parts.next()?, parts.next()?);
+    let well_formed = p.eq_ignore_ascii_case("PD")
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && parts.next().is_none();
+    well_formed.then(|| id.parse().ok())?
 }
 
 /// Where the citizen hears about their request.
@@ -1038,4 +1045,27 @@ pub async fn submit_queued(
                 .into(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_numbers_parse_strictly() {
+        assert_eq!(id_of_number("PD-2026-000123"), Some(123));
+        assert_eq!(id_of_number(" pd-2027-9 "), Some(9));
+        assert_eq!(number_of(123, "2026-11-28"), "PD-2026-000123");
+        for bad in [
+            "PD-26-000123",
+            "PD-2026-",
+            "PD-2026-12a",
+            "PD-2026-+12",
+            "XX-2026-1",
+            "PD-2026-1-2",
+            "",
+        ] {
+            assert_eq!(id_of_number(bad), None, "{bad}");
+        }
+    }
 }
