@@ -473,6 +473,10 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
+        if std::env::args().any(|a| a == "auction-nodes") {
+            auction::run_nodes().await;
+            return;
+        }
         let dir = tempfile::tempdir().unwrap();
         let cfg = anjungan_kernel::Config {
             data_dir: dir.path().to_path_buf(),

@@ -162,10 +162,13 @@ async fn bid_storm(
 
 /// `WATCHERS` feed connections; a few bidders raise prices at a steady pace; every watcher
 /// times every bid event from its acceptance (`at`, the server's clock) to its arrival.
+/// Watchers on `base`'s feed; the bids go to `bid_base` (another node, or the same).
 async fn watch_storm(
     base: String,
+    bid_base: String,
     session: i64,
     lanes: Vec<(i64, String, String)>,
+    watchers_n: usize,
 ) -> (usize, Vec<Duration>, usize) {
     let after: u64 = reqwest::get(format!(
         "{base}/api/v1/auction/sessions/{session}/events?after=999999999"
@@ -183,7 +186,7 @@ async fn watch_storm(
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
-    for _ in 0..WATCHERS {
+    for _ in 0..watchers_n {
         let (url, stop, client) = (
             format!("{base}/lelang/sesi/{session}/feed?after={after}"),
             stop.clone(),
@@ -228,7 +231,7 @@ async fn watch_storm(
     let end = Instant::now() + Duration::from_secs(5);
     // Start from each lot's minimum as it stands after the bid storm.
     let detail: serde_json::Value = client
-        .get(format!("{base}/api/v1/auction/sessions/{session}"))
+        .get(format!("{bid_base}/api/v1/auction/sessions/{session}"))
         .send()
         .await
         .unwrap()
@@ -250,7 +253,7 @@ async fn watch_storm(
         for (i, (lot, a, b)) in lanes.iter().take(8).enumerate() {
             let token = if turn % 2 == 0 { a } else { b };
             let r = client
-                .post(format!("{base}/api/v1/lots/{lot}/bids"))
+                .post(format!("{bid_base}/api/v1/lots/{lot}/bids"))
                 .bearer_auth(token)
                 .json(&serde_json::json!({ "amount": amounts[i].max(1) }))
                 .send()
@@ -313,7 +316,12 @@ pub async fn run(
         after - before,
         o.requests
     );
-    let (bids, lat, failed) = watch_storm(base.to_string(), session, lanes).await;
+    let (bids, lat, failed) =
+        watch_storm(base.to_string(), base.to_string(), session, lanes, WATCHERS).await;
+    print_watchers("", WATCHERS, bids, &lat, failed);
+}
+
+fn print_watchers(label: &str, watchers: usize, bids: usize, lat: &[Duration], failed: usize) {
     let p = |q: f64| {
         if lat.is_empty() {
             0
@@ -322,11 +330,85 @@ pub async fn run(
         }
     };
     println!(
-        "{WATCHERS} watchers: {bids} bids, {} deliveries (expected {}), p50 {} ms, p99 {} ms, max {} ms, {failed} watchers failed to connect",
+        "{label}{watchers} watchers: {bids} bids, {} deliveries (expected {}), p50 {} ms, p99 {} ms, max {} ms, {failed} watchers failed to connect",
         lat.len(),
-        bids * WATCHERS,
+        bids * watchers,
         p(0.50),
         p(0.99),
         lat.last().map(|d| d.as_millis()).unwrap_or(0)
     );
+}
+
+/// Two nodes on one PostgreSQL (`-- auction-nodes`; `ANJUNGAN_BENCH_POSTGRES_URL`, default the
+/// local server): watchers on node B while the bids are taken by node A, so every event
+/// crosses from one node to the other through the journal and `NOTIFY`; the same watchers on
+/// node A for comparison.
+pub async fn run_nodes() {
+    let admin = std::env::var("ANJUNGAN_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("anjungan_bench_{}", std::process::id());
+    let conn = anjungan_kernel::Db::connect(&admin, 1).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&conn.pool)
+        .await
+        .unwrap();
+    let url = match admin.rfind('/') {
+        Some(i) => format!("{}/{name}", &admin[..i]),
+        None => panic!("a database URL ends with /name"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = anjungan_kernel::Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(url.clone()),
+        db_max_connections: 8,
+        ..Default::default()
+    };
+    let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+    anjungan_server::demo::load(&db, &keys, &cfg.data_dir)
+        .await
+        .unwrap();
+    let mut bases = Vec::new();
+    for _ in 0..2 {
+        // Each node has its own pool and its own hall, as two processes would.
+        let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        bases.push(format!("http://{}", listener.local_addr().unwrap()));
+        let app = anjungan_server::app(anjungan_kernel::web::AppState::new(db, cfg.clone(), keys));
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap()
+        });
+    }
+    let (session, lanes) = prepare(&db, &keys).await;
+    println!(
+        "two nodes on PostgreSQL ({name}); a session of {} lots",
+        lanes.len()
+    );
+    let watchers = WATCHERS / 2;
+    let (a, b) = (bases[0].clone(), bases[1].clone());
+    let (bids, lat, failed) =
+        watch_storm(b.clone(), a.clone(), session, lanes.clone(), watchers).await;
+    print_watchers(
+        "across nodes (bids on A, watchers on B): ",
+        watchers,
+        bids,
+        &lat,
+        failed,
+    );
+    let (bids, lat, failed) = watch_storm(a.clone(), a, session, lanes, watchers).await;
+    print_watchers(
+        "same node (bids and watchers on A): ",
+        watchers,
+        bids,
+        &lat,
+        failed,
+    );
+    drop(db);
+    let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&conn.pool)
+        .await;
 }
