@@ -437,14 +437,7 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
         assert_eq!(r.status(), 303);
     }
     // One session at a time per port: this morning's is still running.
-    let r = app
-        .post_form(
-            &juru,
-            &run,
-            &format!("{run}/perintah"),
-            &[("perintah", "open")],
-        )
-        .await;
+    let r = run_command(&app, &juru, &run, "open").await;
     assert_eq!(r.status(), 409);
     assert!(r
         .text()
@@ -453,23 +446,9 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
         .contains("sedang menjalankan sesi lain"));
     let (morning_id, _) = morning(&app).await;
     let m = format!("/lelang/kelola/sesi/{morning_id}");
-    let r = app
-        .post_form(
-            &juru,
-            &m,
-            &format!("{m}/perintah"),
-            &[("perintah", "close")],
-        )
-        .await;
+    let r = run_command(&app, &juru, &m, "close").await;
     assert_eq!(r.status(), 303);
-    let r = app
-        .post_form(
-            &juru,
-            &run,
-            &format!("{run}/perintah"),
-            &[("perintah", "open")],
-        )
-        .await;
+    let r = run_command(&app, &juru, &run, "open").await;
     assert_eq!(r.status(), 303);
     let page = juru
         .get(app.url(&run))
@@ -525,14 +504,7 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
         .await;
     assert_eq!(r.status(), 303);
     // The first lot is sold out; the second is on the clock now. Close the session.
-    let r = app
-        .post_form(
-            &juru,
-            &run,
-            &format!("{run}/perintah"),
-            &[("perintah", "close")],
-        )
-        .await;
+    let r = run_command(&app, &juru, &run, "close").await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         scalar(
@@ -588,14 +560,7 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
         (st, problem["code"].as_str()),
         (409, Some("auction.error.session_over"))
     );
-    let r = app
-        .post_form(
-            &juru,
-            &run,
-            &format!("{run}/perintah"),
-            &[("perintah", "open")],
-        )
-        .await;
+    let r = run_command(&app, &juru, &run, "open").await;
     assert_eq!(r.status(), 409);
     // Today's prices include the clock's cakalang.
     let prices = app.get_json("/api/v1/auction/prices").await;
@@ -879,6 +844,22 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
             || p["detail"].as_str().unwrap().contains("at least 3"),
         "{p}"
     );
+}
+
+/// Runs a session command from the console page at `page`, as the auctioneer's button does.
+async fn run_command(
+    app: &TestApp,
+    client: &reqwest::Client,
+    page: &str,
+    cmd: &str,
+) -> reqwest::Response {
+    app.post_form(
+        client,
+        page,
+        &format!("{page}/perintah"),
+        &[("perintah", cmd)],
+    )
+    .await
 }
 
 async fn count_sessions(app: &TestApp) -> i64 {
