@@ -605,43 +605,71 @@ impl From<sqlx::Error> for VoteFailure {
     }
 }
 
-/// Stores a one-time code (only its digest) and sends it through the outbox, together.
-pub async fn create_vote_code(
+/// The kernel's one-time code purpose of an edition's vote.
+fn vote_purpose(edition_id: i64) -> String {
+    format!("festival-vote:{edition_id}")
+}
+
+/// Issues a one-time code for the edition's vote within the kernel's limits (per contact and
+/// per address, per hour and per day) and sends the message `compose` writes around it, in one
+/// transaction.
+pub async fn send_vote_code(
     db: &Db,
     keys: &anjungan_kernel::crypto::Keys,
     edition_id: i64,
-    contact_index: &str,
-    code: &str,
-    message: &anjungan_kernel::outbox::domain::NewMessage,
+    contact: &str,
+    client: &str,
+    now: Millis,
+    compose: impl FnOnce(&str) -> anjungan_kernel::outbox::domain::NewMessage,
 ) -> anjungan_kernel::Result<()> {
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO festival_vote_codes (edition_id, contact_index, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(edition_id)
-        .bind(contact_index)
-        .bind(anjungan_kernel::crypto::token_hash(&format!("{contact_index}:{code}")))
-        .bind(now)
-        .bind(now + crate::domain::vote::CODE_TTL)
-        .execute(&mut *tx)
-        .await?;
-    anjungan_kernel::outbox::store::enqueue(&mut tx, keys, message).await?;
-    tx.commit().await?;
-    Ok(())
+    let issued = anjungan_kernel::otp::store::issue(
+        &mut tx,
+        keys,
+        &anjungan_kernel::otp::Limits::default(),
+        &vote_purpose(edition_id),
+        contact,
+        client,
+        now,
+    )
+    .await?;
+    match issued {
+        Ok(code) => {
+            anjungan_kernel::outbox::store::enqueue(&mut tx, keys, &compose(&code)).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        Err(refused) => {
+            // The counts stay: they are what keeps the limit.
+            tx.commit().await?;
+            Err(refused.into())
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Ballot {
     pub edition_id: i64,
     pub entry_id: i64,
+    /// The normalised phone number or e-mail address the code went to.
+    pub contact: String,
+    /// Its keyed digest, which the vote is counted under.
     pub contact_index: String,
+    /// When the ballot was cast, by the server's clock.
+    pub at: Millis,
     pub code: String,
     pub client_hash: String,
     pub device_hash: String,
 }
 
 /// Checks the code and records the vote in one transaction; a wrong code counts an attempt.
-pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot) -> Result<i64, VoteFailure> {
-    cast_votes(db, &[(actor.clone(), b.clone())])
+pub async fn cast_vote(
+    db: &Db,
+    keys: &anjungan_kernel::crypto::Keys,
+    actor: &Actor,
+    b: &Ballot,
+) -> Result<i64, VoteFailure> {
+    cast_votes(db, keys, &[(actor.clone(), b.clone())])
         .await?
         .pop()
         .expect("one result per ballot")
@@ -653,13 +681,13 @@ pub async fn cast_vote(db: &Db, actor: &Actor, b: &Ballot) -> Result<i64, VoteFa
 /// whole batch, and then nothing of it is stored.
 pub async fn cast_votes(
     db: &Db,
+    keys: &anjungan_kernel::crypto::Keys,
     batch: &[(Actor, Ballot)],
 ) -> anjungan_kernel::Result<Vec<Result<i64, crate::domain::vote::VoteError>>> {
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
     let mut out = Vec::with_capacity(batch.len());
     for (actor, b) in batch {
-        out.push(cast_one(&mut tx, actor, b, now).await?);
+        out.push(cast_one(&mut tx, keys, actor, b).await?);
     }
     tx.commit().await?;
     Ok(out)
@@ -667,38 +695,13 @@ pub async fn cast_votes(
 
 async fn cast_one(
     tx: &mut anjungan_kernel::db::Tx,
+    keys: &anjungan_kernel::crypto::Keys,
     actor: &Actor,
     b: &Ballot,
-    now: Millis,
 ) -> anjungan_kernel::Result<Result<i64, crate::domain::vote::VoteError>> {
-    use crate::domain::vote::{VoteError, MAX_ATTEMPTS};
-    let row = sqlx::query(
-        "SELECT id, code_hash, attempts FROM festival_vote_codes WHERE edition_id = $1 AND contact_index = $2 AND used_at IS NULL AND expires_at > $3 \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(b.edition_id)
-    .bind(&b.contact_index)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
-        return Ok(Err(VoteError::BadCode));
-    };
-    let (code_id, hash, attempts): (i64, String, i64) =
-        (row.get("id"), row.get("code_hash"), row.get("attempts"));
-    if attempts >= MAX_ATTEMPTS {
-        return Ok(Err(VoteError::TooManyAttempts));
-    }
-    if !anjungan_kernel::crypto::same_secret(
-        &hash,
-        &anjungan_kernel::crypto::token_hash(&format!("{}:{}", b.contact_index, b.code.trim())),
-    ) {
-        sqlx::query("UPDATE festival_vote_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(code_id)
-            .execute(&mut **tx)
-            .await?;
-        return Ok(Err(VoteError::BadCode));
-    }
+    use crate::domain::vote::VoteError;
+    use anjungan_kernel::otp::OtpError;
+    let now = b.at;
     let entry_ok: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM festival_entries WHERE id = $1 AND edition_id = $2",
     )
@@ -708,6 +711,21 @@ async fn cast_one(
     .await?;
     if entry_ok == 0 {
         return Ok(Err(VoteError::UnknownEntry));
+    }
+    let checked = anjungan_kernel::otp::store::verify(
+        tx,
+        keys,
+        &anjungan_kernel::otp::Limits::default(),
+        &vote_purpose(b.edition_id),
+        &b.contact,
+        &b.code,
+        now,
+    )
+    .await?;
+    match checked {
+        Ok(()) => {}
+        Err(OtpError::BadCode) => return Ok(Err(VoteError::BadCode)),
+        Err(_) => return Ok(Err(VoteError::TooManyAttempts)),
     }
     // ON CONFLICT rather than a unique violation: an error would abort the batch on PostgreSQL.
     let inserted: Option<i64> = sqlx::query_scalar(
@@ -725,11 +743,6 @@ async fn cast_one(
     let Some(id) = inserted else {
         return Ok(Err(VoteError::AlreadyVoted));
     };
-    sqlx::query("UPDATE festival_vote_codes SET used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(code_id)
-        .execute(&mut **tx)
-        .await?;
     audit::store::record(
         tx,
         actor,

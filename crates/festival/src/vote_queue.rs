@@ -5,6 +5,7 @@
 use crate::store::{self, Ballot, VoteFailure};
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::batch::GroupCommit;
+use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::db::Db;
 
 /// The most ballots one transaction takes.
@@ -18,10 +19,10 @@ pub struct VoteQueue {
 }
 
 impl VoteQueue {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, keys: Keys) -> Self {
         let commit = GroupCommit::new(MAX_BATCH, move |ballots: Vec<(Actor, Ballot)>| {
-            let db = db.clone();
-            async move { cast_batch(&db, ballots).await }
+            let (db, keys) = (db.clone(), keys.clone());
+            async move { cast_batch(&db, &keys, ballots).await }
         });
         Self { commit }
     }
@@ -35,8 +36,8 @@ impl VoteQueue {
     }
 }
 
-async fn cast_batch(db: &Db, ballots: Vec<(Actor, Ballot)>) -> Vec<Outcome> {
-    match store::cast_votes(db, &ballots).await {
+async fn cast_batch(db: &Db, keys: &Keys, ballots: Vec<(Actor, Ballot)>) -> Vec<Outcome> {
+    match store::cast_votes(db, keys, &ballots).await {
         Ok(outcomes) => outcomes
             .into_iter()
             .map(|o| o.map_err(VoteFailure::Rule))

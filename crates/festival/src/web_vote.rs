@@ -172,43 +172,31 @@ struct CodeForm {
 /// Sends a one-time code to the contact, within the rate limits; the contact is checked first.
 async fn send_code(state: &AppState, ctx: &Ctx, e: &Edition, raw: &str) -> Result<(), AppError> {
     let phases = store::phases(&state.db, e.id).await?;
-    let now = anjungan_kernel::clock::now_ms();
+    let now = state.clock.now_ms();
     if !open(&phases, now) {
         return Err(vote_error(VoteError::Closed));
     }
-    let (channel, to, index) = contact(state, raw)?;
-    // Codes are limited per address and per contact, across all nodes.
-    let window = now - now.rem_euclid(anjungan_kernel::clock::HOUR);
-    let by_client = anjungan_kernel::identity::store::hit(
+    let (channel, to, _) = contact(state, raw)?;
+    let t = ctx.tr();
+    // The kernel limits codes per contact and per address, per hour and per day.
+    store::send_vote_code(
         &state.db,
-        &format!(
-            "vote-ip:{}",
-            anjungan_kernel::crypto::token_hash(&ctx.client)
-        ),
-        window,
+        &state.keys,
+        e.id,
+        &to,
+        &ctx.client,
+        now,
+        |code| anjungan_kernel::outbox::domain::NewMessage {
+            channel,
+            recipient: to.clone(),
+            subject: t.s("festival.vote.code_subject").to_string(),
+            body: t.f(
+                "festival.vote.code_body",
+                &[("code", code), ("number", &e.number.to_string())],
+            ),
+        },
     )
     .await?;
-    let by_contact =
-        anjungan_kernel::identity::store::hit(&state.db, &format!("vote-contact:{index}"), window)
-            .await?;
-    if by_client > 30 || by_contact > 5 {
-        return Err(AppError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "error.rate_limited",
-        ));
-    }
-    let code = anjungan_kernel::crypto::random_digits(6);
-    let t = ctx.tr();
-    let message = anjungan_kernel::outbox::domain::NewMessage {
-        channel,
-        recipient: to,
-        subject: t.s("festival.vote.code_subject").to_string(),
-        body: t.f(
-            "festival.vote.code_body",
-            &[("code", &code), ("number", &e.number.to_string())],
-        ),
-    };
-    store::create_vote_code(&state.db, &state.keys, e.id, &index, &code, &message).await?;
     state.outbox_wake.notify_one();
     Ok(())
 }
@@ -286,10 +274,11 @@ async fn cast(
     entry: &str,
 ) -> Result<i64, AppError> {
     let phases = store::phases(&state.db, e.id).await?;
-    if !open(&phases, anjungan_kernel::clock::now_ms()) {
+    let now = state.clock.now_ms();
+    if !open(&phases, now) {
         return Err(vote_error(VoteError::Closed));
     }
-    let (_, _, index) = contact(state, raw_contact)?;
+    let (_, normal, index) = contact(state, raw_contact)?;
     let entry: i64 = entry
         .trim()
         .parse()
@@ -297,7 +286,9 @@ async fn cast(
     let ballot = Ballot {
         edition_id: e.id,
         entry_id: entry,
+        contact: normal,
         contact_index: index,
+        at: now,
         code: code.to_string(),
         client_hash: anjungan_kernel::crypto::token_hash(&ctx.client),
         device_hash: device_of(headers),

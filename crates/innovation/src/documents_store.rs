@@ -13,6 +13,7 @@ use sqlx::Row;
 #[derive(Debug, Clone)]
 pub struct Attachment {
     pub id: i64,
+    pub innovation_id: i64,
     pub kind: AttachmentKind,
     pub section: Option<Pillar>,
     /// Title of a document, caption of a photo.
@@ -22,9 +23,10 @@ pub struct Attachment {
 }
 
 impl Attachment {
-    /// Where the file is served (the kernel's file route).
+    /// Where the file is served: through the innovation, to those who may see it (evidence is a
+    /// private file until, and only while, the innovation is public).
     pub fn url(&self) -> String {
-        format!("/berkas/{}", self.sha256)
+        format!("/inovasi/{}/lampiran/{}", self.innovation_id, self.id)
     }
 }
 
@@ -42,6 +44,7 @@ pub async fn list(db: &Db, innovation_id: i64) -> anjungan_kernel::Result<Vec<At
         .filter_map(|r| {
             Some(Attachment {
                 id: r.get("id"),
+                innovation_id,
                 kind: AttachmentKind::parse(&r.get::<String, _>("kind"))?,
                 section: r
                     .get::<Option<String>, _>("section")

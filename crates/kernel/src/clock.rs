@@ -20,6 +20,25 @@ pub fn now_ms() -> Millis {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as Millis
 }
 
+/// The server's clock as the application reads it: the system clock, which tests may move
+/// forward to see a limit's window pass. Cheap to clone; clones share the offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now_ms(&self) -> Millis {
+        now_ms() + self.offset.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves this clock forward (tests only have a use for it).
+    pub fn advance(&self, by: Millis) {
+        self.offset
+            .fetch_add(by, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The instant as a date-time in WIB; out-of-range values clamp to the epoch.
 pub fn to_wib(ms: Millis) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)

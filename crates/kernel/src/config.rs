@@ -46,6 +46,11 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Trust `X-Forwarded-For` from a reverse proxy for the client address.
     pub trust_proxy: bool,
+    /// Client addresses that may scrape `/metrics` without a token (a Prometheus server);
+    /// anyone else needs an admin's API token.
+    pub metrics_addresses: Vec<String>,
+    /// Live feeds (WebSocket or Server-Sent Events) one client address may hold open on a node.
+    pub live_per_address: usize,
     pub smtp: SmtpConfig,
     pub whatsapp: WebhookConfig,
     pub sms: WebhookConfig,
@@ -96,6 +101,8 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             db_max_connections: 16,
             trust_proxy: false,
+            metrics_addresses: vec!["127.0.0.1".into(), "::1".into()],
+            live_per_address: 50,
             smtp: SmtpConfig::default(),
             whatsapp: WebhookConfig::default(),
             sms: WebhookConfig::default(),
@@ -204,6 +211,16 @@ impl Config {
         }
         if let Some(v) = get("ANJUNGAN_TRUST_PROXY") {
             self.trust_proxy = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        if let Some(v) = get("ANJUNGAN_METRICS_ADDRESSES") {
+            self.metrics_addresses = v
+                .split(',')
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+        }
+        if let Some(v) = get("ANJUNGAN_LIVE_PER_ADDRESS") {
+            self.live_per_address = parse_num("ANJUNGAN_LIVE_PER_ADDRESS", v)?.max(1) as usize;
         }
         if let Some(v) = get("ANJUNGAN_SMTP_URL") {
             self.smtp.url = Some(v);

@@ -19,7 +19,12 @@ pub enum KeyError {
     Mismatch,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("the passphrase does not open this key")]
+    WrongPassphrase,
 }
+
+/// How a sealed file begins, telling it apart from a file stored in clear.
+pub const SEALED_FILE_MAGIC: &[u8] = b"ANJS1";
 
 #[derive(Debug, thiserror::Error)]
 #[error("sealed value cannot be opened")]
@@ -28,8 +33,10 @@ pub struct OpenError;
 /// Keys derived from one 32-byte master secret.
 #[derive(Clone)]
 pub struct Keys {
+    master: [u8; 32],
     seal: [u8; 32],
     index: [u8; 32],
+    audit: [u8; 32],
     fingerprint: String,
 }
 
@@ -50,8 +57,10 @@ fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 impl Keys {
     pub fn from_master(master: &[u8; 32]) -> Self {
         Self {
+            master: *master,
             seal: hmac_sha256(master, b"anjungan/seal/v1"),
             index: hmac_sha256(master, b"anjungan/index/v1"),
+            audit: hmac_sha256(master, b"anjungan/audit/v1"),
             fingerprint: hex::encode(&hmac_sha256(master, b"anjungan/fingerprint/v1")[..16]),
         }
     }
@@ -94,6 +103,60 @@ impl Keys {
         &self.fingerprint
     }
 
+    /// The master secret as a key file holds it (64 hex digits). Only a restore writes it out.
+    pub fn master_hex(&self) -> String {
+        hex::encode(self.master)
+    }
+
+    /// The master secret sealed under a passphrase (Argon2id, 64 MiB, 3 passes, then
+    /// XChaCha20-Poly1305), as a backup carries it.
+    pub fn wrap(&self, passphrase: &str) -> Result<String, KeyError> {
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut salt);
+        let kek = passphrase_key(passphrase, &salt)?;
+        let mut nonce = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let sealed = XChaCha20Poly1305::new((&kek).into())
+            .encrypt(XNonce::from_slice(&nonce), self.master.as_slice())
+            .map_err(|_| KeyError::BadKey)?;
+        Ok(serde_json::json!({
+            "format": "anjungan-key/1",
+            "kdf": "argon2id",
+            "m_kib": WRAP_MEMORY_KIB,
+            "t": WRAP_PASSES,
+            "p": 1,
+            "salt": STANDARD.encode(salt),
+            "nonce": STANDARD.encode(nonce),
+            "sealed": STANDARD.encode(sealed),
+            "fingerprint": self.fingerprint,
+        })
+        .to_string())
+    }
+
+    /// Opens a key sealed by [`Keys::wrap`]; a wrong passphrase is [`KeyError::WrongPassphrase`].
+    pub fn unwrap(wrapped: &str, passphrase: &str) -> Result<Self, KeyError> {
+        let v: serde_json::Value = serde_json::from_str(wrapped).map_err(|_| KeyError::BadKey)?;
+        let field = |name: &str| {
+            v[name]
+                .as_str()
+                .and_then(|s| STANDARD.decode(s).ok())
+                .ok_or(KeyError::BadKey)
+        };
+        if v["format"] != "anjungan-key/1" || v["kdf"] != "argon2id" {
+            return Err(KeyError::BadKey);
+        }
+        let kek = passphrase_key(passphrase, &field("salt")?)?;
+        let nonce = field("nonce")?;
+        if nonce.len() != 24 {
+            return Err(KeyError::BadKey);
+        }
+        let master = XChaCha20Poly1305::new((&kek).into())
+            .decrypt(XNonce::from_slice(&nonce), field("sealed")?.as_slice())
+            .map_err(|_| KeyError::WrongPassphrase)?;
+        let master: [u8; 32] = master.try_into().map_err(|_| KeyError::BadKey)?;
+        Ok(Self::from_master(&master))
+    }
+
     /// Encrypts personal data for storage: `v1.` + base64(nonce ‖ ciphertext).
     pub fn seal(&self, plain: &str) -> String {
         let cipher = XChaCha20Poly1305::new((&self.seal).into());
@@ -120,6 +183,56 @@ impl Keys {
         String::from_utf8(plain).map_err(|_| OpenError)
     }
 
+    /// Encrypts a private file for storage: `ANJS1` ‖ nonce ‖ ciphertext. The file's digest
+    /// is bound as associated data, so a sealed file cannot be swapped for another.
+    pub fn seal_bytes(&self, plain: &[u8], digest: &str) -> Vec<u8> {
+        use chacha20poly1305::aead::Payload;
+        let cipher = XChaCha20Poly1305::new((&self.seal).into());
+        let mut nonce = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: digest.as_bytes(),
+                },
+            )
+            .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
+        let mut out = Vec::with_capacity(SEALED_FILE_MAGIC.len() + 24 + sealed.len());
+        out.extend_from_slice(SEALED_FILE_MAGIC);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8], digest: &str) -> Result<Vec<u8>, OpenError> {
+        use chacha20poly1305::aead::Payload;
+        let body = sealed.strip_prefix(SEALED_FILE_MAGIC).ok_or(OpenError)?;
+        if body.len() < 24 + 16 {
+            return Err(OpenError);
+        }
+        let cipher = XChaCha20Poly1305::new((&self.seal).into());
+        cipher
+            .decrypt(
+                XNonce::from_slice(&body[..24]),
+                Payload {
+                    msg: &body[24..],
+                    aad: digest.as_bytes(),
+                },
+            )
+            .map_err(|_| OpenError)
+    }
+
+    /// The audit chain's link: a keyed digest of the previous link and the entry, so nobody
+    /// without the key can rewrite an entry and forge the links after it.
+    pub fn audit_link(&self, previous: &str, entry: &[u8]) -> String {
+        let mut msg = previous.as_bytes().to_vec();
+        msg.push(0);
+        msg.extend_from_slice(entry);
+        hex::encode(hmac_sha256(&self.audit, &msg))
+    }
+
     /// A keyed, deterministic digest so equal values can be found and kept unique while sealed.
     pub fn blind_index(&self, purpose: &str, normalised: &str) -> String {
         let mut msg = purpose.as_bytes().to_vec();
@@ -127,6 +240,24 @@ impl Keys {
         msg.extend_from_slice(normalised.as_bytes());
         hex::encode(hmac_sha256(&self.index, &msg))
     }
+}
+
+const WRAP_MEMORY_KIB: u32 = 64 * 1024;
+const WRAP_PASSES: u32 = 3;
+
+fn passphrase_key(passphrase: &str, salt: &[u8]) -> Result<[u8; 32], KeyError> {
+    let params = argon2::Params::new(WRAP_MEMORY_KIB, WRAP_PASSES, 1, Some(32))
+        .map_err(|_| KeyError::BadKey)?;
+    let mut out = [0u8; 32];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, &mut out)
+        .map_err(|_| KeyError::BadKey)?;
+    Ok(out)
+}
+
+/// Writes a key file readable by its owner only, refusing to overwrite one.
+pub fn write_key_file(path: &Path, keys: &Keys) -> std::io::Result<()> {
+    write_private(path, keys.master_hex().as_bytes())
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -277,6 +408,34 @@ mod tests {
             hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn a_wrapped_key_opens_only_with_its_passphrase() {
+        let k = keys();
+        let wrapped = k.wrap("kalimat sandi cadangan").unwrap();
+        assert!(!wrapped.contains(&k.master_hex()));
+        let back = Keys::unwrap(&wrapped, "kalimat sandi cadangan").unwrap();
+        assert_eq!(back.fingerprint(), k.fingerprint());
+        assert!(matches!(
+            Keys::unwrap(&wrapped, "salah"),
+            Err(KeyError::WrongPassphrase)
+        ));
+        assert!(Keys::unwrap("{}", "x").is_err());
+    }
+
+    #[test]
+    fn sealed_files_open_only_under_their_digest_and_key() {
+        let k = keys();
+        let letter = b"%PDF-1.7 NIK 3503123456780001".to_vec();
+        let sealed = k.seal_bytes(&letter, "abc");
+        assert!(!sealed.windows(16).any(|w| w == b"3503123456780001"));
+        assert_eq!(k.open_bytes(&sealed, "abc").unwrap(), letter);
+        assert!(k.open_bytes(&sealed, "abd").is_err());
+        assert!(Keys::from_master(&[8u8; 32])
+            .open_bytes(&sealed, "abc")
+            .is_err());
+        assert!(k.open_bytes(&letter, "abc").is_err());
     }
 
     proptest! {

@@ -13,6 +13,8 @@ pub enum Error {
     Access(#[from] AccessError),
     #[error(transparent)]
     File(#[from] crate::files::domain::FileError),
+    #[error(transparent)]
+    Otp(#[from] crate::otp::OtpError),
     #[error("not found")]
     NotFound,
     #[error("database error: {0}")]

@@ -5,6 +5,7 @@
 //! `store` (its SQL) and `web` (routes).
 
 pub mod audit;
+pub mod backup;
 pub mod batch;
 pub mod clock;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod files;
 pub mod i18n;
 pub mod identity;
 pub mod orgs;
+pub mod otp;
 pub mod outbox;
 pub mod pdf;
 pub mod text;

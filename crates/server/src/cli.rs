@@ -1,4 +1,4 @@
-//! The command line: `anjungan serve|migrate|demo|user|token|backup|check`.
+//! The command line: `anjungan serve|migrate|demo|user|token|backup|restore|audit|check`.
 
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::config::LogFormat;
@@ -6,7 +6,7 @@ use anjungan_kernel::identity::domain::{
     Email, LoginId, Password, PersonName, Phone, Role, UserId,
 };
 use anjungan_kernel::identity::{service, store};
-use anjungan_kernel::{Backend, Config};
+use anjungan_kernel::Config;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -47,14 +47,58 @@ pub enum Command {
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCmd),
-    /// Write a consistent copy of the embedded database, safe while the server runs.
-    Backup {
-        /// Target file (must not exist).
+    /// Write one archive with a consistent copy of the database and every stored file (safe
+    /// while the server runs), or check one with --verify.
+    Backup(BackupArgs),
+    /// Restore a backup into an empty data directory (SQLite) or an empty database (PostgreSQL).
+    Restore {
+        /// The backup archive.
         #[arg(long)]
-        to: PathBuf,
+        from: PathBuf,
+        /// File holding the passphrase that opens the key in the archive [or
+        /// ANJUNGAN_BACKUP_PASSPHRASE]; without a key in the archive, set ANJUNGAN_SECRET_KEY.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
     /// Check the configuration and that the database is reachable.
     Check,
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Link any new entries, then walk the whole chain: prints its head, or the first entry
+    /// whose link is broken (and exits with status 1).
+    Verify,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// Write the backup to this file (must not exist).
+    #[arg(long, required_unless_present = "verify", conflicts_with = "verify")]
+    pub to: Option<PathBuf>,
+    /// Check a backup: every part against its checksum, the database's integrity, every stored
+    /// file present (and, with a passphrase, that the key opens).
+    #[arg(long)]
+    pub verify: Option<PathBuf>,
+    /// Put the secret key in the archive, sealed under a passphrase (at least 12 characters)
+    /// read from --passphrase-file or ANJUNGAN_BACKUP_PASSPHRASE.
+    #[arg(long)]
+    pub with_key: bool,
+    #[arg(long)]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+/// The backup passphrase: from a file (first line) or `ANJUNGAN_BACKUP_PASSPHRASE`.
+fn passphrase(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    if let Some(f) = file {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+        return Ok(text.lines().next().map(str::to_string));
+    }
+    Ok(std::env::var("ANJUNGAN_BACKUP_PASSPHRASE").ok())
 }
 
 #[derive(Args, Debug)]
@@ -239,6 +283,15 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
                     if user.email.is_none() && user.phone.is_none() {
                         anyhow::bail!("give --email or --phone");
                     }
+                    if !generated {
+                        password
+                            .check_strength(&[
+                                user.email.as_ref().map_or("", |e| e.as_str()),
+                                user.phone.as_ref().map_or("", |p| p.as_str()),
+                                user.name.as_str(),
+                            ])
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    }
                     let id = service::create_user(&db, &keys, &actor, user, &grants)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -253,23 +306,25 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
                 } => {
                     let user = find_user(&db, &keys, login).await?;
                     let (password, generated) = read_or_generate_password(*password_stdin)?;
-                    service::set_password(&db, &actor, user, &password).await?;
+                    service::set_password(&db, &keys, &actor, user, &password)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     println!("password changed for user {}", user.0);
                     if generated {
                         println!("password: {}", password.expose());
                     }
                 }
                 UserCmd::List => {
-                    for u in store::list_users(&db).await? {
-                        println!(
+                    print_lines(store::list_users(&db).await?.into_iter().map(|u| {
+                        format!(
                             "{:>5}  {:<30} {:<32} {:<14} {}",
                             u.id,
                             u.name,
                             u.email.unwrap_or_default(),
                             u.phone.unwrap_or_default(),
                             u.roles.join(", ")
-                        );
-                    }
+                        )
+                    }))?;
                 }
             }
             db.close().await;
@@ -291,33 +346,94 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
                     println!("token {id} revoked");
                 }
                 TokenCmd::List => {
-                    for t in store::list_tokens(&db).await? {
+                    print_lines(store::list_tokens(&db).await?.into_iter().map(|t| {
                         let state = if t.revoked_at.is_some() {
                             "revoked"
                         } else {
                             "live"
                         };
-                        println!(
+                        format!(
                             "{:>5}  {:<24} {:<12} {:<8} {}",
                             t.id, t.name, t.prefix, state, t.user_name
-                        );
-                    }
+                        )
+                    }))?;
                 }
             }
             db.close().await;
         }
-        Command::Backup { to } => {
-            let (db, _) = crate::open(&cfg).await?;
-            if db.backend == Backend::Postgres {
+        Command::Backup(args) => {
+            let pass = passphrase(args.passphrase_file.as_deref())?;
+            if let Some(file) = &args.verify {
+                let summary = anjungan_kernel::backup::verify(file, pass.as_deref()).await?;
+                print_lines([format!("backup intact: {summary}")])?;
+            } else if let Some(to) = &args.to {
+                if args.with_key && pass.is_none() {
+                    anyhow::bail!("--with-key needs a passphrase: --passphrase-file FILE or ANJUNGAN_BACKUP_PASSPHRASE");
+                }
+                let (db, keys) = crate::open(&cfg).await?;
+                let summary = anjungan_kernel::backup::create(
+                    &db,
+                    &cfg.data_dir,
+                    &cfg.effective_database_url(),
+                    &keys,
+                    to,
+                    pass.as_deref().filter(|_| args.with_key),
+                )
+                .await;
                 db.close().await;
-                anyhow::bail!("the database is PostgreSQL: back it up with pg_dump (e.g. pg_dump -Fc -f anjungan.dump DBNAME)");
+                print_lines([format!("backup written to {}: {}", to.display(), summary?)])?;
             }
-            if to.exists() {
-                anyhow::bail!("{} already exists", to.display());
-            }
-            db.backup_sqlite(to).await?;
-            println!("backup written to {}", to.display());
+        }
+        Command::Restore {
+            from,
+            passphrase_file,
+        } => {
+            let pass = passphrase(passphrase_file.as_deref())?;
+            let summary = anjungan_kernel::backup::restore(
+                from,
+                &cfg.data_dir,
+                &cfg.effective_database_url(),
+                cfg.secret_key.as_deref(),
+                pass.as_deref(),
+            )
+            .await?;
+            // Open it as the server would: migrations, the key against the database, and the
+            // audit chain walked end to end.
+            let (db, keys) = crate::open(&cfg).await?;
+            let report = anjungan_kernel::audit::store::verify(&db, &keys).await?;
             db.close().await;
+            if let Some(at) = report.broken_at {
+                anyhow::bail!("restored, but the audit chain is broken at entry {at}");
+            }
+            print_lines([
+                format!("restored {summary}"),
+                format!(
+                    "audit chain intact: {} entries, head #{}",
+                    report.entries,
+                    report.head_id.unwrap_or(0)
+                ),
+            ])?;
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let (db, keys) = crate::open(&cfg).await?;
+            anjungan_kernel::audit::store::chain_pending(&db, &keys).await?;
+            let report = anjungan_kernel::audit::store::verify(&db, &keys).await?;
+            db.close().await;
+            let head = match (report.head_id, &report.head_hash) {
+                (Some(id), Some(h)) => format!("entry {id}, link {h}"),
+                _ => "none (empty log)".into(),
+            };
+            if let Some(at) = report.broken_at {
+                anyhow::bail!(
+                    "audit chain BROKEN at entry {at}: its content or an entry before it was changed or removed ({} entries, {} linked before it; last good head: {head})",
+                    report.entries,
+                    report.chained
+                );
+            }
+            print_lines([format!(
+                "audit chain intact: {} entries, {} linked, {} waiting; head: {head}",
+                report.entries, report.chained, report.pending
+            )])?;
         }
         Command::Check => {
             let url = cfg.effective_database_url();
@@ -329,6 +445,24 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes lines to standard output; a reader that stops early (`| head`) ends the listing
+/// quietly instead of a panic.
+fn print_lines(lines: impl IntoIterator<Item = String>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        match writeln!(out, "{line}") {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 pub fn init_logging(format: LogFormat) {

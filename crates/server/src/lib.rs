@@ -32,6 +32,11 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
     db.migrate().await?;
     let keys = Keys::load_or_create(cfg.secret_key.as_deref(), &cfg.data_dir)?;
     anjungan_kernel::crypto::verify_key(&db, &keys).await?;
+    // Private files stored in clear by an earlier version are sealed now (once; cheap after).
+    let sealed = anjungan_kernel::files::store::seal_stored(&db, &cfg.data_dir, &keys).await?;
+    if sealed > 0 {
+        tracing::info!(files = sealed, "private files sealed at rest");
+    }
     anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
         .await?;
     // The fixed national holidays around this year; moveable ones and collective leave are
@@ -73,6 +78,7 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
         secure_cookie: state.config.secure_cookies(),
     };
     let request_id = HeaderName::from_static("x-request-id");
+    let hsts = state.config.base_url.starts_with("https://");
     // Reads are counted in memory and written every two seconds.
     let reads = Arc::new(anjungan_stories::store::reads::ReadCounter::default());
     anjungan_stories::store::reads::spawn_flusher(&reads, state.db.clone(), Duration::from_secs(2));
@@ -104,6 +110,7 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(
             state.db.clone(),
+            state.keys.clone(),
         )))
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
@@ -112,6 +119,19 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
         .layer(axum::middleware::from_fn(error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(
+            move |mut resp: axum::response::Response| async move {
+                // HSTS only where the platform is reached over https, so a plain-http
+                // install (a test, a LAN) is never pinned.
+                if hsts {
+                    resp.headers_mut().insert(
+                        header::STRICT_TRANSPORT_SECURITY,
+                        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                    );
+                }
+                resp
+            },
+        ))
         // The fastest level: pages are small, and CPU on a 2-core server is the scarcer resource.
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -176,6 +196,11 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         state.outbox_wake.clone(),
         stop_rx.clone(),
     ));
+    let chainer = tokio::spawn(anjungan_kernel::audit::worker::run(
+        db.clone(),
+        keys.clone(),
+        stop_rx.clone(),
+    ));
     let janitor = tokio::spawn(janitor(
         db.clone(),
         keys.clone(),
@@ -205,6 +230,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let _ = stop_tx.send(true);
     let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
     let _ = janitor.await;
+    let _ = chainer.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

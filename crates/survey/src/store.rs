@@ -302,10 +302,18 @@ async fn bulk_insert(tx: &mut anjungan_kernel::db::Tx, all: &[NewResponse<'_>]) 
     Ok(())
 }
 
+/// The stored form of a kiosk's de-duplication key: `{unit}:{key}`.
+fn scoped_client_key(org_id: i64, key: &str) -> String {
+    format!("{org_id}:{key}")
+}
+
 async fn insert_in(tx: &mut anjungan_kernel::db::Tx, n: &NewResponse<'_>) -> Result<Stored> {
     let r = n.response;
     let p = &r.profile;
-    if let Some(key) = n.client_key {
+    // A kiosk's key is its own unit's: stored prefixed with the unit, so the column's
+    // uniqueness holds per unit and another unit's answers are never taken for a retry.
+    let client_key = n.client_key.map(|k| scoped_client_key(n.org_id, k));
+    if let Some(key) = &client_key {
         let seen: Option<i64> =
             sqlx::query_scalar("SELECT id FROM survey_responses WHERE client_key = $1")
                 .bind(key)
@@ -339,7 +347,7 @@ async fn insert_in(tx: &mut anjungan_kernel::db::Tx, n: &NewResponse<'_>) -> Res
     .bind(a(7))
     .bind(a(8))
     .bind(&r.comment)
-    .bind(n.client_key)
+    .bind(&client_key)
     .bind(n.entered_by)
     .fetch_one(&mut **tx)
     .await;

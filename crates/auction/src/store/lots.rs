@@ -193,15 +193,14 @@ pub async fn unoffer(db: &Db, lot_id: i64, session_id: i64) -> Result<()> {
 pub const MAX_PHOTOS: usize = 3;
 
 /// Adds a stored image to a lot's photos, until it is sold.
+/// A photo shown on the public session page becomes a public file; only an image that the actor
+/// uploaded (or one already public) can be used, so no private file is published by its digest.
 pub async fn add_photo(db: &Db, actor: &Actor, lot_id: i64, sha256: &str) -> Result<()> {
-    let mime: Option<String> = sqlx::query_scalar("SELECT mime FROM files WHERE sha256 = $1")
-        .bind(sha256)
-        .fetch_optional(&db.pool)
-        .await?;
+    let mut tx = db.begin_write().await?;
+    let mime = anjungan_kernel::files::store::publish(&mut tx, actor.user_id, sha256).await?;
     if !mime.is_some_and(|m| m.starts_with("image/")) {
         return Err(AuctionError::BadPhoto.into());
     }
-    let mut tx = db.begin_write().await?;
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT photo, state FROM auction_lots WHERE id = $1")
             .bind(lot_id)

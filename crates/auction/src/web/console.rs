@@ -322,7 +322,9 @@ async fn add_photo(
             let stored = anjungan_kernel::files::store::put(
                 &state.db,
                 &state.config.data_dir,
+                &state.keys,
                 &ctx.actor(),
+                anjungan_kernel::files::domain::Access::Public,
                 &name,
                 &bytes,
                 4 * 1024 * 1024,

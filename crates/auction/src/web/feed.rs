@@ -8,10 +8,12 @@
 
 use crate::domain::engine::{Numbered, Session};
 use crate::runtime::{Live, SharedHall};
-use anjungan_kernel::web::{AppState, WebResult};
+use anjungan_kernel::web::limits::Held;
+use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State as St};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -36,31 +38,33 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// behind gets a `snapshot` of every lot.
 #[utoipa::path(get, path = "/api/v1/auction/sessions/{id}/feed", operation_id = "auctionFeed", tag = "auction",
     params(("id" = i64, Path, description = "Session id"), ("after" = Option<u64>, Query, description = "The last event number already seen")),
-    responses((status = 200, description = "text/event-stream of the session's events", content_type = "text/event-stream", body = String), (status = 404)))]
+    responses((status = 200, description = "text/event-stream of the session's events", content_type = "text/event-stream", body = String), (status = 404), (status = 429, description = "too many live feeds from this address")))]
 async fn api_sse(
     state: St<AppState>,
     hall: Extension<SharedHall>,
+    ctx: Ctx,
     id: Path<i64>,
     q: Query<FeedQuery>,
     headers: HeaderMap,
 ) -> WebResult<Response> {
-    sse(state, hall, id, q, headers).await
+    sse(state, hall, ctx, id, q, headers).await
 }
 
 /// The same feed over a WebSocket (`GET` with `Upgrade: websocket`): one JSON text message per
 /// event, each with its number `n` and kind `e`.
 #[utoipa::path(get, path = "/api/v1/auction/sessions/{id}/ws", operation_id = "auctionWebSocket", tag = "auction",
     params(("id" = i64, Path, description = "Session id"), ("after" = Option<u64>, Query, description = "The last event number already seen")),
-    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 400, description = "not a WebSocket upgrade"), (status = 404)))]
+    responses((status = 101, description = "switching to the WebSocket protocol"), (status = 400, description = "not a WebSocket upgrade"), (status = 403, description = "opened from another site's page"), (status = 404), (status = 429, description = "too many live feeds from this address")))]
 async fn api_websocket(
     state: St<AppState>,
     hall: Extension<SharedHall>,
+    ctx: Ctx,
     id: Path<i64>,
     q: Query<FeedQuery>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> WebResult<Response> {
-    websocket(state, hall, id, q, headers, upgrade).await
+    websocket(state, hall, ctx, id, q, headers, upgrade).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -165,6 +169,19 @@ fn items(live: Arc<Live>, after: u64) -> BoxStream<'static, Item> {
     stream::iter(backlog).chain(tail).boxed()
 }
 
+/// A live connection counted against the client's address for as long as it is open; past the
+/// configured number per address the feed answers 429 (the page retries later).
+fn hold(state: &AppState, ctx: &Ctx) -> WebResult<Held> {
+    state
+        .live_connections
+        .try_hold(&ctx.client, state.config.live_per_address)
+        .ok_or_else(|| {
+            let mut e = AppError::new(StatusCode::TOO_MANY_REQUESTS, "error.rate_limited");
+            e.retry_after = Some(10);
+            e
+        })
+}
+
 async fn start(
     state: &AppState,
     hall: &SharedHall,
@@ -187,12 +204,15 @@ async fn start(
 async fn sse(
     St(state): St<AppState>,
     Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> WebResult<Response> {
     let (live, after) = start(&state, &hall, id, &q, &headers).await?;
-    let events = items(live, after).map(|i| {
+    let held = hold(&state, &ctx)?;
+    let events = items(live, after).map(move |i| {
+        let _counted = &held;
         Ok::<_, Infallible>(
             SseEvent::default()
                 .id(i.id.to_string())
@@ -210,15 +230,27 @@ async fn sse(
 async fn websocket(
     St(state): St<AppState>,
     Extension(hall): Extension<SharedHall>,
+    ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> WebResult<Response> {
+    // A page on another site may not open our feed in its visitors' browsers.
+    let origin = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    if !anjungan_kernel::web::limits::same_origin(origin, &state.config.base_url) {
+        return Err(AppError::new(StatusCode::FORBIDDEN, "error.forbidden"));
+    }
     let (live, after) = start(&state, &hall, id, &q, &headers).await?;
+    let held = hold(&state, &ctx)?;
     Ok(upgrade
         .max_message_size(4 * 1024)
-        .on_upgrade(move |socket| pump(socket, items(live, after))))
+        .on_upgrade(move |socket| async move {
+            pump(socket, items(live, after)).await;
+            drop(held);
+        }))
 }
 
 async fn pump(mut socket: WebSocket, mut events: BoxStream<'static, Item>) {

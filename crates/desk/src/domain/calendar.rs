@@ -153,9 +153,27 @@ impl SlaClock {
     }
 }
 
+/// The years a holiday calendar may be kept for: SLAs are counted in them, and a mistyped year
+/// (0, 20260) would silently never apply.
+pub const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A holiday's date, if it falls in [`CALENDAR_YEARS`].
+pub fn holiday_date(d: time::Date) -> Option<time::Date> {
+    CALENDAR_YEARS.contains(&d.year()).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holidays_are_kept_for_real_years_only() {
+        use time::macros::date;
+        assert!(holiday_date(date!(2026 - 12 - 25)).is_some());
+        assert!(holiday_date(date!(0000 - 01 - 01)).is_none());
+        assert!(holiday_date(date!(1999 - 12 - 31)).is_none());
+        assert!(holiday_date(date!(2101 - 01 - 01)).is_none());
+    }
     use proptest::prelude::*;
     use time::macros::date;
 

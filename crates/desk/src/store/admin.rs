@@ -6,7 +6,7 @@ use crate::domain::calendar::{fixed_holidays, HolidayKind};
 use crate::domain::request::COMPLAINT_RESPONSE_DAYS;
 use crate::domain::DeskError;
 use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::crypto::{random_digits, random_token, same_secret, token_hash, Keys};
+use anjungan_kernel::crypto::{random_token, token_hash, Keys};
 use anjungan_kernel::outbox::{self, domain::NewMessage};
 use anjungan_kernel::Db;
 use sqlx::Row;
@@ -40,7 +40,9 @@ pub async fn holidays(db: &Db, year: i32) -> Result<Vec<Holiday>> {
 
 /// Adds or renames a holiday.
 pub async fn set_holiday(db: &Db, actor: &Actor, day: &str, name: &str, kind: &str) -> Result<()> {
-    let date = parse_iso(day.trim()).ok_or(DeskError::BadDate)?;
+    let date = parse_iso(day.trim())
+        .and_then(crate::domain::calendar::holiday_date)
+        .ok_or(DeskError::BadDate)?;
     let kind = HolidayKind::parse(kind).ok_or(DeskError::BadText)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -366,24 +368,31 @@ pub async fn api_client(db: &Db, key: &str) -> Result<Option<(i64, String)>> {
 
 // --- contact codes ---
 
-pub const CODE_TTL_MS: i64 = 15 * anjungan_kernel::clock::MINUTE;
-pub const CODE_MAX_ATTEMPTS: i64 = 5;
+/// What a Petung Dadi contact code is for, in the kernel's one-time code table.
+const CODE_PURPOSE: &str = "desk-contact";
 
-/// Sends a six-digit code to a phone (WhatsApp) or e-mail address.
-pub async fn send_code(db: &Db, keys: &Keys, contact: &str) -> Result<()> {
-    let code = random_digits(6);
-    let index = keys.blind_index("contact", contact);
-    let now = anjungan_kernel::clock::now_ms();
+/// Sends a six-digit code to a phone (WhatsApp) or e-mail address, within the kernel's limits
+/// per contact and per client address.
+pub async fn send_code(db: &Db, keys: &Keys, contact: &str, client: &str, now: i64) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO desk_contact_codes (contact_index, code_hash, attempts, expires_at) VALUES ($1, $2, 0, $3) \
-         ON CONFLICT (contact_index) DO UPDATE SET code_hash = $2, attempts = 0, expires_at = $3",
+    let code = anjungan_kernel::otp::store::issue(
+        &mut tx,
+        keys,
+        &anjungan_kernel::otp::Limits::default(),
+        CODE_PURPOSE,
+        contact,
+        client,
+        now,
     )
-    .bind(&index)
-    .bind(token_hash(&code))
-    .bind(now + CODE_TTL_MS)
-    .execute(&mut *tx)
     .await?;
+    let code = match code {
+        Ok(code) => code,
+        Err(refused) => {
+            // The counts of the refused request stay: they are what keeps the limit.
+            tx.commit().await?;
+            return Err(anjungan_kernel::Error::from(refused).into());
+        }
+    };
     let channel = if contact.contains('@') {
         outbox::domain::Channel::Email
     } else {
@@ -400,40 +409,20 @@ pub async fn send_code(db: &Db, keys: &Keys, contact: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks a code; a correct one is used up, five wrong ones burn it.
-pub async fn check_code(db: &Db, keys: &Keys, contact: &str, code: &str) -> Result<()> {
-    let index = keys.blind_index("contact", contact);
-    let now = anjungan_kernel::clock::now_ms();
+/// Checks a code: a correct one is used up; wrong ones count against the contact, and past the
+/// limit no code is accepted for a while, not even a new one.
+pub async fn check_code(db: &Db, keys: &Keys, contact: &str, code: &str, now: i64) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    let row = sqlx::query(
-        "SELECT code_hash, attempts, expires_at FROM desk_contact_codes WHERE contact_index = $1",
+    let checked = anjungan_kernel::otp::store::verify(
+        &mut tx,
+        keys,
+        &anjungan_kernel::otp::Limits::default(),
+        CODE_PURPOSE,
+        contact,
+        code,
+        now,
     )
-    .bind(&index)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(DeskError::BadCode)?;
-    let (hash, attempts, expires): (String, i64, i64) = (
-        row.get("code_hash"),
-        row.get("attempts"),
-        row.get("expires_at"),
-    );
-    if expires < now || attempts >= CODE_MAX_ATTEMPTS {
-        return Err(DeskError::BadCode.into());
-    }
-    if !same_secret(&hash, &token_hash(code.trim())) {
-        sqlx::query(
-            "UPDATE desk_contact_codes SET attempts = attempts + 1 WHERE contact_index = $1",
-        )
-        .bind(&index)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        return Err(DeskError::BadCode.into());
-    }
-    sqlx::query("DELETE FROM desk_contact_codes WHERE contact_index = $1")
-        .bind(&index)
-        .execute(&mut *tx)
-        .await?;
+    .await?;
     tx.commit().await?;
-    Ok(())
+    checked.map_err(|e| anjungan_kernel::Error::from(e).into())
 }

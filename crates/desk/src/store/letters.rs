@@ -360,6 +360,8 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         let file = anjungan_kernel::files::store::prepare(
             db,
             cx.data_dir,
+            keys,
+            anjungan_kernel::files::domain::Access::Private,
             &format!("{}.pdf", code),
             &pdf,
             pdf.len() + 1,
@@ -418,8 +420,8 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
 }
 
 /// The letter's PDF, for the citizen (with the tracking code) or the unit's staff.
-pub async fn pdf(db: &Db, data_dir: &Path, letter: &Letter) -> Result<Vec<u8>> {
-    let f = anjungan_kernel::files::store::get(db, data_dir, &letter.file_sha)
+pub async fn pdf(db: &Db, data_dir: &Path, keys: &Keys, letter: &Letter) -> Result<Vec<u8>> {
+    let f = anjungan_kernel::files::store::get(db, data_dir, keys, &letter.file_sha)
         .await?
         .ok_or(anjungan_kernel::Error::NotFound)?;
     Ok(f.bytes)

@@ -154,9 +154,37 @@ struct Problem {
     message: String,
 }
 
+/// An RFC 9457 problem (422) whose `errors` list every field that was wrong.
+#[derive(utoipa::ToSchema)]
+#[schema(as = DeskInvalidRequest)]
+#[allow(dead_code)]
+struct InvalidRequest {
+    r#type: String,
+    title: String,
+    status: u16,
+    detail: String,
+    code: String,
+    instance: String,
+    errors: Vec<Problem>,
+}
+
+/// An RFC 9457 problem (422) whose `errors` list every line of the file that was wrong.
+#[derive(utoipa::ToSchema)]
+#[schema(as = DeskInvalidRegister)]
+#[allow(dead_code)]
+struct InvalidRegister {
+    r#type: String,
+    title: String,
+    status: u16,
+    detail: String,
+    code: String,
+    instance: String,
+    errors: Vec<LineProblem>,
+}
+
 /// Staff submit a request taken by phone, WhatsApp or at the counter. Durable when answered.
 #[utoipa::path(post, path = "/api/v1/layanan/requests", operation_id = "submitDeskRequest", tag = "desk", request_body = RequestInput,
-    responses((status = 201, body = Submitted), (status = 401), (status = 403), (status = 404), (status = 422, body = [Problem])))]
+    responses((status = 201, body = Submitted), (status = 401), (status = 403), (status = 404), (status = 422, body = InvalidRequest, content_type = "application/problem+json")))]
 async fn submit_request(
     St(state): St<AppState>,
     Extension(queue): Extension<requests::SubmitQueue>,
@@ -203,7 +231,11 @@ async fn submit_request(
                         message: t.s(key).to_string(),
                     })
                     .collect();
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+                return Ok(anjungan_kernel::web::error::invalid_input(
+                    t,
+                    &ctx.path,
+                    serde_json::to_value(body).unwrap_or_default(),
+                ));
             }
         };
     let new = requests::NewRequest {
@@ -386,7 +418,7 @@ struct LineProblem {
 /// Any bad line rejects the whole file.
 #[utoipa::path(post, path = "/api/v1/layanan/units/{org}/residents", operation_id = "importDeskResidents", tag = "desk",
     params(("org" = String, Path, description = "Organisation code")), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = Imported), (status = 401), (status = 403), (status = 422, body = [LineProblem])))]
+    responses((status = 200, body = Imported), (status = 401), (status = 403), (status = 422, body = InvalidRegister, content_type = "application/problem+json")))]
 async fn import_residents(
     St(state): St<AppState>,
     ctx: Ctx,
@@ -415,7 +447,11 @@ async fn import_residents(
                     message: t.s(e.message_key).to_string(),
                 })
                 .collect();
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+            Ok(anjungan_kernel::web::error::invalid_input(
+                t,
+                &ctx.path,
+                serde_json::to_value(body).unwrap_or_default(),
+            ))
         }
     }
 }

@@ -76,6 +76,11 @@ impl FormValues {
         self.get(&format!("f_{code}"))
     }
 
+    /// The token that carries a file field's upload to the next step (see `read_form`).
+    pub fn file_token(&self, code: &str) -> &str {
+        self.get(&format!("t_f_{code}"))
+    }
+
     /// Whether a choice is selected (single or multiple).
     pub fn chosen(&self, code: &str, key: &str) -> bool {
         let name = format!("f_{code}");
@@ -172,6 +177,22 @@ pub fn pdf_response(
         .into_response()
 }
 
+fn is_digest(s: &str) -> bool {
+    anjungan_kernel::files::domain::is_digest(s)
+}
+
+/// What a page carries in a hidden field for a file uploaded on an earlier step: its digest
+/// with a keyed tag, so a file can be carried across steps only by the form it was uploaded to.
+fn file_token(keys: &anjungan_kernel::crypto::Keys, sha: &str) -> String {
+    format!("{sha}.{}", &keys.blind_index("desk-upload", sha)[..32])
+}
+
+fn open_file_token(keys: &anjungan_kernel::crypto::Keys, token: &str) -> Option<String> {
+    let (sha, _) = token.split_once('.')?;
+    (is_digest(sha) && anjungan_kernel::crypto::same_secret(token, &file_token(keys, sha)))
+        .then(|| sha.to_string())
+}
+
 /// A form's fields as `(name, value)` pairs, from a urlencoded body or a multipart one whose
 /// `f_CODE` files are stored (checked by content and size) and replaced by their SHA-256.
 pub async fn read_form(
@@ -214,14 +235,20 @@ pub async fn read_form(
                 let stored = anjungan_kernel::files::store::put(
                     &state.db,
                     &state.config.data_dir,
+                    &state.keys,
                     &ctx.actor(),
+                    anjungan_kernel::files::domain::Access::Private,
                     &file_name,
                     &bytes,
                     state.config.max_upload_bytes,
                 )
                 .await?;
                 // A new file replaces one uploaded on an earlier step.
-                pairs.retain(|(k, _): &(String, String)| *k != name);
+                let token = file_token(&state.keys, &stored.sha256);
+                pairs.retain(|(k, _): &(String, String)| {
+                    *k != name && k.strip_prefix("t_") != Some(&name)
+                });
+                pairs.push((format!("t_{name}"), token));
                 pairs.push((name, stored.sha256));
             }
             Some(_) => {}
@@ -233,10 +260,19 @@ pub async fn read_form(
                 if text.len() > 16 * 1024 {
                     return Err(AppError::bad_request("desk.error.field_too_long"));
                 }
-                if !(name.starts_with("f_")
-                    && pairs.iter().any(|(k, _)| *k == name)
-                    && text.len() == 64)
-                {
+                if !name.starts_with("f_") {
+                    pairs.push((name, text));
+                } else if pairs.iter().any(|(k, _)| *k == name) && is_digest(&text) {
+                    // The hidden copy of a file uploaded in this same request: the upload wins.
+                } else if let Some(sha) = open_file_token(&state.keys, &text) {
+                    // A file uploaded on an earlier step comes back with the token it was given.
+                    pairs.push((format!("t_{name}"), text.clone()));
+                    pairs.push((name, sha));
+                } else if is_digest(&text) {
+                    // A bare digest was not uploaded here: nobody attaches another person's file
+                    // by knowing its hash.
+                    pairs.push((name, String::new()));
+                } else {
                     pairs.push((name, text));
                 }
             }

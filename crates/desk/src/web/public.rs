@@ -155,9 +155,6 @@ async fn service_page(
     })
 }
 
-/// At most five codes per contact per hour, so the form cannot be used to spam a number.
-const CODES_PER_HOUR: i64 = 5;
-
 async fn submit(
     St(state): St<AppState>,
     Extension(queue): Extension<requests::SubmitQueue>,
@@ -206,31 +203,38 @@ async fn submit(
     };
     if !signed_in {
         if v.get("langkah") == "kode" || v.get("kode").is_empty() {
-            let bucket = format!("desk-code:{}", state.keys.blind_index("contact", &contact));
-            let window = anjungan_kernel::clock::now_ms() - anjungan_kernel::clock::HOUR;
-            let sent = anjungan_kernel::identity::store::hit(&state.db, &bucket, window).await?;
-            if sent > CODES_PER_HOUR {
-                return Err(AppError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "desk.error.too_many_codes",
-                ));
-            }
-            admin::send_code(&state.db, &state.keys, &contact).await?;
+            // The kernel limits codes per contact and per address, per hour and per day.
+            admin::send_code(
+                &state.db,
+                &state.keys,
+                &contact,
+                &ctx.client,
+                state.clock.now_ms(),
+            )
+            .await?;
             state.outbox_wake.notify_one();
             return page(Vec::new(), Some(masked), StatusCode::OK);
         }
-        if let Err(e) = admin::check_code(&state.db, &state.keys, &contact, v.get("kode")).await {
-            let key = match e {
-                crate::store::StoreError::Desk(d) => d.message_key(),
-                other => return Err(other.into()),
-            };
+        if let Err(e) = admin::check_code(
+            &state.db,
+            &state.keys,
+            &contact,
+            v.get("kode"),
+            state.clock.now_ms(),
+        )
+        .await
+        {
+            let err = AppError::from(e);
+            if err.status.is_server_error() {
+                return Err(err);
+            }
             return page(
                 vec![FieldMessage {
                     field: "kode".into(),
-                    message: ctx.tr().s(key).to_string(),
+                    message: err.message(ctx.tr()),
                 }],
                 Some(masked),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                err.status,
             );
         }
     }
@@ -492,7 +496,7 @@ async fn download(
     let letter = letters::for_request(&state.db, r.id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let bytes = letters::pdf(&state.db, &state.config.data_dir, &letter).await?;
+    let bytes = letters::pdf(&state.db, &state.config.data_dir, &state.keys, &letter).await?;
     if r.state == State::Issued {
         let actor = ctx.actor();
         let step = Step {

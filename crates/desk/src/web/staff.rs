@@ -51,6 +51,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
             "/layanan/kelola/permohonan/{id}/surat.pdf",
             get(staff_download),
         )
+        .route(
+            "/layanan/kelola/permohonan/{id}/berkas/{field}",
+            get(attachment_download),
+        )
         .route("/layanan/admin", get(admin_page))
         .route("/layanan/admin/libur", post(holiday_set))
         .route("/layanan/admin/libur/hapus", post(holiday_delete))
@@ -390,6 +394,37 @@ async fn step(
     }
 }
 
+/// A file the applicant attached to a form field: private, for the unit's staff only.
+async fn attachment_download(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path((id, field)): Path<(i64, String)>,
+) -> WebResult<Response> {
+    let (r, _) = load_request(&state, &ctx, id).await?;
+    let service = services::get(&state.db, r.service_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let is_file = service
+        .form
+        .fields
+        .iter()
+        .any(|f| f.code == field && f.kind.code() == "file");
+    let sha = r
+        .answers
+        .get(&field)
+        .filter(|_| is_file)
+        .and_then(|a| a.first().cloned())
+        .ok_or_else(AppError::not_found)?;
+    let file =
+        anjungan_kernel::files::store::get(&state.db, &state.config.data_dir, &state.keys, &sha)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+    Ok(anjungan_kernel::files::web::send(
+        file,
+        anjungan_kernel::files::web::Caching::Private,
+    ))
+}
+
 async fn staff_download(
     St(state): St<AppState>,
     ctx: Ctx,
@@ -399,7 +434,7 @@ async fn staff_download(
     let letter = letters::for_request(&state.db, r.id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let bytes = letters::pdf(&state.db, &state.config.data_dir, &letter).await?;
+    let bytes = letters::pdf(&state.db, &state.config.data_dir, &state.keys, &letter).await?;
     Ok(super::pdf_response(&letter, bytes))
 }
 

@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/inovasi/{id}/dokumen/{doc}/hapus", post(remove_document))
         .route("/inovasi/{id}/foto", post(add_photo))
         .route("/inovasi/{id}/foto/{photo}/hapus", post(remove_photo))
+        .route("/inovasi/{id}/lampiran/{doc}", axum::routing::get(download))
         // The handlers enforce the configured upload limit; this outer bound keeps memory in check.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
@@ -106,6 +107,8 @@ async fn attach(
     let file = anjungan_kernel::files::store::prepare(
         &state.db,
         &state.config.data_dir,
+        &state.keys,
+        anjungan_kernel::files::domain::Access::Private,
         &up.file_name,
         &up.bytes,
         max,
@@ -115,6 +118,37 @@ async fn attach(
         .await?
         .map_err(evidence_error)?;
     Ok(new)
+}
+
+/// A document or photo of an innovation, to whoever may see the innovation: anyone while it is
+/// public (kept by caches briefly, since it may be withdrawn), otherwise its unit's staff and
+/// the coordinator, never stored by a cache.
+async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, doc)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    use anjungan_kernel::files::web::{send, Caching};
+    let inv = visible(&state, &ctx, id).await?;
+    let attachment = documents_store::list(&state.db, inv.id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == doc)
+        .ok_or_else(AppError::not_found)?;
+    let file = anjungan_kernel::files::store::get(
+        &state.db,
+        &state.config.data_dir,
+        &state.keys,
+        &attachment.sha256,
+    )
+    .await?
+    .ok_or_else(AppError::not_found)?;
+    let caching = if inv.status.public() {
+        Caching::PublicShort
+    } else {
+        Caching::Private
+    };
+    Ok(send(file, caching))
 }
 
 async fn add_document(

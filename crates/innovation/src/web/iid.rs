@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/inovasi/{id}/iid", get(assessment))
         .route("/inovasi/{id}/iid/{indicator}", post(answer))
         .route("/inovasi/{id}/iid/{indicator}/tinjau", post(review))
+        .route("/inovasi/{id}/iid/{indicator}/bukti", get(evidence))
         .routes(routes!(index_api))
 }
 
@@ -139,6 +140,43 @@ async fn assessment(
     })
 }
 
+/// An answer's evidence file. Evidence is private until the coordinator accepts it on a public
+/// innovation; before that only the unit's staff and the coordinator fetch it.
+async fn evidence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, ind)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    use anjungan_kernel::files::web::{send, Caching};
+    let inv = visible(&state, &ctx, id).await?;
+    let answer = iid_store::answers(&state.db, &iid_store::subject_of(Some(id)))
+        .await?
+        .into_iter()
+        .find(|a| a.indicator_id == ind)
+        .ok_or_else(AppError::not_found)?;
+    let sha = answer.evidence.as_deref().ok_or_else(AppError::not_found)?;
+    let public = inv.status.public() && answer.review == Review::Accepted;
+    let staff = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| crate::domain::may_see_innovation(p, &inv.owner()));
+    if !public && !staff {
+        return Err(AppError::not_found());
+    }
+    let file =
+        anjungan_kernel::files::store::get(&state.db, &state.config.data_dir, &state.keys, sha)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+    Ok(send(
+        file,
+        if public {
+            Caching::PublicShort
+        } else {
+            Caching::Private
+        },
+    ))
+}
+
 /// The owner's answer for one indicator: a level and, optionally, an evidence file.
 async fn answer(
     State(state): State<AppState>,
@@ -182,7 +220,9 @@ async fn answer(
                     let stored = anjungan_kernel::files::store::put(
                         &state.db,
                         &state.config.data_dir,
+                        &state.keys,
                         &ctx.actor(),
+                        anjungan_kernel::files::domain::Access::Private,
                         &name,
                         &bytes,
                         state.config.max_upload_bytes,

@@ -2,5 +2,6 @@
 pub mod domain;
 pub mod store;
 pub mod web;
+pub mod worker;
 
 pub use domain::{Actor, Channel};

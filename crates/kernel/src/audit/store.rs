@@ -1,4 +1,7 @@
-//! Audit SQL. There is deliberately no update or delete here; the database refuses them too.
+//! Audit SQL. There is deliberately no update or delete here; the database refuses them too,
+//! except the one update that writes an entry's chain link once. Links are written by
+//! [`chain_pending`] right after entries commit, in id order, under a lock that waits for every
+//! transaction still writing entries, so no entry is ever linked out of order.
 
 use super::domain::{Actor, AuditEntry, AuditFilter};
 use crate::db::Conn;
@@ -68,6 +71,93 @@ pub async fn list(
             request_id: r.get("request_id"),
         })
         .collect())
+}
+
+fn entry_of(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        actor_id: r.try_get("actor_id")?,
+        actor_label: r.try_get("actor_label")?,
+        channel: r.try_get("channel")?,
+        action: r.try_get("action")?,
+        record_type: r.try_get("record_type")?,
+        record_id: r.try_get("record_id")?,
+        summary: r.try_get("summary")?,
+        request_id: r.try_get("request_id")?,
+    })
+}
+
+const ENTRY_COLUMNS: &str =
+    "id, at, actor_id, actor_label, channel, action, record_type, record_id, summary, request_id, chain_hash";
+
+/// Links the entries written since the last run to the chain; returns how many. Safe to run
+/// on several nodes at once: they take turns.
+pub async fn chain_pending(db: &crate::Db, keys: &crate::crypto::Keys) -> crate::Result<usize> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == crate::db::Backend::Postgres {
+        // Waits for every transaction that has written entries to end and holds new ones back
+        // until this one commits, so the pending entries are exactly a committed id range.
+        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let previous: Option<String> = sqlx::query_scalar(
+        "SELECT chain_hash FROM audit_log WHERE chain_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE chain_hash IS NULL ORDER BY id LIMIT 5000"
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut previous = previous.unwrap_or_else(|| super::domain::CHAIN_GENESIS.to_string());
+    for r in &rows {
+        let e = entry_of(r)?;
+        previous = keys.audit_link(&previous, &e.canonical());
+        sqlx::query("UPDATE audit_log SET chain_hash = $1 WHERE id = $2")
+            .bind(&previous)
+            .bind(e.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// Walks the whole chain from the first entry, a page at a time, and reports its head or the
+/// first broken link.
+pub async fn verify(
+    db: &crate::Db,
+    keys: &crate::crypto::Keys,
+) -> crate::Result<super::domain::ChainReport> {
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000");
+    let mut walker = super::domain::ChainWalker::default();
+    let mut after = i64::MIN;
+    loop {
+        let rows = sqlx::query(&sql).bind(after).fetch_all(&db.pool).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get("id")?;
+        for r in &rows {
+            let hash: Option<String> = r.try_get("chain_hash")?;
+            walker.step(&entry_of(r)?, hash.as_deref(), |prev, e| {
+                keys.audit_link(prev, &e.canonical())
+            });
+        }
+    }
+    Ok(walker.report())
+}
+
+/// The last linked entry and its link, for the admin page.
+pub async fn head(db: &crate::Db) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, chain_hash FROM audit_log WHERE chain_hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| Ok((r.try_get("id")?, r.try_get("chain_hash")?)))
+        .transpose()
 }
 
 pub async fn count(db: &crate::Db) -> Result<i64, sqlx::Error> {

@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/admin/audit", get(page))
         .routes(routes!(list_api))
+        .routes(routes!(chain_api))
 }
 
 #[derive(Template)]
@@ -27,6 +28,8 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     filter: AuditFilter,
     older: Option<String>,
+    /// The newest linked entry and its link: the chain's head.
+    head: Option<(i64, String)>,
 }
 
 async fn page(
@@ -52,11 +55,13 @@ async fn page(
         }
         serde_urlencoded::to_string(q).unwrap_or_default()
     });
+    let head = super::store::head(&state.db).await?;
     render(&AuditPage {
         shell: Shell::new(&ctx),
         entries,
         filter,
         older,
+        head,
     })
 }
 
@@ -72,4 +77,16 @@ async fn list_api(
     Ok(Json(
         super::store::list(&state.db, &filter.normalised(), PAGE).await?,
     ))
+}
+
+/// Walks the whole hash chain of the audit log and reports its head, or the first entry whose
+/// link is broken (admin). The same check as `anjungan audit verify`.
+#[utoipa::path(get, path = "/api/v1/audit/chain", operation_id = "verifyAuditChain", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = super::domain::ChainReport), (status = 401), (status = 403)))]
+async fn chain_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> WebResult<Json<super::domain::ChainReport>> {
+    ctx.require(&Action::BrowseAudit)?;
+    Ok(Json(super::store::verify(&state.db, &state.keys).await?))
 }

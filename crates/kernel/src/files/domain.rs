@@ -23,6 +23,34 @@ impl FileError {
     }
 }
 
+/// Who may fetch a stored file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Anyone, by its digest at `/berkas/{sha256}` (covers, published photos).
+    Public,
+    /// Only through the room that holds it, to those it allows (letters, request attachments,
+    /// evidence, register imports); sealed at rest and never served by digest.
+    Private,
+}
+
+impl Access {
+    pub fn code(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::Private => "private",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Access::Public),
+            "private" => Some(Access::Private),
+            _ => None,
+        }
+    }
+}
+
 /// Accepted kinds: documents and images that evidence, letters and stories need.
 const ALLOWED: &[&str] = &[
     "application/pdf",

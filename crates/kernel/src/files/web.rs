@@ -26,7 +26,9 @@ struct UploadForm {
     file: String,
 }
 
-/// Uploads one file (PDF, PNG, JPEG, WebP or GIF, checked by content).
+/// Uploads one file (PDF, PNG, JPEG, WebP or GIF, checked by content). It is private: sealed at
+/// rest and served by no URL of its own until a room shows it publicly (a lot's photo), which
+/// only its uploader can ask for.
 #[utoipa::path(post, path = "/api/v1/files", operation_id = "uploadFile", tag = "files", security(("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = StoredFile), (status = 400), (status = 401), (status = 413), (status = 415)))]
@@ -60,7 +62,9 @@ async fn upload(
         let stored = store::put(
             &state.db,
             &state.config.data_dir,
+            &state.keys,
             &ctx.actor(),
+            super::domain::Access::Private,
             &name,
             &bytes,
             max,
@@ -71,10 +75,28 @@ async fn upload(
     Err(AppError::bad_request("file.error.missing"))
 }
 
+/// `/berkas/{sha256}`: public files only; a private or unknown digest is 404 alike.
 async fn serve(State(state): State<AppState>, Path(sha): Path<String>) -> WebResult<Response> {
-    let file = store::get(&state.db, &state.config.data_dir, &sha)
+    let file = store::get_public(&state.db, &state.config.data_dir, &state.keys, &sha)
         .await?
         .ok_or_else(AppError::not_found)?;
+    Ok(send(file, Caching::Immutable))
+}
+
+/// How a served file may be kept by browsers and shared caches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    /// A public file by its digest: the same URL never changes content.
+    Immutable,
+    /// Public now but may be withdrawn (evidence of a published innovation): kept briefly.
+    PublicShort,
+    /// Personal or not yet public: never stored by any cache.
+    Private,
+}
+
+/// A stored file as a response: its type, a safe name, and headers that keep a browser from
+/// running it as a page. Rooms call this for the private files they serve after their checks.
+pub fn send(file: super::store::FileContent, caching: Caching) -> Response {
     let mut resp = file.bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -84,12 +106,17 @@ async fn serve(State(state): State<AppState>, Path(sha): Path<String>) -> WebRes
     );
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static(match caching {
+            Caching::Immutable => "public, max-age=31536000, immutable",
+            Caching::PublicShort => "public, max-age=300",
+            Caching::Private => "private, no-store",
+        }),
     );
-    h.insert(
-        header::ETAG,
-        HeaderValue::from_str(&format!("\"{sha}\"")).unwrap_or(HeaderValue::from_static("\"\"")),
-    );
+    if caching != Caching::Private {
+        if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", file.sha256)) {
+            h.insert(header::ETAG, v);
+        }
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -102,5 +129,5 @@ async fn serve(State(state): State<AppState>, Path(sha): Path<String>) -> WebRes
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(resp)
+    resp
 }

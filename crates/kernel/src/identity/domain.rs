@@ -85,6 +85,12 @@ pub enum IdentityError {
     WeakPassword,
     #[error("passwords differ")]
     PasswordMismatch,
+    #[error("password too easy to guess")]
+    GuessablePassword,
+    #[error("password contains the account's e-mail address or phone number")]
+    PersonalPassword,
+    #[error("the activation link is invalid or expired")]
+    ActivationExpired,
     #[error("e-mail already registered")]
     EmailTaken,
     #[error("phone already registered")]
@@ -111,6 +117,9 @@ impl IdentityError {
             Self::ContactRequired => "error.contact_required",
             Self::WeakPassword => "error.weak_password",
             Self::PasswordMismatch => "error.password_mismatch",
+            Self::GuessablePassword => "error.guessable_password",
+            Self::PersonalPassword => "error.personal_password",
+            Self::ActivationExpired => "auth.activation_expired",
             Self::EmailTaken => "error.email_taken",
             Self::PhoneTaken => "error.phone_taken",
             Self::BadCredentials => "auth.bad_credentials",
@@ -223,6 +232,40 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// NIST SP 800-63B §5.1.1.2: no password from the lists of common and breached ones (by
+    /// zxcvbn's dictionaries and patterns: at most "very guessable" is refused), and none built
+    /// from the account's own e-mail address, phone number or name (`personal`).
+    pub fn check_strength(&self, personal: &[&str]) -> Result<(), IdentityError> {
+        let lower = self.0.to_lowercase();
+        let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
+        for p in personal.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            let p_lower = p.to_lowercase();
+            let local = p_lower.split('@').next().unwrap_or("");
+            let p_digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            // A phone number in any notation: its last eight digits are what people type.
+            let tail = &p_digits[p_digits.len().saturating_sub(8)..];
+            if (local.len() >= 4 && lower.contains(local))
+                || (tail.len() >= 6 && digits.contains(tail))
+            {
+                return Err(IdentityError::PersonalPassword);
+            }
+        }
+        let mut inputs: Vec<&str> = personal.to_vec();
+        inputs.extend([
+            "anjungan",
+            "trenggalek",
+            "petung",
+            "dadi",
+            "indonesia",
+            "bismillah",
+        ]);
+        let guessable = zxcvbn::zxcvbn(&self.0, &inputs).score() < zxcvbn::Score::Two;
+        if guessable {
+            return Err(IdentityError::GuessablePassword);
+        }
+        Ok(())
+    }
 }
 
 /// How a person names their account at sign-in.
@@ -308,6 +351,8 @@ pub enum Action<'a> {
     ViewOutbox,
     ManageUsers,
     UploadFile,
+    /// Scrape `/metrics` from an address not configured as a scraper.
+    ReadMetrics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -326,9 +371,11 @@ pub fn authorize(who: Option<&Principal>, action: &Action<'_>) -> Result<(), Acc
         return Ok(());
     }
     let allowed = match action {
-        Action::ManageAgencies | Action::BrowseAudit | Action::ViewOutbox | Action::ManageUsers => {
-            false
-        }
+        Action::ManageAgencies
+        | Action::BrowseAudit
+        | Action::ViewOutbox
+        | Action::ManageUsers
+        | Action::ReadMetrics => false,
         Action::EditOrgProfile(target) => {
             p.holds_for(Role::UnitHead, target) || p.holds_for(Role::UnitOperator, target)
         }
@@ -396,6 +443,37 @@ impl SessionPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        let me = ["budi.santoso@desa.id", "081234567890", "Budi Santoso"];
+        for weak in [
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "bismillah123",
+            "trenggalek2026",
+        ] {
+            assert_eq!(
+                Password::parse(weak).unwrap().check_strength(&me),
+                Err(IdentityError::GuessablePassword),
+                "{weak}"
+            );
+        }
+        for personal in ["budi.santoso!2026", "x34567890y", "+6281234567890"] {
+            assert_eq!(
+                Password::parse(personal).unwrap().check_strength(&me),
+                Err(IdentityError::PersonalPassword),
+                "{personal}"
+            );
+        }
+        for good in ["rahasia-budi-1", "kebun-salak-di-munjungan", "Tx9!kq#2Lm"] {
+            assert!(
+                Password::parse(good).unwrap().check_strength(&me).is_ok(),
+                "{good}"
+            );
+        }
+    }
     use proptest::prelude::*;
 
     fn org(id: i64, path: &str) -> OrgRef {

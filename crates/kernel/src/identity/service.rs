@@ -52,13 +52,25 @@ pub struct Registration<'a> {
     pub password_again: &'a str,
 }
 
-/// Self-registration of a citizen (role `citizen`, regency-wide).
+/// How long an activation link lives.
+pub const ACTIVATION_TTL: i64 = 24 * HOUR;
+
+/// Self-registration of a citizen (role `citizen`, regency-wide). The answer never tells
+/// whether the e-mail or phone already has an account: a new account waits for its activation
+/// link, sent to the contact given; a contact that already has one gets a notice instead (sign
+/// in, or reset the password). Either way the caller shows "we sent you a message" with the
+/// masked contact returned here. Messages count against the kernel's per-contact limits.
+#[allow(clippy::too_many_arguments)]
 pub async fn register_citizen(
     db: &Db,
     keys: &Keys,
     actor: &Actor,
     r: Registration<'_>,
-) -> crate::Result<UserId> {
+    client: &str,
+    base_url: &str,
+    tr: crate::i18n::Tr,
+    now: i64,
+) -> crate::Result<String> {
     let name = PersonName::parse(r.name)?;
     let email = (!r.email.trim().is_empty())
         .then(|| Email::parse(r.email))
@@ -70,20 +82,192 @@ pub async fn register_citizen(
         return Err(IdentityError::ContactRequired.into());
     }
     let password = Password::parse_confirmed(r.password, r.password_again)?;
+    password.check_strength(&[
+        email.as_ref().map_or("", |e| e.as_str()),
+        phone.as_ref().map_or("", |p| p.as_str()),
+        name.as_str(),
+    ])?;
+    let (channel, to, masked) = match (&email, &phone) {
+        (Some(e), _) => (
+            outbox::domain::Channel::Email,
+            e.as_str().to_string(),
+            crypto::mask_email(e.as_str()),
+        ),
+        (None, Some(p)) => (
+            outbox::domain::Channel::Whatsapp,
+            p.as_str().to_string(),
+            p.masked(),
+        ),
+        (None, None) => return Err(IdentityError::ContactRequired.into()),
+    };
+    let base = base_url.trim_end_matches('/');
+    let mut taken = Vec::new();
+    if let Some(e) = &email {
+        if store::find_credentials(db, keys, &LoginId::Email(e.clone()))
+            .await?
+            .is_some()
+        {
+            taken.push((outbox::domain::Channel::Email, e.as_str().to_string()));
+        }
+    }
+    if let Some(p) = &phone {
+        if store::find_credentials(db, keys, &LoginId::Phone(p.clone()))
+            .await?
+            .is_some()
+        {
+            taken.push((outbox::domain::Channel::Whatsapp, p.as_str().to_string()));
+        }
+    }
+    let limits = crate::otp::Limits::default();
+    let mut tx = db.begin_write().await?;
+    if crate::otp::store::allow_message(&mut tx, keys, &limits, &to, client, now)
+        .await?
+        .is_err()
+    {
+        // Refused quietly like any other outcome would be visible: the page is the same.
+        tx.commit().await?;
+        return Err(crate::otp::OtpError::TooManyCodes {
+            retry_after_secs: crate::otp::domain::Window::Hour.retry_after_secs(now),
+        }
+        .into());
+    }
+    if !taken.is_empty() {
+        for (channel, owner) in taken {
+            let msg = outbox::domain::NewMessage {
+                channel,
+                recipient: owner,
+                subject: tr.s("auth.taken_subject").to_string(),
+                body: tr.f(
+                    "auth.taken_body",
+                    &[
+                        ("login", &format!("{base}/masuk")),
+                        ("reset", &format!("{base}/lupa-sandi")),
+                    ],
+                ),
+            };
+            outbox::store::enqueue(&mut tx, keys, &msg).await?;
+        }
+        audit::store::record(
+            &mut tx,
+            actor,
+            "auth.register_taken",
+            "user",
+            "-",
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(masked);
+    }
     let password_hash = hash_password(&password).await?;
-    create_user(
-        db,
+    let user = store::insert_user(
+        &mut tx,
         keys,
-        actor,
-        NewUser {
-            name,
+        &NewUser {
+            name: name.clone(),
             email,
             phone,
             password_hash,
         },
-        &[(Role::Citizen, None)],
     )
-    .await
+    .await?;
+    store::add_grant(&mut tx, user, Role::Citizen, None).await?;
+    store::set_active(&mut tx, user, false).await?;
+    let token = crypto::random_token(32);
+    store::insert_activation(
+        &mut tx,
+        &crypto::token_hash(&token),
+        user,
+        now,
+        now + ACTIVATION_TTL,
+    )
+    .await?;
+    let msg = outbox::domain::NewMessage {
+        channel,
+        recipient: to,
+        subject: tr.s("auth.activate_subject").to_string(),
+        body: tr.f(
+            "auth.activate_body",
+            &[
+                ("name", name.as_str()),
+                ("link", &format!("{base}/daftar/aktifkan/{token}")),
+            ],
+        ),
+    };
+    let mid = outbox::store::enqueue(&mut tx, keys, &msg).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "user.register",
+        "user",
+        &user.0.to_string(),
+        serde_json::json!({"roles": ["citizen"], "outbox_id": mid}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(masked)
+}
+
+/// Activates an account from its link (which proves the contact is the registrant's).
+pub async fn activate(db: &Db, actor: &Actor, token: &str, now: i64) -> crate::Result<UserId> {
+    let mut tx = db.begin_write().await?;
+    let user = store::take_activation(&mut tx, &crypto::token_hash(token), now)
+        .await?
+        .ok_or(IdentityError::ActivationExpired)?;
+    store::set_active(&mut tx, user, true).await?;
+    audit::store::record(
+        &mut tx,
+        actor,
+        "user.activate",
+        "user",
+        &user.0.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+pub async fn activation_is_live(db: &Db, token: &str, now: i64) -> crate::Result<bool> {
+    store::activation_is_live(db, &crypto::token_hash(token), now).await
+}
+
+/// A new session for a signed-in user; returns the cookie's value (only its hash is kept).
+pub async fn open_session(
+    db: &Db,
+    actor: &Actor,
+    user: UserId,
+    session_hours: i64,
+) -> crate::Result<String> {
+    let token = crypto::random_token(32);
+    let now = now_ms();
+    let policy = SessionPolicy {
+        idle: session_hours * HOUR,
+    };
+    let mut tx = db.begin_write().await?;
+    store::insert_session(
+        &mut tx,
+        &crypto::token_hash(&token),
+        user,
+        now,
+        policy.expires_at(now),
+    )
+    .await?;
+    let who = Actor {
+        user_id: Some(user.0),
+        ..actor.clone()
+    };
+    audit::store::record(
+        &mut tx,
+        &who,
+        "auth.login",
+        "user",
+        &user.0.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
 }
 
 /// Creates a user with the given grants (command line, demo data, self-registration).
@@ -147,12 +331,15 @@ pub async fn grant_role(
 
 pub async fn set_password(
     db: &Db,
+    keys: &Keys,
     actor: &Actor,
     user: UserId,
     password: &Password,
 ) -> crate::Result<()> {
     let hash = hash_password(password).await?;
     let mut tx = db.begin_write().await?;
+    let (email, phone, name) = store::personal(&mut tx, keys, user).await?;
+    password.check_strength(&[&email, &phone, &name])?;
     store::set_password_hash(&mut tx, user, &hash).await?;
     audit::store::record(
         &mut tx,
@@ -193,17 +380,20 @@ pub async fn login(
     let window = throttle.window_start(now);
     let ip_bucket = format!("login-ip:{}", crypto::token_hash(client));
     let id = LoginId::parse(raw_id);
-    let account_bucket = id
-        .as_ref()
-        .map(LoginId::throttle_key)
-        .unwrap_or_else(|_| ip_bucket.clone());
-    throttle.check(store::hits(db, &account_bucket, window).await?, now)?;
-    ip_throttle.check(store::hits(db, &ip_bucket, window).await?, now)?;
-
     let creds = match &id {
         Ok(id) => store::find_credentials(db, keys, id).await?,
         Err(_) => None,
     };
+    // The lock belongs to the account, whichever of its identifiers (e-mail or phone) is
+    // typed; an identifier without an account is counted by itself.
+    let account_bucket = match (&creds, &id) {
+        (Some(c), _) => format!("login-user:{}", c.user_id.0),
+        (None, Ok(id)) => id.throttle_key(),
+        (None, Err(_)) => ip_bucket.clone(),
+    };
+    throttle.check(store::hits(db, &account_bucket, window).await?, now)?;
+    ip_throttle.check(store::hits(db, &ip_bucket, window).await?, now)?;
+
     let ok = match &creds {
         Some(c) => verify_password(c.password_hash.clone(), password.to_string()).await && c.active,
         None => {
@@ -229,33 +419,7 @@ pub async fn login(
         return Err(IdentityError::BadCredentials.into());
     };
     store::clear_hits(db, &account_bucket).await?;
-    let token = crypto::random_token(32);
-    let policy = SessionPolicy {
-        idle: session_hours * HOUR,
-    };
-    let mut tx = db.begin_write().await?;
-    store::insert_session(
-        &mut tx,
-        &crypto::token_hash(&token),
-        creds.user_id,
-        now,
-        policy.expires_at(now),
-    )
-    .await?;
-    let who = Actor {
-        user_id: Some(creds.user_id.0),
-        ..actor.clone()
-    };
-    audit::store::record(
-        &mut tx,
-        &who,
-        "auth.login",
-        "user",
-        &creds.user_id.0.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
+    let token = open_session(db, actor, creds.user_id, session_hours).await?;
     Ok(SignedIn {
         user_id: creds.user_id,
         token,
@@ -422,6 +586,7 @@ pub async fn request_password_reset(
 
 pub async fn reset_password(
     db: &Db,
+    keys: &Keys,
     actor: &Actor,
     token: &str,
     password: &Password,
@@ -431,7 +596,13 @@ pub async fn reset_password(
     let user = store::take_reset(&mut tx, &crypto::token_hash(token), now_ms())
         .await?
         .ok_or(IdentityError::ResetExpired)?;
+    let (email, phone, name) = store::personal(&mut tx, keys, user).await?;
+    // Refused here, the transaction rolls back and the link stays usable for a better choice.
+    password.check_strength(&[&email, &phone, &name])?;
     store::set_password_hash(&mut tx, user, &hash).await?;
+    // The link reached the account's contact: an account still waiting for activation is
+    // activated by it too.
+    store::activate_pending(&mut tx, user, now_ms()).await?;
     audit::store::record(
         &mut tx,
         actor,

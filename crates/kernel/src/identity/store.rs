@@ -507,3 +507,91 @@ pub async fn users_with_role(
         .map(|r| (UserId(r.get("id")), r.get("name"), r.get("org_id")))
         .collect())
 }
+
+pub async fn set_active(conn: &mut Conn, user: UserId, active: bool) -> crate::Result<()> {
+    sqlx::query("UPDATE users SET active = $2, updated_at = $3 WHERE id = $1")
+        .bind(user.0)
+        .bind(active as i64)
+        .bind(crate::clock::now_ms())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's e-mail, phone (opened) and name, for checking a new password against them.
+pub async fn personal(
+    conn: &mut Conn,
+    keys: &Keys,
+    user: UserId,
+) -> crate::Result<(String, String, String)> {
+    let r = sqlx::query("SELECT email, phone_sealed, name FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(conn)
+        .await?;
+    let phone: Option<String> = r.try_get("phone_sealed")?;
+    Ok((
+        r.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
+        phone.and_then(|s| keys.open(&s).ok()).unwrap_or_default(),
+        r.try_get("name")?,
+    ))
+}
+
+pub async fn insert_activation(
+    conn: &mut Conn,
+    token_hash: &str,
+    user: UserId,
+    now: i64,
+    expires_at: i64,
+) -> crate::Result<()> {
+    sqlx::query("INSERT INTO account_activations (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Consumes an activation link once; `None` when unknown, used or expired.
+pub async fn take_activation(
+    conn: &mut Conn,
+    token_hash: &str,
+    now: i64,
+) -> crate::Result<Option<UserId>> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "UPDATE account_activations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(conn)
+    .await?;
+    Ok(user.map(UserId))
+}
+
+pub async fn activation_is_live(db: &Db, token_hash: &str, now: i64) -> crate::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_activations WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Activates an account that still waits for its activation (never one an admin switched
+/// off), using up its links.
+pub async fn activate_pending(conn: &mut Conn, user: UserId, now: i64) -> crate::Result<()> {
+    let pending: Vec<String> = sqlx::query_scalar(
+        "UPDATE account_activations SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL RETURNING token_hash",
+    )
+    .bind(user.0)
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?;
+    if !pending.is_empty() {
+        set_active(conn, user, true).await?;
+    }
+    Ok(())
+}

@@ -21,6 +21,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/masuk", get(login_page).post(login))
         .route("/keluar", post(logout))
         .route("/daftar", get(register_page).post(register))
+        .route(
+            "/daftar/aktifkan/{token}",
+            get(activate_page).post(activate),
+        )
         .route("/lupa-sandi", get(forgot_page).post(forgot))
         .route("/atur-sandi/{token}", get(reset_page).post(reset))
         .route("/admin/pengguna", get(users_page))
@@ -152,6 +156,8 @@ struct RegisterPage {
     email: String,
     phone: String,
     error: Option<String>,
+    /// After a registration: where the message went (masked).
+    sent_to: Option<String>,
 }
 
 async fn register_page(ctx: Ctx) -> WebResult<Response> {
@@ -161,6 +167,7 @@ async fn register_page(ctx: Ctx) -> WebResult<Response> {
         email: String::new(),
         phone: String::new(),
         error: None,
+        sent_to: None,
     })
 }
 
@@ -202,32 +209,29 @@ async fn register(
         password: &f.password,
         password_again: &f.password_again,
     };
-    match service::register_citizen(&state.db, &state.keys, &ctx.actor(), reg).await {
-        Ok(_) => match service::login(
-            &state.db,
-            &state.keys,
-            &ctx.actor(),
-            if f.email.trim().is_empty() {
-                &f.phone
-            } else {
-                &f.email
-            },
-            &f.password,
-            &ctx.client,
-            state.config.session_hours,
-        )
-        .await
-        {
-            Ok(signed) => {
-                let mut resp = Redirect::to("/dasbor").into_response();
-                resp.headers_mut().append(
-                    header::SET_COOKIE,
-                    session_cookie(&state, &signed.token, state.config.session_hours * 3600),
-                );
-                Ok(resp)
-            }
-            Err(_) => Ok(Redirect::to("/masuk").into_response()),
-        },
+    match service::register_citizen(
+        &state.db,
+        &state.keys,
+        &ctx.actor(),
+        reg,
+        &ctx.client,
+        &state.config.base_url,
+        ctx.tr(),
+        state.clock.now_ms(),
+    )
+    .await
+    {
+        Ok(masked) => {
+            state.outbox_wake.notify_one();
+            render(&RegisterPage {
+                shell: Shell::new(&ctx),
+                name: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                error: None,
+                sent_to: Some(masked),
+            })
+        }
         Err(e) => {
             let err = AppError::from(e);
             if err.status.is_server_error() {
@@ -239,10 +243,55 @@ async fn register(
                 email: f.email,
                 phone: f.phone,
                 error: Some(err.message(ctx.tr())),
+                sent_to: None,
             };
-            with_status(err.status, render(&page))
+            let mut resp = with_status(err.status, render(&page))?;
+            if let Some(secs) = err.retry_after {
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Ok(resp)
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "activate.html")]
+struct ActivatePage {
+    shell: Shell,
+    token: String,
+}
+
+/// The link from the activation message: a button, so that link scanners in mail and chat apps
+/// (which fetch links) never activate an account by themselves.
+async fn activate_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    if !service::activation_is_live(&state.db, &token, state.clock.now_ms()).await? {
+        return Err(AppError::bad_request("auth.activation_expired"));
+    }
+    render(&ActivatePage {
+        shell: Shell::new(&ctx),
+        token,
+    })
+}
+
+async fn activate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let user = service::activate(&state.db, &ctx.actor(), &token, state.clock.now_ms()).await?;
+    let session =
+        service::open_session(&state.db, &ctx.actor(), user, state.config.session_hours).await?;
+    let mut resp = Redirect::to("/dasbor").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        session_cookie(&state, &session, state.config.session_hours * 3600),
+    );
+    Ok(resp)
 }
 
 // --- password reset ---
@@ -337,7 +386,7 @@ async fn reset(
     Form(f): Form<ResetForm>,
 ) -> WebResult<Response> {
     let outcome = match Password::parse_confirmed(&f.password, &f.password_again) {
-        Ok(p) => service::reset_password(&state.db, &ctx.actor(), &token, &p).await,
+        Ok(p) => service::reset_password(&state.db, &state.keys, &ctx.actor(), &token, &p).await,
         Err(e) => Err(e.into()),
     };
     match outcome {

@@ -25,6 +25,14 @@ pub struct Ctx {
     pub session_token: Option<String>,
 }
 
+/// The token of an `Authorization: Bearer …` header. The scheme is matched without regard to
+/// case (RFC 9110 §11.1), as clients send `bearer` too.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// Reads one cookie's value from the request headers.
 pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
     parts
@@ -92,8 +100,8 @@ impl FromRequestParts<AppState> for Ctx {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|s| s.trim().to_string());
+            .and_then(bearer_token)
+            .map(str::to_string);
         let session_token = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string);
         let principal = if let Some(token) = &bearer {
             match crate::identity::service::token_principal(&state.db, token).await? {
@@ -146,7 +154,10 @@ fn client_address(parts: &Parts, trust_proxy: bool) -> String {
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The proxy appends the address it saw; entries before it are the client's own
+            // claims, so only the last one is trusted.
+            .and_then(|v| v.rsplit(',').next())
+            .filter(|v| !v.trim().is_empty())
         {
             return first.trim().to_string();
         }

@@ -98,6 +98,18 @@ impl From<crate::Error> for AppError {
                 };
                 AppError::new(status, fe.message_key())
             }
+            E::Otp(ref oe) => {
+                let status = match oe {
+                    crate::otp::OtpError::BadCode => StatusCode::UNPROCESSABLE_ENTITY,
+                    _ => StatusCode::TOO_MANY_REQUESTS,
+                };
+                let mut err = AppError::new(status, oe.message_key());
+                if let Some(secs) = oe.retry_after_secs() {
+                    err.retry_after = Some(secs);
+                    err = err.with("minutes", ((secs + 59) / 60).to_string());
+                }
+                err
+            }
             E::NotFound => AppError::not_found(),
             E::Db(ref err) => {
                 tracing::error!(error = %err, "database error");
@@ -134,7 +146,9 @@ struct ErrorPage {
 }
 
 fn wants_json(req_path: &str, accept: Option<&str>) -> bool {
+    // Machines' endpoints: a scraper refused at /metrics gets a 401, not a sign-in page.
     req_path.starts_with("/api/")
+        || req_path == "/metrics"
         || accept.is_some_and(|a| {
             (a.contains("application/json") || a.contains("application/problem+json"))
                 && !a.contains("text/html")
@@ -158,6 +172,18 @@ fn key_for_status(status: StatusCode) -> &'static str {
 }
 
 pub async fn render_errors(req: Request, next: Next) -> Response {
+    let mut resp = render(req, next).await;
+    if resp.status() == StatusCode::UNAUTHORIZED {
+        // RFC 9110 §11.6.1: a 401 names the scheme that would work.
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"anjungan\""),
+        );
+    }
+    resp
+}
+
+async fn render(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
     let json = wants_json(
@@ -206,20 +232,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     }
     let message = err.message(tr);
     let mut out = if json {
-        let body = serde_json::json!({
-            "type": "about:blank",
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": message,
-            "code": err.key,
-            "instance": path,
-        });
-        let mut r = (status, body.to_string()).into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        r
+        problem(status, err.key, &message, &path, None)
     } else {
         let page = ErrorPage {
             shell: super::Shell::anonymous(lang, &path, csrf),
@@ -242,6 +255,46 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// An RFC 9457 problem document: `code` is the message key (stable for clients), `detail` the
+/// translated message, and `extension` an optional extra member such as a list of field errors.
+pub fn problem(
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    instance: &str,
+    extension: Option<(&str, serde_json::Value)>,
+) -> Response {
+    let mut body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+        "code": code,
+        "instance": instance,
+    });
+    if let Some((name, value)) = extension {
+        body[name] = value;
+    }
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+/// A 422 problem listing what was wrong with each field or line of the input (`errors`), so
+/// a client can show every mistake at once.
+pub fn invalid_input(tr: Tr, instance: &str, errors: serde_json::Value) -> Response {
+    problem(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "error.invalid_input",
+        tr.s("error.invalid_input"),
+        instance,
+        Some(("errors", errors)),
+    )
 }
 
 /// Fallback for unknown paths.

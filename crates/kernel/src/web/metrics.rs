@@ -108,8 +108,19 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
-/// `GET /metrics`
-pub async fn scrape(State(state): State<AppState>) -> Response {
+/// `GET /metrics`: for the configured scraper addresses (loopback by default), or with an
+/// admin's API token; anyone else is refused, since the figures describe the installation.
+pub async fn scrape(State(state): State<AppState>, ctx: super::Ctx) -> Response {
+    let trusted = state
+        .config
+        .metrics_addresses
+        .iter()
+        .any(|a| a == &ctx.client);
+    if !trusted {
+        if let Err(e) = ctx.require(&crate::identity::domain::Action::ReadMetrics) {
+            return e.into_response();
+        }
+    }
     let m = &state.metrics;
     let size = state.db.pool.size() as i64;
     let idle = state.db.pool.num_idle() as i64;

@@ -361,6 +361,8 @@ pub async fn run_nodes() {
         data_dir: dir.path().to_path_buf(),
         database_url: Some(url.clone()),
         db_max_connections: 8,
+        // A thousand watchers come from one address here.
+        live_per_address: 10_000,
         ..Default::default()
     };
     let (db, keys) = anjungan_server::open(&cfg).await.unwrap();

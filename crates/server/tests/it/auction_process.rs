@@ -251,16 +251,29 @@ async fn auction_kill_9_during_a_bidding_storm_loses_no_acknowledged_bid() {
     let joko = buyers.iter().find(|(_, n)| n == "Pak Joko").unwrap().0;
     let harno = buyers.iter().find(|(_, n)| n == "Pak Harno").unwrap().0;
     kdb.close().await;
-    // Four tasks, each on its own lot, alternating two buyers so each bid raises the price.
+    // Four tasks, each on its own lot, alternating two buyers so each bid raises the price;
+    // each starts at its lot's minimum, so the storm bids from the first request even on a
+    // busy machine.
+    let detail = get(&c, node.url(&format!("/api/v1/auction/sessions/{session}"))).await;
+    let minimum = |lot: i64| {
+        detail["lots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"].as_i64() == Some(lot))
+            .and_then(|l| l["minimum"].as_i64())
+            .unwrap_or(1)
+    };
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tasks = Vec::new();
     for k in 0..4usize {
         let (base, juru, stop) = (node.base.clone(), juru.clone(), stop.clone());
         let lot = lots[6 + k];
+        let start = minimum(lot);
         tasks.push(tokio::spawn(async move {
             let c = reqwest::Client::new();
             let mut acked = Vec::new();
-            let mut amount = 1i64;
+            let mut amount = start;
             let mut i = 0;
             while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                 let who = if i % 2 == 0 { joko } else { harno };

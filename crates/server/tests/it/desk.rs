@@ -7,9 +7,9 @@ use crate::support::*;
 use serde_json::{json, Value};
 use sqlx::Row;
 
-const NGLINGGIS: &str = "35.03.05.2001";
-const DOMISILI: &str = "35.03.05.2001.domisili";
-const SRI_NIK: &str = "3503055203900002";
+pub(crate) const NGLINGGIS: &str = "35.03.05.2001";
+pub(crate) const DOMISILI: &str = "35.03.05.2001.domisili";
+pub(crate) const SRI_NIK: &str = "3503055203900002";
 
 both_backends!(
     a_citizen_gets_a_signed_letter_that_verifies,
@@ -136,11 +136,15 @@ async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
             .unwrap();
     let sha = req.answers["dokumen"][0].clone();
     assert_eq!(sha, anjungan_kernel::crypto::sha256_hex(&pdf));
-    let stored =
-        anjungan_kernel::files::store::get(&app.state.db, &app.state.config.data_dir, &sha)
-            .await
-            .unwrap()
-            .unwrap();
+    let stored = anjungan_kernel::files::store::get(
+        &app.state.db,
+        &app.state.config.data_dir,
+        &app.state.keys,
+        &sha,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(stored.bytes, pdf);
 }
 
@@ -340,7 +344,7 @@ async fn a_unit_publishes_and_edits_its_services(app: TestApp) {
 }
 
 /// The last one-time code sent to `contact`, read from the outbox as the gateway would send it.
-async fn last_code(app: &TestApp) -> String {
+pub(crate) async fn last_code(app: &TestApp) -> String {
     let row = sqlx::query("SELECT body_sealed FROM outbox WHERE subject = 'Kode verifikasi Petung Dadi' ORDER BY id DESC LIMIT 1")
         .fetch_one(&app.state.db.pool)
         .await
@@ -364,7 +368,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 }
 
 /// Submits the domicile request online as a citizen; returns the tracking code.
-async fn citizen_submits(app: &TestApp, c: &reqwest::Client) -> String {
+pub(crate) async fn citizen_submits(app: &TestApp, c: &reqwest::Client) -> String {
     let page = app.url(&format!("/layanan/s/{DOMISILI}"));
     let csrf = app.csrf(c, &format!("/layanan/s/{DOMISILI}")).await;
     let form = |step: &str, code: &str| {
@@ -403,7 +407,7 @@ async fn citizen_submits(app: &TestApp, c: &reqwest::Client) -> String {
         .to_string()
 }
 
-async fn request_id(app: &TestApp, tracking: &str) -> i64 {
+pub(crate) async fn request_id(app: &TestApp, tracking: &str) -> i64 {
     anjungan_desk::store::requests::by_tracking(&app.state.db, &app.state.keys, tracking)
         .await
         .unwrap()
@@ -411,7 +415,7 @@ async fn request_id(app: &TestApp, tracking: &str) -> i64 {
         .id
 }
 
-async fn step(
+pub(crate) async fn step(
     app: &TestApp,
     c: &reqwest::Client,
     id: i64,
@@ -945,8 +949,13 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
     let problems: Value = r.json().await.unwrap();
-    assert!(problems.as_array().unwrap().len() >= 3, "{problems}");
+    assert_eq!(problems["status"], 422);
+    assert!(
+        problems["errors"].as_array().unwrap().len() >= 3,
+        "{problems}"
+    );
     let r = api
         .post(app.url("/api/v1/layanan/requests"))
         .bearer_auth(&token)
@@ -976,7 +985,7 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
     };
     let r = residents("nik,kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat\n3503051203850009,3503050101090099,Budi,Trenggalek,1985-03-13,L,Jl. A\n").await.unwrap();
     assert_eq!(r.status(), 422);
-    assert_eq!(r.json::<Value>().await.unwrap()[0]["line"], 2);
+    assert_eq!(r.json::<Value>().await.unwrap()["errors"][0]["line"], 2);
     let r = residents("nik,kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,dusun\n3503051203850009,3503050101090099,Budi Baru,Trenggalek,1985-03-12,L,Jl. A 1,001,002,Krajan\n").await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["added"], 1);

@@ -3,6 +3,7 @@
 use crate::both_backends;
 use crate::support::*;
 use serde_json::{json, Value};
+use sqlx::Row;
 
 const ADMIN: &str = "admin@anjungan.test";
 const SEKDES: &str = "sekdes.nglinggis@anjungan.test";
@@ -542,8 +543,53 @@ async fn registration_keeps_the_phone_sealed_and_masked(app: TestApp) {
         ("password", "rahasia-budi-1"),
         ("password_again", "rahasia-budi-1"),
     ];
+    let users = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = users(&app).await;
     let r = c.post(app.url("/daftar")).form(&form).send().await.unwrap();
-    assert_eq!(r.status(), 303, "registered and signed in");
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"register-sent\"") && html.contains("0812******90"),
+        "{html}"
+    );
+    // Not yet: the account waits for the link sent to the number.
+    assert_eq!(
+        app.login(&app.client(), "081234567890", "rahasia-budi-1")
+            .await
+            .status(),
+        401
+    );
+    let (to, body) = last_message(&app).await;
+    assert_eq!(to, "6281234567890");
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/daftar/aktifkan/"))
+        .unwrap()
+        .to_string();
+    let path = &link[link.find("/daftar/").unwrap()..];
+    let page = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(
+        page.status(),
+        200,
+        "the link shows a button, and activates nothing by itself"
+    );
+    let csrf = app.csrf(&c, path).await;
+    let r = c
+        .post(app.url(path))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/dasbor");
     let html = c
         .get(app.url("/dasbor"))
         .send()
@@ -553,6 +599,16 @@ async fn registration_keeps_the_phone_sealed_and_masked(app: TestApp) {
         .await
         .unwrap();
     assert!(html.contains("Budi Santoso") && html.contains("Warga"));
+    // A used link does not work twice.
+    assert_eq!(
+        app.client()
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
     // Sealed at rest: neither the number nor its digits appear in the row.
     let raw: (String, String) =
         sqlx::query_as("SELECT phone_sealed, phone_masked FROM users WHERE name = 'Budi Santoso'")
@@ -561,24 +617,61 @@ async fn registration_keeps_the_phone_sealed_and_masked(app: TestApp) {
             .unwrap();
     assert!(!raw.0.contains("34567890"));
     assert_eq!(raw.1, "0812******90");
-    // The same number cannot register twice; the error is clear and nothing is added.
+    // Registering the same number again says exactly the same, adds nothing, and tells the
+    // owner instead: nobody learns from the page that the number has an account.
     let c2 = app.client();
     let csrf = app.csrf(&c2, "/daftar").await;
     let mut form2 = form;
     form2[0].1 = csrf.as_str();
     form2[3].1 = "+62 812 3456 7890";
+    form2[1].1 = "Orang Lain";
     let r = c2
         .post(app.url("/daftar"))
         .form(&form2)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 409);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Nomor HP itu sudah terdaftar."));
+    assert_eq!(r.status(), 200);
+    let again = r.text().await.unwrap();
+    assert!(again.contains("data-testid=\"register-sent\"") && again.contains("0812******90"));
+    assert_eq!(users(&app).await, before + 1);
+    let (to, body) = last_message(&app).await;
+    assert_eq!(to, "6281234567890");
+    assert!(
+        body.contains("/lupa-sandi") && !body.contains("/daftar/aktifkan/"),
+        "{body}"
+    );
+    // Guessable passwords and ones built from the contact are refused, with what was typed kept.
+    for (password, message) in [
+        ("password123", "terlalu mudah ditebak"),
+        (
+            "sari-81299990001",
+            "tidak boleh memuat e-mail atau nomor HP",
+        ),
+    ] {
+        let c4 = app.client();
+        let csrf = app.csrf(&c4, "/daftar").await;
+        let r = c4
+            .post(app.url("/daftar"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "Sari"),
+                ("email", ""),
+                ("phone", "0812 9999 0001"),
+                ("password", password),
+                ("password_again", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{password}");
+        let body = r.text().await.unwrap();
+        assert!(
+            body.contains(message) && body.contains("value=\"Sari\""),
+            "{body}"
+        );
+    }
+    assert_eq!(users(&app).await, before + 1);
     // Sign-in by phone works in any common notation.
     assert_eq!(
         app.login(&app.client(), "6281234567890", "rahasia-budi-1")
@@ -618,6 +711,17 @@ async fn registration_keeps_the_phone_sealed_and_masked(app: TestApp) {
     assert!(body.contains("Alamat e-mail tidak valid.") && body.contains("value=\"Ani\""));
 }
 
+/// The newest message in the outbox: its recipient and body, opened as the gateway gets them.
+async fn last_message(app: &TestApp) -> (String, String) {
+    let row =
+        sqlx::query("SELECT recipient_sealed, body_sealed FROM outbox ORDER BY id DESC LIMIT 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let open = |col: &str| app.state.keys.open(row.get::<&str, _>(col)).unwrap();
+    (open("recipient_sealed"), open("body_sealed"))
+}
+
 async fn uploads_are_checked_by_content_and_served(app: TestApp) {
     // The demo's signed letters are files too.
     let uploads_before = app.audit_count("file.upload").await;
@@ -644,15 +748,49 @@ async fn uploads_are_checked_by_content_and_served(app: TestApp) {
         stored["mime"], "application/pdf",
         "type from content, not the claimed one"
     );
+    // An upload is private: no URL of its own, not served by its digest, sealed at rest.
+    assert_eq!(stored["access"], "private");
+    assert!(stored.get("url").is_none(), "{stored}");
+    let sha = stored["sha256"].as_str().unwrap();
+    for client in [
+        api.get(app.url(&format!("/berkas/{sha}")))
+            .bearer_auth(&token),
+        api.get(app.url(&format!("/berkas/{sha}"))),
+    ] {
+        assert_eq!(client.send().await.unwrap().status(), 404);
+    }
+    let opened = anjungan_kernel::files::store::get(
+        &app.state.db,
+        &app.state.config.data_dir,
+        &app.state.keys,
+        sha,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(opened.bytes, pdf);
+    // A public file (a story's cover) is served by its digest with safe headers.
+    let cover = anjungan_kernel::files::store::put(
+        &app.state.db,
+        &app.state.config.data_dir,
+        &app.state.keys,
+        &anjungan_kernel::audit::Actor::system("test"),
+        anjungan_kernel::files::domain::Access::Public,
+        "sampul.pdf",
+        b"%PDF-1.4\n% public\n",
+        1024,
+    )
+    .await
+    .unwrap();
     let r = api
-        .get(app.url(stored["url"].as_str().unwrap()))
+        .get(app.url(cover.url.as_deref().unwrap()))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), b"%PDF-1.4\n% public\n");
     // An HTML file named .png is refused.
     let form = reqwest::multipart::Form::new().part(
         "file",
@@ -695,7 +833,7 @@ async fn uploads_are_checked_by_content_and_served(app: TestApp) {
             .status(),
         401
     );
-    assert_eq!(app.audit_count("file.upload").await, uploads_before + 1);
+    assert_eq!(app.audit_count("file.upload").await, uploads_before + 2);
 }
 
 async fn language_switch_and_translated_errors(app: TestApp) {
@@ -794,15 +932,15 @@ async fn password_reset_goes_through_the_outbox(app: TestApp) {
         .post(app.url(&path))
         .form(&[
             ("_csrf", csrf.as_str()),
-            ("password", "sandi-baru-warga"),
-            ("password_again", "sandi-baru-warga"),
+            ("password", "kopi-tubruk-pagi"),
+            ("password_again", "kopi-tubruk-pagi"),
         ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(
-        app.login(&app.client(), "warga@anjungan.test", "sandi-baru-warga")
+        app.login(&app.client(), "warga@anjungan.test", "kopi-tubruk-pagi")
             .await
             .status(),
         303

@@ -813,7 +813,22 @@ async fn iid_self_assessment_review_and_index(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("data-review=\"pending\"") && html.contains("/berkas/"));
+    let evidence = format!("/inovasi/{id}/iid/{i1}/bukti");
+    assert!(html.contains("data-review=\"pending\"") && html.contains(&evidence));
+    // Evidence under review is the agency's and the coordinator's only.
+    let r = op.get(app.url(&evidence)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(
+        app.client()
+            .get(app.url(&evidence))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     let pending = score(&html);
     assert_ne!(pending, before, "a pending answer does not count");
     // A level that does not exist, and answers from another unit, are refused.
@@ -1086,6 +1101,38 @@ async fn evidence_and_photos_reach_the_public_page(app: TestApp) {
     )
     .await;
     assert_eq!(r.status(), 303);
+    // Evidence is private while the innovation is a draft: the agency fetches it, never a
+    // guest, and never by its digest.
+    let (doc_id, photo_id): (i64, i64) = sqlx::query_as(
+        "SELECT MIN(CASE WHEN kind = 'document' THEN id END), MIN(CASE WHEN kind = 'photo' THEN id END) \
+         FROM innovation_documents WHERE innovation_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let pdf_url = format!("/inovasi/{id}/lampiran/{doc_id}");
+    let png_url = format!("/inovasi/{id}/lampiran/{photo_id}");
+    let r = op.get(app.url(&pdf_url)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    for url in [
+        pdf_url.clone(),
+        png_url.clone(),
+        format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PDF)),
+        format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PNG)),
+    ] {
+        assert_eq!(
+            app.client()
+                .get(app.url(&url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404,
+            "{url}"
+        );
+    }
     // The agency submits, the coordinator verifies: the public sees photo and document.
     op.post(app.url(&format!("{path}/mitra")))
         .form(&[
@@ -1114,8 +1161,6 @@ async fn evidence_and_photos_reach_the_public_page(app: TestApp) {
     assert_eq!(r.status(), 303);
     let visitor = app.client();
     let page = text(&visitor, app.url(&path)).await;
-    let pdf_url = format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PDF));
-    let png_url = format!("/berkas/{}", anjungan_kernel::crypto::sha256_hex(PNG));
     let regulation = page
         .split("data-section=\"regulation\"")
         .nth(1)
@@ -1156,6 +1201,7 @@ async fn evidence_and_photos_reach_the_public_page(app: TestApp) {
         let r = visitor.get(app.url(url)).send().await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], mime);
+        assert_eq!(r.headers()["cache-control"], "public, max-age=300");
         assert_eq!(&r.bytes().await.unwrap()[..], bytes);
     }
     // The API describes them.

@@ -5,14 +5,16 @@ mod support;
 
 pub(crate) mod auction;
 mod auction_process;
+mod backup;
 mod browser;
 mod crawl;
 pub(crate) mod desk;
 mod festival;
-mod festival_entries;
+pub(crate) mod festival_entries;
 mod http;
 mod innovation;
 mod open311;
 pub mod process;
+mod security;
 mod stories;
 mod survey;

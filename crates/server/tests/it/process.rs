@@ -395,35 +395,59 @@ async fn command_line_manages_users_tokens_and_backups() {
             .status(),
         200
     );
-    // Backup while serving: a consistent, complete copy.
-    let backup = dir.path().join("cadangan.db");
+    // Backup while serving: one archive, checked by --verify (the round trip is in backup.rs).
+    let backup = dir.path().join("cadangan.zip");
     let (ok, out, err) = cli(
         dir.path(),
         &url,
         &["backup", "--to", backup.to_str().unwrap()],
     );
     assert!(ok, "{err}");
-    assert!(out.contains("backup written"));
+    assert!(
+        out.contains("backup written") && out.contains("NOT included"),
+        "{out}"
+    );
     let (ok, _, err) = cli(
         dir.path(),
         &url,
         &["backup", "--to", backup.to_str().unwrap()],
     );
     assert!(!ok && err.contains("already exists"));
-    let copy = anjungan_kernel::Db::connect(&format!("sqlite://{}", backup.display()), 1)
-        .await
+    let (ok, _, err) = cli(
+        dir.path(),
+        &url,
+        &[
+            "backup",
+            "--to",
+            dir.path().join("x.zip").to_str().unwrap(),
+            "--with-key",
+        ],
+    );
+    assert!(!ok && err.contains("passphrase"), "{err}");
+    let (ok, out, err) = cli(
+        dir.path(),
+        &url,
+        &["backup", "--verify", backup.to_str().unwrap()],
+    );
+    assert!(ok && out.contains("backup intact"), "{out}{err}");
+    // A listing cut short by its reader (`| head`) ends quietly.
+    let mut child = Command::new(BIN)
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--database-url",
+            &url,
+        ])
+        .args(["user", "list"])
+        .env("ANJUNGAN_SECRET_KEY", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&copy.pool)
-        .await
-        .unwrap();
-    assert_eq!(check, "ok");
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&copy.pool)
-        .await
-        .unwrap();
-    assert_eq!(users, 1);
-    copy.close().await;
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
     // Revocation through the command line takes effect at once on the running server.
     let (ok, out, _) = cli(dir.path(), &url, &["token", "list"]);
     assert!(ok && out.contains("integrasi") && out.contains("live") && !out.contains(&token));
@@ -641,8 +665,32 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
         .unwrap();
     assert_eq!(r.status(), 201);
     let stored: serde_json::Value = r.json().await.unwrap();
+    let sha = stored["sha256"].as_str().unwrap().to_string();
+    // Private as uploaded: node B does not serve it by digest either.
     let r = reqwest::Client::new()
-        .get(b.url(stored["url"].as_str().unwrap()))
+        .get(b.url(&format!("/berkas/{sha}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // Its uploader shows it publicly (as a lot's photo does): both nodes serve it now.
+    let pool = anjungan_kernel::Db::connect(&db.url, 1).await.unwrap();
+    let admin_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@anjungan.test'")
+            .fetch_one(&pool.pool)
+            .await
+            .unwrap();
+    let mut conn = pool.pool.acquire().await.unwrap();
+    assert!(
+        anjungan_kernel::files::store::publish(&mut conn, Some(admin_id), &sha)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    drop(conn);
+    pool.close().await;
+    let r = reqwest::Client::new()
+        .get(b.url(&format!("/berkas/{sha}")))
         .send()
         .await
         .unwrap();

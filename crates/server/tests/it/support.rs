@@ -122,7 +122,10 @@ impl TestApp {
             .expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        cfg.base_url = format!("http://{addr}");
+        // A test that gives an https address keeps it (for cookie and HSTS checks).
+        if !cfg.base_url.starts_with("https://") {
+            cfg.base_url = format!("http://{addr}");
+        }
         let state = AppState::new(kdb.clone(), cfg.clone(), keys.clone());
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
         let senders =
@@ -133,6 +136,11 @@ impl TestApp {
             senders,
             state.outbox_wake.clone(),
             stop_rx,
+        ));
+        tokio::spawn(anjungan_kernel::audit::worker::run(
+            state.db.clone(),
+            state.keys.clone(),
+            stop.subscribe(),
         ));
         let app = anjungan_server::app(state.clone());
         tokio::spawn(async move {

@@ -260,6 +260,21 @@ async fn kiosk_submissions_are_idempotent(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(n, 1, "a retried kiosk answer is recorded once");
+    // Another unit's kiosk may use the same key: its answer is its own, never a "duplicate".
+    let other = enable_fresh_unit(&app, "35.03.01.2004").await;
+    let r = api
+        .post(app.url(&format!("/api/v1/survey/units/{other}/responses")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "the key is per unit");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_responses WHERE org_id = $1")
+        .bind(other)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
     let channel: String =
         sqlx::query_scalar("SELECT channel FROM survey_responses WHERE org_id = $1")
             .bind(id)

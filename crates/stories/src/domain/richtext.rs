@@ -268,6 +268,22 @@ impl SafeHtml {
     }
 
     /// Number of words: whitespace-separated runs holding at least one letter or digit.
+    /// The stored files the text shows as images (their SHA-256 digests), in order, once each.
+    pub fn image_digests(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let html = self.as_str();
+        let needle = "src=\"/berkas/";
+        let mut rest = html;
+        while let Some(at) = rest.find(needle) {
+            rest = &rest[at + needle.len()..];
+            let digest: String = rest.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+            if digest.len() == 64 && !out.contains(&digest) {
+                out.push(digest);
+            }
+        }
+        out
+    }
+
     pub fn word_count(&self) -> usize {
         self.plain_text()
             .split_whitespace()

@@ -594,6 +594,11 @@ pub async fn save_chapter(
         }
     };
     recount(&mut tx, work_id).await?;
+    // The chapter's images are shown to readers: they become public files, if the author
+    // uploaded them (or they already are); nobody publishes another person's private file.
+    for digest in body.image_digests() {
+        anjungan_kernel::files::store::publish(&mut tx, actor.user_id, &digest).await?;
+    }
     audit::store::record(
         &mut tx,
         actor,

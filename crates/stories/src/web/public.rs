@@ -307,7 +307,7 @@ struct SizeQuery {
 }
 
 /// Sets the reading text size (a cookie) and goes back: works without JavaScript.
-async fn set_size(Query(q): Query<SizeQuery>) -> WebResult<Response> {
+async fn set_size(St(state): St<AppState>, Query(q): Query<SizeQuery>) -> WebResult<Response> {
     let size =
         TextSize::parse(&q.s).ok_or_else(|| AppError::bad_request("stories.error.choice"))?;
     let next = anjungan_kernel::web::forms::safe_next(Some(&q.next));
@@ -319,10 +319,13 @@ async fn set_size(Query(q): Query<SizeQuery>) -> WebResult<Response> {
     Ok((
         [(
             header::SET_COOKIE,
-            format!(
-                "{}={}; Path=/cerita; Max-Age=31536000; SameSite=Lax",
+            anjungan_kernel::web::cookie(
+                &state.config,
                 view::SIZE_COOKIE,
-                size.code()
+                size.code(),
+                "/cerita",
+                31_536_000,
+                false,
             ),
         )],
         Redirect::to(&next),
@@ -413,13 +416,17 @@ async fn give_kudos(
     let new = reader::kudos(&state.db, id, Giver::Device(&device)).await?;
     let mut resp = back(id, if new { "kudos" } else { "kudos_lagi" });
     if set {
-        let cookie = format!(
-            "{}={device}; Path=/cerita; Max-Age=31536000; HttpOnly; SameSite=Lax",
-            view::DEVICE_COOKIE
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            anjungan_kernel::web::cookie(
+                &state.config,
+                view::DEVICE_COOKIE,
+                &device,
+                "/cerita",
+                31_536_000,
+                true,
+            ),
         );
-        if let Ok(v) = cookie.parse() {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
     }
     Ok(resp)
 }
