@@ -55,3 +55,8 @@ CREATE INDEX account_activations_user ON account_activations(user_id);
 
 -- A survey kiosk's de-duplication key is per unit: stored as `{unit}:{key}`.
 UPDATE survey_responses SET client_key = org_id || ':' || client_key WHERE client_key IS NOT NULL;
+
+-- Resident registers: name, birth place and date, sex, RT/RW and hamlet are sealed like NIK, KK
+-- and address (together they identify a person). The server seals the rows stored before this.
+ALTER TABLE desk_residents ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX desk_residents_unsealed ON desk_residents(id) WHERE sealed = 0;

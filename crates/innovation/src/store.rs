@@ -100,9 +100,13 @@ impl Filter {
 /// `(status, name)` index alone instead of every (wide) row.
 struct Where {
     sql: String,
-    text: Vec<String>,
-    ints: Vec<(usize, i64)>,
-    n: usize,
+    args: Vec<Arg>,
+}
+
+/// One bound value of a filter, in placeholder order.
+enum Arg {
+    Int(i64),
+    Text(String),
 }
 
 impl Where {
@@ -110,17 +114,16 @@ impl Where {
         let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.code())).collect();
         let mut w = Where {
             sql: format!("WHERE i.status IN ({})", list.join(",")),
-            text: Vec::new(),
-            ints: Vec::new(),
-            n: 0,
+            args: Vec::new(),
         };
         if let Some(q) = f.q.as_deref() {
-            w.text_filter("i.search LIKE", format!("%{}%", q.trim().to_lowercase()));
+            w.filter(
+                "i.search LIKE",
+                Arg::Text(format!("%{}%", q.trim().to_lowercase())),
+            );
         }
         if let Some(o) = f.org {
-            w.n += 1;
-            w.sql.push_str(&format!(" AND i.org_id = ${}", w.n));
-            w.ints.push((w.n, o));
+            w.filter("i.org_id =", Arg::Int(o));
         }
         for (col, v) in [
             ("i.stage", &f.stage),
@@ -128,25 +131,27 @@ impl Where {
             ("i.affair", &f.affair),
         ] {
             if let Some(v) = v {
-                w.text_filter(&format!("{col} ="), v.clone());
+                w.filter(&format!("{col} ="), Arg::Text(v.clone()));
             }
         }
         if let Some(y) = f.year {
-            w.n += 1;
-            w.sql.push_str(&format!(" AND i.year = ${}", w.n));
-            w.ints.push((w.n, y));
+            w.filter("i.year =", Arg::Int(y));
         }
         if let Some(p) = org_scope {
-            w.text_filter("o.path LIKE", format!("{p}%"));
+            w.filter("o.path LIKE", Arg::Text(format!("{p}%")));
         }
         w
     }
 
-    fn text_filter(&mut self, expr: &str, value: String) {
-        self.n += 1;
-        self.sql.push_str(&format!(" AND {expr} ${}", self.n));
-        self.ints.push((self.n, i64::MIN));
-        self.text.push(value);
+    /// Placeholders used so far.
+    fn n(&self) -> usize {
+        self.args.len()
+    }
+
+    fn filter(&mut self, expr: &str, value: Arg) {
+        self.args.push(value);
+        self.sql
+            .push_str(&format!(" AND {expr} ${}", self.args.len()));
     }
 
     /// Binds the values in placeholder order.
@@ -154,12 +159,10 @@ impl Where {
         &'q self,
         mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut texts = self.text.iter();
-        for (_, v) in &self.ints {
-            q = if *v == i64::MIN {
-                q.bind(texts.next().expect("one text per text filter").as_str())
-            } else {
-                q.bind(*v)
+        for a in &self.args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(t) => q.bind(t.as_str()),
             };
         }
         q
@@ -179,8 +182,8 @@ pub async fn list(
     let sql = format!(
         "SELECT {COLS} {FROM} {} ORDER BY i.name, i.id LIMIT ${} OFFSET ${}",
         w.sql,
-        w.n + 1,
-        w.n + 2
+        w.n() + 1,
+        w.n() + 2
     );
     let rows = w
         .bind(sqlx::query(&sql))

@@ -37,6 +37,10 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
     if sealed > 0 {
         tracing::info!(files = sealed, "private files sealed at rest");
     }
+    let residents = anjungan_desk::store::residents::seal_stored(&db, &keys).await?;
+    if residents > 0 {
+        tracing::info!(residents, "resident register rows sealed at rest");
+    }
     anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
         .await?;
     // The fixed national holidays around this year; moveable ones and collective leave are

@@ -117,6 +117,8 @@ async fn ticket_pdf(St(state): St<AppState>, Path(code): Path<String>) -> WebRes
                 header::CONTENT_DISPOSITION,
                 format!("inline; filename=\"karcis-{}.pdf\"", t.ticket_no),
             ),
+            // A ticket names its buyer and what they owe: never kept by a shared cache.
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         bytes,
     )

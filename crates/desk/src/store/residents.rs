@@ -1,5 +1,6 @@
-//! Resident registers, one per village or ward. NIK, KK and address are sealed; the NIK's blind
-//! index finds a resident without decrypting the register.
+//! Resident registers, one per village or ward. Every identifying column is sealed (NIK, KK,
+//! name, birth place and date, sex, address, RT/RW, hamlet: together they identify a person,
+//! UU PDP 27/2022); the NIK's blind index finds a resident without decrypting the register.
 
 use super::{iso, parse_iso, Result};
 use crate::domain::nik::{mask16, Nik, Sex};
@@ -27,19 +28,20 @@ pub async fn import(
     let (mut added, mut updated) = (0u64, 0u64);
     for r in rows {
         let index = nik_index(keys, &r.nik);
+        let seal = |v: &str| keys.seal(v);
         let done = sqlx::query(
             "UPDATE desk_residents SET kk = $1, name = $2, birth_place = $3, birth_date = $4, sex = $5, address = $6, \
-             rt = $7, rw = $8, hamlet = $9, updated_at = $10 WHERE org_id = $11 AND nik_index = $12",
+             rt = $7, rw = $8, hamlet = $9, updated_at = $10, sealed = 1 WHERE org_id = $11 AND nik_index = $12",
         )
-        .bind(keys.seal(r.kk.as_str()))
-        .bind(&r.name)
-        .bind(&r.birth_place)
-        .bind(iso(r.birth_date))
-        .bind(r.sex.code())
-        .bind(keys.seal(&r.address))
-        .bind(&r.rt)
-        .bind(&r.rw)
-        .bind(&r.hamlet)
+        .bind(seal(r.kk.as_str()))
+        .bind(seal(&r.name))
+        .bind(seal(&r.birth_place))
+        .bind(seal(&iso(r.birth_date)))
+        .bind(seal(r.sex.code()))
+        .bind(seal(&r.address))
+        .bind(seal(&r.rt))
+        .bind(seal(&r.rw))
+        .bind(seal(&r.hamlet))
         .bind(now)
         .bind(org_id)
         .bind(&index)
@@ -51,21 +53,21 @@ pub async fn import(
             continue;
         }
         sqlx::query(
-            "INSERT INTO desk_residents (org_id, nik_index, nik, kk, name, birth_place, birth_date, sex, address, rt, rw, hamlet, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            "INSERT INTO desk_residents (org_id, nik_index, nik, kk, name, birth_place, birth_date, sex, address, rt, rw, hamlet, updated_at, sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
         )
         .bind(org_id)
         .bind(&index)
-        .bind(keys.seal(r.nik.as_str()))
-        .bind(keys.seal(r.kk.as_str()))
-        .bind(&r.name)
-        .bind(&r.birth_place)
-        .bind(iso(r.birth_date))
-        .bind(r.sex.code())
-        .bind(keys.seal(&r.address))
-        .bind(&r.rt)
-        .bind(&r.rw)
-        .bind(&r.hamlet)
+        .bind(seal(r.nik.as_str()))
+        .bind(seal(r.kk.as_str()))
+        .bind(seal(&r.name))
+        .bind(seal(&r.birth_place))
+        .bind(seal(&iso(r.birth_date)))
+        .bind(seal(r.sex.code()))
+        .bind(seal(&r.address))
+        .bind(seal(&r.rt))
+        .bind(seal(&r.rw))
+        .bind(seal(&r.hamlet))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -113,23 +115,61 @@ impl RegisterEntry {
     }
 }
 
-fn entry(keys: &Keys, r: &sqlx::any::AnyRow) -> RegisterEntry {
-    let open = |c: &str| keys.open(r.get::<&str, _>(c)).unwrap_or_default();
-    let nik = open("nik");
-    RegisterEntry {
-        id: r.get("id"),
+fn entry(keys: &Keys, r: &sqlx::any::AnyRow) -> Result<RegisterEntry> {
+    let open = |c: &str| -> Result<String> {
+        let sealed: String = r.try_get(c)?;
+        keys.open(&sealed).map_err(|_| {
+            anjungan_kernel::Error::Internal(anyhow::anyhow!(
+                "a register column cannot be opened with this key"
+            ))
+            .into()
+        })
+    };
+    let nik = open("nik")?;
+    Ok(RegisterEntry {
+        id: r.try_get("id")?,
         nik_masked: mask16(&nik),
         nik,
-        kk: open("kk"),
-        name: r.get("name"),
-        birth_place: r.get("birth_place"),
-        birth_date: r.get("birth_date"),
-        sex: r.get("sex"),
-        address: open("address"),
-        rt: r.get("rt"),
-        rw: r.get("rw"),
-        hamlet: r.get("hamlet"),
+        kk: open("kk")?,
+        name: open("name")?,
+        birth_place: open("birth_place")?,
+        birth_date: open("birth_date")?,
+        sex: open("sex")?,
+        address: open("address")?,
+        rt: open("rt")?,
+        rw: open("rw")?,
+        hamlet: open("hamlet")?,
+    })
+}
+
+/// Seals the register rows an earlier version kept partly in clear; runs at every start (a
+/// cheap query once done). Returns how many rows were sealed.
+pub async fn seal_stored(db: &Db, keys: &Keys) -> Result<usize> {
+    let rows = sqlx::query(
+        "SELECT id, name, birth_place, birth_date, sex, rt, rw, hamlet FROM desk_residents WHERE sealed = 0",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut tx = db.begin_write().await?;
+    for r in &rows {
+        let clear = |c: &str| -> Result<String> { Ok(keys.seal(&r.try_get::<String, _>(c)?)) };
+        sqlx::query(
+            "UPDATE desk_residents SET name = $2, birth_place = $3, birth_date = $4, sex = $5, rt = $6, rw = $7, hamlet = $8, sealed = 1 \
+             WHERE id = $1 AND sealed = 0",
+        )
+        .bind(r.try_get::<i64, _>("id")?)
+        .bind(clear("name")?)
+        .bind(clear("birth_place")?)
+        .bind(clear("birth_date")?)
+        .bind(clear("sex")?)
+        .bind(clear("rt")?)
+        .bind(clear("rw")?)
+        .bind(clear("hamlet")?)
+        .execute(&mut *tx)
+        .await?;
     }
+    tx.commit().await?;
+    Ok(rows.len())
 }
 
 pub async fn find(db: &Db, keys: &Keys, org_id: i64, nik: &Nik) -> Result<Option<RegisterEntry>> {
@@ -138,7 +178,7 @@ pub async fn find(db: &Db, keys: &Keys, org_id: i64, nik: &Nik) -> Result<Option
         .bind(nik_index(keys, nik))
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| entry(keys, r)))
+    row.as_ref().map(|r| entry(keys, r)).transpose()
 }
 
 /// Only the register entry's id, for matching a request (nothing decrypted).
@@ -157,7 +197,7 @@ pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<RegisterEntry>>
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| entry(keys, r)))
+    row.as_ref().map(|r| entry(keys, r)).transpose()
 }
 
 pub async fn count(db: &Db, org_id: i64) -> Result<i64> {
@@ -169,7 +209,8 @@ pub async fn count(db: &Db, org_id: i64) -> Result<i64> {
     )
 }
 
-/// A page of the register by name, for the unit's staff.
+/// A page of the register by name, for the unit's staff. Names are sealed, so the unit's
+/// register is opened and sorted here (a village's register is a few thousand rows).
 pub async fn page(
     db: &Db,
     keys: &Keys,
@@ -177,13 +218,23 @@ pub async fn page(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<RegisterEntry>> {
-    let rows = sqlx::query(
-        "SELECT * FROM desk_residents WHERE org_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3",
-    )
-    .bind(org_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.iter().map(|r| entry(keys, r)).collect())
+    let rows = sqlx::query("SELECT * FROM desk_residents WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut all = rows
+        .iter()
+        .map(|r| entry(keys, r))
+        .collect::<Result<Vec<_>>>()?;
+    all.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(all
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit.max(0) as usize)
+        .collect())
 }

@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_services, create_service))
+        .routes(routes!(list_services))
+        .routes(routes!(create_service))
         .routes(routes!(get_service, update_service))
         .routes(routes!(submit_request))
         .routes(routes!(get_request))

@@ -566,7 +566,7 @@ async fn register_page(
     Query(q): Query<PageQuery>,
 ) -> WebResult<Response> {
     let unit = managed(&state, &ctx, &org).await?;
-    let page = q.hal.unwrap_or(1).max(1);
+    let page = q.hal.unwrap_or(1).clamp(1, 1_000_000);
     render(&RegisterPage {
         shell: Shell::new(&ctx),
         count: residents::count(&state.db, unit.id).await?,

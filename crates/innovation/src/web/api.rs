@@ -140,7 +140,7 @@ async fn list(
     Query(f): Query<Filter>,
 ) -> WebResult<Json<Vec<InnovationView>>> {
     let f = f.normalised();
-    let page = f.halaman.unwrap_or(1).max(1);
+    let page = f.halaman.unwrap_or(1).clamp(1, 1_000_000);
     let items = store::list(
         &state.db,
         &[Status::Verified],

@@ -215,3 +215,218 @@ fn shapes_links_and_keys() {
     );
     assert_eq!(raw_key("<p>Lihat anjungan.test. Selesai.</p>"), None);
 }
+
+both_backends!(a_guest_never_gets_a_private_file);
+
+/// Every file reference in a page (`href` or `src`) or a JSON document (any string value).
+fn file_refs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for marker in ["\"/berkas/", "\"/inovasi/"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(marker) {
+            rest = &rest[i + 1..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let r = rest[..end].replace("&amp;", "&");
+            if r.starts_with("/berkas/") || r.contains("/lampiran/") || r.ends_with("/bukti") {
+                out.push(r);
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// A guest follows every link from the home page and reads every public JSON collection the
+/// API describes, fetching every file they reference: none of them is a private file (a
+/// letter, a request's attachment, an import, evidence not public). And every private file
+/// asked for by its digest is 404.
+async fn a_guest_never_gets_a_private_file(app: TestApp) {
+    evidence_of_every_kind(&app).await;
+    let guest = app.client();
+    let mut refs = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut shapes = std::collections::HashMap::<String, usize>::new();
+    let mut queue: VecDeque<String> = VecDeque::from(["/".to_string()]);
+    // The API's public collections, straight from its own description.
+    let doc: serde_json::Value = guest
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if item.get("get").is_some() && !path.contains('{') {
+            queue.push_back(path.clone());
+        }
+    }
+    let mut pages = 0;
+    while let Some(path) = queue.pop_front() {
+        if pages >= 600 || !seen.insert(path.clone()) || skip(&path) && !path.starts_with("/api/") {
+            continue;
+        }
+        if path.ends_with("/feed") || path.ends_with("/ws") {
+            continue;
+        }
+        let n = shapes.entry(shape(&path)).or_default();
+        *n += 1;
+        if *n > 6 {
+            continue;
+        }
+        pages += 1;
+        let r = guest.get(app.url(&path)).send().await.unwrap();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        if r.status() != 200 || !(kind.starts_with("text/html") || kind.contains("json")) {
+            continue;
+        }
+        let text = r.text().await.unwrap_or_default();
+        refs.extend(file_refs(&text));
+        if kind.starts_with("text/html") {
+            for link in links(&text) {
+                queue.push_back(link);
+            }
+        }
+    }
+    assert!(pages > 50, "the guest reached {pages} pages");
+    let db = &app.state.db;
+    // What a guest may have: public files, and evidence of a public (verified) innovation.
+    let allowed: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT sha256 FROM files WHERE access = 'public' \
+         UNION SELECT d.file_sha256 FROM innovation_documents d JOIN innovations i ON i.id = d.innovation_id WHERE i.status = 'verified' \
+         UNION SELECT a.evidence FROM iid_answers a JOIN innovations i ON a.subject = 'innovation:' || CAST(i.id AS TEXT) \
+               WHERE i.status = 'verified' AND a.review = 'accepted' AND a.evidence IS NOT NULL",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    let mut fetched = 0;
+    for r in &refs {
+        let resp = guest.get(app.url(r)).send().await.unwrap();
+        if resp.status() != 200 {
+            continue;
+        }
+        let body = resp.bytes().await.unwrap();
+        let sha = anjungan_kernel::crypto::sha256_hex(&body);
+        assert!(
+            allowed.contains(&sha),
+            "a guest got the private file {sha} at {r}"
+        );
+        fetched += 1;
+    }
+    assert!(
+        fetched > 0,
+        "the guest found files to fetch ({} references)",
+        refs.len()
+    );
+    let private: Vec<String> =
+        sqlx::query_scalar("SELECT sha256 FROM files WHERE access = 'private'")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert!(
+        !private.is_empty(),
+        "the demo stores private files (letters)"
+    );
+    for sha in &private {
+        let r = guest
+            .get(app.url(&format!("/berkas/{sha}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "/berkas/{sha}");
+    }
+    eprintln!(
+        "guest crawl: {pages} pages and API documents, {} file references, {fetched} fetched; {} private files refused",
+        refs.len(),
+        private.len()
+    );
+}
+
+/// A distinct small PNG.
+fn png(tag: u8) -> Vec<u8> {
+    vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', tag,
+    ]
+}
+
+/// Files of every class where guests could meet them: a photo and a document on a verified
+/// innovation (public while it is), the same on a draft (private), a lot's photo (public).
+async fn evidence_of_every_kind(app: &TestApp) {
+    use anjungan_innovation::domain::documents;
+    let db = &app.state.db;
+    let keys = &app.state.keys;
+    let dir = &app.state.config.data_dir;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let private = anjungan_kernel::files::domain::Access::Private;
+    for (status, tag) in [("verified", 1u8), ("draft", 2u8)] {
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM innovations WHERE status = $1 ORDER BY id LIMIT 1")
+                .bind(status)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        let photo = png(tag);
+        let new = documents::photo("Foto layanan", &photo, 1 << 20).unwrap();
+        let file = anjungan_kernel::files::store::prepare(
+            db,
+            dir,
+            keys,
+            private,
+            "foto.png",
+            &photo,
+            1 << 20,
+        )
+        .await
+        .unwrap();
+        anjungan_innovation::documents_store::attach(db, &actor, id, &new, file)
+            .await
+            .unwrap()
+            .unwrap();
+        let pdf = format!("%PDF-1.4\n% bukti {status}\n").into_bytes();
+        let new = documents::document("regulation", "Perbup", &pdf, 1 << 20).unwrap();
+        let file = anjungan_kernel::files::store::prepare(
+            db,
+            dir,
+            keys,
+            private,
+            "perbup.pdf",
+            &pdf,
+            1 << 20,
+        )
+        .await
+        .unwrap();
+        anjungan_innovation::documents_store::attach(db, &actor, id, &new, file)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let lot: i64 = sqlx::query_scalar(
+        "SELECT id FROM auction_lots WHERE state NOT IN ('sold', 'unsold') ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let stored = anjungan_kernel::files::store::put(
+        db,
+        dir,
+        keys,
+        &actor,
+        anjungan_kernel::files::domain::Access::Public,
+        "ikan.png",
+        &png(3),
+        1 << 20,
+    )
+    .await
+    .unwrap();
+    anjungan_auction::store::lots::add_photo(db, &actor, lot, &stored.sha256)
+        .await
+        .unwrap();
+}

@@ -989,12 +989,25 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
     let r = residents("nik,kk,nama,tempat_lahir,tanggal_lahir,jenis_kelamin,alamat,rt,rw,dusun\n3503051203850009,3503050101090099,Budi Baru,Trenggalek,1985-03-12,L,Jl. A 1,001,002,Krajan\n").await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["added"], 1);
-    let sealed: String =
-        sqlx::query_scalar("SELECT nik FROM desk_residents WHERE name = 'Budi Baru'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    assert!(!sealed.contains("3503051203850009"));
+    // Every identifying column is sealed at rest; none names the resident.
+    let raw: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT nik, name, birth_date, hamlet FROM desk_residents ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let (nik, name, birth, hamlet) = &raw[0];
+    for (column, clear) in [
+        (nik, "3503051203850009"),
+        (name, "Budi"),
+        (birth, "1985"),
+        (hamlet, "Krajan"),
+    ] {
+        assert!(
+            column.starts_with("v1.") && !column.contains(clear),
+            "{column}"
+        );
+    }
 
     // Queue and SLA figures.
     let queue: Value = api

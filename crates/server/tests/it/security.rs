@@ -818,3 +818,226 @@ async fn live_feeds_check_origin_and_cap_per_address(app: TestApp) {
     assert_eq!(again, 200, "a closed feed frees its place");
     drop(sse);
 }
+
+both_backends!(no_nik_or_letter_is_readable_at_rest);
+
+/// Reads the whole store as an attacker with a copy of the disk (SQLite: every file in the data
+/// directory; PostgreSQL: every row of every table as text, and the stored files' bytes) and
+/// finds no NIK, no KK number and no letter text outside sealed columns.
+async fn no_nik_or_letter_is_readable_at_rest(app: TestApp) {
+    let db = &app.state.db;
+    let keys = &app.state.keys;
+    // Some fresh activity on top of the demo: a request, verified and signed into a letter.
+    let citizen = app.client();
+    let tracking = citizen_submits(&app, &citizen).await;
+    let id = request_id(&app, &tracking).await;
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let kades = app.signed_in("kades.nglinggis@anjungan.test").await;
+    assert_eq!(
+        crate::desk::step(&app, &sekdes, id, "verify", "")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        crate::desk::step(&app, &kades, id, "sign", "")
+            .await
+            .status(),
+        303
+    );
+    // Every NIK and KK the platform holds, opened with the key.
+    let mut secrets: Vec<String> = vec![SRI_NIK.to_string()];
+    let orgs: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT org_id FROM desk_residents")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    for org in orgs {
+        for e in anjungan_desk::store::residents::page(db, keys, org, 0, 100_000)
+            .await
+            .unwrap()
+        {
+            secrets.push(e.nik.clone());
+            secrets.push(e.kk.clone());
+        }
+    }
+    let requests: Vec<i64> = sqlx::query_scalar("SELECT id FROM desk_requests")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    for r in requests {
+        let r = anjungan_desk::store::requests::get(db, keys, r)
+            .await
+            .unwrap()
+            .unwrap();
+        if r.nik.len() == 16 {
+            secrets.push(r.nik);
+        }
+    }
+    secrets.sort();
+    secrets.dedup();
+    assert!(secrets.len() > 10, "the demo holds NIKs: {}", secrets.len());
+    // A letter in clear would begin so (the letters' titles, "SURAT KETERANGAN …", are the
+    // services' public templates, not a letter's content).
+    let letter_text = ["%PDF"];
+    let mut found = Vec::new();
+    let mut scanned = 0usize;
+    let mut look = |place: &str, bytes: &[u8]| {
+        scanned += bytes.len();
+        for s in &secrets {
+            if bytes.windows(16).any(|w| w == s.as_bytes()) {
+                found.push(format!(
+                    "{place}: NIK/KK {}",
+                    anjungan_kernel::crypto::mask(s, 4, 2)
+                ));
+            }
+        }
+        for t in letter_text {
+            if bytes.windows(t.len()).any(|w| w == t.as_bytes()) {
+                found.push(format!("{place}: {t:?}"));
+            }
+        }
+    };
+    match db.backend {
+        anjungan_kernel::Backend::Sqlite => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&db.pool)
+                .await
+                .unwrap();
+            let mut stack = vec![app.state.config.data_dir.clone()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.file_name().is_some_and(|n| n != "secret.key") {
+                        look(&path.display().to_string(), &std::fs::read(&path).unwrap());
+                    }
+                }
+            }
+        }
+        anjungan_kernel::Backend::Postgres => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+            for t in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT CAST(x AS TEXT) FROM {t} x"))
+                        .fetch_all(&db.pool)
+                        .await
+                        .unwrap();
+                look(&format!("table {t}"), rows.join("\n").as_bytes());
+            }
+            let files: Vec<Option<Vec<u8>>> =
+                sqlx::query_scalar("SELECT data FROM files WHERE access = 'private'")
+                    .fetch_all(&db.pool)
+                    .await
+                    .unwrap();
+            for (i, f) in files.iter().enumerate() {
+                look(
+                    &format!("private file {i}"),
+                    f.as_deref().unwrap_or_default(),
+                );
+            }
+        }
+    }
+    assert!(scanned > 100_000, "scanned {scanned} bytes");
+    assert!(found.is_empty(), "readable at rest:\n{}", found.join("\n"));
+}
+
+both_backends!(what_an_earlier_version_stored_in_clear_is_sealed_at_start);
+
+/// Files and register rows an earlier version kept in clear are sealed by the start-up pass,
+/// and still open as before.
+async fn what_an_earlier_version_stored_in_clear_is_sealed_at_start(app: TestApp) {
+    let db = &app.state.db;
+    let keys = &app.state.keys;
+    let dir = &app.state.config.data_dir;
+    let pdf = b"%PDF-1.4\n% surat lama NIK 3503055203900002\n".to_vec();
+    let sha = anjungan_kernel::crypto::sha256_hex(&pdf);
+    let on_disk = dir.join("uploads").join(&sha[..2]).join(&sha);
+    match db.backend {
+        anjungan_kernel::Backend::Sqlite => {
+            std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
+            std::fs::write(&on_disk, &pdf).unwrap();
+        }
+        anjungan_kernel::Backend::Postgres => {}
+    }
+    sqlx::query(
+        "INSERT INTO files (sha256, mime, size, original_name, data, created_at, access, sealed) \
+         VALUES ($1, 'application/pdf', $2, 'lama.pdf', $3, 0, 'private', 0)",
+    )
+    .bind(&sha)
+    .bind(pdf.len() as i64)
+    .bind((db.backend == anjungan_kernel::Backend::Postgres).then(|| pdf.clone()))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let org = app.org_id("35.03.05.2001").await;
+    sqlx::query(
+        "INSERT INTO desk_residents (org_id, nik_index, nik, kk, name, birth_place, birth_date, sex, address, rt, rw, hamlet, updated_at, sealed) \
+         VALUES ($1, 'lama', $2, $3, 'Warga Lama', 'Trenggalek', '1970-01-02', 'P', $4, '001', '002', 'Krajan', 0, 0)",
+    )
+    .bind(org)
+    .bind(keys.seal("3503054201700009"))
+    .bind(keys.seal("3503050101090099"))
+    .bind(keys.seal("Jl. Lama 1"))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    // The pass a start runs.
+    assert_eq!(
+        anjungan_kernel::files::store::seal_stored(db, dir, keys)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        anjungan_desk::store::residents::seal_stored(db, keys)
+            .await
+            .unwrap(),
+        1
+    );
+    let at_rest = stored_bytes(&app, &sha).await;
+    assert!(at_rest.starts_with(anjungan_kernel::crypto::SEALED_FILE_MAGIC));
+    assert!(!contains(&at_rest, b"%PDF") && !contains(&at_rest, b"3503055203900002"));
+    let opened = anjungan_kernel::files::store::get(db, dir, keys, &sha)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(opened.bytes, pdf);
+    let raw: (String, String, String) = sqlx::query_as(
+        "SELECT name, birth_date, hamlet FROM desk_residents WHERE nik_index = 'lama'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(!format!("{raw:?}").contains("Lama") && !format!("{raw:?}").contains("1970"));
+    let id: i64 = sqlx::query_scalar("SELECT id FROM desk_residents WHERE nik_index = 'lama'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let e = anjungan_desk::store::residents::get(db, keys, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (e.name.as_str(), e.birth_date.as_str(), e.hamlet.as_str()),
+        ("Warga Lama", "1970-01-02", "Krajan")
+    );
+    // A second start finds nothing left to seal.
+    assert_eq!(
+        anjungan_kernel::files::store::seal_stored(db, dir, keys)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        anjungan_desk::store::residents::seal_stored(db, keys)
+            .await
+            .unwrap(),
+        0
+    );
+}
