@@ -220,25 +220,44 @@ async fn submit_request(
             .flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.clone(), v)))
             .collect(),
     };
-    let i =
-        match request::check_intake(&s.form, s.needs_resident, channel == Channel::Counter, &raw) {
-            Ok(i) => i,
-            Err(errs) => {
-                let t = ctx.tr();
-                let body: Vec<Problem> = errs
-                    .into_iter()
-                    .map(|(field, key)| Problem {
-                        field,
-                        message: t.s(key).to_string(),
-                    })
-                    .collect();
-                return Ok(anjungan_kernel::web::error::invalid_input(
-                    t,
-                    &ctx.path,
-                    serde_json::to_value(body).unwrap_or_default(),
-                ));
+    // A file answer names a file this client uploaded (`POST /api/v1/files`), not any digest.
+    let mut foreign = Vec::new();
+    for f in s.form.fields.iter().filter(|f| f.kind.code() == "file") {
+        for (_, sha) in raw.answers.iter().filter(|(k, _)| *k == f.code) {
+            if !sha.is_empty()
+                && !anjungan_kernel::files::store::uploaded_by(&state.db, sha, p.user_id.0).await?
+            {
+                foreign.push((f.code.clone(), "desk.error.field_file"));
             }
-        };
+        }
+    }
+    let checked =
+        request::check_intake(&s.form, s.needs_resident, channel == Channel::Counter, &raw)
+            .and_then(|i| {
+                if foreign.is_empty() {
+                    Ok(i)
+                } else {
+                    Err(foreign)
+                }
+            });
+    let i = match checked {
+        Ok(i) => i,
+        Err(errs) => {
+            let t = ctx.tr();
+            let body: Vec<Problem> = errs
+                .into_iter()
+                .map(|(field, key)| Problem {
+                    field,
+                    message: t.s(key).to_string(),
+                })
+                .collect();
+            return Ok(anjungan_kernel::web::error::invalid_input(
+                t,
+                &ctx.path,
+                serde_json::to_value(body).unwrap_or_default(),
+            ));
+        }
+    };
     let new = requests::NewRequest {
         channel,
         applicant: i.applicant,

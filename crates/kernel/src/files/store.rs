@@ -222,6 +222,21 @@ pub async fn publish(
     Ok(Some(r.try_get("mime")?))
 }
 
+/// Whether `user_id` uploaded the file: what lets an API client attach a file to a record by its
+/// digest (a digest alone, like the one a verification page shows, proves nothing).
+pub async fn uploaded_by(db: &Db, sha: &str, user_id: i64) -> crate::Result<bool> {
+    if !domain::is_digest(sha) {
+        return Ok(false);
+    }
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE sha256 = $1 AND created_by = $2")
+            .bind(sha)
+            .bind(user_id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n > 0)
+}
+
 pub struct FileContent {
     pub sha256: String,
     pub mime: String,

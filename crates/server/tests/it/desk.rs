@@ -146,6 +146,81 @@ async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
     .unwrap()
     .unwrap();
     assert_eq!(stored.bytes, pdf);
+    // The unit's staff open the attachment through the request; nobody gets it by its digest.
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let r = admin
+        .get(app.url(&format!(
+            "/layanan/kelola/permohonan/{}/berkas/dokumen",
+            req.id
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    assert_eq!(
+        app.client()
+            .get(app.url(&format!("/berkas/{sha}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // Nobody attaches another person's file by naming its digest: not in the form's hidden
+    // field (bare or with a made-up tag), not through the API.
+    let letter: String = sqlx::query_scalar("SELECT file_sha FROM desk_letters LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let before = count(&app, "desk_requests").await;
+    for forged in [
+        letter.clone(),
+        format!("{letter}.0123456789abcdef0123456789abcdef"),
+    ] {
+        let form = reqwest::multipart::Form::new()
+            .text("nama", "Siti Warga")
+            .text("email", "siti@example.id")
+            .text("langkah", "kirim")
+            .text("f_dokumen", forged);
+        let r = citizen.post(&url).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+    }
+    assert_eq!(count(&app, "desk_requests").await, before);
+    let token = app.token("admin@anjungan.test").await;
+    let api = reqwest::Client::new();
+    let submit = |sha: String| {
+        api.post(app.url("/api/v1/layanan/requests"))
+            .bearer_auth(&token)
+            .json(&json!({"service": "DISPENDUKCAPIL.unggah-uji", "channel": "counter", "applicant": "Siti Warga",
+                          "email": "siti@example.id", "answers": {"dokumen": [sha]}}))
+            .send()
+    };
+    let r = submit(letter).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "dokumen", "{problem}");
+    let own = api
+        .post(app.url("/api/v1/files"))
+        .bearer_auth(&token)
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n% milik sendiri\n".to_vec())
+                    .file_name("a.pdf"),
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let r = submit(own["sha256"].as_str().unwrap().to_string())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 }
 
 async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
