@@ -3,7 +3,10 @@
 //! settlement.
 
 pub mod domain;
+pub mod room;
 pub mod runtime;
 pub mod store;
 pub mod ticket_pdf;
 pub mod web;
+
+pub use room::ROOM;

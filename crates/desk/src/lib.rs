@@ -4,5 +4,8 @@
 
 pub mod domain;
 pub mod letter_pdf;
+pub mod room;
 pub mod store;
 pub mod web;
+
+pub use room::ROOM;

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod domain;
 pub mod proposal_store;
+pub mod room;
 pub mod signup_store;
 pub mod standings;
 pub mod store;
@@ -17,3 +18,5 @@ pub mod web_proposal;
 pub mod web_settings;
 pub mod web_signup;
 pub mod web_vote;
+
+pub use room::ROOM;

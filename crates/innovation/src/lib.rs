@@ -6,5 +6,8 @@ pub mod documents_store;
 pub mod domain;
 pub mod iid_store;
 pub mod live;
+pub mod room;
 pub mod store;
 pub mod web;
+
+pub use room::ROOM;

@@ -44,6 +44,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("two migrations share the version {0}")]
+    DuplicateMigration(i64),
 }
 
 #[derive(Clone, Debug)]
@@ -56,8 +58,27 @@ pub struct Db {
 
 static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The kernel's migrations and every installed room's, as one ordered list.
+#[derive(Debug)]
+struct Merged(Vec<sqlx::migrate::Migration>);
+
+impl<'s> sqlx::migrate::MigrationSource<'s> for Merged {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + Send
+                + 's,
+        >,
+    > {
+        Box::pin(async move { Ok(self.0) })
+    }
+}
 
 impl Db {
     /// Opens a pool. SQLite files are created when missing and run in WAL mode with foreign keys
@@ -112,11 +133,28 @@ impl Db {
         })
     }
 
+    /// Runs the kernel's and the installed rooms' migrations, merged in version order (a room's
+    /// tables may refer to the kernel's and to rooms migrated before it).
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        let rooms = crate::room::installed();
+        let sources = std::iter::once(match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        })
+        .chain(rooms.iter().map(|r| match self.backend {
+            Backend::Sqlite => r.sqlite_migrations,
+            Backend::Postgres => r.postgres_migrations,
+        }));
+        let mut all: Vec<sqlx::migrate::Migration> =
+            sources.flat_map(|m| m.iter().cloned()).collect();
+        all.sort_by_key(|m| m.version);
+        if let Some(w) = all.windows(2).find(|w| w[0].version == w[1].version) {
+            return Err(DbError::DuplicateMigration(w[0].version));
         }
+        sqlx::migrate::Migrator::new(Merged(all))
+            .await?
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 

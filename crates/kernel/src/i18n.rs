@@ -1,9 +1,9 @@
-//! Interface strings in Bahasa Indonesia (default) and English, loaded from `locales/{id,en}/*.toml`
-//! into the binary; Indonesian date and rupiah formats; times shown in WIB.
+//! Interface strings in Bahasa Indonesia (default) and English: the kernel's `locales/{id,en}.toml`
+//! and each installed room's, compiled into the binary; Indonesian date and rupiah formats; times shown in WIB.
 
 use crate::clock::{to_wib, Millis};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
@@ -38,28 +38,10 @@ impl Lang {
     }
 }
 
-/// Every locale file, per language. A room adds its own file here (one line each).
-const SOURCES: &[(Lang, &str)] = &[
-    (Lang::Id, include_str!("../../../locales/id/kernel.toml")),
-    (Lang::En, include_str!("../../../locales/en/kernel.toml")),
-    (
-        Lang::Id,
-        include_str!("../../../locales/id/innovation.toml"),
-    ),
-    (
-        Lang::En,
-        include_str!("../../../locales/en/innovation.toml"),
-    ),
-    (Lang::Id, include_str!("../../../locales/id/festival.toml")),
-    (Lang::En, include_str!("../../../locales/en/festival.toml")),
-    (Lang::Id, include_str!("../../../locales/id/survey.toml")),
-    (Lang::En, include_str!("../../../locales/en/survey.toml")),
-    (Lang::Id, include_str!("../../../locales/id/auction.toml")),
-    (Lang::En, include_str!("../../../locales/en/auction.toml")),
-    (Lang::Id, include_str!("../../../locales/id/desk.toml")),
-    (Lang::En, include_str!("../../../locales/en/desk.toml")),
-    (Lang::Id, include_str!("../../../locales/id/stories.toml")),
-    (Lang::En, include_str!("../../../locales/en/stories.toml")),
+/// The kernel's own strings; each room brings its own through its [`crate::room::Room`] value.
+const KERNEL: &[(Lang, &str)] = &[
+    (Lang::Id, include_str!("../locales/id.toml")),
+    (Lang::En, include_str!("../locales/en.toml")),
 ];
 
 type Catalogue = HashMap<String, &'static str>;
@@ -88,18 +70,65 @@ fn flatten(prefix: &str, value: &toml::Value, out: &mut Catalogue) {
     }
 }
 
-fn catalogues() -> &'static HashMap<Lang, Catalogue> {
-    static CATALOGUES: OnceLock<HashMap<Lang, Catalogue>> = OnceLock::new();
-    CATALOGUES.get_or_init(|| {
-        let mut all: HashMap<Lang, Catalogue> = HashMap::new();
-        for (lang, text) in SOURCES {
-            let value: toml::Value = text
-                .parse()
-                .expect("locale files are valid TOML (checked by tests)");
+type Catalogues = HashMap<Lang, Catalogue>;
+
+static CATALOGUES: std::sync::RwLock<Option<Arc<Catalogues>>> = std::sync::RwLock::new(None);
+
+/// The kernel's strings and every installed room's, built at first use.
+fn catalogues() -> Arc<Catalogues> {
+    if let Some(c) = CATALOGUES
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+    {
+        return c.clone();
+    }
+    let mut all: Catalogues = HashMap::new();
+    let rooms = crate::room::installed()
+        .iter()
+        .flat_map(|r| r.locales.iter());
+    for (lang, text) in KERNEL.iter().chain(rooms) {
+        // Checked by every room's tests; a broken file would show its keys, never crash.
+        if let Ok(value) = text.parse::<toml::Value>() {
             flatten("", &value, all.entry(*lang).or_default());
         }
-        all
-    })
+    }
+    let all = Arc::new(all);
+    *CATALOGUES.write().unwrap_or_else(|e| e.into_inner()) = Some(all.clone());
+    all
+}
+
+/// Forgets the built catalogues, after rooms are installed.
+pub(crate) fn reload() {
+    *CATALOGUES.write().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// Whether two languages' TOML texts have the same keys: what each room's tests check of its own
+/// locale files. Returns the keys missing from either side.
+pub fn same_keys(id: &str, en: &str) -> Result<(), String> {
+    let load = |text: &str| -> Result<Catalogue, String> {
+        let value: toml::Value = text.parse().map_err(|e| format!("invalid TOML: {e}"))?;
+        let mut c = Catalogue::new();
+        flatten("", &value, &mut c);
+        Ok(c)
+    };
+    let (id, en) = (load(id)?, load(en)?);
+    let mut missing: Vec<String> = id
+        .keys()
+        .filter(|k| !en.contains_key(*k))
+        .map(|k| format!("en lacks {k}"))
+        .chain(
+            en.keys()
+                .filter(|k| !id.contains_key(*k))
+                .map(|k| format!("id lacks {k}")),
+        )
+        .collect();
+    missing.sort();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(missing.join(", "))
+    }
 }
 
 /// A translator for one language; cheap to copy into templates.
@@ -210,7 +239,11 @@ pub fn rupiah(amount: i64) -> String {
 
 /// Every key of every language, for completeness checks.
 pub fn keys(lang: Lang) -> Vec<&'static str> {
-    let mut k: Vec<&'static str> = catalogues()[&lang]
+    let all = catalogues();
+    let Some(c) = all.get(&lang) else {
+        return Vec::new();
+    };
+    let mut k: Vec<&'static str> = c
         .keys()
         .map(|s| Box::leak(s.clone().into_boxed_str()) as &str)
         .collect();
@@ -257,29 +290,17 @@ mod tests {
     }
 
     #[test]
+    fn differing_keys_are_named() {
+        assert!(same_keys("[a]\nb = \"x\"", "[a]\nb = \"y\"").is_ok());
+        assert_eq!(
+            same_keys("[a]\nb = \"x\"\nc = \"z\"", "[a]\nb = \"y\""),
+            Err("en lacks a.c".to_string())
+        );
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         let t = Tr::new(Lang::En);
         assert!(t.f("auth.locked", &[("minutes", "15")]).contains("15"));
-    }
-}
-
-#[cfg(test)]
-mod sources {
-    /// Every locale file on disk is compiled in, so no room's strings are forgotten.
-    #[test]
-    fn every_locale_file_is_loaded() {
-        for lang in ["id", "en"] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../locales")
-                .join(lang);
-            for f in std::fs::read_dir(&dir).unwrap() {
-                let name = f.unwrap().file_name().into_string().unwrap();
-                let needle = format!("locales/{lang}/{name}");
-                assert!(
-                    include_str!("i18n.rs").contains(&needle),
-                    "{needle} is not in SOURCES"
-                );
-            }
-        }
     }
 }

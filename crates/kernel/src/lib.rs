@@ -20,6 +20,8 @@ pub mod orgs;
 pub mod otp;
 pub mod outbox;
 pub mod pdf;
+pub mod room;
+mod room_free;
 pub mod text;
 pub mod web;
 

@@ -26,8 +26,20 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Connects, migrates, checks the secret key against the database and seeds the region tree.
+/// The rooms of the platform, in the order their dashboard links appear.
+pub static ROOMS: &[&anjungan_kernel::room::Room] = &[
+    &anjungan_innovation::ROOM,
+    &anjungan_survey::ROOM,
+    &anjungan_festival::ROOM,
+    &anjungan_desk::ROOM,
+    &anjungan_stories::ROOM,
+    &anjungan_auction::ROOM,
+];
+
+/// Connects, installs the rooms, migrates, checks the secret key against the database, seeds
+/// the region tree and runs each room's start-up work.
 pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
+    anjungan_kernel::room::install(ROOMS);
     let db = Db::connect(&cfg.effective_database_url(), cfg.db_max_connections).await?;
     db.migrate().await?;
     let keys = Keys::load_or_create(cfg.secret_key.as_deref(), &cfg.data_dir)?;
@@ -37,9 +49,13 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
     if sealed > 0 {
         tracing::info!(files = sealed, "private files sealed at rest");
     }
-    let residents = anjungan_desk::store::residents::seal_stored(&db, &keys).await?;
-    if residents > 0 {
-        tracing::info!(residents, "resident register rows sealed at rest");
+    for room in ROOMS {
+        if let Some(start) = room.on_start {
+            let n = start(&db, &keys).await?;
+            if n > 0 {
+                tracing::info!(room = room.name, records = n, "start-up work done");
+            }
+        }
     }
     anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
         .await?;
@@ -59,13 +75,12 @@ pub fn app(state: AppState) -> Router {
 
 /// The app with a given auction hall, so the server can resume open sessions on it at start.
 pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) -> Router {
-    let (router, api) = anjungan_kernel::web::routes()
-        .merge(anjungan_festival::web::routes())
-        .merge(anjungan_innovation::web::routes())
-        .merge(anjungan_survey::web::routes())
-        .merge(anjungan_desk::web::routes())
-        .merge(anjungan_stories::web::routes())
-        .merge(anjungan_auction::web::routes())
+    anjungan_kernel::room::install(ROOMS);
+    let (router, api) = ROOMS
+        .iter()
+        .fold(anjungan_kernel::web::routes(), |r, room| {
+            r.merge((room.routes)())
+        })
         .split_for_parts();
     let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
         db: state.db.clone(),

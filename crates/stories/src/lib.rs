@@ -4,5 +4,8 @@
 
 pub mod book_pdf;
 pub mod domain;
+pub mod room;
 pub mod store;
 pub mod web;
+
+pub use room::ROOM;

@@ -90,6 +90,8 @@ fn bench_backend(c: &mut Criterion, name: &str, url: &str, admin: Option<(&str, 
                 .unwrap();
             a.pool.close().await;
         }
+        static ROOMS: &[&anjungan_kernel::room::Room] = &[&anjungan_survey::ROOM];
+        anjungan_kernel::room::install(ROOMS);
         let db = Db::connect(url, 4).await.unwrap();
         db.migrate().await.unwrap();
         anjungan_kernel::orgs::store::seed_wilayah(&db, &Actor::system("bench"))

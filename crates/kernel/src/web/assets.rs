@@ -6,10 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
 
-const CSS: &str = include_str!("../../../../static/app.css");
-const ICON: &str = include_str!("../../../../static/icon.svg");
-const KIOSK_JS: &str = include_str!("../../../../static/kiosk.js");
-const LELANG_JS: &str = include_str!("../../../../static/lelang.js");
+const CSS: &str = include_str!("../../static/app.css");
+const ICON: &str = include_str!("../../static/icon.svg");
 
 fn css_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
@@ -33,18 +31,18 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         )
             .into_response();
     }
-    let script = match name.as_str() {
-        "kiosk.js" => Some(KIOSK_JS),
-        "lelang.js" => Some(LELANG_JS),
-        _ => None,
-    };
-    if let Some(js) = script {
+    // The rooms' own files (their small scripts).
+    let asset = crate::room::installed()
+        .iter()
+        .flat_map(|r| r.assets.iter())
+        .find(|a| a.name == name);
+    if let Some(a) = asset {
         return (
             [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CONTENT_TYPE, a.content_type),
                 (header::CACHE_CONTROL, "public, max-age=300"),
             ],
-            js,
+            a.body,
         )
             .into_response();
     }

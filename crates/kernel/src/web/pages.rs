@@ -27,40 +27,11 @@ pub fn render(t: &impl Template) -> WebResult<Response> {
     }
 }
 
-pub struct Programme {
-    pub key: &'static str,
-    pub href: Option<&'static str>,
-}
-
-/// The programmes of the platform; a room sets its link when it is mounted.
-pub const PROGRAMMES: &[Programme] = &[
-    Programme {
-        key: "festival",
-        href: Some("/festival"),
-    },
-    Programme {
-        key: "desk",
-        href: Some("/layanan"),
-    },
-    Programme {
-        key: "survey",
-        href: Some("/ikm"),
-    },
-    Programme {
-        key: "stories",
-        href: Some("/cerita"),
-    },
-    Programme {
-        key: "auction",
-        href: Some("/lelang"),
-    },
-];
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     shell: Shell,
-    programmes: &'static [Programme],
+    programmes: Vec<&'static crate::room::Programme>,
     districts: i64,
     villages: i64,
     agencies: i64,
@@ -77,7 +48,14 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
     };
     render(&HomePage {
         shell: Shell::new(&ctx),
-        programmes: PROGRAMMES,
+        programmes: {
+            let mut p: Vec<_> = crate::room::installed()
+                .iter()
+                .filter_map(|r| r.programme.as_ref())
+                .collect();
+            p.sort_by_key(|p| p.order);
+            p
+        },
         districts: n("district"),
         villages: n("village") + n("ward"),
         agencies: n("agency"),
@@ -122,54 +100,17 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respons
                 links.push(("nav.users", "/admin/pengguna".to_string()));
                 links.push(("nav.audit", "/admin/audit".to_string()));
                 links.push(("nav.outbox", "/admin/outbox".to_string()));
-                links.push(("dash.desk_admin", "/layanan/admin".to_string()));
-                links.push((
-                    "dash.auction_settings",
-                    "/lelang/kelola/pelabuhan".to_string(),
-                ));
             }
             Role::UnitHead | Role::UnitOperator => {
                 if let Some(o) = &g.org {
                     links.push(("org.edit_profile", format!("/admin/organisasi/{}", o.id)));
-                    links.push(("dash.innovations", "/inovasi/kelola".to_string()));
-                    links.push(("dash.survey", format!("/ikm/kelola/{}", o.id)));
-                    links.push(("dash.festival", "/festival".to_string()));
-                    links.push(("dash.desk", "/layanan/kelola".to_string()));
                 }
             }
-            Role::Coordinator => {
-                links.push(("dash.innovations", "/inovasi/kelola".to_string()));
-                links.push(("dash.iid", "/inovasi/indeks".to_string()));
-                links.push(("dash.survey", "/ikm/kelola".to_string()));
-                links.push(("dash.festival", "/festival".to_string()));
-            }
-            Role::Jury => links.push(("dash.festival", "/festival".to_string())),
-            Role::Citizen => {
-                links.push(("dash.survey_public", "/ikm".to_string()));
-                links.push(("dash.stories_shelf", "/cerita/rak".to_string()));
-            }
-            Role::Librarian => {
-                links.push(("dash.stories_review", "/cerita/kelola".to_string()));
-                links.push(("dash.stories_write", "/cerita/tulis".to_string()));
-            }
-            Role::Author => {
-                links.push(("dash.stories_write", "/cerita/tulis".to_string()));
-                links.push(("dash.stories_shelf", "/cerita/rak".to_string()));
-            }
-            Role::Auctioneer => {
-                links.push(("dash.auction_console", "/lelang/kelola".to_string()));
-                links.push(("dash.auction", "/lelang".to_string()));
-            }
-            Role::Cashier => {
-                links.push(("dash.auction_cashier", "/lelang/kelola/kasir".to_string()));
-                links.push(("dash.auction_console", "/lelang/kelola".to_string()));
-            }
-            Role::Buyer => {
-                links.push(("dash.auction", "/lelang".to_string()));
-                links.push(("dash.auction_mine", "/lelang/saya".to_string()));
-                links.push(("dash.auction_register", "/lelang/daftar".to_string()));
-            }
-            Role::Fisher => links.push(("dash.auction", "/lelang".to_string())),
+            _ => {}
+        }
+        // Each room adds what the grant opens in it.
+        for room in crate::room::installed() {
+            links.extend((room.dashboard)(g));
         }
         cards.push(RoleCard {
             role: g.role,

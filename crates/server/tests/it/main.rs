@@ -16,6 +16,7 @@ mod http;
 mod innovation;
 mod open311;
 pub mod process;
+mod rooms;
 mod security;
 mod stories;
 mod survey;

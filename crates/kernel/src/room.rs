@@ -1,0 +1,68 @@
+//! What a room gives the platform, as one value the binary loops over: its routes, its
+//! migrations per engine, its interface strings, its static files, its card on the home page,
+//! its links on each role's dashboard, and the work it does at start. The kernel names no room:
+//! it only knows the rooms the binary installs.
+
+use crate::crypto::Keys;
+use crate::db::Db;
+use crate::i18n::Lang;
+use crate::identity::domain::Grant;
+use crate::web::AppState;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+use utoipa_axum::router::OpenApiRouter;
+
+/// A future the start-up work of a room returns.
+pub type StartFuture<'a> = Pin<Box<dyn Future<Output = crate::Result<usize>> + Send + 'a>>;
+
+pub struct Room {
+    /// The crate's name without the prefix, e.g. `auction`.
+    pub name: &'static str,
+    pub routes: fn() -> OpenApiRouter<AppState>,
+    /// Its migrations; versions are unique across the platform and run in version order.
+    pub sqlite_migrations: &'static sqlx::migrate::Migrator,
+    pub postgres_migrations: &'static sqlx::migrate::Migrator,
+    /// Its strings, one TOML text per language, keys under its own prefix.
+    pub locales: &'static [(Lang, &'static str)],
+    /// Files served at `/static/{name}`.
+    pub assets: &'static [Asset],
+    /// Its card on the home page, if it is a programme of its own.
+    pub programme: Option<Programme>,
+    /// Its links on the dashboard card of one of the signed-in person's grants.
+    pub dashboard: fn(&Grant) -> Vec<Link>,
+    /// Work done at every start after the migrations (sealing what an earlier version kept in
+    /// clear, …); returns how many records it changed.
+    pub on_start: Option<for<'a> fn(&'a Db, &'a Keys) -> StartFuture<'a>>,
+}
+
+pub struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub body: &'static str,
+}
+
+pub struct Programme {
+    /// Locale key under `programme.` (its name and description).
+    pub key: &'static str,
+    pub href: &'static str,
+    /// Place on the home page, lowest first.
+    pub order: u8,
+}
+
+/// A dashboard link: the locale key of its label and where it leads.
+pub type Link = (&'static str, String);
+
+static INSTALLED: OnceLock<&'static [&'static Room]> = OnceLock::new();
+
+/// Installs the binary's rooms (once per process; later calls with the same list are no-ops).
+pub fn install(rooms: &'static [&'static Room]) {
+    if INSTALLED.set(rooms).is_ok() {
+        crate::i18n::reload();
+    }
+}
+
+/// The installed rooms, in the binary's order (empty until [`install`]).
+pub fn installed() -> &'static [&'static Room] {
+    INSTALLED.get().copied().unwrap_or(&[])
+}
