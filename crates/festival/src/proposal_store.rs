@@ -50,7 +50,11 @@ pub async fn entry(
     .bind(entry_id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|r| (r.get("innovation_id"), r.get("org_id"))))
+    Ok(row
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("innovation_id")?, r.try_get("org_id")?))
+        })
+        .transpose()?)
 }
 
 /// The proposals of an edition's entries: entry id → (section key, text).
@@ -67,9 +71,9 @@ pub async fn proposals(
     .await?;
     let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
     for r in rows {
-        out.entry(r.get("entry_id"))
+        out.entry(r.try_get("entry_id")?)
             .or_default()
-            .push((r.get("section"), r.get("body")));
+            .push((r.try_get("section")?, r.try_get("body")?));
     }
     Ok(out)
 }

@@ -56,10 +56,10 @@ pub async fn sign_up(
     .await?;
     check(
         &Seat {
-            starts_at: row.get("starts_at"),
-            capacity: row.get("capacity"),
-            taken: row.get("taken"),
-            already: row.get::<i64, _>("mine") > 0,
+            starts_at: row.try_get("starts_at")?,
+            capacity: row.try_get("capacity")?,
+            taken: row.try_get("taken")?,
+            already: row.try_get::<i64, _>("mine")? > 0,
         },
         now,
     )?;
@@ -124,8 +124,10 @@ pub async fn counts(db: &Db, edition_id: i64) -> anjungan_kernel::Result<HashMap
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("session_id"), r.get("n")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("session_id")?, r.try_get("n")?))
+        })
+        .collect::<std::result::Result<HashMap<_, _>, _>>()?)
 }
 
 /// The sessions of an edition someone signed up for.

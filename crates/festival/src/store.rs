@@ -85,21 +85,21 @@ pub async fn create_edition(
 const EDITION_COLS: &str =
     "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit, blind_review, proposal_sections";
 
-fn edition_from(r: &sqlx::any::AnyRow) -> Edition {
-    Edition {
-        id: r.get("id"),
-        number: r.get("number"),
-        year: r.get("year"),
-        theme: r.get("theme"),
-        venue: r.get("venue"),
-        starts_on: r.get("starts_on"),
-        ends_on: r.get("ends_on"),
-        mode: r.get("mode"),
-        entry_limit: r.get("entry_limit"),
-        blind_review: r.get::<i64, _>("blind_review") != 0,
-        proposal_sections: serde_json::from_str(&r.get::<String, _>("proposal_sections"))
+fn edition_from(r: &sqlx::any::AnyRow) -> std::result::Result<Edition, sqlx::Error> {
+    Ok(Edition {
+        id: r.try_get("id")?,
+        number: r.try_get("number")?,
+        year: r.try_get("year")?,
+        theme: r.try_get("theme")?,
+        venue: r.try_get("venue")?,
+        starts_on: r.try_get("starts_on")?,
+        ends_on: r.try_get("ends_on")?,
+        mode: r.try_get("mode")?,
+        entry_limit: r.try_get("entry_limit")?,
+        blind_review: r.try_get::<i64, _>("blind_review")? != 0,
+        proposal_sections: serde_json::from_str(&r.try_get::<String, _>("proposal_sections")?)
             .unwrap_or_else(|_| crate::domain::proposal::default_kipp()),
-    }
+    })
 }
 
 pub async fn editions(db: &Db) -> anjungan_kernel::Result<Vec<Edition>> {
@@ -108,7 +108,10 @@ pub async fn editions(db: &Db) -> anjungan_kernel::Result<Vec<Edition>> {
     ))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(edition_from).collect())
+    Ok(rows
+        .iter()
+        .map(edition_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn edition(db: &Db, number: i64) -> anjungan_kernel::Result<Option<Edition>> {
@@ -118,7 +121,7 @@ pub async fn edition(db: &Db, number: i64) -> anjungan_kernel::Result<Option<Edi
     .bind(number)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(edition_from))
+    Ok(row.as_ref().map(edition_from).transpose()?)
 }
 
 pub async fn phases(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Phase>> {
@@ -130,10 +133,10 @@ pub async fn phases(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Pha
         .iter()
         .filter_map(|r| {
             Some(Phase {
-                kind: PhaseKind::parse(&r.get::<String, _>("kind"))?,
-                starts_at: r.get("starts_at"),
-                ends_at: r.get("ends_at"),
-                voting: r.get::<i64, _>("voting") != 0,
+                kind: PhaseKind::parse(&r.try_get::<String, _>("kind").ok()?)?,
+                starts_at: r.try_get("starts_at").ok()?,
+                ends_at: r.try_get("ends_at").ok()?,
+                voting: r.try_get::<i64, _>("voting").ok()? != 0,
             })
         })
         .collect())
@@ -149,8 +152,14 @@ pub async fn entries(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<(i
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("id"), r.get("innovation_id"), r.get("org_id")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("innovation_id")?,
+                r.try_get("org_id")?,
+            ))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// How many editions an innovation has been entered in.
@@ -219,19 +228,21 @@ pub async fn sessions(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<S
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Session {
-            id: r.get("id"),
-            title: r.get("title"),
-            kind: r.get("kind"),
-            starts_at: r.get("starts_at"),
-            ends_at: r.get("ends_at"),
-            place: r.get("place"),
-            stream_url: r.get("stream_url"),
-            speakers: r.get("speakers"),
-            moderator: r.get("moderator"),
-            capacity: r.get("capacity"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Session {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                kind: r.try_get("kind")?,
+                starts_at: r.try_get("starts_at")?,
+                ends_at: r.try_get("ends_at")?,
+                place: r.try_get("place")?,
+                stream_url: r.try_get("stream_url")?,
+                speakers: r.try_get("speakers")?,
+                moderator: r.try_get("moderator")?,
+                capacity: r.try_get("capacity")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn add_session(
@@ -289,14 +300,16 @@ pub async fn stands(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Sta
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Stand {
-            number: r.get("number"),
-            organisation_id: r.get("org_id"),
-            organisation: r.get("name"),
-            x: r.get("x"),
-            y: r.get("y"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Stand {
+                number: r.try_get("number")?,
+                organisation_id: r.try_get("org_id")?,
+                organisation: r.try_get("name")?,
+                x: r.try_get("x")?,
+                y: r.try_get("y")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Adds a stand; `Ok(false)` when the number is already used in the edition.
@@ -425,10 +438,11 @@ pub async fn rubrics(
     let mut specs: Vec<PhaseSpec> = rows
         .iter()
         .filter_map(|r| {
-            let stored: StoredRubric = serde_json::from_str(&r.get::<String, _>("rubric")).ok()?;
+            let stored: StoredRubric =
+                serde_json::from_str(&r.try_get::<String, _>("rubric").ok()?).ok()?;
             Some(PhaseSpec {
-                key: r.get("phase"),
-                weight: r.get::<i64, _>("weight").max(0) as u32,
+                key: r.try_get("phase").ok()?,
+                weight: r.try_get::<i64, _>("weight").ok()?.max(0) as u32,
                 rubric: Rubric {
                     criteria: stored
                         .criteria
@@ -443,12 +457,12 @@ pub async fn rubrics(
                     comment_required: stored.comment_required,
                     show_others: stored.show_others,
                 },
-                aggregation: if r.get::<String, _>("aggregation") == "median" {
+                aggregation: if r.try_get::<String, _>("aggregation").ok()? == "median" {
                     Aggregation::Median
                 } else {
                     Aggregation::Mean
                 },
-                normalise: r.get::<i64, _>("normalise") != 0,
+                normalise: r.try_get::<i64, _>("normalise").ok()? != 0,
                 advance: stored.advance,
             })
         })
@@ -508,8 +522,10 @@ pub async fn assignments_of(
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("phase"), r.get("entry_id")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("phase")?, r.try_get("entry_id")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn is_assigned(
@@ -573,20 +589,22 @@ pub async fn reviews(
     let rows = sqlx::query("SELECT phase, entry_id, juror_id, scores, comment FROM festival_reviews WHERE edition_id = $1").bind(edition_id).fetch_all(&db.pool).await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let scores: Vec<(String, u32)> =
-                serde_json::from_str(&r.get::<String, _>("scores")).unwrap_or_default();
-            (
-                r.get("phase"),
-                crate::domain::scoring::Review {
-                    juror: r.get("juror_id"),
-                    entry: r.get("entry_id"),
-                    scores,
-                },
-                r.get("comment"),
-            )
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let scores: Vec<(String, u32)> =
+                    serde_json::from_str(&r.try_get::<String, _>("scores")?).unwrap_or_default();
+                (
+                    r.try_get("phase")?,
+                    crate::domain::scoring::Review {
+                        juror: r.try_get("juror_id")?,
+                        entry: r.try_get("entry_id")?,
+                        scores,
+                    },
+                    r.try_get("comment")?,
+                )
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 // --- public vote ---
@@ -811,8 +829,10 @@ pub async fn vote_counts(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Ve
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("entry_id"), r.get("n")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("entry_id")?, r.try_get("n")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 #[derive(Debug, Clone)]
@@ -833,16 +853,18 @@ pub async fn votes(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Vote
         .await?;
     Ok(rows
         .iter()
-        .map(|r| VoteRow {
-            id: r.get("id"),
-            entry_id: r.get("entry_id"),
-            client_hash: r.get("client_hash"),
-            device_hash: r.get("device_hash"),
-            created_at: r.get("created_at"),
-            voided: r.get::<Option<i64>, _>("voided_at").is_some(),
-            reason: r.get("void_reason"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(VoteRow {
+                id: r.try_get("id")?,
+                entry_id: r.try_get("entry_id")?,
+                client_hash: r.try_get("client_hash")?,
+                device_hash: r.try_get("device_hash")?,
+                created_at: r.try_get("created_at")?,
+                voided: r.try_get::<Option<i64>, _>("voided_at")?.is_some(),
+                reason: r.try_get("void_reason")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn void_vote(
@@ -959,13 +981,15 @@ pub async fn awards(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Awa
     let rows = sqlx::query("SELECT category, entry_id, code, created_at FROM festival_awards WHERE edition_id = $1 ORDER BY category, id").bind(edition_id).fetch_all(&db.pool).await?;
     Ok(rows
         .iter()
-        .map(|r| Award {
-            category: r.get("category"),
-            entry_id: r.get("entry_id"),
-            code: r.get("code"),
-            created_at: r.get("created_at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Award {
+                category: r.try_get("category")?,
+                entry_id: r.try_get("entry_id")?,
+                code: r.try_get("code")?,
+                created_at: r.try_get("created_at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// An award by its certificate code: (edition number, award).
@@ -976,17 +1000,21 @@ pub async fn award_by_code(db: &Db, code: &str) -> anjungan_kernel::Result<Optio
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|r| {
-        (
-            r.get("number"),
-            Award {
-                category: r.get("category"),
-                entry_id: r.get("entry_id"),
-                code: r.get("code"),
-                created_at: r.get("created_at"),
-            },
-        )
-    }))
+    Ok(row
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                (
+                    r.try_get("number")?,
+                    Award {
+                        category: r.try_get("category")?,
+                        entry_id: r.try_get("entry_id")?,
+                        code: r.try_get("code")?,
+                        created_at: r.try_get("created_at")?,
+                    },
+                )
+            })
+        })
+        .transpose()?)
 }
 
 /// Review progress per scored phase: (phase, assigned reviews, submitted reviews).
@@ -1004,12 +1032,14 @@ pub async fn review_progress(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            (
-                r.get("phase"),
-                r.get("assigned"),
-                r.get::<Option<i64>, _>("done").unwrap_or(0),
-            )
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                (
+                    r.try_get("phase")?,
+                    r.try_get("assigned")?,
+                    r.try_get::<Option<i64>, _>("done")?.unwrap_or(0),
+                )
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }

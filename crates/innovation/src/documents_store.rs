@@ -43,15 +43,16 @@ pub async fn list(db: &Db, innovation_id: i64) -> anjungan_kernel::Result<Vec<At
         .iter()
         .filter_map(|r| {
             Some(Attachment {
-                id: r.get("id"),
+                id: r.try_get("id").ok()?,
                 innovation_id,
-                kind: AttachmentKind::parse(&r.get::<String, _>("kind"))?,
+                kind: AttachmentKind::parse(&r.try_get::<String, _>("kind").ok()?)?,
                 section: r
-                    .get::<Option<String>, _>("section")
+                    .try_get::<Option<String>, _>("section")
+                    .ok()?
                     .and_then(|s| Pillar::parse(&s)),
-                title: r.get("title"),
-                sha256: r.get("file_sha256"),
-                mime: r.get("mime"),
+                title: r.try_get("title").ok()?,
+                sha256: r.try_get("file_sha256").ok()?,
+                mime: r.try_get("mime").ok()?,
             })
         })
         .collect())
@@ -155,9 +156,9 @@ pub async fn detach(
         &innovation_id.to_string(),
         serde_json::json!({
             "id": id,
-            "section": row.get::<Option<String>, _>("section"),
-            "title": row.get::<String, _>("title"),
-            "sha256": row.get::<String, _>("file_sha256"),
+            "section": row.try_get::<Option<String>, _>("section")?,
+            "title": row.try_get::<String, _>("title")?,
+            "sha256": row.try_get::<String, _>("file_sha256")?,
         }),
     )
     .await?;

@@ -91,24 +91,27 @@ async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> 
         .await?;
     let indicators = rows
         .iter()
-        .map(|r| Indicator {
-            id: r.get("id"),
-            code: r.get("code"),
-            aspect: Aspect::parse(&r.get::<String, _>("aspect")).unwrap_or(Aspect::Innovation),
-            variable: r.get("variable"),
-            name: r.get("name"),
-            weight: r.get::<i64, _>("weight").max(0) as u32,
-            levels: serde_json::from_str::<Vec<Level>>(&r.get::<String, _>("levels"))
-                .unwrap_or_default(),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Indicator {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                aspect: Aspect::parse(&r.try_get::<String, _>("aspect")?)
+                    .unwrap_or(Aspect::Innovation),
+                variable: r.try_get("variable")?,
+                name: r.try_get("name")?,
+                weight: r.try_get::<i64, _>("weight")?.max(0) as u32,
+                levels: serde_json::from_str::<Vec<Level>>(&r.try_get::<String, _>("levels")?)
+                    .unwrap_or_default(),
+            })
         })
-        .collect();
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     Ok(Some(Catalogue {
         year,
-        government_share: c.get::<i64, _>("government_share").clamp(0, 100) as u32,
+        government_share: c.try_get::<i64, _>("government_share")?.clamp(0, 100) as u32,
         thresholds: Thresholds {
-            very_innovative: c.get::<i64, _>("very_innovative").max(0) as u32,
-            innovative: c.get::<i64, _>("innovative").max(0) as u32,
-            less_innovative: c.get::<i64, _>("less_innovative").max(0) as u32,
+            very_innovative: c.try_get::<i64, _>("very_innovative")?.max(0) as u32,
+            innovative: c.try_get::<i64, _>("innovative")?.max(0) as u32,
+            less_innovative: c.try_get::<i64, _>("less_innovative")?.max(0) as u32,
         },
         indicators,
     }))
@@ -165,14 +168,17 @@ pub async fn answers(db: &Db, subject: &str) -> anjungan_kernel::Result<Vec<Answ
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Answer {
-            indicator_id: r.get("indicator_id"),
-            level: r.get::<i64, _>("level").clamp(0, 255) as u8,
-            evidence: r.get("evidence"),
-            review: Review::parse(&r.get::<String, _>("review")).unwrap_or(Review::Pending),
-            note: r.get("note"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Answer {
+                indicator_id: r.try_get("indicator_id")?,
+                level: r.try_get::<i64, _>("level")?.clamp(0, 255) as u8,
+                evidence: r.try_get("evidence")?,
+                review: Review::parse(&r.try_get::<String, _>("review")?)
+                    .unwrap_or(Review::Pending),
+                note: r.try_get("note")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Records a picked level (and evidence); a changed answer goes back to review.

@@ -38,22 +38,23 @@ impl Innovation {
 const COLS: &str = "i.id, i.org_id, o.name AS org_name, o.path AS org_path, i.status, p.profile, i.review_note, i.version, i.updated_at, i.verified_at";
 const FROM: &str = "FROM innovations i JOIN organisations o ON o.id = i.org_id JOIN innovation_profiles p ON p.innovation_id = i.id";
 
-fn from_row(r: &AnyRow) -> Innovation {
-    let draft: Draft = serde_json::from_str(&r.get::<String, _>("profile")).unwrap_or_default();
+fn from_row(r: &AnyRow) -> std::result::Result<Innovation, sqlx::Error> {
+    let draft: Draft =
+        serde_json::from_str(&r.try_get::<String, _>("profile")?).unwrap_or_default();
     let profile = draft.validate().ok();
-    Innovation {
-        id: r.get("id"),
-        org_id: r.get("org_id"),
-        org_name: r.get("org_name"),
-        org_path: r.get("org_path"),
-        status: Status::parse(&r.get::<String, _>("status")).unwrap_or(Status::Draft),
+    Ok(Innovation {
+        id: r.try_get("id")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
+        status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Draft),
         draft,
         profile,
-        review_note: r.get("review_note"),
-        version: r.get("version"),
-        updated_at: r.get("updated_at"),
-        verified_at: r.get("verified_at"),
-    }
+        review_note: r.try_get("review_note")?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+        verified_at: r.try_get("verified_at")?,
+    })
 }
 
 pub async fn get(db: &Db, id: i64) -> anjungan_kernel::Result<Option<Innovation>> {
@@ -61,7 +62,7 @@ pub async fn get(db: &Db, id: i64) -> anjungan_kernel::Result<Option<Innovation>
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Catalogue filters; all optional.
@@ -191,7 +192,10 @@ pub async fn list(
         .bind(offset)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// How many innovations match (for paging).
@@ -209,7 +213,7 @@ pub async fn count(
     };
     let sql = format!("SELECT COUNT(*) FROM innovations i {join} {}", w.sql);
     let row = w.bind(sqlx::query(&sql)).fetch_one(&db.pool).await?;
-    Ok(row.get::<i64, _>(0))
+    Ok(row.try_get::<i64, _>(0)?)
 }
 
 /// The organisations that have verified innovations, for the catalogue's filter.
@@ -220,7 +224,12 @@ pub async fn owners(db: &Db) -> anjungan_kernel::Result<Vec<(i64, String)>> {
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(|r| (r.get("id"), r.get("name"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("id")?, r.try_get("name")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn partners(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, Partner)>> {
@@ -232,18 +241,20 @@ pub async fn partners(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, Par
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            (
-                r.get("id"),
-                Partner {
-                    name: r.get("name"),
-                    kind: PartnerKind::parse(&r.get::<String, _>("kind"))
-                        .unwrap_or(PartnerKind::Pemerintah),
-                    role: r.get("role"),
-                },
-            )
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                (
+                    r.try_get("id")?,
+                    Partner {
+                        name: r.try_get("name")?,
+                        kind: PartnerKind::parse(&r.try_get::<String, _>("kind")?)
+                            .unwrap_or(PartnerKind::Pemerintah),
+                        role: r.try_get("role")?,
+                    },
+                )
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn versions(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, String, i64)>> {
@@ -253,8 +264,14 @@ pub async fn versions(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(i64, Str
         .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("version"), r.get("status"), r.get("created_at")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((
+                r.try_get("version")?,
+                r.try_get("status")?,
+                r.try_get("created_at")?,
+            ))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 fn search_text(d: &Draft) -> String {
@@ -553,7 +570,12 @@ pub async fn counts(db: &Db) -> anjungan_kernel::Result<Vec<(String, i64)>> {
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(|r| (r.get("status"), r.get("n"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("status")?, r.try_get("n")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Linked sources of live evidence: (kind, target id).
@@ -566,8 +588,10 @@ pub async fn links(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(String, i64
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("kind"), r.get("target_id")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("kind")?, r.try_get("target_id")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn link(

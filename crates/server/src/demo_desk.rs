@@ -1492,18 +1492,22 @@ async fn user_actor(db: &Db, email: &str) -> anyhow::Result<Option<(i64, Actor)>
         .bind(email)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.map(|r| {
-        let id: i64 = r.get("id");
-        (
-            id,
-            Actor {
-                user_id: Some(id),
-                label: r.get("name"),
-                channel: audit::Channel::Web,
-                request_id: None,
-            },
-        )
-    }))
+    Ok(row
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let id: i64 = r.try_get("id")?;
+                (
+                    id,
+                    Actor {
+                        user_id: Some(id),
+                        label: r.try_get("name")?,
+                        channel: audit::Channel::Web,
+                        request_id: None,
+                    },
+                )
+            })
+        })
+        .transpose()?)
 }
 
 async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> anyhow::Result<()> {
@@ -1647,21 +1651,23 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
     .fetch_all(&db.pool)
     .await?
     .iter()
-    .map(|r| Unit {
-        id: r.get("id"),
-        code: r.get("code"),
-        name: r.get("name"),
-        ward: r.get::<&str, _>("kind") == "ward",
-        district: r.get("district"),
-    })
-    .collect();
+    .map(|r| -> std::result::Result<_, sqlx::Error> { Ok(Unit {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        ward: r.try_get::<&str, _>("kind")? == "ward",
+        district: r.try_get("district")?,
+    }) })
+    .collect::<std::result::Result<Vec<_>, _>>()?;
     let agencies: Vec<(i64, String, String)> =
         sqlx::query("SELECT id, code, name FROM organisations WHERE kind = 'agency'")
             .fetch_all(&db.pool)
             .await?
             .iter()
-            .map(|r| (r.get("id"), r.get("code"), r.get("name")))
-            .collect();
+            .map(|r| -> std::result::Result<_, sqlx::Error> {
+                Ok((r.try_get("id")?, r.try_get("code")?, r.try_get("name")?))
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
     let mut catalogue = Vec::with_capacity(units.len() * LETTER_SERVICES.len() + 8);
     for u in &units {
         for s in &LETTER_SERVICES {

@@ -75,15 +75,15 @@ impl Unit {
     }
 }
 
-fn unit_from(r: &AnyRow) -> Unit {
-    Unit {
-        org_id: r.get("org_id"),
-        name: r.get("name"),
-        kind: r.get("kind"),
-        code: r.get("code"),
-        path: r.get("path"),
-        services: serde_json::from_str(&r.get::<String, _>("services")).unwrap_or_default(),
-    }
+fn unit_from(r: &AnyRow) -> std::result::Result<Unit, sqlx::Error> {
+    Ok(Unit {
+        org_id: r.try_get("org_id")?,
+        name: r.try_get("name")?,
+        kind: r.try_get("kind")?,
+        code: r.try_get("code")?,
+        path: r.try_get("path")?,
+        services: serde_json::from_str(&r.try_get::<String, _>("services")?).unwrap_or_default(),
+    })
 }
 
 const UNIT_SQL: &str = "SELECT u.org_id, o.name, o.kind, o.code, o.path, u.services FROM survey_units u JOIN organisations o ON o.id = u.org_id";
@@ -92,7 +92,10 @@ pub async fn units(db: &Db) -> Result<Vec<Unit>> {
     let rows = sqlx::query(&format!("{UNIT_SQL} ORDER BY o.kind, o.name"))
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(unit_from).collect())
+    Ok(rows
+        .iter()
+        .map(unit_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn unit(db: &Db, org_id: i64) -> Result<Unit> {
@@ -102,6 +105,7 @@ pub async fn unit(db: &Db, org_id: i64) -> Result<Unit> {
         .await?;
     row.as_ref()
         .map(unit_from)
+        .transpose()?
         .ok_or(SurveyError::UnitNotFound.into())
 }
 
@@ -384,16 +388,16 @@ async fn insert_in(tx: &mut anjungan_kernel::db::Tx, n: &NewResponse<'_>) -> Res
     Ok(Stored::New(id))
 }
 
-fn tally_from(r: &AnyRow) -> Tally {
+fn tally_from(r: &AnyRow) -> std::result::Result<Tally, sqlx::Error> {
     let mut t = Tally {
-        responses: r.get("n"),
+        responses: r.try_get("n")?,
         ..Tally::default()
     };
     for i in 0..9 {
-        t.sums[i] = r.get(format!("s{}", i + 1).as_str());
-        t.counts[i] = r.get(format!("c{}", i + 1).as_str());
+        t.sums[i] = r.try_get(format!("s{}", i + 1).as_str())?;
+        t.counts[i] = r.try_get(format!("c{}", i + 1).as_str())?;
     }
-    t
+    Ok(t)
 }
 
 const SUMS: &str = "CAST(SUM(n) AS BIGINT) AS n, \
@@ -416,8 +420,10 @@ pub async fn tallies_by_unit(db: &Db, period: &Period) -> Result<Vec<(i64, Tally
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("org_id"), tally_from(r)))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("org_id")?, tally_from(r)?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// One unit's tally over a period, optionally for one service.
@@ -441,7 +447,7 @@ pub async fn unit_tally(
     if row.try_get::<Option<i64>, _>("n")?.is_none() {
         return Ok(Tally::default());
     }
-    Ok(tally_from(&row))
+    Ok(tally_from(&row)?)
 }
 
 pub async fn tallies_by_service(
@@ -460,8 +466,10 @@ pub async fn tallies_by_service(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("service"), tally_from(r)))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("service")?, tally_from(r)?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A respondent segment for the index, read from the raw rows.
@@ -519,7 +527,7 @@ pub async fn segment_tally(db: &Db, org_id: i64, period: &Period, seg: &Segment)
     .bind(seg.age_max)
     .fetch_one(&db.pool)
     .await?;
-    Ok(tally_from(&row))
+    Ok(tally_from(&row)?)
 }
 
 /// Respondent profile counts for a unit and period: (dimension, value, count).
@@ -540,13 +548,13 @@ pub async fn profile_counts(
         .bind(to)
         .fetch_all(&db.pool)
         .await?;
-        out.extend(rows.iter().map(|r| {
-            (
+        for r in &rows {
+            out.push((
                 dim.to_string(),
-                r.get::<String, _>("v"),
-                r.get::<i64, _>("n"),
-            )
-        }));
+                r.try_get::<String, _>("v")?,
+                r.try_get::<i64, _>("n")?,
+            ));
+        }
     }
     let ages: Vec<Option<i64>> = sqlx::query_scalar("SELECT age FROM survey_responses WHERE org_id = $1 AND submitted_at >= $2 AND submitted_at < $3")
         .bind(org_id)
@@ -605,21 +613,23 @@ pub async fn export_rows(db: &Db, org_id: i64, period: &Period) -> Result<Vec<Ex
     }
     Ok(rows
         .iter()
-        .map(|r| {
-            let id: i64 = r.get("id");
-            ExportRow {
-                id,
-                submitted_at: r.get("submitted_at"),
-                channel: r.get("channel"),
-                service: r.get("service"),
-                answers: std::array::from_fn(|i| {
-                    r.get::<Option<i64>, _>(format!("u{}", i + 1).as_str())
-                }),
-                comment: r.get("comment"),
-                extra: by_response.remove(&id).unwrap_or_default(),
-            }
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let id: i64 = r.try_get("id")?;
+                ExportRow {
+                    id,
+                    submitted_at: r.try_get("submitted_at")?,
+                    channel: r.try_get("channel")?,
+                    service: r.try_get("service")?,
+                    answers: std::array::from_fn(|i| {
+                        r.get::<Option<i64>, _>(format!("u{}", i + 1).as_str())
+                    }),
+                    comment: r.try_get("comment")?,
+                    extra: by_response.remove(&id).unwrap_or_default(),
+                }
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The latest comments, for the dashboard (text only).
@@ -642,8 +652,10 @@ pub async fn recent_comments(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (r.get("submitted_at"), r.get("comment")))
-        .collect())
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("submitted_at")?, r.try_get("comment")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 // --- served counts ---
@@ -771,7 +783,11 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<(i64, String)>> {
         .bind(now_ms())
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.map(|r| (r.get("org_id"), r.get("service"))))
+    Ok(row
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("org_id")?, r.try_get("service")?))
+        })
+        .transpose()?)
 }
 
 // --- extra questions ---
@@ -791,11 +807,13 @@ pub async fn extra_questions(db: &Db, org_id: i64) -> Result<Vec<ExtraQuestion>>
     .await?;
     Ok(rows
         .iter()
-        .map(|r| ExtraQuestion {
-            id: r.get("id"),
-            text: r.get("text"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(ExtraQuestion {
+                id: r.try_get("id")?,
+                text: r.try_get("text")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn add_question(db: &Db, actor: &Actor, org_id: i64, text: &str) -> Result<i64> {
@@ -850,16 +868,18 @@ pub async fn actions(db: &Db, org_id: i64) -> Result<Vec<Action>> {
         .await?;
     Ok(rows
         .iter()
-        .map(|r| Action {
-            id: r.get("id"),
-            element: r.get("element"),
-            period: r.get("period"),
-            action: r.get("action"),
-            owner: r.get("owner"),
-            due_date: r.get("due_date"),
-            status: r.get("status"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Action {
+                id: r.try_get("id")?,
+                element: r.try_get("element")?,
+                period: r.try_get("period")?,
+                action: r.try_get("action")?,
+                owner: r.try_get("owner")?,
+                due_date: r.try_get("due_date")?,
+                status: r.try_get("status")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn add_action(

@@ -24,24 +24,27 @@ pub struct Port {
     pub levy: LevyRules,
 }
 
-fn port_from(r: &sqlx::any::AnyRow) -> Port {
-    Port {
-        id: r.get("id"),
-        code: r.get("code"),
-        name: r.get("name"),
-        place: r.get("place"),
-        org_id: r.get("org_id"),
-        min_buyers: r.get("min_buyers"),
-        levy: serde_json::from_str(r.get::<&str, _>("levy"))
+fn port_from(r: &sqlx::any::AnyRow) -> std::result::Result<Port, sqlx::Error> {
+    Ok(Port {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        place: r.try_get("place")?,
+        org_id: r.try_get("org_id")?,
+        min_buyers: r.try_get("min_buyers")?,
+        levy: serde_json::from_str(r.try_get::<&str, _>("levy")?)
             .unwrap_or_else(|_| LevyRules::trenggalek_default()),
-    }
+    })
 }
 
 pub async fn ports(db: &Db) -> Result<Vec<Port>> {
     let rows = sqlx::query("SELECT * FROM auction_ports ORDER BY name")
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(port_from).collect())
+    Ok(rows
+        .iter()
+        .map(port_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn port(db: &Db, id: i64) -> Result<Port> {
@@ -50,7 +53,7 @@ pub async fn port(db: &Db, id: i64) -> Result<Port> {
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AuctionError::NotFound)?;
-    Ok(port_from(&row))
+    Ok(port_from(&row)?)
 }
 
 /// A port as an administrator saves it.
@@ -143,14 +146,16 @@ pub async fn species(db: &Db) -> Result<Vec<Species>> {
         .await?;
     Ok(rows
         .iter()
-        .map(|r| Species {
-            id: r.get("id"),
-            code: r.get("code"),
-            local_name: r.get("local_name"),
-            english_name: r.get("english_name"),
-            scientific_name: r.get("scientific_name"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Species {
+                id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                local_name: r.try_get("local_name")?,
+                english_name: r.try_get("english_name")?,
+                scientific_name: r.try_get("scientific_name")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn upsert_species(
@@ -246,20 +251,20 @@ pub async fn fishers(db: &Db, port_id: i64) -> Result<Vec<Fisher>> {
     .await?;
     let mut out: Vec<Fisher> = Vec::new();
     for r in &rows {
-        let id: i64 = r.get("id");
+        let id: i64 = r.try_get("id")?;
         if out.last().is_none_or(|f| f.id != id) {
             out.push(Fisher {
                 id,
-                port_id: r.get("port_id"),
-                name: r.get("name"),
+                port_id: r.try_get("port_id")?,
+                name: r.try_get("name")?,
                 boats: Vec::new(),
             });
         }
-        if let Some(boat_id) = r.get::<Option<i64>, _>("boat_id") {
+        if let Some(boat_id) = r.try_get::<Option<i64>, _>("boat_id")? {
             out.last_mut().expect("pushed").boats.push(Boat {
                 id: boat_id,
-                name: r.get("boat_name"),
-                gt_tenths: r.get("gt_tenths"),
+                name: r.try_get("boat_name")?,
+                gt_tenths: r.try_get("gt_tenths")?,
             });
         }
     }
@@ -287,23 +292,23 @@ impl Buyer {
     }
 }
 
-fn buyer_from(r: &sqlx::any::AnyRow, keys: &Keys) -> Buyer {
+fn buyer_from(r: &sqlx::any::AnyRow, keys: &Keys) -> std::result::Result<Buyer, sqlx::Error> {
     let phone = r
-        .get::<Option<String>, _>("phone_enc")
+        .try_get::<Option<String>, _>("phone_enc")?
         .and_then(|s| keys.open(&s).ok())
         .map(|p| anjungan_kernel::crypto::mask(&p, 4, 3))
         .unwrap_or_default();
-    Buyer {
-        id: r.get("id"),
-        port_id: r.get("port_id"),
-        user_id: r.get("user_id"),
-        name: r.get("name"),
-        business: r.get("business"),
-        status: BuyerStatus::parse(r.get("status")),
-        deposit: r.get("deposit"),
-        credit_limit: r.get("credit_limit"),
+    Ok(Buyer {
+        id: r.try_get("id")?,
+        port_id: r.try_get("port_id")?,
+        user_id: r.try_get("user_id")?,
+        name: r.try_get("name")?,
+        business: r.try_get("business")?,
+        status: BuyerStatus::parse(r.try_get("status")?),
+        deposit: r.try_get("deposit")?,
+        credit_limit: r.try_get("credit_limit")?,
         phone,
-    }
+    })
 }
 
 /// A buyer as they register at a port, before the port verifies them.
@@ -399,7 +404,10 @@ pub async fn buyers(db: &Db, keys: &Keys, port_id: i64) -> Result<Vec<Buyer>> {
         .bind(port_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| buyer_from(r, keys)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| buyer_from(r, keys))
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn buyer(db: &Db, keys: &Keys, id: i64) -> Result<Buyer> {
@@ -408,7 +416,7 @@ pub async fn buyer(db: &Db, keys: &Keys, id: i64) -> Result<Buyer> {
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AuctionError::NotFound)?;
-    Ok(buyer_from(&row, keys))
+    Ok(buyer_from(&row, keys)?)
 }
 
 /// The buyer record of a signed-in user at a port.
@@ -423,7 +431,7 @@ pub async fn buyer_of_user(
         .bind(user_id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.map(|r| buyer_from(&r, keys)))
+    Ok(row.map(|r| buyer_from(&r, keys)).transpose()?)
 }
 
 /// What a session needs to admit a buyer: limit, unpaid purchases outside the session, and
@@ -451,16 +459,18 @@ pub async fn standings(db: &Db, port_id: i64, session_id: i64) -> Result<Vec<Sta
     let now = now_ms();
     Ok(rows
         .iter()
-        .map(|r| {
-            let verified = BuyerStatus::parse(r.get("status")) == BuyerStatus::Verified;
-            Standing {
-                buyer_id: r.get("id"),
-                limit: r
-                    .get::<i64, _>("deposit")
-                    .saturating_add(r.get("credit_limit")),
-                outside: r.get("outside"),
-                blocked: !verified || blocked_by_debt(r.get("oldest"), now),
-            }
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let verified = BuyerStatus::parse(r.try_get("status")?) == BuyerStatus::Verified;
+                Standing {
+                    buyer_id: r.try_get("id")?,
+                    limit: r
+                        .try_get::<i64, _>("deposit")?
+                        .saturating_add(r.try_get("credit_limit")?),
+                    outside: r.try_get("outside")?,
+                    blocked: !verified || blocked_by_debt(r.try_get("oldest")?, now),
+                }
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }

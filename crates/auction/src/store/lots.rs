@@ -40,32 +40,32 @@ const SELECT: &str = "SELECT l.*, s.code AS species_code, s.local_name AS specie
     FROM auction_lots l JOIN auction_species s ON s.id = l.species_id \
     JOIN auction_fishers f ON f.id = l.fisher_id LEFT JOIN auction_boats b ON b.id = l.boat_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> LotRow {
-    LotRow {
-        id: r.get("id"),
-        port_id: r.get("port_id"),
-        session_id: r.get("session_id"),
-        species_code: r.get("species_code"),
-        species: r.get("species"),
-        fisher: r.get("fisher"),
-        boat: r.get("boat"),
-        grams: r.get("grams"),
-        grade: Grade::parse(r.get("grade")).unwrap_or(Grade::B),
-        landed_at: r.get("landed_at"),
-        start_price: r.get("start_price"),
-        reserve: r.get("reserve"),
-        state: r.get("state"),
-        price: r.get("price"),
-        buyer_id: r.get("buyer_id"),
-        sold_grams: r.get("sold_grams"),
-        bids: r.get("bids"),
-        ends_at: r.get("ends_at"),
+fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<LotRow, sqlx::Error> {
+    Ok(LotRow {
+        id: r.try_get("id")?,
+        port_id: r.try_get("port_id")?,
+        session_id: r.try_get("session_id")?,
+        species_code: r.try_get("species_code")?,
+        species: r.try_get("species")?,
+        fisher: r.try_get("fisher")?,
+        boat: r.try_get("boat")?,
+        grams: r.try_get("grams")?,
+        grade: Grade::parse(r.try_get("grade")?).unwrap_or(Grade::B),
+        landed_at: r.try_get("landed_at")?,
+        start_price: r.try_get("start_price")?,
+        reserve: r.try_get("reserve")?,
+        state: r.try_get("state")?,
+        price: r.try_get("price")?,
+        buyer_id: r.try_get("buyer_id")?,
+        sold_grams: r.try_get("sold_grams")?,
+        bids: r.try_get("bids")?,
+        ends_at: r.try_get("ends_at")?,
         photos: r
-            .get::<String, _>("photo")
+            .try_get::<String, _>("photo")?
             .split_whitespace()
             .map(str::to_string)
             .collect(),
-    }
+    })
 }
 
 /// Registers a landed lot. Its fisher (and boat) must belong to the port.
@@ -134,7 +134,7 @@ pub async fn get(db: &Db, id: i64) -> Result<LotRow> {
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AuctionError::NotFound)?;
-    Ok(from_row(&row))
+    Ok(from_row(&row)?)
 }
 
 pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<LotRow>> {
@@ -142,7 +142,10 @@ pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<LotRow>> {
         .bind(session_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Lots registered at the port and not yet in any session.
@@ -153,7 +156,10 @@ pub async fn waiting(db: &Db, port_id: i64) -> Result<Vec<LotRow>> {
     .bind(port_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Marks a waiting lot as offered in a session; refuses one already taken.

@@ -35,25 +35,27 @@ pub async fn prices_of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let grams: i64 = r.get("grams");
-            let value: i64 = r.get("value");
-            SpeciesPrice {
-                species_code: r.get("code"),
-                species: r.get("local_name"),
-                grams,
-                value,
-                min_price: r.get("lo"),
-                max_price: r.get("hi"),
-                avg_price: if grams > 0 {
-                    (value * 1_000 + grams / 2) / grams
-                } else {
-                    0
-                },
-                lots: r.get("lots"),
-            }
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let grams: i64 = r.try_get("grams")?;
+                let value: i64 = r.try_get("value")?;
+                SpeciesPrice {
+                    species_code: r.try_get("code")?,
+                    species: r.try_get("local_name")?,
+                    grams,
+                    value,
+                    min_price: r.try_get("lo")?,
+                    max_price: r.try_get("hi")?,
+                    avg_price: if grams > 0 {
+                        (value * 1_000 + grams / 2) / grams
+                    } else {
+                        0
+                    },
+                    lots: r.try_get("lots")?,
+                }
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// One day of a species' prices: (day, average, lowest, highest) per kg.
@@ -83,16 +85,18 @@ pub async fn history(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let (value, grams): (i64, i64) = (r.get("value"), r.get("grams"));
-            let avg = if grams > 0 {
-                (value * 1_000 + grams / 2) / grams
-            } else {
-                0
-            };
-            (r.get("day"), avg, r.get("lo"), r.get("hi"))
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let (value, grams): (i64, i64) = (r.try_get("value")?, r.try_get("grams")?);
+                let avg = if grams > 0 {
+                    (value * 1_000 + grams / 2) / grams
+                } else {
+                    0
+                };
+                (r.try_get("day")?, avg, r.try_get("lo")?, r.try_get("hi")?)
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The levy collected on a day's sales at a port, by account.
@@ -118,7 +122,7 @@ pub async fn levy_of_day(db: &Db, port: i64, day: &str) -> Result<LevyTotals> {
     .await?;
     let mut t = LevyTotals::default();
     for r in &rows {
-        let text: Option<String> = r.get("levy");
+        let text: Option<String> = r.try_get("levy")?;
         match text.and_then(|j| serde_json::from_str::<crate::domain::levy::LevyBreakdown>(&j).ok())
         {
             Some(b) => {

@@ -32,22 +32,22 @@ pub struct SessionRow {
 
 const SELECT: &str = "SELECT s.*, p.name AS port_name FROM auction_sessions s JOIN auction_ports p ON p.id = s.port_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> SessionRow {
+fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<SessionRow, sqlx::Error> {
     let rules: Rules =
-        serde_json::from_str(r.get::<&str, _>("rules")).unwrap_or_else(|_| Rules::ascending());
-    SessionRow {
-        id: r.get("id"),
-        port_id: r.get("port_id"),
-        port_name: r.get("port_name"),
-        day: r.get("day"),
-        starts_at: r.get("starts_at"),
-        auctioneer_id: r.get("auctioneer_id"),
+        serde_json::from_str(r.try_get::<&str, _>("rules")?).unwrap_or_else(|_| Rules::ascending());
+    Ok(SessionRow {
+        id: r.try_get("id")?,
+        port_id: r.try_get("port_id")?,
+        port_name: r.try_get("port_name")?,
+        day: r.try_get("day")?,
+        starts_at: r.try_get("starts_at")?,
+        auctioneer_id: r.try_get("auctioneer_id")?,
         format: rules.format,
         rules,
-        state: r.get("state"),
-        seq: r.get("seq"),
-        last_event: r.get("last_event"),
-    }
+        state: r.try_get("state")?,
+        seq: r.try_get("seq")?,
+        last_event: r.try_get("last_event")?,
+    })
 }
 
 pub async fn create(
@@ -92,7 +92,7 @@ pub async fn get(db: &Db, id: i64) -> Result<SessionRow> {
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AuctionError::NotFound)?;
-    Ok(from_row(&row))
+    Ok(from_row(&row)?)
 }
 
 /// Sessions of a day, optionally of one port, in start order.
@@ -104,7 +104,10 @@ pub async fn of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<Session
     .bind(port.unwrap_or(0))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The latest sessions of a port, newest first.
@@ -116,7 +119,10 @@ pub async fn recent(db: &Db, port_id: i64, limit: i64) -> Result<Vec<SessionRow>
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Sessions that were open or paused when a node stopped: their sequencers start again.
@@ -144,15 +150,15 @@ pub async fn journal_since(conn: &mut Conn, session_id: i64, after: i64) -> Resu
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| {
-            let command = serde_json::from_str(r.get::<&str, _>("command")).map_err(|_| {
+        .map(|r| -> Result<Entry> {
+            let command = serde_json::from_str(r.try_get::<&str, _>("command")?).map_err(|_| {
                 anjungan_kernel::Error::Internal(anyhow::anyhow!("unreadable journal entry"))
             })?;
             Ok(Entry {
-                seq: r.get("seq"),
-                at: r.get("at"),
+                seq: r.try_get("seq")?,
+                at: r.try_get("at")?,
                 command,
-                by_user: r.get("by_user"),
+                by_user: r.try_get("by_user")?,
             })
         })
         .collect()

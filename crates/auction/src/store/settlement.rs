@@ -29,10 +29,10 @@ pub(crate) async fn settle_sale(
     .bind(lot_id)
     .fetch_one(&mut **tx)
     .await?;
-    let code: String = row.get("code");
-    let rules: LevyRules = serde_json::from_str(row.get::<&str, _>("levy"))
+    let code: String = row.try_get("code")?;
+    let rules: LevyRules = serde_json::from_str(row.try_get::<&str, _>("levy")?)
         .unwrap_or_else(|_| LevyRules::trenggalek_default());
-    let (seller, buyer, detail) = match levy_for(&rules, value, grams, row.get("gt_tenths")) {
+    let (seller, buyer, detail) = match levy_for(&rules, value, grams, row.try_get("gt_tenths")?) {
         Ok(b) => (
             Some(b.seller_levy),
             Some(b.buyer_levy),
@@ -100,30 +100,32 @@ const SELECT: &str = "SELECT s.id, s.ticket_no, s.ticket_code, s.session_id, p.n
     JOIN auction_species sp ON sp.id = l.species_id JOIN auction_buyers b ON b.id = s.buyer_id \
     JOIN auction_fishers f ON f.id = l.fisher_id LEFT JOIN auction_boats bo ON bo.id = l.boat_id";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Ticket {
-    Ticket {
-        id: r.get("id"),
-        ticket_no: r.get::<Option<String>, _>("ticket_no").unwrap_or_default(),
-        code: r
-            .get::<Option<String>, _>("ticket_code")
+fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Ticket, sqlx::Error> {
+    Ok(Ticket {
+        id: r.try_get("id")?,
+        ticket_no: r
+            .try_get::<Option<String>, _>("ticket_no")?
             .unwrap_or_default(),
-        session_id: r.get("session_id"),
-        port: r.get("port"),
-        lot_id: r.get("lot_id"),
-        species: r.get("species"),
-        species_code: r.get("species_code"),
-        grams: r.get("grams"),
-        price: r.get("price"),
-        value: r.get("value"),
-        seller_levy: r.get("seller_levy"),
-        buyer_levy: r.get("buyer_levy"),
-        buyer_id: r.get("buyer_id"),
-        buyer: r.get("buyer"),
-        fisher: r.get("fisher"),
-        boat: r.get("boat"),
-        at: r.get("at"),
-        paid_at: r.get("paid_at"),
-    }
+        code: r
+            .try_get::<Option<String>, _>("ticket_code")?
+            .unwrap_or_default(),
+        session_id: r.try_get("session_id")?,
+        port: r.try_get("port")?,
+        lot_id: r.try_get("lot_id")?,
+        species: r.try_get("species")?,
+        species_code: r.try_get("species_code")?,
+        grams: r.try_get("grams")?,
+        price: r.try_get("price")?,
+        value: r.try_get("value")?,
+        seller_levy: r.try_get("seller_levy")?,
+        buyer_levy: r.try_get("buyer_levy")?,
+        buyer_id: r.try_get("buyer_id")?,
+        buyer: r.try_get("buyer")?,
+        fisher: r.try_get("fisher")?,
+        boat: r.try_get("boat")?,
+        at: r.try_get("at")?,
+        paid_at: r.try_get("paid_at")?,
+    })
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
@@ -131,7 +133,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
         .bind(code)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
@@ -139,7 +141,10 @@ pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
         .bind(session_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Unpaid tickets of a port, oldest first, for the cashier.
@@ -150,7 +155,10 @@ pub async fn unpaid(db: &Db, port_id: i64) -> Result<Vec<Ticket>> {
     .bind(port_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Every ticket of a port's day (WIB), in order.
@@ -162,7 +170,10 @@ pub async fn of_port_day(db: &Db, port_id: i64, day: &str) -> Result<Vec<Ticket>
     .bind(day)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A buyer's purchases, newest first.
@@ -173,7 +184,10 @@ pub async fn of_buyer(db: &Db, buyer_id: i64) -> Result<Vec<Ticket>> {
     .bind(buyer_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A fisher's sales of a day, for the payout statement.
@@ -187,16 +201,16 @@ pub async fn payout_lines(db: &Db, fisher_id: i64, day: &str) -> Result<Vec<(Tic
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let t = from_row(r);
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            let t = from_row(r)?;
             let line = PayoutLine {
                 ticket_no: t.ticket_no.clone(),
                 value: t.value,
                 seller_levy: t.seller_levy.unwrap_or(0),
             };
-            (t, line)
+            Ok((t, line))
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The cashier records that the buyer paid a ticket in full; returns it.
@@ -230,5 +244,5 @@ pub async fn record_payment(db: &Db, actor: &Actor, sale_id: i64, port_id: i64) 
         .bind(sale_id)
         .fetch_one(&db.pool)
         .await?;
-    Ok(from_row(&row))
+    Ok(from_row(&row)?)
 }

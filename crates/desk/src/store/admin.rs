@@ -30,12 +30,14 @@ pub async fn holidays(db: &Db, year: i32) -> Result<Vec<Holiday>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Holiday {
-            day: r.get("day"),
-            name: r.get("name"),
-            kind: r.get("kind"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Holiday {
+                day: r.try_get("day")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Adds or renames a holiday.
@@ -187,30 +189,34 @@ pub async fn complaints(db: &Db, keys: &Keys, org_id: i64) -> Result<Vec<Complai
             .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let contact = keys.open(r.get::<&str, _>("contact")).unwrap_or_default();
-            let responded_at: Option<i64> = r.get("responded_at");
-            let due_on: String = r.get("due_on");
-            Complaint {
-                id: r.get("id"),
-                org_id: r.get("org_id"),
-                service_id: r.get("service_id"),
-                request_id: r.get("request_id"),
-                body: keys.open(r.get::<&str, _>("body")).unwrap_or_default(),
-                contact_masked: if contact.contains('@') {
-                    anjungan_kernel::crypto::mask_email(&contact)
-                } else {
-                    anjungan_kernel::crypto::mask(&contact, 4, 2)
-                },
-                lapor_ref: r.get("lapor_ref"),
-                overdue: responded_at.is_none() && parse_iso(&due_on).is_some_and(|d| on > d),
-                due_on,
-                response: r.get("response"),
-                responded_at,
-                created_at: r.get("created_at"),
-            }
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok({
+                let contact = keys
+                    .open(r.try_get::<&str, _>("contact")?)
+                    .unwrap_or_default();
+                let responded_at: Option<i64> = r.try_get("responded_at")?;
+                let due_on: String = r.try_get("due_on")?;
+                Complaint {
+                    id: r.try_get("id")?,
+                    org_id: r.try_get("org_id")?,
+                    service_id: r.try_get("service_id")?,
+                    request_id: r.try_get("request_id")?,
+                    body: keys.open(r.try_get::<&str, _>("body")?).unwrap_or_default(),
+                    contact_masked: if contact.contains('@') {
+                        anjungan_kernel::crypto::mask_email(&contact)
+                    } else {
+                        anjungan_kernel::crypto::mask(&contact, 4, 2)
+                    },
+                    lapor_ref: r.try_get("lapor_ref")?,
+                    overdue: responded_at.is_none() && parse_iso(&due_on).is_some_and(|d| on > d),
+                    due_on,
+                    response: r.try_get("response")?,
+                    responded_at,
+                    created_at: r.try_get("created_at")?,
+                }
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn respond(
@@ -238,7 +244,9 @@ pub async fn respond(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let contact = keys.open(row.get::<&str, _>("contact")).unwrap_or_default();
+    let contact = keys
+        .open(row.try_get::<&str, _>("contact")?)
+        .unwrap_or_default();
     if !contact.is_empty() {
         let channel = if contact.contains('@') {
             outbox::domain::Channel::Email
@@ -343,13 +351,15 @@ pub async fn api_keys(db: &Db) -> Result<Vec<ApiKey>> {
             .await?;
     Ok(rows
         .iter()
-        .map(|r| ApiKey {
-            id: r.get("id"),
-            name: r.get("name"),
-            created_at: r.get("created_at"),
-            revoked_at: r.get("revoked_at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(ApiKey {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The live key's client id and name, if the key is valid.
@@ -363,7 +373,11 @@ pub async fn api_client(db: &Db, key: &str) -> Result<Option<(i64, String)>> {
     .bind(token_hash(key))
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|r| (r.get("id"), r.get("name"))))
+    Ok(row
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("id")?, r.try_get("name")?))
+        })
+        .transpose()?)
 }
 
 // --- contact codes ---

@@ -83,14 +83,16 @@ pub async fn keys_of(db: &Db, user_id: i64) -> Result<Vec<KeyInfo>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| KeyInfo {
-            id: r.get("id"),
-            org_id: r.get("org_id"),
-            public_key: r.get("public_key"),
-            created_at: r.get("created_at"),
-            retired_at: r.get("retired_at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(KeyInfo {
+                id: r.try_get("id")?,
+                org_id: r.try_get("org_id")?,
+                public_key: r.try_get("public_key")?,
+                created_at: r.try_get("created_at")?,
+                retired_at: r.try_get("retired_at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 async fn active_key(
@@ -108,10 +110,10 @@ async fn active_key(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let secret = keys
-        .open(row.get::<&str, _>("secret"))
+        .open(row.try_get::<&str, _>("secret")?)
         .map_err(|_| DeskError::Signing(signing::SigningError::BadKey))?;
     Ok(Some((
-        row.get("id"),
+        row.try_get("id")?,
         Ed25519Key::from_secret_hex(&secret).map_err(DeskError::from)?,
     )))
 }
@@ -171,24 +173,24 @@ impl Letter {
 const LETTER: &str =
     "SELECT l.*, o.name AS org_name FROM desk_letters l JOIN organisations o ON o.id = l.org_id";
 
-fn letter_row(r: &sqlx::any::AnyRow) -> Letter {
-    Letter {
-        request_id: r.get("request_id"),
-        code: r.get("code"),
-        number: r.get("number"),
-        org_id: r.get("org_id"),
-        org_name: r.get("org_name"),
-        title: r.get("title"),
-        subject: r.get("subject"),
-        sha256: r.get("sha256"),
-        scheme: r.get("scheme"),
-        public_key: r.get("public_key"),
-        signature: r.get("signature"),
-        signer_name: r.get("signer_name"),
-        signer_title: r.get("signer_title"),
-        file_sha: r.get("file_sha"),
-        issued_at: r.get("issued_at"),
-    }
+fn letter_row(r: &sqlx::any::AnyRow) -> std::result::Result<Letter, sqlx::Error> {
+    Ok(Letter {
+        request_id: r.try_get("request_id")?,
+        code: r.try_get("code")?,
+        number: r.try_get("number")?,
+        org_id: r.try_get("org_id")?,
+        org_name: r.try_get("org_name")?,
+        title: r.try_get("title")?,
+        subject: r.try_get("subject")?,
+        sha256: r.try_get("sha256")?,
+        scheme: r.try_get("scheme")?,
+        public_key: r.try_get("public_key")?,
+        signature: r.try_get("signature")?,
+        signer_name: r.try_get("signer_name")?,
+        signer_title: r.try_get("signer_title")?,
+        file_sha: r.try_get("file_sha")?,
+        issued_at: r.try_get("issued_at")?,
+    })
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Letter>> {
@@ -196,7 +198,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Letter>> {
         .bind(code)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(letter_row))
+    Ok(row.as_ref().map(letter_row).transpose()?)
 }
 
 pub async fn for_request(db: &Db, request_id: i64) -> Result<Option<Letter>> {
@@ -204,7 +206,7 @@ pub async fn for_request(db: &Db, request_id: i64) -> Result<Option<Letter>> {
         .bind(request_id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(letter_row))
+    Ok(row.as_ref().map(letter_row).transpose()?)
 }
 
 /// `Sr* W******`: initials and lengths, enough to recognise, not to identify.

@@ -412,21 +412,21 @@ const PUBLIC: &str = "SELECT r.id, r.service_id, r.org_id, r.channel, r.state, r
      o.code AS org_code, o.name AS org_name, o.path AS org_path \
      FROM desk_requests r JOIN desk_services s ON s.id = r.service_id JOIN organisations o ON o.id = r.org_id";
 
-fn public_row(r: &sqlx::any::AnyRow) -> Request {
-    let submitted_on: String = r.get("submitted_on");
-    let id: i64 = r.get("id");
-    Request {
+fn public_row(r: &sqlx::any::AnyRow) -> std::result::Result<Request, sqlx::Error> {
+    let submitted_on: String = r.try_get("submitted_on")?;
+    let id: i64 = r.try_get("id")?;
+    Ok(Request {
         id,
         number: number_of(id, &submitted_on),
-        service_id: r.get("service_id"),
-        service_code: r.get("service_code"),
-        service_name: r.get("service_name"),
-        org_id: r.get("org_id"),
-        org_code: r.get("org_code"),
-        org_name: r.get("org_name"),
-        org_path: r.get("org_path"),
-        channel: Channel::parse(r.get("channel")).unwrap_or(Channel::Web),
-        state: State::parse(r.get("state")).unwrap_or(State::Submitted),
+        service_id: r.try_get("service_id")?,
+        service_code: r.try_get("service_code")?,
+        service_name: r.try_get("service_name")?,
+        org_id: r.try_get("org_id")?,
+        org_code: r.try_get("org_code")?,
+        org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
+        channel: Channel::parse(r.try_get("channel")?).unwrap_or(Channel::Web),
+        state: State::parse(r.try_get("state")?).unwrap_or(State::Submitted),
         applicant: String::new(),
         nik_masked: String::new(),
         nik: String::new(),
@@ -438,49 +438,53 @@ fn public_row(r: &sqlx::any::AnyRow) -> Request {
         address: String::new(),
         lat: String::new(),
         lon: String::new(),
-        submitted_at: r.get("submitted_at"),
+        submitted_at: r.try_get("submitted_at")?,
         submitted_on,
-        due_on: r.get("due_on"),
-        completed_on: r.get("completed_on"),
-        paused_since: r.get("paused_since"),
-        paused_days: r.get("paused_days"),
-        days: r.get("days"),
-        note: r.get("note"),
-        updated_at: r.get("updated_at"),
+        due_on: r.try_get("due_on")?,
+        completed_on: r.try_get("completed_on")?,
+        paused_since: r.try_get("paused_since")?,
+        paused_days: r.try_get("paused_days")?,
+        days: r.try_get("days")?,
+        note: r.try_get("note")?,
+        updated_at: r.try_get("updated_at")?,
         phone_sealed: String::new(),
         email_sealed: String::new(),
         tracking_sealed: String::new(),
-    }
+    })
 }
 
 /// A request for the unit's staff, personal fields opened.
-fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
-    let open = |c: &str| keys.open(r.get::<&str, _>(c)).unwrap_or_default();
-    let nik = open("nik");
-    let phone = open("phone");
-    let email = open("email");
-    let submitted_on: String = r.get("submitted_on");
-    let id: i64 = r.get("id");
-    Request {
+fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> std::result::Result<Request, sqlx::Error> {
+    // A sealed column that does not open (another key) shows empty rather than failing the
+    // whole list; a column that cannot be read at all is an error.
+    let open = |c: &str| -> std::result::Result<String, sqlx::Error> {
+        Ok(keys.open(r.try_get::<&str, _>(c)?).unwrap_or_default())
+    };
+    let nik = open("nik")?;
+    let phone = open("phone")?;
+    let email = open("email")?;
+    let submitted_on: String = r.try_get("submitted_on")?;
+    let id: i64 = r.try_get("id")?;
+    Ok(Request {
         id,
         number: number_of(id, &submitted_on),
-        service_id: r.get("service_id"),
-        service_code: r.get("service_code"),
-        service_name: r.get("service_name"),
-        org_id: r.get("org_id"),
-        org_code: r.get("org_code"),
-        org_name: r.get("org_name"),
-        org_path: r.get("org_path"),
-        channel: Channel::parse(r.get("channel")).unwrap_or(Channel::Web),
-        state: State::parse(r.get("state")).unwrap_or(State::Submitted),
-        applicant: open("applicant"),
+        service_id: r.try_get("service_id")?,
+        service_code: r.try_get("service_code")?,
+        service_name: r.try_get("service_name")?,
+        org_id: r.try_get("org_id")?,
+        org_code: r.try_get("org_code")?,
+        org_name: r.try_get("org_name")?,
+        org_path: r.try_get("org_path")?,
+        channel: Channel::parse(r.try_get("channel")?).unwrap_or(Channel::Web),
+        state: State::parse(r.try_get("state")?).unwrap_or(State::Submitted),
+        applicant: open("applicant")?,
         nik_masked: if nik.is_empty() {
             String::new()
         } else {
             mask16(&nik)
         },
         nik,
-        resident_id: r.get("resident_id"),
+        resident_id: r.try_get("resident_id")?,
         phone_masked: if phone.is_empty() {
             String::new()
         } else {
@@ -491,24 +495,24 @@ fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> Request {
         } else {
             anjungan_kernel::crypto::mask_email(&email)
         },
-        answers: serde_json::from_str(&open("answers")).unwrap_or_default(),
-        description: open("description"),
-        address: open("address"),
-        lat: r.get("lat"),
-        lon: r.get("lon"),
-        submitted_at: r.get("submitted_at"),
+        answers: serde_json::from_str(&open("answers")?).unwrap_or_default(),
+        description: open("description")?,
+        address: open("address")?,
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        submitted_at: r.try_get("submitted_at")?,
         submitted_on,
-        due_on: r.get("due_on"),
-        completed_on: r.get("completed_on"),
-        paused_since: r.get("paused_since"),
-        paused_days: r.get("paused_days"),
-        days: r.get("days"),
-        note: r.get("note"),
-        updated_at: r.get("updated_at"),
-        phone_sealed: r.get("phone"),
-        email_sealed: r.get("email"),
-        tracking_sealed: r.get("tracking"),
-    }
+        due_on: r.try_get("due_on")?,
+        completed_on: r.try_get("completed_on")?,
+        paused_since: r.try_get("paused_since")?,
+        paused_days: r.try_get("paused_days")?,
+        days: r.try_get("days")?,
+        note: r.try_get("note")?,
+        updated_at: r.try_get("updated_at")?,
+        phone_sealed: r.try_get("phone")?,
+        email_sealed: r.try_get("email")?,
+        tracking_sealed: r.try_get("tracking")?,
+    })
 }
 
 pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<Request>> {
@@ -516,7 +520,7 @@ pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<Request>> {
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| from_row(keys, r)))
+    Ok(row.as_ref().map(|r| from_row(keys, r)).transpose()?)
 }
 
 /// The request a tracking code opens, if any.
@@ -528,7 +532,7 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
         .bind(token_hash(&code))
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(|r| from_row(keys, r)))
+    Ok(row.as_ref().map(|r| from_row(keys, r)).transpose()?)
 }
 
 /// A request without its personal data (nothing decrypted), for public pages and Open311.
@@ -537,7 +541,7 @@ pub async fn public_get(db: &Db, id: i64) -> Result<Option<Request>> {
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(public_row))
+    Ok(row.as_ref().map(public_row).transpose()?)
 }
 
 /// The request a tracking code opens, without its personal data.
@@ -549,7 +553,7 @@ pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Reques
         .bind(token_hash(&code))
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.as_ref().map(public_row))
+    Ok(row.as_ref().map(public_row).transpose()?)
 }
 
 /// The public tracking view in one round trip: the request (nothing personal opened) with its
@@ -572,15 +576,24 @@ pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Ev
         .iter()
         .filter_map(|r| {
             Some(Event {
-                at: r.get::<Option<i64>, _>("e_at")?,
-                from: r.get::<Option<String>, _>("e_from").unwrap_or_default(),
-                to: State::parse(&r.get::<Option<String>, _>("e_to")?)?,
-                actor: r.get::<Option<String>, _>("e_actor").unwrap_or_default(),
-                note: r.get::<Option<String>, _>("e_note").unwrap_or_default(),
+                at: r.try_get::<Option<i64>, _>("e_at").ok()??,
+                from: r
+                    .try_get::<Option<String>, _>("e_from")
+                    .ok()?
+                    .unwrap_or_default(),
+                to: State::parse(&r.try_get::<Option<String>, _>("e_to").ok()??)?,
+                actor: r
+                    .try_get::<Option<String>, _>("e_actor")
+                    .ok()?
+                    .unwrap_or_default(),
+                note: r
+                    .try_get::<Option<String>, _>("e_note")
+                    .ok()?
+                    .unwrap_or_default(),
             })
         })
         .collect();
-    Ok(Some((public_row(first), events)))
+    Ok(Some((public_row(first)?, events)))
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -602,14 +615,16 @@ pub async fn history(db: &Db, id: i64) -> Result<Vec<Event>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Event {
-            at: r.get("at"),
-            from: r.get("from_state"),
-            to: State::parse(r.get("to_state")).unwrap_or(State::Submitted),
-            actor: r.get("actor"),
-            note: r.get("note"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Event {
+                at: r.try_get("at")?,
+                from: r.try_get("from_state")?,
+                to: State::parse(r.try_get("to_state")?).unwrap_or(State::Submitted),
+                actor: r.try_get("actor")?,
+                note: r.try_get("note")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The citizen's message for a new state.
@@ -657,7 +672,7 @@ pub(crate) async fn apply(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(anjungan_kernel::Error::NotFound)?;
-    let req = from_row(keys, &row);
+    let req = from_row(keys, &row)?;
     let to = workflow::transition(req.state, command, step.role, note)?;
     let on = today();
     let mut clock = req.clock();
@@ -821,9 +836,9 @@ pub async fn queue(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| {
-            let q = from_row(keys, r);
-            QueueRow {
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            let q = from_row(keys, r)?;
+            Ok(QueueRow {
                 overdue: q.overdue(on),
                 id: q.id,
                 number: q.number,
@@ -833,9 +848,9 @@ pub async fn queue(
                 state: q.state,
                 submitted_at: q.submitted_at,
                 due_on: q.due_on,
-            }
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// SLA samples for a unit (or all units) and optionally one service, submitted since `since`.
@@ -857,18 +872,18 @@ pub async fn samples(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let state = State::parse(r.get("state"))?;
+            let state = State::parse(r.try_get("state").ok()?)?;
             Some((
-                r.get("service_id"),
+                r.try_get("service_id").ok()?,
                 Sample {
                     clock: SlaClock {
-                        submitted_on: parse_iso(r.get("submitted_on"))?,
-                        days: r.get::<i64, _>("days") as u32,
-                        paused_days: r.get::<i64, _>("paused_days") as u32,
-                        paused_since: parse_iso(r.get("paused_since")),
+                        submitted_on: parse_iso(r.try_get("submitted_on").ok()?)?,
+                        days: r.try_get::<i64, _>("days").ok()? as u32,
+                        paused_days: r.try_get::<i64, _>("paused_days").ok()? as u32,
+                        paused_since: parse_iso(r.try_get("paused_since").ok()?),
                     },
-                    channel: r.get("channel"),
-                    completed_on: parse_iso(r.get("completed_on")),
+                    channel: r.try_get("channel").ok()?,
+                    completed_on: parse_iso(r.try_get("completed_on").ok()?),
                     open: state.is_open(),
                 },
             ))
@@ -883,7 +898,10 @@ pub async fn unreminded_open(db: &Db, keys: &Keys) -> Result<Vec<Request>> {
     ))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(|r| from_row(keys, r)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| from_row(keys, r))
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The Open311 query: by ids, or by service, window and status; newest first.
@@ -925,7 +943,10 @@ pub async fn filtered(db: &Db, keys: &Keys, f: &Filter) -> Result<Vec<Request>> 
         .bind(f.limit)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| from_row(keys, r)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| from_row(keys, r))
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// The citizen answers a return with corrected answers; the SLA clock runs again.

@@ -104,27 +104,27 @@ impl ServiceInput {
 const COLUMNS: &str = "s.id, s.code, s.name, s.description, s.category, s.org_id, o.code AS org_code, o.name AS org_name, \
      o.kind AS org_kind, o.path AS org_path, s.days, s.cost, s.needs_resident, s.standard, s.form, s.letter, s.active";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Service {
-    let letter: String = r.get("letter");
-    Service {
-        id: r.get("id"),
-        code: r.get("code"),
-        name: r.get("name"),
-        description: r.get("description"),
-        category: r.get("category"),
-        org_id: r.get("org_id"),
-        org_code: r.get("org_code"),
-        org_name: r.get("org_name"),
-        org_kind: r.get("org_kind"),
-        org_path: r.get("org_path"),
-        days: r.get("days"),
-        cost: r.get("cost"),
-        needs_resident: r.get::<i64, _>("needs_resident") != 0,
-        standard: serde_json::from_str(r.get::<&str, _>("standard")).unwrap_or_default(),
-        form: serde_json::from_str(r.get::<&str, _>("form")).unwrap_or_default(),
+fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> {
+    let letter: String = r.try_get("letter")?;
+    Ok(Service {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        category: r.try_get("category")?,
+        org_id: r.try_get("org_id")?,
+        org_code: r.try_get("org_code")?,
+        org_name: r.try_get("org_name")?,
+        org_kind: r.try_get("org_kind")?,
+        org_path: r.try_get("org_path")?,
+        days: r.try_get("days")?,
+        cost: r.try_get("cost")?,
+        needs_resident: r.try_get::<i64, _>("needs_resident")? != 0,
+        standard: serde_json::from_str(r.try_get::<&str, _>("standard")?).unwrap_or_default(),
+        form: serde_json::from_str(r.try_get::<&str, _>("form")?).unwrap_or_default(),
         letter: serde_json::from_str(&letter).ok(),
-        active: r.get::<i64, _>("active") != 0,
-    }
+        active: r.try_get::<i64, _>("active")? != 0,
+    })
 }
 
 pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
@@ -291,7 +291,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Service definitions for the submission path, kept two seconds per node: a burst of
@@ -339,7 +339,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Service>> {
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// Services of one unit, or all (active only unless `all`), by unit then name.
@@ -352,7 +352,10 @@ pub async fn list(db: &Db, org_id: Option<i64>, include_inactive: bool) -> Resul
     .bind(include_inactive as i64)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A unit that offers services, for the catalogue.
@@ -377,15 +380,17 @@ pub async fn units(db: &Db) -> Result<Vec<UnitEntry>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| UnitEntry {
-            org_id: r.get("id"),
-            code: r.get("code"),
-            name: r.get("name"),
-            kind: r.get("kind"),
-            parent_name: r.get("parent_name"),
-            services: r.get("n"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(UnitEntry {
+                org_id: r.try_get("id")?,
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                kind: r.try_get("kind")?,
+                parent_name: r.try_get("parent_name")?,
+                services: r.try_get("n")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Case-insensitive search over service and unit names.
@@ -400,5 +405,8 @@ pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Service>> {
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }

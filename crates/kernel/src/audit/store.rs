@@ -56,21 +56,7 @@ pub async fn list(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditEntry {
-            id: r.get("id"),
-            at: r.get("at"),
-            actor_id: r.get("actor_id"),
-            actor_label: r.get("actor_label"),
-            channel: r.get("channel"),
-            action: r.get("action"),
-            record_type: r.get("record_type"),
-            record_id: r.get("record_id"),
-            summary: r.get("summary"),
-            request_id: r.get("request_id"),
-        })
-        .collect())
+    rows.iter().map(entry_of).collect()
 }
 
 fn entry_of(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
@@ -156,7 +142,8 @@ pub async fn head(db: &crate::Db) -> Result<Option<(i64, String)>, sqlx::Error> 
     )
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| Ok((r.try_get("id")?, r.try_get("chain_hash")?)))
+    row.map(|r| -> Result<_, sqlx::Error> { Ok(Ok((r.try_get("id")?, r.try_get("chain_hash")?))) })
+        .transpose()?
         .transpose()
 }
 

@@ -6,6 +6,7 @@ use super::domain::{
 use crate::crypto::Keys;
 use crate::db::{is_unique_violation, Conn, Db};
 use crate::orgs::domain::OrgRef;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub struct NewUser {
@@ -69,11 +70,15 @@ pub async fn find_credentials(
         .bind(value)
         .fetch_optional(&db.pool)
         .await?;
-    Ok(row.map(|r| Credentials {
-        user_id: UserId(r.get("id")),
-        password_hash: r.get("password_hash"),
-        active: r.get::<i64, _>("active") != 0,
-    }))
+    Ok(row
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok(Credentials {
+                user_id: UserId(r.try_get("id")?),
+                password_hash: r.try_get("password_hash")?,
+                active: r.try_get::<i64, _>("active")? != 0,
+            })
+        })
+        .transpose()?)
 }
 
 /// Opens the user's phone number (personal data) for delivering a message.
@@ -89,8 +94,22 @@ pub async fn contact(
     let Some(r) = row else {
         return Ok((None, None));
     };
-    let phone: Option<String> = r.get("phone_sealed");
-    Ok((r.get("email"), phone.and_then(|s| keys.open(&s).ok())))
+    let phone: Option<String> = r.try_get("phone_sealed")?;
+    Ok((r.try_get("email")?, phone.and_then(|s| keys.open(&s).ok())))
+}
+
+/// A grant from a membership row (`role`, `org_id`, `path`); a row without a known role (a
+/// token's user without memberships, a role this version does not know) grants nothing.
+fn grant_of(r: &AnyRow) -> Option<Grant> {
+    let role = Role::parse(&r.try_get::<Option<String>, _>("role").ok()??).ok()?;
+    let org = match r.try_get::<Option<i64>, _>("org_id").ok()? {
+        Some(id) => Some(OrgRef {
+            id,
+            path: r.try_get("path").ok()?,
+        }),
+        None => None,
+    };
+    Some(Grant { role, org })
 }
 
 pub async fn load_principal(db: &Db, user: UserId) -> crate::Result<Option<Principal>> {
@@ -99,7 +118,7 @@ pub async fn load_principal(db: &Db, user: UserId) -> crate::Result<Option<Princ
         .fetch_optional(&db.pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    if row.get::<i64, _>("active") == 0 {
+    if row.try_get::<i64, _>("active")? == 0 {
         return Ok(None);
     }
     let grants = sqlx::query(
@@ -110,15 +129,11 @@ pub async fn load_principal(db: &Db, user: UserId) -> crate::Result<Option<Princ
     .fetch_all(&db.pool)
     .await?
     .iter()
-    .filter_map(|r| {
-        let role = Role::parse(r.get::<String, _>("role").as_str()).ok()?;
-        let org = r.get::<Option<i64>, _>("org_id").map(|id| OrgRef { id, path: r.get("path") });
-        Some(Grant { role, org })
-    })
+    .filter_map(grant_of)
     .collect();
     Ok(Some(Principal {
         user_id: user,
-        name: row.get("name"),
+        name: row.try_get("name")?,
         grants,
     }))
 }
@@ -188,28 +203,37 @@ pub async fn list_users(db: &Db) -> crate::Result<Vec<UserSummary>> {
     )
     .fetch_all(&db.pool)
     .await?;
+    let memberships = memberships
+        .iter()
+        .map(|m| -> Result<(i64, String), sqlx::Error> {
+            let role: String = m.try_get("role")?;
+            Ok((
+                m.try_get("user_id")?,
+                match m.try_get::<Option<String>, _>("org")? {
+                    Some(org) => format!("{role} @ {org}"),
+                    None => role,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(users
         .iter()
-        .map(|u| {
-            let id: i64 = u.get("id");
-            let roles = memberships
-                .iter()
-                .filter(|m| m.get::<i64, _>("user_id") == id)
-                .map(|m| match m.get::<Option<String>, _>("org") {
-                    Some(org) => format!("{} @ {org}", m.get::<String, _>("role")),
-                    None => m.get::<String, _>("role"),
-                })
-                .collect();
-            UserSummary {
+        .map(|u| -> Result<_, sqlx::Error> {
+            let id: i64 = u.try_get("id")?;
+            Ok(UserSummary {
                 id,
-                name: u.get("name"),
-                email: u.get("email"),
-                phone: u.get("phone_masked"),
-                active: u.get::<i64, _>("active") != 0,
-                roles,
-            }
+                name: u.try_get("name")?,
+                email: u.try_get("email")?,
+                phone: u.try_get("phone_masked")?,
+                active: u.try_get::<i64, _>("active")? != 0,
+                roles: memberships
+                    .iter()
+                    .filter(|(user, _)| *user == id)
+                    .map(|(_, role)| role.clone())
+                    .collect(),
+            })
         })
-        .collect())
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 pub async fn user_id_by_email(db: &Db, email: &Email) -> crate::Result<Option<UserId>> {
@@ -251,11 +275,15 @@ pub async fn find_session(db: &Db, token_hash: &str) -> crate::Result<Option<Ses
             .bind(token_hash)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(row.map(|r| SessionRow {
-        user_id: UserId(r.get("user_id")),
-        expires_at: r.get("expires_at"),
-        last_seen_at: r.get("last_seen_at"),
-    }))
+    Ok(row
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok(SessionRow {
+                user_id: UserId(r.try_get("user_id")?),
+                expires_at: r.try_get("expires_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+            })
+        })
+        .transpose()?)
 }
 
 pub async fn touch_session(
@@ -346,25 +374,15 @@ pub async fn token_principal(
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let grants = rows
-        .iter()
-        .filter_map(|r| {
-            let role = Role::parse(r.get::<Option<String>, _>("role")?.as_str()).ok()?;
-            let org = r.get::<Option<i64>, _>("org_id").map(|id| OrgRef {
-                id,
-                path: r.get("path"),
-            });
-            Some(Grant { role, org })
-        })
-        .collect();
+    let grants = rows.iter().filter_map(grant_of).collect();
     Ok(Some((
-        first.get("id"),
+        first.try_get("id")?,
         Principal {
-            user_id: UserId(first.get("user_id")),
-            name: first.get("name"),
+            user_id: UserId(first.try_get("user_id")?),
+            name: first.try_get("name")?,
             grants,
         },
-        first.get("last_used_at"),
+        first.try_get("last_used_at")?,
     )))
 }
 
@@ -397,17 +415,19 @@ pub async fn list_tokens(db: &Db) -> crate::Result<Vec<TokenSummary>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| TokenSummary {
-            id: r.get("id"),
-            user_id: r.get("user_id"),
-            user_name: r.get("user_name"),
-            name: r.get("name"),
-            prefix: r.get("prefix"),
-            created_at: r.get("created_at"),
-            last_used_at: r.get("last_used_at"),
-            revoked_at: r.get("revoked_at"),
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok(TokenSummary {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                user_name: r.try_get("user_name")?,
+                name: r.try_get("name")?,
+                prefix: r.try_get("prefix")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
         })
-        .collect())
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 // --- password resets ---
@@ -504,8 +524,14 @@ pub async fn users_with_role(
     .await?;
     Ok(rows
         .iter()
-        .map(|r| (UserId(r.get("id")), r.get("name"), r.get("org_id")))
-        .collect())
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok((
+                UserId(r.try_get("id")?),
+                r.try_get("name")?,
+                r.try_get("org_id")?,
+            ))
+        })
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 pub async fn set_active(conn: &mut Conn, user: UserId, active: bool) -> crate::Result<()> {

@@ -11,22 +11,22 @@ use sqlx::Row;
 const COLUMNS: &str =
     "id, code, name, kind, parent_id, path, short_name, email, phone, address, head_name, website, updated_at";
 
-fn from_row(r: &AnyRow) -> Organisation {
-    Organisation {
-        id: r.get("id"),
-        code: r.get("code"),
-        name: r.get("name"),
-        kind: OrgKind::parse(r.get::<String, _>("kind").as_str()).unwrap_or(OrgKind::Agency),
-        parent_id: r.get("parent_id"),
-        path: r.get("path"),
-        short_name: r.get("short_name"),
-        email: r.get("email"),
-        phone: r.get("phone"),
-        address: r.get("address"),
-        head_name: r.get("head_name"),
-        website: r.get("website"),
-        updated_at: r.get("updated_at"),
-    }
+fn from_row(r: &AnyRow) -> Result<Organisation, sqlx::Error> {
+    Ok(Organisation {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        kind: OrgKind::parse(r.try_get::<String, _>("kind")?.as_str()).unwrap_or(OrgKind::Agency),
+        parent_id: r.try_get("parent_id")?,
+        path: r.try_get("path")?,
+        short_name: r.try_get("short_name")?,
+        email: r.try_get("email")?,
+        phone: r.try_get("phone")?,
+        address: r.try_get("address")?,
+        head_name: r.try_get("head_name")?,
+        website: r.try_get("website")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }
 
 async fn insert(
@@ -68,8 +68,10 @@ pub async fn seed_wilayah(db: &Db, actor: &Actor) -> Result<usize, anyhow::Error
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| (r.get("code"), r.get("id"), r.get("path")))
-            .collect();
+            .map(|r| -> Result<_, sqlx::Error> {
+                Ok((r.try_get("code")?, r.try_get("id")?, r.try_get("path")?))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
     let mut known: std::collections::HashMap<String, OrgRef> = existing
         .into_iter()
         .map(|(c, id, path)| (c, OrgRef { id, path }))
@@ -134,7 +136,7 @@ pub async fn list(db: &Db, filter: &OrgFilter) -> Result<Vec<Organisation>, sqlx
     .bind(q)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
@@ -144,7 +146,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> 
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn get_by_code(db: &Db, code: &str) -> Result<Option<Organisation>, sqlx::Error> {
@@ -154,7 +156,7 @@ pub async fn get_by_code(db: &Db, code: &str) -> Result<Option<Organisation>, sq
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn regency(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
@@ -163,7 +165,7 @@ pub async fn regency(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
     ))
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    row.as_ref().map(from_row).transpose()
 }
 
 /// Adds an agency (OPD) under the regency.
@@ -268,5 +270,7 @@ pub async fn count_by_kind(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
         sqlx::query("SELECT kind, COUNT(*) AS n FROM organisations GROUP BY kind ORDER BY kind")
             .fetch_all(&db.pool)
             .await?;
-    Ok(rows.iter().map(|r| (r.get("kind"), r.get("n"))).collect())
+    rows.iter()
+        .map(|r| -> Result<_, sqlx::Error> { Ok((r.try_get("kind")?, r.try_get("n")?)) })
+        .collect::<Result<Vec<_>, _>>()
 }

@@ -58,15 +58,15 @@ pub async fn claim(db: &Db, keys: &Keys, limit: i64) -> crate::Result<Vec<Claime
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        let recipient: String = r.get("recipient_sealed");
-        let body: String = r.get("body_sealed");
+        let recipient: String = r.try_get("recipient_sealed")?;
+        let body: String = r.try_get("body_sealed")?;
         out.push(Claimed {
             id,
-            channel: r.get("channel"),
+            channel: r.try_get("channel")?,
             recipient: keys.open(&recipient).unwrap_or_default(),
-            subject: r.get("subject"),
+            subject: r.try_get("subject")?,
             body: keys.open(&body).unwrap_or_default(),
-            attempts: r.get("attempts"),
+            attempts: r.try_get("attempts")?,
         });
     }
     tx.commit().await?;
@@ -151,19 +151,21 @@ pub async fn list(db: &Db, state: Option<&str>, limit: i64) -> crate::Result<Vec
     .await?;
     Ok(rows
         .iter()
-        .map(|r| MessageView {
-            id: r.get("id"),
-            channel: r.get("channel"),
-            recipient: r.get("recipient_masked"),
-            subject: r.get("subject"),
-            state: r.get("state"),
-            attempts: r.get("attempts"),
-            next_attempt_at: r.get("next_attempt_at"),
-            last_error: r.get("last_error"),
-            created_at: r.get("created_at"),
-            sent_at: r.get("sent_at"),
+        .map(|r| -> Result<_, sqlx::Error> {
+            Ok(MessageView {
+                id: r.try_get("id")?,
+                channel: r.try_get("channel")?,
+                recipient: r.try_get("recipient_masked")?,
+                subject: r.try_get("subject")?,
+                state: r.try_get("state")?,
+                attempts: r.try_get("attempts")?,
+                next_attempt_at: r.try_get("next_attempt_at")?,
+                last_error: r.try_get("last_error")?,
+                created_at: r.try_get("created_at")?,
+                sent_at: r.try_get("sent_at")?,
+            })
         })
-        .collect())
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Messages waiting to be sent, for `/metrics` and the admin page.
@@ -179,5 +181,8 @@ pub async fn counts(db: &Db) -> crate::Result<Vec<(String, i64)>> {
     let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state")
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.iter().map(|r| (r.get("state"), r.get("n"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| -> Result<_, sqlx::Error> { Ok((r.try_get("state")?, r.try_get("n")?)) })
+        .collect::<Result<Vec<_>, _>>()?)
 }

@@ -28,14 +28,16 @@ pub async fn list(db: &Db) -> Result<Vec<Collection>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Collection {
-            id: r.get("id"),
-            slug: r.get("slug"),
-            title: r.get("title"),
-            description: r.get("description"),
-            works: r.get("n"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Collection {
+                id: r.try_get("id")?,
+                slug: r.try_get("slug")?,
+                title: r.try_get("title")?,
+                description: r.try_get("description")?,
+                works: r.try_get("n")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Collection>> {
@@ -52,7 +54,10 @@ pub async fn works(db: &Db, collection_id: i64, all: bool) -> Result<Vec<Work>> 
     .bind(all as i64)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Creates a collection; its slug comes from the title.

@@ -32,7 +32,7 @@ pub async fn record(db: &Db, local: &str) -> Result<Option<Work>> {
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// The earliest datestamp, if anything was ever published.
@@ -86,5 +86,10 @@ pub async fn list(db: &Db, args: &ListArgs, limit: usize) -> Result<(Vec<Work>, 
         .fetch_one(&db.pool)
         .await?
         .get("n");
-    Ok((rows.iter().map(from_row).collect(), total))
+    Ok((
+        rows.iter()
+            .map(from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()?,
+        total,
+    ))
 }

@@ -141,15 +141,17 @@ pub async fn bookmarks(db: &Db, user_id: i64) -> Result<Vec<Bookmark>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Bookmark {
-            work_id: r.get("work_id"),
-            title: r.get("title"),
-            byline: byline_text(r.get("byline")),
-            position: r.get("position"),
-            note: r.get("note"),
-            at: r.get("at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Bookmark {
+                work_id: r.try_get("work_id")?,
+                title: r.try_get("title")?,
+                byline: byline_text(r.try_get("byline")?),
+                position: r.try_get("position")?,
+                note: r.try_get("note")?,
+                at: r.try_get("at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn bookmark_of(db: &Db, user_id: i64, work_id: i64) -> Result<Option<Bookmark>> {
@@ -219,14 +221,16 @@ pub async fn progress_of(db: &Db, user_id: i64) -> Result<Vec<Progress>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Progress {
-            work_id: r.get("work_id"),
-            title: r.get("title"),
-            position: r.get("position"),
-            chapters: r.get("chapters"),
-            at: r.get("at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Progress {
+                work_id: r.try_get("work_id")?,
+                title: r.try_get("title")?,
+                position: r.try_get("position")?,
+                chapters: r.try_get("chapters")?,
+                at: r.try_get("at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 // ---- comments ----
@@ -283,17 +287,17 @@ pub async fn comment(
 const COMMENT_COLUMNS: &str =
     "c.id, c.work_id, w.title AS work_title, c.position, c.author_name, c.body, c.state, c.at";
 
-fn comment_from(r: &sqlx::any::AnyRow) -> Comment {
-    Comment {
-        id: r.get("id"),
-        work_id: r.get("work_id"),
-        work_title: r.get("work_title"),
-        position: r.get("position"),
-        author: r.get("author_name"),
-        body: r.get("body"),
-        state: r.get("state"),
-        at: r.get("at"),
-    }
+fn comment_from(r: &sqlx::any::AnyRow) -> std::result::Result<Comment, sqlx::Error> {
+    Ok(Comment {
+        id: r.try_get("id")?,
+        work_id: r.try_get("work_id")?,
+        work_title: r.try_get("work_title")?,
+        position: r.try_get("position")?,
+        author: r.try_get("author_name")?,
+        body: r.try_get("body")?,
+        state: r.try_get("state")?,
+        at: r.try_get("at")?,
+    })
 }
 
 /// Approved comments of a work, plus the viewer's own held ones.
@@ -306,7 +310,10 @@ pub async fn comments(db: &Db, work_id: i64, viewer: Option<i64>) -> Result<Vec<
     .bind(viewer.unwrap_or(0))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(comment_from).collect())
+    Ok(rows
+        .iter()
+        .map(comment_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 pub async fn held_comments(db: &Db, limit: i64) -> Result<Vec<Comment>> {
@@ -316,7 +323,10 @@ pub async fn held_comments(db: &Db, limit: i64) -> Result<Vec<Comment>> {
     ))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(comment_from).collect())
+    Ok(rows
+        .iter()
+        .map(comment_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A librarian approves or rejects a held comment.
@@ -413,15 +423,17 @@ pub async fn open_reports(db: &Db, limit: i64) -> Result<Vec<Report>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Report {
-            id: r.get("id"),
-            work_id: r.get("work_id"),
-            work_title: r.get("title"),
-            reason: ReportReason::parse(r.get("reason")).unwrap_or(ReportReason::Other),
-            details: r.get("details"),
-            at: r.get("at"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Report {
+                id: r.try_get("id")?,
+                work_id: r.try_get("work_id")?,
+                work_title: r.try_get("title")?,
+                reason: ReportReason::parse(r.try_get("reason")?).unwrap_or(ReportReason::Other),
+                details: r.try_get("details")?,
+                at: r.try_get("at")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// A librarian closes a report with what was done.

@@ -18,11 +18,11 @@ pub async fn index(db: &Db, conn: &mut Conn, work_id: i64) -> Result<()> {
         .bind(work_id)
         .fetch_one(&mut *conn)
         .await?;
-    let title: String = row.get("title");
+    let title: String = row.try_get("title")?;
     let summary = format!(
         "{} {}",
-        row.get::<String, _>("summary"),
-        row.get::<String, _>("tags").replace('\n', " ")
+        row.try_get::<String, _>("summary")?,
+        row.try_get::<String, _>("tags")?.replace('\n', " ")
     );
     let bodies: Vec<String> =
         sqlx::query_scalar("SELECT body FROM story_chapters WHERE work_id = $1 ORDER BY position")
@@ -210,7 +210,10 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         (rows, total)
     };
     Ok(Page {
-        works: rows.iter().map(from_row).collect(),
+        works: rows
+            .iter()
+            .map(from_row)
+            .collect::<std::result::Result<Vec<_>, _>>()?,
         total,
         terms: stems,
     })
@@ -340,5 +343,10 @@ pub async fn popular_tags(db: &Db, limit: i64) -> Result<Vec<(String, i64)>> {
     ))
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(|r| (r.get("tag"), r.get("n"))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("tag")?, r.try_get("n")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }

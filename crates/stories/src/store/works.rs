@@ -84,43 +84,47 @@ pub(crate) const COLUMNS: &str = "w.id, w.slug, w.title, w.summary, w.category, 
      w.credit, w.archive_code, w.archive_description, w.archive_institution, w.cover, w.state, w.words, w.chapters, w.kudos, \
      w.reads, w.note, w.created_at, w.updated_at, w.published_at, w.oai_at";
 
-pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> Work {
-    let tags: String = r.get("tags");
-    let code: String = r.get("archive_code");
-    let cover: String = r.get("cover");
-    Work {
-        id: r.get("id"),
-        slug: r.get("slug"),
-        title: r.get("title"),
-        summary: r.get("summary"),
-        category: Category::parse(r.get("category")).unwrap_or(Category::ShortStory),
-        language: Language::parse(r.get("language")).unwrap_or(Language::Indonesian),
-        rating: Rating::parse(r.get("rating")).unwrap_or(Rating::General),
-        complete: r.get::<i64, _>("complete") != 0,
+pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Work, sqlx::Error> {
+    let tags: String = r.try_get("tags")?;
+    let code: String = r.try_get("archive_code")?;
+    let cover: String = r.try_get("cover")?;
+    Ok(Work {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        category: Category::parse(r.try_get("category")?).unwrap_or(Category::ShortStory),
+        language: Language::parse(r.try_get("language")?).unwrap_or(Language::Indonesian),
+        rating: Rating::parse(r.try_get("rating")?).unwrap_or(Rating::General),
+        complete: r.try_get::<i64, _>("complete")? != 0,
         tags: tags
             .split('\n')
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .collect(),
-        authors: serde_json::from_str(r.get::<&str, _>("byline")).unwrap_or_default(),
-        credit: r.get("credit"),
-        archive: (!code.is_empty()).then(|| ArchiveRef {
-            code,
-            description: r.get("archive_description"),
-            institution: r.get("archive_institution"),
-        }),
+        authors: serde_json::from_str(r.try_get::<&str, _>("byline")?).unwrap_or_default(),
+        credit: r.try_get("credit")?,
+        archive: if code.is_empty() {
+            None
+        } else {
+            Some(ArchiveRef {
+                code,
+                description: r.try_get("archive_description")?,
+                institution: r.try_get("archive_institution")?,
+            })
+        },
         cover: (!cover.is_empty()).then_some(cover),
-        state: State::parse(r.get("state")).unwrap_or(State::Draft),
-        words: r.get("words"),
-        chapters: r.get("chapters"),
-        kudos: r.get("kudos"),
-        reads: r.get("reads"),
-        note: r.get("note"),
-        created_at: r.get("created_at"),
-        updated_at: r.get("updated_at"),
-        published_at: r.get("published_at"),
-        oai_at: r.get("oai_at"),
-    }
+        state: State::parse(r.try_get("state")?).unwrap_or(State::Draft),
+        words: r.try_get("words")?,
+        chapters: r.try_get("chapters")?,
+        kudos: r.try_get("kudos")?,
+        reads: r.try_get("reads")?,
+        note: r.try_get("note")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        published_at: r.try_get("published_at")?,
+        oai_at: r.try_get("oai_at")?,
+    })
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
@@ -130,7 +134,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
@@ -140,7 +144,7 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
     .bind(slug)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(from_row))
+    Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 /// The works `user_id` is credited on, newest change first.
@@ -152,7 +156,10 @@ pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<Work>> {
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Works in the given states, oldest change first (the review queue).
@@ -165,7 +172,11 @@ pub async fn in_states(db: &Db, states: &[State], limit: i64) -> Result<Vec<Work
     for s in states {
         q = q.bind(s.code());
     }
-    Ok(q.fetch_all(&db.pool).await?.iter().map(from_row).collect())
+    Ok(q.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 // ---- pen names ----
@@ -232,11 +243,13 @@ async fn refresh_byline(conn: &mut Conn, work_id: i64) -> Result<()> {
     .await?;
     let byline: Vec<Byline> = rows
         .iter()
-        .map(|r| Byline {
-            user_id: r.get("user_id"),
-            pen_name: r.get("pen_name"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(Byline {
+                user_id: r.try_get("user_id")?,
+                pen_name: r.try_get("pen_name")?,
+            })
         })
-        .collect();
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     sqlx::query("UPDATE story_works SET byline = $1 WHERE id = $2")
         .bind(serde_json::to_string(&byline).unwrap_or_else(|_| "[]".into()))
         .bind(work_id)
@@ -366,7 +379,7 @@ async fn editable_by(conn: &mut Conn, id: i64, user_id: i64) -> Result<Work> {
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(anjungan_kernel::Error::NotFound)?;
-    let w = from_row(&row);
+    let w = from_row(&row)?;
     if !w.author_ids().contains(&user_id) {
         return Err(StoryError::Workflow(workflow::WorkflowError::NotYours).into());
     }
@@ -490,22 +503,24 @@ pub async fn chapters(db: &Db, work_id: i64) -> Result<Vec<ChapterHead>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| ChapterHead {
-            position: r.get("position"),
-            title: r.get("title"),
-            words: r.get("words"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(ChapterHead {
+                position: r.try_get("position")?,
+                title: r.try_get("title")?,
+                words: r.try_get("words")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-fn chapter_from(r: &sqlx::any::AnyRow) -> Chapter {
-    Chapter {
-        position: r.get("position"),
-        title: r.get("title"),
-        body: SafeHtml::stored(r.get::<String, _>("body")),
-        words: r.get("words"),
-        updated_at: r.get("updated_at"),
-    }
+fn chapter_from(r: &sqlx::any::AnyRow) -> std::result::Result<Chapter, sqlx::Error> {
+    Ok(Chapter {
+        position: r.try_get("position")?,
+        title: r.try_get("title")?,
+        body: SafeHtml::stored(r.try_get::<String, _>("body")?),
+        words: r.try_get("words")?,
+        updated_at: r.try_get("updated_at")?,
+    })
 }
 
 pub async fn chapter(db: &Db, work_id: i64, position: i64) -> Result<Option<Chapter>> {
@@ -516,7 +531,7 @@ pub async fn chapter(db: &Db, work_id: i64, position: i64) -> Result<Option<Chap
     .bind(position)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.as_ref().map(chapter_from))
+    Ok(row.as_ref().map(chapter_from).transpose()?)
 }
 
 pub async fn all_chapters(db: &Db, work_id: i64) -> Result<Vec<Chapter>> {
@@ -526,7 +541,10 @@ pub async fn all_chapters(db: &Db, work_id: i64) -> Result<Vec<Chapter>> {
     .bind(work_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.iter().map(chapter_from).collect())
+    Ok(rows
+        .iter()
+        .map(chapter_from)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
@@ -536,7 +554,7 @@ async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
     .bind(work_id)
     .fetch_one(&mut *conn)
     .await?;
-    let n: i64 = row.get("n");
+    let n: i64 = row.try_get("n")?;
     let w: i64 = row.try_get::<i64, _>("w").unwrap_or(0);
     sqlx::query("UPDATE story_works SET chapters = $1, words = $2, updated_at = $3 WHERE id = $4")
         .bind(n)
@@ -757,14 +775,16 @@ pub async fn history_of(db: &Db, work_id: i64) -> Result<Vec<HistoryEntry>> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| HistoryEntry {
-            at: r.get("at"),
-            actor: r.get("actor_name"),
-            action: r.get("action"),
-            state: State::parse(r.get("state")).unwrap_or(State::Draft),
-            note: r.get("note"),
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(HistoryEntry {
+                at: r.try_get("at")?,
+                actor: r.try_get("actor_name")?,
+                action: r.try_get("action")?,
+                state: State::parse(r.try_get("state")?).unwrap_or(State::Draft),
+                note: r.try_get("note")?,
+            })
         })
-        .collect())
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Gives `command` to the work as `by`; on publishing the work enters the search index and the
@@ -792,7 +812,7 @@ pub async fn step(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(anjungan_kernel::Error::NotFound)?;
-    let w = from_row(&row);
+    let w = from_row(&row)?;
     let next = workflow::transition(w.facts(), command, by, note)?;
     let now = anjungan_kernel::clock::now_ms();
     let keep_note = matches!(
