@@ -392,7 +392,7 @@ pub async fn update(
     let now = now_ms();
     let version = current.version + 1;
     let mut tx = db.begin_write().await?;
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE innovations SET name = $1, stage = $2, kind = $3, form = $4, affair = $5, year = $6, search = $7, \
          version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
     )
@@ -408,7 +408,12 @@ pub async fn update(
     .bind(current.id)
     .bind(current.version)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    // Another save won the race since `current` was read: nothing is written.
+    if changed == 0 {
+        return Err(anjungan_kernel::Error::Conflict);
+    }
     sqlx::query("UPDATE innovation_profiles SET profile = $1 WHERE innovation_id = $2")
         .bind(serde_json::to_string(draft).expect("serialisable"))
         .bind(current.id)
@@ -467,7 +472,7 @@ pub async fn set_status(
     let now = now_ms();
     let version = current.version + 1;
     let mut tx = db.begin_write().await?;
-    sqlx::query(
+    let changed = sqlx::query(
         "UPDATE innovations SET status = $1, review_note = $2, version = $3, updated_at = $4, \
          verified_at = CASE WHEN $1 = 'verified' THEN $4 ELSE verified_at END WHERE id = $5 AND version = $6",
     )
@@ -478,7 +483,12 @@ pub async fn set_status(
     .bind(current.id)
     .bind(current.version)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    // Another save won the race since `current` was read: nothing is written.
+    if changed == 0 {
+        return Err(anjungan_kernel::Error::Conflict);
+    }
     snapshot(
         &mut tx,
         current.id,

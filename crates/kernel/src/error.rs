@@ -17,6 +17,9 @@ pub enum Error {
     Otp(#[from] crate::otp::OtpError),
     #[error("not found")]
     NotFound,
+    /// The record changed since it was read (another person saved first).
+    #[error("changed meanwhile")]
+    Conflict,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
     #[error("internal error: {0}")]

@@ -111,6 +111,7 @@ impl From<crate::Error> for AppError {
                 err
             }
             E::NotFound => AppError::not_found(),
+            E::Conflict => AppError::new(StatusCode::CONFLICT, "error.conflict"),
             E::Db(ref err) => {
                 tracing::error!(error = %err, "database error");
                 AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")

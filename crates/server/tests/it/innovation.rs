@@ -13,8 +13,45 @@ both_backends!(
     the_api_runs_the_same_workflow,
     evidence_and_photos_reach_the_public_page,
     bad_evidence_is_refused_and_changes_nothing,
-    a_cached_public_page_follows_every_change
+    a_cached_public_page_follows_every_change,
+    a_lost_race_is_a_conflict_and_writes_nothing
 );
+
+/// Two people act on the same version: the second is told it changed meanwhile (409), and
+/// nothing of theirs is written.
+async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
+    use anjungan_innovation::domain::Status;
+    use anjungan_innovation::store;
+    let db = &app.state.db;
+    let actor = anjungan_kernel::audit::Actor::system("test");
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM innovations WHERE status = 'verified' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let read = store::get(db, id).await.unwrap().unwrap();
+    store::set_status(db, &actor, &read, Status::Draft, "", "innovation.reopen")
+        .await
+        .unwrap();
+    let audits = app.audit_count("innovation.reopen").await;
+    let again = store::set_status(db, &actor, &read, Status::Draft, "", "innovation.reopen").await;
+    assert!(
+        matches!(again, Err(anjungan_kernel::Error::Conflict)),
+        "{again:?}"
+    );
+    let profile = read.profile.clone().unwrap();
+    let edit = store::update(db, &actor, &read, &read.draft, &profile).await;
+    assert!(
+        matches!(edit, Err(anjungan_kernel::Error::Conflict)),
+        "{edit:?}"
+    );
+    assert_eq!(app.audit_count("innovation.reopen").await, audits);
+    let now = store::get(db, id).await.unwrap().unwrap();
+    assert_eq!(now.version, read.version + 1);
+    let e = anjungan_kernel::web::AppError::from(anjungan_kernel::Error::Conflict);
+    assert_eq!(e.status, 409);
+}
 
 fn words(n: usize) -> String {
     (0..n)
