@@ -97,8 +97,11 @@ fn edition_from(r: &sqlx::any::AnyRow) -> std::result::Result<Edition, sqlx::Err
         mode: r.try_get("mode")?,
         entry_limit: r.try_get("entry_limit")?,
         blind_review: r.try_get::<i64, _>("blind_review")? != 0,
-        proposal_sections: serde_json::from_str(&r.try_get::<String, _>("proposal_sections")?)
-            .unwrap_or_else(|_| crate::domain::proposal::default_kipp()),
+        // Editions from before sections were configurable hold '': the national default.
+        proposal_sections: match r.try_get::<String, _>("proposal_sections")?.as_str() {
+            "" => crate::domain::proposal::default_kipp(),
+            text => anjungan_kernel::db::parse_json("proposal_sections", text)?,
+        },
     })
 }
 
@@ -591,8 +594,7 @@ pub async fn reviews(
         .iter()
         .map(|r| -> std::result::Result<_, sqlx::Error> {
             Ok({
-                let scores: Vec<(String, u32)> =
-                    serde_json::from_str(&r.try_get::<String, _>("scores")?).unwrap_or_default();
+                let scores: Vec<(String, u32)> = anjungan_kernel::db::json_column(r, "scores")?;
                 (
                     r.try_get("phase")?,
                     crate::domain::scoring::Review {

@@ -39,8 +39,7 @@ const COLS: &str = "i.id, i.org_id, o.name AS org_name, o.path AS org_path, i.st
 const FROM: &str = "FROM innovations i JOIN organisations o ON o.id = i.org_id JOIN innovation_profiles p ON p.innovation_id = i.id";
 
 fn from_row(r: &AnyRow) -> std::result::Result<Innovation, sqlx::Error> {
-    let draft: Draft =
-        serde_json::from_str(&r.try_get::<String, _>("profile")?).unwrap_or_default();
+    let draft: Draft = anjungan_kernel::db::json_column(r, "profile")?;
     let profile = draft.validate().ok();
     Ok(Innovation {
         id: r.try_get("id")?,

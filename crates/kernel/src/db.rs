@@ -202,6 +202,29 @@ impl Db {
     }
 }
 
+/// A JSON column read into its type. A column that does not parse is an error (a decode
+/// error naming the column), never a silent default: a corrupt rule set must not turn into
+/// another one.
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<T, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    parse_json(column, &text)
+}
+
+/// Parses JSON kept in `column` (already read, e.g. opened from a sealed value).
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    column: &str,
+    text: &str,
+) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: Box::new(e),
+    })
+}
+
 /// Maps a unique-constraint violation to `true`, for "already exists" answers.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {

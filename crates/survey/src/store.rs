@@ -82,7 +82,7 @@ fn unit_from(r: &AnyRow) -> std::result::Result<Unit, sqlx::Error> {
         kind: r.try_get("kind")?,
         code: r.try_get("code")?,
         path: r.try_get("path")?,
-        services: serde_json::from_str(&r.try_get::<String, _>("services")?).unwrap_or_default(),
+        services: anjungan_kernel::db::json_column(r, "services")?,
     })
 }
 

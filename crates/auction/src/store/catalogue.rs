@@ -32,8 +32,9 @@ fn port_from(r: &sqlx::any::AnyRow) -> std::result::Result<Port, sqlx::Error> {
         place: r.try_get("place")?,
         org_id: r.try_get("org_id")?,
         min_buyers: r.try_get("min_buyers")?,
-        levy: serde_json::from_str(r.try_get::<&str, _>("levy")?)
-            .unwrap_or_else(|_| LevyRules::trenggalek_default()),
+        // Money is owed by these rules: a rule set that does not parse is an error, never
+        // silently the default.
+        levy: anjungan_kernel::db::json_column(r, "levy")?,
     })
 }
 

@@ -33,8 +33,7 @@ pub struct SessionRow {
 const SELECT: &str = "SELECT s.*, p.name AS port_name FROM auction_sessions s JOIN auction_ports p ON p.id = s.port_id";
 
 fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<SessionRow, sqlx::Error> {
-    let rules: Rules =
-        serde_json::from_str(r.try_get::<&str, _>("rules")?).unwrap_or_else(|_| Rules::ascending());
+    let rules: Rules = anjungan_kernel::db::json_column(r, "rules")?;
     Ok(SessionRow {
         id: r.try_get("id")?,
         port_id: r.try_get("port_id")?,

@@ -30,8 +30,7 @@ pub(crate) async fn settle_sale(
     .fetch_one(&mut **tx)
     .await?;
     let code: String = row.try_get("code")?;
-    let rules: LevyRules = serde_json::from_str(row.try_get::<&str, _>("levy")?)
-        .unwrap_or_else(|_| LevyRules::trenggalek_default());
+    let rules: LevyRules = anjungan_kernel::db::json_column(&row, "levy")?;
     let (seller, buyer, detail) = match levy_for(&rules, value, grams, row.try_get("gt_tenths")?) {
         Ok(b) => (
             Some(b.seller_levy),

@@ -120,8 +120,8 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> 
         days: r.try_get("days")?,
         cost: r.try_get("cost")?,
         needs_resident: r.try_get::<i64, _>("needs_resident")? != 0,
-        standard: serde_json::from_str(r.try_get::<&str, _>("standard")?).unwrap_or_default(),
-        form: serde_json::from_str(r.try_get::<&str, _>("form")?).unwrap_or_default(),
+        standard: anjungan_kernel::db::json_column(r, "standard")?,
+        form: anjungan_kernel::db::json_column(r, "form")?,
         letter: serde_json::from_str(&letter).ok(),
         active: r.try_get::<i64, _>("active")? != 0,
     })

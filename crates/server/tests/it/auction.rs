@@ -19,7 +19,38 @@ both_backends!(
     tickets_levy_payments_and_unpaid_debts,
     the_port_report_exports_and_the_price_history,
     the_admin_sets_ports_levy_rules_and_species,
+    corrupt_rules_are_an_error_never_another_auction,
 );
+
+/// A session's rule set or a port's levy that no longer parses is reported as an error; it never
+/// silently becomes the ascending default or the regency's default levy.
+async fn corrupt_rules_are_an_error_never_another_auction(app: TestApp) {
+    let (session, _) = morning(&app).await;
+    sqlx::query("UPDATE auction_sessions SET rules = '{\"format\": \"kl' WHERE id = $1")
+        .bind(session)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let err = anjungan_auction::store::sessions::get(&app.state.db, session)
+        .await
+        .err()
+        .expect("a corrupt rule set is an error");
+    assert!(format!("{err}").contains("rules"), "{err}");
+    let port: i64 = sqlx::query_scalar("SELECT id FROM auction_ports ORDER BY id LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE auction_ports SET levy = 'bukan json' WHERE id = $1")
+        .bind(port)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let err = anjungan_auction::store::catalogue::port(&app.state.db, port)
+        .await
+        .err()
+        .expect("a corrupt levy is an error");
+    assert!(format!("{err}").contains("levy"), "{err}");
+}
 
 async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
     sqlx::query_scalar(sql)

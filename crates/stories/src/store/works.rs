@@ -102,7 +102,7 @@ pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Work, sqlx:
             .filter(|t| !t.is_empty())
             .map(str::to_string)
             .collect(),
-        authors: serde_json::from_str(r.try_get::<&str, _>("byline")?).unwrap_or_default(),
+        authors: anjungan_kernel::db::json_column(r, "byline")?,
         credit: r.try_get("credit")?,
         archive: if code.is_empty() {
             None
