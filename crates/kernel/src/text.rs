@@ -41,9 +41,69 @@ pub fn latin1(s: &str) -> String {
         .collect()
 }
 
+// --- escaping: the one set of XML/HTML escapers of the platform (SVG charts, feeds, Open311,
+// Frab, EPUB). HTML pages are escaped by askama; the stories' sanitiser serialises its own tree.
+
+/// Whether `c` may appear in an XML 1.0 document at all.
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `s` with the characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) removed.
+pub fn xml_clean(s: &str) -> String {
+    s.chars().filter(|&c| xml_char(c)).collect()
+}
+
+/// The one XML escaper: forbidden characters dropped; `&`, `<`, `>` always escaped; quotes
+/// when `quotes`; tab, newline and carriage return as references when `whitespace` (so they
+/// survive attribute-value normalisation).
+fn xml_escape(s: &str, quotes: bool, whitespace: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars().filter(|&c| xml_char(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&apos;"),
+            '\t' if whitespace => out.push_str("&#9;"),
+            '\n' if whitespace => out.push_str("&#10;"),
+            '\r' if whitespace => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` as XML character data: forbidden characters removed, `&`, `<`, `>` escaped.
+pub fn xml_text(s: &str) -> String {
+    xml_escape(s, false, false)
+}
+
+/// `s` as XML character data with quotes escaped too (for formats whose readers expect it).
+pub fn xml_text_quoted(s: &str) -> String {
+    xml_escape(s, true, false)
+}
+
+/// `s` as a quoted XML attribute value (either quote style): like [`xml_text`], plus quotes and
+/// tab / newline / carriage return as character references so they survive normalisation.
+pub fn xml_attr(s: &str) -> String {
+    xml_escape(s, true, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_and_cleans() {
+        assert_eq!(
+            xml_text("a<b>&\"'\u{0}\u{1b}\u{FFFE}z"),
+            "a&lt;b&gt;&amp;\"'z"
+        );
+        assert_eq!(xml_attr("<\"'&\n"), "&lt;&quot;&apos;&amp;&#10;");
+        assert_eq!(xml_clean("a\u{7}b\tc"), "ab\tc");
+    }
 
     #[test]
     fn latin1_maps_to_plain_forms() {

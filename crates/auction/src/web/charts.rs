@@ -4,12 +4,7 @@
 use crate::domain::catalogue::format_rupiah;
 use std::fmt::Write;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use anjungan_kernel::text::xml_attr as esc;
 
 /// Average, lowest and highest price per kg by day (oldest first) as a chart: a line for the
 /// average over a band from lowest to highest.

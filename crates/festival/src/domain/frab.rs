@@ -131,13 +131,7 @@ pub fn json(c: &Conference<'_>, talks: &[Talk<'_>]) -> serde_json::Value {
     })
 }
 
-fn x(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
+use anjungan_kernel::text::xml_attr as x;
 
 pub fn xml(c: &Conference<'_>, talks: &[Talk<'_>]) -> String {
     let days = days(talks);

@@ -36,12 +36,7 @@ pub struct PlanStand<'a> {
     pub href: String,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use anjungan_kernel::text::xml_attr as esc;
 
 /// An SVG floor plan: each stand a linked, labelled cell at its grid position.
 pub fn floor_plan(stands: &[PlanStand<'_>], title: &str) -> String {

@@ -4,12 +4,7 @@ use crate::domain::{grade_of, Element, Ikm, IkmResult};
 use anjungan_kernel::i18n::Tr;
 use std::fmt::Write;
 
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub use anjungan_kernel::text::xml_attr as esc;
 
 fn grade_class(ikm: Option<Ikm>) -> &'static str {
     match ikm.map(grade_of) {
