@@ -31,10 +31,9 @@ async fn corrupt_rules_are_an_error_never_another_auction(app: TestApp) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let err = anjungan_auction::store::sessions::get(&app.state.db, session)
-        .await
-        .err()
-        .expect("a corrupt rule set is an error");
+    let Err(err) = anjungan_auction::store::sessions::get(&app.state.db, session).await else {
+        panic!("a corrupt rule set is an error");
+    };
     assert!(format!("{err}").contains("rules"), "{err}");
     let port: i64 = sqlx::query_scalar("SELECT id FROM auction_ports ORDER BY id LIMIT 1")
         .fetch_one(&app.state.db.pool)
@@ -45,10 +44,9 @@ async fn corrupt_rules_are_an_error_never_another_auction(app: TestApp) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let err = anjungan_auction::store::catalogue::port(&app.state.db, port)
-        .await
-        .err()
-        .expect("a corrupt levy is an error");
+    let Err(err) = anjungan_auction::store::catalogue::port(&app.state.db, port).await else {
+        panic!("a corrupt levy is an error");
+    };
     assert!(format!("{err}").contains("levy"), "{err}");
 }
 
