@@ -3,10 +3,11 @@
 //! settlement.
 
 pub mod domain;
+pub mod error;
+pub mod render;
 pub mod room;
-pub mod runtime;
+pub mod service;
 pub mod store;
-pub mod ticket_pdf;
 pub mod web;
 
 pub use room::ROOM;

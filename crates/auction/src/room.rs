@@ -2,7 +2,8 @@
 
 use anjungan_kernel::i18n::Lang;
 use anjungan_kernel::identity::domain::{Grant, Role};
-use anjungan_kernel::room::{Asset, Link, Programme, Room};
+use anjungan_kernel::room::{Asset, Job, Link, Programme, Room, Stop};
+use anjungan_kernel::web::AppState;
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -28,7 +29,34 @@ pub static ROOM: Room = Room {
     }),
     dashboard,
     on_start: None,
+    layers,
+    jobs,
 };
+
+/// The hall of live sessions, one per state; on PostgreSQL it listens for other nodes' bids.
+fn hall(state: &AppState) -> crate::service::runtime::SharedHall {
+    state.shared(|| {
+        let hall = crate::service::runtime::Hall::new(state.db.clone());
+        hall.listen(state.config.effective_database_url());
+        hall
+    })
+}
+
+fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    router.layer(axum::Extension(hall(state)))
+}
+
+/// Sessions left open by the previous run continue: their lots still close on time.
+fn jobs(state: &AppState, _stop: Stop) -> Vec<Job> {
+    let hall = hall(state);
+    vec![tokio::spawn(async move {
+        match hall.resume_open().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "auction sessions resumed"),
+            Err(e) => tracing::error!(error = %e, "resuming auction sessions failed"),
+        }
+    })]
+}
 
 /// What a grant opens in this room, on the signed-in person's dashboard.
 fn dashboard(g: &Grant) -> Vec<Link> {

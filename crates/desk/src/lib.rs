@@ -3,7 +3,8 @@
 //! verified residents, signed letters, SLAs, complaints, and Open311 GeoReport v2.
 
 pub mod domain;
-pub mod letter_pdf;
+pub mod error;
+pub mod render;
 pub mod room;
 pub mod store;
 pub mod web;

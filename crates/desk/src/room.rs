@@ -5,7 +5,8 @@ use anjungan_kernel::db::Db;
 use anjungan_kernel::i18n::Lang;
 use anjungan_kernel::identity::domain::{Grant, Role};
 use anjungan_kernel::room::StartFuture;
-use anjungan_kernel::room::{Link, Programme, Room};
+use anjungan_kernel::room::{Job, Link, Programme, Room, Stop};
+use anjungan_kernel::web::AppState;
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -27,7 +28,46 @@ pub static ROOM: Room = Room {
     }),
     dashboard,
     on_start: Some(on_start),
+    layers,
+    jobs,
 };
+
+/// The durable submission queue and the service-definition cache, one each per state.
+fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    let queue =
+        state.shared(|| crate::store::requests::submit_queue(state.db.clone(), state.keys.clone()));
+    let services = state.shared(crate::store::services::ServiceCache::default);
+    router
+        .layer(axum::Extension(queue))
+        .layer(axum::Extension(services))
+}
+
+/// SLA reminders to the unit, every ten minutes.
+fn jobs(state: &AppState, mut stop: Stop) -> Vec<Job> {
+    let state = state.clone();
+    vec![tokio::spawn(async move {
+        loop {
+            match crate::store::requests::send_reminders(
+                &state.db,
+                &state.keys,
+                &state.config.base_url,
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(requests = n, "SLA reminders queued");
+                    state.outbox_wake.notify_one();
+                }
+                Err(e) => tracing::warn!(error = %e, "SLA reminders failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    })]
+}
 
 /// What a grant opens in this room, on the signed-in person's dashboard.
 fn dashboard(g: &Grant) -> Vec<Link> {
@@ -40,17 +80,24 @@ fn dashboard(g: &Grant) -> Vec<Link> {
     }
 }
 
-/// Seals register rows an earlier version kept partly in clear.
+/// Seals register rows an earlier version kept partly in clear, and enters the fixed national
+/// holidays around this year (moveable ones and collective leave are entered by an admin).
 fn on_start<'a>(db: &'a Db, keys: &'a Keys) -> StartFuture<'a> {
     Box::pin(async move {
-        crate::store::residents::seal_stored(db, keys)
+        let kernel = |e: crate::store::StoreError| match e {
+            crate::store::StoreError::Kernel(k) => k,
+            crate::store::StoreError::Desk(d) => {
+                anjungan_kernel::Error::Internal(anyhow::anyhow!("{d}"))
+            }
+        };
+        let sealed = crate::store::residents::seal_stored(db, keys)
             .await
-            .map_err(|e| match e {
-                crate::store::StoreError::Kernel(k) => k,
-                crate::store::StoreError::Desk(d) => {
-                    anjungan_kernel::Error::Internal(anyhow::anyhow!("{d}"))
-                }
-            })
+            .map_err(kernel)?;
+        let year = crate::store::today().year();
+        crate::store::admin::seed_fixed_holidays(db, &[year - 1, year, year + 1])
+            .await
+            .map_err(kernel)?;
+        Ok(sealed)
     })
 }
 

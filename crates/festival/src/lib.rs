@@ -1,22 +1,18 @@
 //! The festival room: the yearly Trenggalek Innovation Festival (TIF) — editions with phases as
-//! data, entries, the agenda (with iCalendar export), jury assignment and scoring rules.
+//! data, entries, proposals, stands, the agenda (with iCalendar and Frab exports), jury
+//! assignment and scoring, the public vote and awards.
+//!
+//! The room's parts: `domain` pure rules, `store` its SQL, `service` the use cases, `render`
+//! its iCalendar, Frab and PDF output, `web` HTTP only, `ports` what it needs from other rooms,
+//! `error` its error, and `room` the value the binary installs.
 
-pub mod catalogue;
 pub mod domain;
-pub mod proposal_store;
+pub mod error;
+pub mod ports;
+pub mod render;
 pub mod room;
-pub mod signup_store;
-pub mod standings;
+pub mod service;
 pub mod store;
-pub mod vote_queue;
 pub mod web;
-pub mod web_api;
-pub mod web_awards;
-pub mod web_dashboard;
-pub mod web_jury;
-pub mod web_proposal;
-pub mod web_settings;
-pub mod web_signup;
-pub mod web_vote;
 
 pub use room::ROOM;

@@ -3,6 +3,7 @@
 use anjungan_kernel::i18n::Lang;
 use anjungan_kernel::identity::domain::{Grant, Role};
 use anjungan_kernel::room::{Link, Programme, Room};
+use anjungan_kernel::web::AppState;
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -24,7 +25,17 @@ pub static ROOM: Room = Room {
     }),
     dashboard,
     on_start: None,
+    layers,
+    jobs: anjungan_kernel::room::no_jobs,
 };
+
+/// The public vote's group-commit queue, one per state.
+fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    let votes = state.shared(|| {
+        crate::service::vote_queue::VoteQueue::new(state.db.clone(), state.keys.clone())
+    });
+    router.layer(axum::Extension(votes))
+}
 
 /// What a grant opens in this room, on the signed-in person's dashboard.
 fn dashboard(g: &Grant) -> Vec<Link> {

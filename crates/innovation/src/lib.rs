@@ -2,10 +2,9 @@
 //! the regent's method (vision → regulation → collaboration partners → execution) and the national
 //! regional-innovation profile (IID, Permendagri 104/2018).
 
-pub mod documents_store;
 pub mod domain;
-pub mod iid_store;
-pub mod live;
+pub mod error;
+pub mod ports;
 pub mod room;
 pub mod store;
 pub mod web;

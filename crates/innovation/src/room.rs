@@ -20,6 +20,8 @@ pub static ROOM: Room = Room {
     programme: None,
     dashboard,
     on_start: None,
+    layers: anjungan_kernel::room::no_layers,
+    jobs: anjungan_kernel::room::no_jobs,
 };
 
 /// What a grant opens in this room, on the signed-in person's dashboard.

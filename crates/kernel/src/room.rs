@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::i18n::Lang;
 use crate::identity::domain::Grant;
 use crate::web::AppState;
+use axum::Router;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::OnceLock;
@@ -34,6 +35,27 @@ pub struct Room {
     /// Work done at every start after the migrations (sealing what an earlier version kept in
     /// clear, …); returns how many records it changed.
     pub on_start: Option<for<'a> fn(&'a Db, &'a Keys) -> StartFuture<'a>>,
+    /// Adds what the room's handlers extract besides the state (its queues and caches, as
+    /// `Extension`s) to the whole router; made once per state with [`AppState::shared`].
+    pub layers: fn(Router<AppState>, &AppState) -> Router<AppState>,
+    /// Its background work while the server runs (reminders, resuming live sessions); each task
+    /// ends when `stop` turns true. Tests that build only the app run none of it.
+    pub jobs: fn(&AppState, Stop) -> Vec<Job>,
+}
+
+/// Turns true when the server stops.
+pub type Stop = tokio::sync::watch::Receiver<bool>;
+/// A running background task.
+pub type Job = tokio::task::JoinHandle<()>;
+
+/// For a room without layers.
+pub fn no_layers(router: Router<AppState>, _: &AppState) -> Router<AppState> {
+    router
+}
+
+/// For a room without background work.
+pub fn no_jobs(_: &AppState, _: Stop) -> Vec<Job> {
+    Vec::new()
 }
 
 pub struct Asset {

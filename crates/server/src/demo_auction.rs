@@ -7,7 +7,7 @@ use anjungan_auction::domain::catalogue::{Grade, LotInput};
 use anjungan_auction::domain::engine::{BuyerId, Channel, Command, LotId};
 use anjungan_auction::domain::levy::LevyRules;
 use anjungan_auction::domain::rules::Rules;
-use anjungan_auction::runtime::Hall;
+use anjungan_auction::service::runtime::Hall;
 use anjungan_auction::store::catalogue::{NewBuyer, PortInput};
 use anjungan_auction::store::{catalogue, lots, sessions};
 use anjungan_kernel::audit::Actor;

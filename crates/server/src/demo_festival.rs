@@ -257,7 +257,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             store::set_rubric(db, &actor, second, spec).await?;
             // Only the entries shortlisted by the phases before are reviewed.
             let (_, standings) =
-                anjungan_festival::standings::ranking(db, second, now_ms()).await?;
+                anjungan_festival::service::standings::ranking(db, second, now_ms()).await?;
             let still_in: Vec<anjungan_festival::domain::assignment::Entry> = entries
                 .iter()
                 .filter(|e| standings.get(&e.id).is_none_or(|s| s.in_contest()))
@@ -310,7 +310,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     // Awards of the 2nd TIF: winners from the computed ranking (shortlists applied), the
     // favourite from the public vote, and the regent's special attention.
     if !store::rubrics(db, second).await?.is_empty() {
-        let (ranking, _) = anjungan_festival::standings::ranking(db, second, now_ms()).await?;
+        let (ranking, _) =
+            anjungan_festival::service::standings::ranking(db, second, now_ms()).await?;
         store::set_computed_awards(
             db,
             &actor,
@@ -374,7 +375,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     )
     .await?;
     // This year the jury reviews blind, and visitors sign up for the panels.
-    anjungan_festival::proposal_store::set_settings(
+    anjungan_festival::store::proposals::set_settings(
         db,
         &actor,
         current,
@@ -433,7 +434,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             .into_iter()
             .take(2)
             {
-                anjungan_festival::signup_store::sign_up(db, &actor, current, session, u.0, now)
+                anjungan_festival::store::signups::sign_up(db, &actor, current, session, u.0, now)
                     .await
                     .map_err(|e| anyhow::anyhow!("demo sign-up: {e}"))?;
             }
@@ -486,7 +487,7 @@ async fn proposals(
         .filter(|(_, t)| !t.trim().is_empty())
         .map(|(k, t)| (k.to_string(), t))
         .collect();
-        anjungan_festival::proposal_store::save_proposal(db, actor, entry, &texts).await?;
+        anjungan_festival::store::proposals::save_proposal(db, actor, entry, &texts).await?;
     }
     Ok(())
 }

@@ -134,7 +134,7 @@ fn design(d: &Demo) -> String {
 /// coordinator), and the regency's government aspect, so the index shows a category.
 async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
     use anjungan_innovation::domain::iid::{Aspect, Review};
-    use anjungan_innovation::iid_store;
+    use anjungan_innovation::store::iid as iid_store;
     let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
     let cat = iid_store::catalogue(db, actor, year).await?;
     let government: Vec<(i64, u8, Review, &str)> = cat
@@ -250,7 +250,7 @@ async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
                 db,
                 &actor,
                 id,
-                anjungan_innovation::live::SURVEY_UNIT,
+                anjungan_innovation::ports::SURVEY_UNIT,
                 org.id,
             )
             .await?;

@@ -9,7 +9,7 @@ pub mod demo_festival;
 pub mod demo_innovation;
 pub mod demo_stories;
 pub mod demo_survey;
-pub mod live;
+pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::web::{csrf, error, metrics, AppState};
@@ -59,22 +59,11 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
     }
     anjungan_kernel::orgs::store::seed_wilayah(&db, &anjungan_kernel::audit::Actor::system("seed"))
         .await?;
-    // The fixed national holidays around this year; moveable ones and collective leave are
-    // entered by an admin.
-    let year = anjungan_desk::store::today().year();
-    anjungan_desk::store::admin::seed_fixed_holidays(&db, &[year - 1, year, year + 1]).await?;
     Ok((db, keys))
 }
 
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
-    let hall = anjungan_auction::runtime::Hall::new(state.db.clone());
-    hall.listen(state.config.effective_database_url());
-    app_with(state, hall)
-}
-
-/// The app with a given auction hall, so the server can resume open sessions on it at start.
-pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) -> Router {
     anjungan_kernel::room::install(ROOMS);
     let (router, api) = ROOMS
         .iter()
@@ -82,12 +71,6 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
             r.merge((room.routes)())
         })
         .split_for_parts();
-    let catalogue: anjungan_festival::catalogue::Catalogue = Arc::new(live::InnovationCatalogue {
-        db: state.db.clone(),
-    });
-    let live: anjungan_innovation::live::Live = Arc::new(live::SurveyEvidence {
-        db: state.db.clone(),
-    });
     let openapi = Arc::new(
         api.to_pretty_json()
             .expect("the OpenAPI document serialises"),
@@ -98,9 +81,12 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
     };
     let request_id = HeaderName::from_static("x-request-id");
     let hsts = state.config.base_url.starts_with("https://");
-    // Reads are counted in memory and written every two seconds.
-    let reads = Arc::new(anjungan_stories::store::reads::ReadCounter::default());
-    anjungan_stories::store::reads::spawn_flusher(&reads, state.db.clone(), Duration::from_secs(2));
+    // Each room adds what its handlers share (queues, caches, the auction hall); the binary adds
+    // the ports through which one room learns from another without reading its tables.
+    let router = ROOMS
+        .iter()
+        .fold(router, |r, room| (room.layers)(r, &state));
+    let router = ports::ports(router, &state);
     router
         .route(
             "/api/openapi.json",
@@ -116,21 +102,6 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
         .fallback(error::not_found)
-        .layer(axum::Extension(anjungan_desk::store::requests::submit_queue(
-            state.db.clone(),
-            state.keys.clone(),
-        )))
-        .layer(axum::Extension(reads))
-        .layer(axum::Extension(hall))
-        .layer(axum::Extension(
-            anjungan_desk::store::services::ServiceCache::default(),
-        ))
-        .layer(axum::Extension(live))
-        .layer(axum::Extension(catalogue))
-        .layer(axum::Extension(anjungan_festival::vote_queue::VoteQueue::new(
-            state.db.clone(),
-            state.keys.clone(),
-        )))
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
@@ -168,14 +139,14 @@ pub fn app_with(state: AppState, hall: anjungan_auction::runtime::SharedHall) ->
 /// `/verifikasi/{code}`: a letter of Petung Dadi, else a festival certificate.
 async fn verify_document(
     axum::extract::State(state): axum::extract::State<AppState>,
-    axum::Extension(catalogue): axum::Extension<anjungan_festival::catalogue::Catalogue>,
+    axum::Extension(catalogue): axum::Extension<anjungan_festival::ports::Catalogue>,
     ctx: anjungan_kernel::web::Ctx,
     axum::extract::Path(code): axum::extract::Path<String>,
 ) -> anjungan_kernel::web::WebResult<axum::response::Response> {
     if let Some(page) = anjungan_desk::web::verify::page(&state, &ctx, &code).await? {
         return Ok(page);
     }
-    anjungan_festival::web_awards::verify_page(&state, &catalogue, &ctx, &code).await
+    anjungan_festival::web::awards::verify_page(&state, &catalogue, &ctx, &code).await
 }
 
 /// Browser hardening for every response that does not set these itself.
@@ -220,20 +191,12 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         keys.clone(),
         stop_rx.clone(),
     ));
-    let janitor = tokio::spawn(janitor(
-        db.clone(),
-        keys.clone(),
-        cfg.base_url.clone(),
-        state.outbox_wake.clone(),
-        stop_rx,
-    ));
-    // Auction sessions left open by the previous run continue: their lots still close on time.
-    let hall = anjungan_auction::runtime::Hall::new(db.clone());
-    hall.listen(cfg.effective_database_url());
-    let resumed = hall.resume_open().await?;
-    if resumed > 0 {
-        tracing::info!(sessions = resumed, "auction sessions resumed");
-    }
+    let janitor = tokio::spawn(janitor(db.clone(), stop_rx.clone()));
+    let app = app(state.clone());
+    let jobs: Vec<_> = ROOMS
+        .iter()
+        .flat_map(|room| (room.jobs)(&state, stop_rx.clone()))
+        .collect();
     tracing::info!(%addr, backend = db.backend.name(), "anjungan listening");
     println!(
         "Anjungan listening on http://{addr} ({})",
@@ -241,7 +204,7 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     );
     axum::serve(
         listener,
-        app_with(state, hall).into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -250,32 +213,22 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
     let _ = janitor.await;
     let _ = chainer.await;
+    for job in jobs {
+        let _ = tokio::time::timeout(Duration::from_secs(10), job).await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn janitor(
-    db: Db,
-    keys: Keys,
-    base_url: String,
-    wake: Arc<tokio::sync::Notify>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
+/// Purges expired sign-in sessions every ten minutes.
+async fn janitor(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
         if let Err(e) =
             anjungan_kernel::identity::store::purge_expired(&db, anjungan_kernel::clock::now_ms())
                 .await
         {
             tracing::warn!(error = %e, "purging expired sessions failed");
-        }
-        match anjungan_desk::store::requests::send_reminders(&db, &keys, &base_url).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::info!(requests = n, "SLA reminders queued");
-                wake.notify_one();
-            }
-            Err(e) => tracing::warn!(error = %e, "SLA reminders failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}

@@ -2,8 +2,9 @@
 //! and chapters, editorial review, reading, Indonesian full-text search, OAI-PMH harvesting,
 //! Atom feeds and EPUB/PDF downloads.
 
-pub mod book_pdf;
 pub mod domain;
+pub mod error;
+pub mod render;
 pub mod room;
 pub mod store;
 pub mod web;

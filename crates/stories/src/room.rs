@@ -3,6 +3,7 @@
 use anjungan_kernel::i18n::Lang;
 use anjungan_kernel::identity::domain::{Grant, Role};
 use anjungan_kernel::room::{Link, Programme, Room};
+use anjungan_kernel::web::AppState;
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -24,7 +25,20 @@ pub static ROOM: Room = Room {
     }),
     dashboard,
     on_start: None,
+    layers,
+    jobs: anjungan_kernel::room::no_jobs,
 };
+
+/// Reads are counted in memory and written every two seconds (the flusher ends with the counter).
+fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    use crate::store::reads::{spawn_flusher, ReadCounter};
+    let reads = state.shared(|| {
+        let reads = std::sync::Arc::new(ReadCounter::default());
+        spawn_flusher(&reads, state.db.clone(), std::time::Duration::from_secs(2));
+        reads
+    });
+    router.layer(axum::Extension(reads))
+}
 
 /// What a grant opens in this room, on the signed-in person's dashboard.
 fn dashboard(g: &Grant) -> Vec<Link> {

@@ -2,6 +2,8 @@
 //! unit, computed exactly as PermenPANRB 14/2017 prescribes.
 
 pub mod domain;
+pub mod error;
+pub mod render;
 pub mod room;
 pub mod store;
 pub mod web;

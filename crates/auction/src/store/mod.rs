@@ -7,23 +7,7 @@ pub mod reports;
 pub mod sessions;
 pub mod settlement;
 
-use crate::domain::AuctionError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(transparent)]
-    Auction(#[from] AuctionError),
-    #[error(transparent)]
-    Kernel(#[from] anjungan_kernel::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Kernel(e.into())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
+pub use crate::error::{Result, StoreError};
 
 /// Today in WIB as `YYYY-MM-DD`, the day a session belongs to.
 pub fn today() -> String {

@@ -8,7 +8,7 @@ use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, Event, LotId, Numbered};
 use crate::domain::rules::{check_start, Format, Rules};
 use crate::domain::AuctionError;
-use crate::runtime::SharedHall;
+use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::reports::{self, SpeciesPrice};
 use crate::store::sessions::{self, SessionRow};
@@ -354,7 +354,7 @@ async fn acting_buyer(
     state: &AppState,
     hall: &SharedHall,
     ctx: &Ctx,
-    home: crate::runtime::LotHome,
+    home: crate::service::runtime::LotHome,
     named: Option<i64>,
 ) -> WebResult<(BuyerId, Channel)> {
     let p = ctx.signed_in()?;

@@ -8,7 +8,7 @@ use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus, Grade, LotIn
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::rules::{check_start, Format, Rules};
 use crate::domain::AuctionError;
-use crate::runtime::SharedHall;
+use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Fisher, Port, Species};
 use crate::store::lots::{self, LotRow};
 use crate::store::sessions::{self, SessionRow};

@@ -7,7 +7,7 @@
 //! reconnects and resumes).
 
 use crate::domain::engine::{Numbered, Session};
-use crate::runtime::{Live, SharedHall};
+use crate::service::runtime::{Live, SharedHall};
 use anjungan_kernel::web::limits::Held;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -279,7 +279,7 @@ mod tests {
     use super::*;
     use crate::domain::engine::{BuyerId, Event, LotId};
     use crate::domain::rules::Rules;
-    use crate::runtime::FEED_BUFFER;
+    use crate::service::runtime::FEED_BUFFER;
 
     fn bids(from: u64, n: u64) -> Vec<Numbered> {
         (from..from + n)

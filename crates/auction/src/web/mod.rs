@@ -2,7 +2,6 @@
 //! the port staff's console under `/lelang/kelola`, and the JSON API.
 
 mod api;
-mod charts;
 mod console;
 mod feed;
 mod ports;

@@ -7,7 +7,7 @@ use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::rules::Format;
 use crate::domain::AuctionError;
-use crate::runtime::SharedHall;
+use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Port};
 use crate::store::reports::{self, SpeciesPrice};
 use crate::store::sessions::{self, SessionRow};

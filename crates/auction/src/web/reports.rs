@@ -2,10 +2,10 @@
 //! price statistics, levy collected by account, every ticket) with CSV and XLSX exports, and a
 //! species' price history as a chart.
 
-use super::charts;
 use super::view;
 use crate::domain::access::Action;
 use crate::domain::catalogue::{format_kg, format_rupiah, parse_asfis};
+use crate::render::charts;
 use crate::store::catalogue::{self, Port, Species};
 use crate::store::reports::{self, LevyTotals, SpeciesPrice};
 use crate::store::settlement::{self, Ticket};

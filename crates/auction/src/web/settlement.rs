@@ -7,7 +7,7 @@ use crate::domain::access::{self, Action};
 use crate::domain::catalogue::{format_kg, format_rupiah};
 use crate::domain::engine::{BuyerId, Command};
 use crate::domain::settlement::{payout, PayoutTotals};
-use crate::runtime::SharedHall;
+use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::settlement::{self, Ticket};
 use crate::store::{sessions, today};
@@ -109,7 +109,8 @@ async fn ticket_pdf(St(state): St<AppState>, Path(code): Path<String>) -> WebRes
         state.config.base_url.trim_end_matches('/'),
         t.code
     );
-    let bytes = crate::ticket_pdf::render(&t, &url).map_err(anjungan_kernel::Error::Internal)?;
+    let bytes =
+        crate::render::ticket_pdf::render(&t, &url).map_err(anjungan_kernel::Error::Internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

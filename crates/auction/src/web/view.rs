@@ -5,7 +5,7 @@ use crate::domain::access;
 use crate::domain::catalogue::{format_kg, format_rupiah, Grade};
 use crate::domain::engine::{LotId, LotPhase, Phase, Session};
 use crate::domain::rules::{value, Format};
-use crate::runtime::SharedHall;
+use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer};
 use crate::store::lots::{self, LotRow};
 use crate::store::sessions::{self, SessionRow};

@@ -9,7 +9,7 @@ use crate::domain::letter::{long_date, unit_title};
 use crate::domain::signing::{self, DocumentSignature, DocumentSigner, Ed25519Key};
 use crate::domain::workflow::{self, Command, State};
 use crate::domain::DeskError;
-use crate::letter_pdf::{self, LetterContent};
+use crate::render::letter_pdf::{self, LetterContent};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::Db;

@@ -7,32 +7,12 @@ pub mod requests;
 pub mod residents;
 pub mod services;
 
-use crate::domain::{Calendar, DeskError};
+use crate::domain::Calendar;
 use anjungan_kernel::Db;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(transparent)]
-    Desk(#[from] DeskError),
-    #[error(transparent)]
-    Kernel(#[from] anjungan_kernel::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Kernel(e.into())
-    }
-}
-
-impl From<crate::domain::WorkflowError> for StoreError {
-    fn from(e: crate::domain::WorkflowError) -> Self {
-        StoreError::Desk(e.into())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
+pub use crate::error::{Result, StoreError};
 
 /// ISO date text as stored.
 pub(crate) fn iso(d: time::Date) -> String {

@@ -3,8 +3,6 @@
 pub mod assignment;
 pub mod award;
 pub mod entry;
-pub mod frab;
-pub mod ical;
 pub mod phase;
 pub mod proposal;
 pub mod rubric;

@@ -1,9 +1,9 @@
 //! `/api/v1/innovations`: the public catalogue, and the agencies' and coordinator's workflow.
 
 use super::{step, visible};
-use crate::documents_store;
 use crate::domain::documents::AttachmentKind;
 use crate::domain::{may_create, Command, Draft, Partner, Pillar, Profile, Status};
+use crate::store::documents as documents_store;
 use crate::store::{self, Filter, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State};
@@ -35,7 +35,7 @@ struct InnovationView {
     readiness: Vec<PillarState>,
     review_note: String,
     /// Figures measured by the platform itself for linked sources.
-    live: Vec<crate::live::Figures>,
+    live: Vec<crate::ports::Figures>,
     /// Supporting evidence, each filed under a pillar.
     documents: Vec<DocumentView>,
     /// Photos of the innovation (PNG, JPEG or WebP).
@@ -73,7 +73,7 @@ struct PhotoView {
 
 async fn view(
     state: &AppState,
-    live: &crate::live::Live,
+    live: &crate::ports::Live,
     i: Innovation,
 ) -> Result<InnovationView, AppError> {
     let figures = super::pages::live_figures(state, live, i.id).await?;
@@ -136,7 +136,7 @@ async fn view(
     responses((status = 200, body = Vec<InnovationView>)))]
 async fn list(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     Query(f): Query<Filter>,
 ) -> WebResult<Json<Vec<InnovationView>>> {
     let f = f.normalised();
@@ -162,7 +162,7 @@ async fn list(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 404)))]
 async fn get_one(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
@@ -194,7 +194,7 @@ fn invalid(ctx: &Ctx, errs: &[crate::domain::FieldError]) -> AppError {
     request_body = NewInnovation, responses((status = 201, body = InnovationView), (status = 400), (status = 401), (status = 403)))]
 async fn create(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Json(body): Json<NewInnovation>,
 ) -> WebResult<Response> {
@@ -222,7 +222,7 @@ async fn create(
     responses((status = 200, body = InnovationView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
 async fn update(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(draft): Json<Draft>,
@@ -239,7 +239,7 @@ async fn update(
 
 async fn apply(
     state: AppState,
-    live: crate::live::Live,
+    live: crate::ports::Live,
     ctx: Ctx,
     id: i64,
     cmd: Command,
@@ -257,7 +257,7 @@ async fn apply(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
 async fn submit(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
@@ -269,7 +269,7 @@ async fn submit(
     params(("id" = i64, Path, description = "Innovation id")), responses((status = 200, body = InnovationView), (status = 403), (status = 409)))]
 async fn verify(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Json<InnovationView>> {
@@ -288,7 +288,7 @@ struct ReturnNote {
     responses((status = 200, body = InnovationView), (status = 400), (status = 403), (status = 409)))]
 async fn return_back(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Json(b): Json<ReturnNote>,

@@ -2,13 +2,12 @@
 //! innovation (multipart, the CSRF token in the query), and their removal. The rules are in
 //! `domain::documents`; these routes only translate HTTP to them.
 
-use super::{lifecycle_error, visible};
-use crate::documents_store;
-use crate::domain::documents::{self, AttachmentKind, EvidenceError, MAX_PHOTOS};
+use super::visible;
+use crate::domain::documents::{self, AttachmentKind, EvidenceError};
+use crate::store::documents as documents_store;
 use crate::store::Innovation;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,19 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
 }
 
-pub(crate) fn evidence_error(e: EvidenceError) -> AppError {
-    match e {
-        EvidenceError::Lifecycle(l) => lifecycle_error(l),
-        EvidenceError::File(f) => anjungan_kernel::Error::File(f).into(),
-        EvidenceError::PhotoType => {
-            AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, e.message_key())
-        }
-        EvidenceError::TooManyPhotos => {
-            AppError::new(StatusCode::CONFLICT, e.message_key()).with("max", MAX_PHOTOS.to_string())
-        }
-        _ => AppError::bad_request(e.message_key()),
-    }
-}
+pub(crate) use crate::error::evidence_error;
 
 /// The innovation, if the signed-in person may attach evidence to it now.
 async fn attachable(state: &AppState, ctx: &Ctx, id: i64) -> Result<Innovation, AppError> {

@@ -6,7 +6,7 @@ use crate::domain::iid::{
     check_level, regency_index, score, Aspect, Category, Indicator, Review, Score,
 };
 use crate::domain::{may_create, Status};
-use crate::iid_store::{self, Catalogue};
+use crate::store::iid::{self as iid_store, Catalogue};
 use crate::store::{self, Filter};
 use anjungan_kernel::identity::domain::{AccessError, Principal, Role};
 use anjungan_kernel::web::pages::render;

@@ -8,10 +8,9 @@ mod export;
 mod iid;
 mod pages;
 
-use crate::domain::{transition, Command, LifecycleError, Status};
+use crate::domain::{transition, Command, Status};
 use crate::store::{self, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx};
-use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -22,23 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(api::routes())
 }
 
-pub(crate) fn lifecycle_error(e: LifecycleError) -> AppError {
-    match e {
-        LifecycleError::Forbidden => anjungan_kernel::Error::Access(
-            anjungan_kernel::identity::domain::AccessError::Forbidden,
-        )
-        .into(),
-        LifecycleError::WrongStatus => {
-            AppError::new(StatusCode::CONFLICT, "innovation.error.status")
-        }
-        LifecycleError::NoteRequired => AppError::bad_request("innovation.error.note"),
-        LifecycleError::Incomplete(missing) => {
-            let mut e = AppError::bad_request("innovation.error.incomplete");
-            e.args.push(("missing", missing.join(", ")));
-            e
-        }
-    }
-}
+pub(crate) use crate::error::lifecycle_error;
 
 /// Loads an innovation the caller may see: verified ones are public; others only for the
 /// owning unit's staff and the coordinator. Unknown and hidden both answer 404.

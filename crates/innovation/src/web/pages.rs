@@ -1,12 +1,12 @@
 //! Pages: catalogue, an innovation's page, the agencies' forms, and the review queue.
 
 use super::{step, visible};
-use crate::documents_store::{self, Attachment};
 use crate::domain::documents::{may_attach, AttachmentKind, MAX_PHOTOS};
 use crate::domain::{
     may_create, Affair, Command, Draft, FieldError, Form, Initiator, Kind, Partner, PartnerKind,
     Pillar, RegulationType, Stage, Status, MIN_DESIGN_WORDS,
 };
+use crate::store::documents::{self as documents_store, Attachment};
 use crate::store::{self, Filter, Innovation};
 use anjungan_kernel::identity::domain::Role;
 use anjungan_kernel::orgs::domain::Organisation;
@@ -203,7 +203,7 @@ struct ShowPage {
     inv: Innovation,
     partners: Vec<(i64, Partner)>,
     versions: Vec<(i64, String, i64)>,
-    live: Vec<crate::live::Figures>,
+    live: Vec<crate::ports::Figures>,
     units: Vec<(i64, String)>,
     attachments: Vec<Attachment>,
     can_edit: bool,
@@ -277,12 +277,12 @@ impl ShowPage {
 /// The live figures of every linked source.
 pub(crate) async fn live_figures(
     state: &AppState,
-    live: &crate::live::Live,
+    live: &crate::ports::Live,
     id: i64,
-) -> Result<Vec<crate::live::Figures>, AppError> {
+) -> Result<Vec<crate::ports::Figures>, AppError> {
     let mut out = Vec::new();
     for (kind, target) in store::links(&state.db, id).await? {
-        if kind == crate::live::SURVEY_UNIT {
+        if kind == crate::ports::SURVEY_UNIT {
             if let Some(f) = live.survey_figures(target).await {
                 out.push(f);
             }
@@ -293,7 +293,7 @@ pub(crate) async fn live_figures(
 
 async fn show(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
@@ -708,7 +708,7 @@ async fn owner(state: &AppState, ctx: &Ctx, id: i64) -> Result<Innovation, AppEr
 
 async fn link(
     State(state): State<AppState>,
-    Extension(live): Extension<crate::live::Live>,
+    Extension(live): Extension<crate::ports::Live>,
     ctx: Ctx,
     Path(id): Path<i64>,
     FormBody(f): FormBody<LinkForm>,
@@ -726,7 +726,7 @@ async fn link(
         &state.db,
         &ctx.actor(),
         inv.id,
-        crate::live::SURVEY_UNIT,
+        crate::ports::SURVEY_UNIT,
         unit,
     )
     .await?;
@@ -743,7 +743,7 @@ async fn unlink(
         &state.db,
         &ctx.actor(),
         inv.id,
-        crate::live::SURVEY_UNIT,
+        crate::ports::SURVEY_UNIT,
         unit,
     )
     .await?;

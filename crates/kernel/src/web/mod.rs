@@ -13,6 +13,8 @@ pub mod pages;
 pub mod shell;
 
 use crate::{config::Config, crypto::Keys, Db};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use ctx::Ctx;
@@ -34,6 +36,9 @@ pub struct Inner {
     pub live_connections: limits::OpenConnections,
     /// Wakes this node's outbox worker after a message is enqueued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// What a room shares between its requests and its background jobs (a queue, a cache, the
+    /// auction hall): one value per type, made on first use. See [`AppState::shared`].
+    shared: std::sync::Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
 }
 
 impl AppState {
@@ -46,7 +51,23 @@ impl AppState {
             clock: crate::clock::Clock::default(),
             live_connections: limits::OpenConnections::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            shared: std::sync::Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// The one value of type `T` for this state, made by `init` the first time it is asked for:
+    /// a room's layers and its jobs get the same queue or hall without the binary naming it.
+    pub fn shared<T: Clone + Send + Sync + 'static>(&self, init: impl FnOnce() -> T) -> T {
+        let mut slots = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = slots
+            .get(&TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref::<T>())
+        {
+            return v.clone();
+        }
+        let v = init();
+        slots.insert(TypeId::of::<T>(), Box::new(v.clone()));
+        v
     }
 }
 

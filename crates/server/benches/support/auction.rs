@@ -7,7 +7,7 @@
 use super::{collect, report, Outcome, CONNECTIONS, SECONDS};
 use anjungan_auction::domain::catalogue::{Grade, LotInput};
 use anjungan_auction::domain::rules::{Format, Rules};
-use anjungan_auction::runtime::Hall;
+use anjungan_auction::service::runtime::Hall;
 use anjungan_auction::store::catalogue::{self, NewBuyer};
 use anjungan_auction::store::{lots, sessions};
 use anjungan_kernel::audit::Actor;

@@ -6,7 +6,7 @@
 use crate::both_backends;
 use crate::desk::pdf_text;
 use crate::support::*;
-use anjungan_auction::runtime::Hall;
+use anjungan_auction::service::runtime::Hall;
 use serde_json::{json, Value};
 use std::time::Duration;
 

@@ -386,7 +386,7 @@ async fn evidence_of_every_kind(app: &TestApp) {
         )
         .await
         .unwrap();
-        anjungan_innovation::documents_store::attach(db, &actor, id, &new, file)
+        anjungan_innovation::store::documents::attach(db, &actor, id, &new, file)
             .await
             .unwrap()
             .unwrap();
@@ -403,7 +403,7 @@ async fn evidence_of_every_kind(app: &TestApp) {
         )
         .await
         .unwrap();
-        anjungan_innovation::documents_store::attach(db, &actor, id, &new, file)
+        anjungan_innovation::store::documents::attach(db, &actor, id, &new, file)
             .await
             .unwrap()
             .unwrap();

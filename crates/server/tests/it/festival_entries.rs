@@ -361,7 +361,7 @@ async fn settings_blind_review_and_rubrics(app: TestApp) {
         Aggregation::Mean
     );
     // Sections are locked once a proposal is written.
-    anjungan_festival::proposal_store::save_proposal(
+    anjungan_festival::store::proposals::save_proposal(
         &app.state.db,
         &anjungan_kernel::audit::Actor::system("test"),
         e[0],

@@ -9,35 +9,7 @@ pub mod reads;
 pub mod search;
 pub mod works;
 
-use crate::domain::StoryError;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(transparent)]
-    Story(#[from] StoryError),
-    #[error(transparent)]
-    Kernel(#[from] anjungan_kernel::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Kernel(e.into())
-    }
-}
-
-impl From<crate::domain::WorkflowError> for StoreError {
-    fn from(e: crate::domain::WorkflowError) -> Self {
-        StoreError::Story(e.into())
-    }
-}
-
-impl From<crate::domain::richtext::RichTextError> for StoreError {
-    fn from(e: crate::domain::richtext::RichTextError) -> Self {
-        StoreError::Story(e.into())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
+pub use crate::error::{Result, StoreError};
 
 /// `$1, $2, …` placeholders for an `IN (…)` list starting at `$from`.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {

@@ -4,7 +4,8 @@
 
 use super::view::{self, Card};
 use crate::domain::work::{ReportReason, TextSize};
-use crate::domain::{atom, epub, Category, Language};
+use crate::domain::{Category, Language};
+use crate::render::{atom, epub};
 use crate::store::collections::{self, Collection};
 use crate::store::reader::{self, Bookmark, Comment, Giver};
 use crate::store::reads::ReadCounter;
@@ -383,7 +384,7 @@ async fn download_epub(St(state): St<AppState>, Path(id): Path<i64>) -> WebResul
 async fn download_pdf(St(state): St<AppState>, Path(id): Path<i64>) -> WebResult<Response> {
     let (w, chapters) = published(&state, id).await?;
     let book = view::export(&super::base_url(&state), &w, &chapters);
-    let bytes = tokio::task::spawn_blocking(move || crate::book_pdf::render(&book))
+    let bytes = tokio::task::spawn_blocking(move || crate::render::book_pdf::render(&book))
         .await
         .map_err(|e| anjungan_kernel::Error::Internal(e.into()))?
         .map_err(anjungan_kernel::Error::Internal)?;

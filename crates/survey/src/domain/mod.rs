@@ -8,6 +8,7 @@ mod formula;
 mod period;
 mod profile;
 
+pub use crate::error::SurveyError;
 pub use elements::{Element, Score, StandardComponent};
 pub use formula::{grade_of, sample_size, Grade, Ikm, Result as IkmResult, Tally};
 pub use period::{Period, PeriodError};
@@ -27,53 +28,6 @@ pub struct Response {
     pub profile: Profile,
     pub service: String,
     pub comment: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SurveyError {
-    #[error("answer for {0} must be 1–4")]
-    BadScore(&'static str),
-    #[error("at least one element must be answered")]
-    NoAnswers,
-    #[error(transparent)]
-    Profile(#[from] ProfileError),
-    #[error("service name too long")]
-    ServiceTooLong,
-    #[error("comment too long (at most 2,000 characters)")]
-    CommentTooLong,
-    #[error(transparent)]
-    Period(#[from] PeriodError),
-    #[error("the survey link is invalid or already used")]
-    InvitationUsed,
-    #[error("this unit does not run the survey")]
-    UnitNotFound,
-    #[error("action text is required (at most 500 characters)")]
-    ActionText,
-    #[error("unknown element")]
-    UnknownElement,
-    #[error("served count must be a whole number from 0 to 10,000,000")]
-    BadServed,
-    #[error("question text is required (at most 300 characters)")]
-    QuestionText,
-}
-
-impl SurveyError {
-    pub fn message_key(&self) -> &'static str {
-        match self {
-            SurveyError::BadScore(_) => "survey.error.bad_score",
-            SurveyError::NoAnswers => "survey.error.no_answers",
-            SurveyError::Profile(p) => p.message_key(),
-            SurveyError::ServiceTooLong => "error.too_long",
-            SurveyError::CommentTooLong => "survey.error.comment_too_long",
-            SurveyError::Period(_) => "survey.error.period",
-            SurveyError::InvitationUsed => "survey.error.invitation",
-            SurveyError::UnitNotFound => "error.not_found",
-            SurveyError::ActionText => "survey.error.action_text",
-            SurveyError::UnknownElement => "survey.error.element",
-            SurveyError::BadServed => "survey.error.served",
-            SurveyError::QuestionText => "survey.error.question",
-        }
-    }
 }
 
 impl Response {

@@ -2,11 +2,12 @@
 //! extra questions and one-use links.
 
 use super::public::Questionnaire;
-use super::{charts, grade_text, managed_unit, PeriodQuery};
+use super::{grade_text, managed_unit, PeriodQuery};
 use crate::domain::access::{authorize, SurveyAction};
 use crate::domain::{
     sample_size, suppress_small, trend, weakest, ActionDraft, Element, IkmResult, Period, Trend,
 };
+use crate::render::charts;
 use crate::store::{self, Channel, Segment, Unit};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};

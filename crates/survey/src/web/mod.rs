@@ -2,7 +2,6 @@
 //! kiosk, one-use invitation, paper entry), the unit dashboard with exports, and `/api/v1/survey`.
 
 mod api;
-pub mod charts;
 mod export;
 mod manage;
 mod public;

@@ -1,7 +1,8 @@
 //! Public pages: the index of every unit, a unit's page, the questionnaire, kiosk, invitations.
 
-use super::{charts, grade_text, PeriodQuery};
+use super::{grade_text, PeriodQuery};
 use crate::domain::{Education, Element, IkmResult, Occupation, Period, Sex, SurveyError};
+use crate::render::charts;
 use crate::store::{self, Channel, NewResponse, Stored, Unit};
 use anjungan_kernel::clock::{now_ms, MINUTE};
 use anjungan_kernel::web::pages::render;

@@ -75,7 +75,7 @@ async fn page(
         let existing = specs.iter().find(|s| s.key == key).cloned();
         phases.push(PhaseForm {
             active: existing.is_some(),
-            reviewed: crate::proposal_store::has_reviews(&state.db, e.id, key).await?,
+            reviewed: crate::store::proposals::has_reviews(&state.db, e.id, key).await?,
             spec: existing.unwrap_or_else(|| PhaseSpec {
                 key: key.to_string(),
                 weight: 0,
@@ -118,12 +118,12 @@ async fn save(
             }
             a
         })?;
-    let written = !crate::proposal_store::proposals(&state.db, e.id)
+    let written = !crate::store::proposals::proposals(&state.db, e.id)
         .await?
         .is_empty();
     proposal::check_sections_edit(&e.proposal_sections, &sections, written)
         .map_err(|err| AppError::new(StatusCode::CONFLICT, err.message_key()))?;
-    crate::proposal_store::set_settings(
+    crate::store::proposals::set_settings(
         &state.db,
         &ctx.actor(),
         e.id,
@@ -190,7 +190,7 @@ async fn save_rubric(
         .into_iter()
         .find(|s| s.key == phase)
     {
-        let reviewed = crate::proposal_store::has_reviews(&state.db, e.id, &phase).await?;
+        let reviewed = crate::store::proposals::has_reviews(&state.db, e.id, &phase).await?;
         rubric::check_edit(&old, &spec, reviewed)
             .map_err(|err| AppError::new(StatusCode::CONFLICT, err.message_key()))?;
     }

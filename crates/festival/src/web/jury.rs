@@ -1,11 +1,11 @@
 //! The jury's pages: the coordinator assigns jurors, jurors score their entries with the phase's
 //! rubric while the phase is open, and the ranking is computed — never typed in — and explained.
 
-use crate::catalogue::Catalogue;
 use crate::domain::assignment::{assign, Entry, Juror};
 use crate::domain::phase::current;
 use crate::domain::scoring::{fmt2, review_total, PhaseSpec, Ranked};
 use crate::domain::shortlist::Standing;
+use crate::ports::Catalogue;
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::web::pages::render;
@@ -152,7 +152,7 @@ async fn jury_page(
         .into_iter()
         .map(|(id, inv, _)| (id, inv))
         .collect();
-    let proposals = crate::proposal_store::proposals(&state.db, e.id).await?;
+    let proposals = crate::store::proposals::proposals(&state.db, e.id).await?;
     let mut tasks = Vec::new();
     for (phase, entry) in store::assignments_of(&state.db, e.id, p.user_id.0).await? {
         let summary = match entries.get(&entry) {
@@ -369,10 +369,13 @@ pub(crate) fn standing_text(shell: &Shell, s: Option<&Standing>) -> String {
     }
 }
 
-/// The ranking of an edition as of now (see [`crate::standings::ranking`]).
+/// The ranking of an edition as of now (see [`crate::service::standings::ranking`]).
 pub(crate) async fn compute_ranking(
     state: &AppState,
     e: &Edition,
 ) -> Result<(Vec<Ranked>, BTreeMap<i64, Standing>), AppError> {
-    Ok(crate::standings::ranking(&state.db, e.id, anjungan_kernel::clock::now_ms()).await?)
+    Ok(
+        crate::service::standings::ranking(&state.db, e.id, anjungan_kernel::clock::now_ms())
+            .await?,
+    )
 }

@@ -1,5 +1,8 @@
 //! Festival SQL: editions with phases, entries and the agenda.
 
+pub mod proposals;
+pub mod signups;
+
 use crate::domain::phase::{Phase, PhaseKind};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{now_ms, Millis};

@@ -1,10 +1,19 @@
 //! Festival pages and API: the editions, an edition's page with its phases, agenda and entries,
 //! entering an innovation, the agenda as iCalendar, and `/api/v1/festival`.
 
-use crate::catalogue::{Catalogue, InnovationSummary};
+pub mod api;
+pub mod awards;
+pub mod dashboard;
+pub mod jury;
+pub mod proposal;
+pub mod settings;
+pub mod signup;
+pub mod vote;
+
 use crate::domain::entry::{check, EntryRequest};
-use crate::domain::ical;
 use crate::domain::phase::{current, Phase, PhaseKind};
+use crate::ports::{Catalogue, InnovationSummary};
+use crate::render::ical;
 use crate::store::{self, Edition, Session};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::web::pages::render;
@@ -28,14 +37,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/{number}/stan", axum::routing::post(add_stand))
         .route("/festival/{number}/stan/{stand}", get(stand_page))
         .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
-        .merge(crate::web_jury::routes())
-        .merge(crate::web_dashboard::routes())
-        .merge(crate::web_awards::routes())
-        .merge(crate::web_vote::routes())
-        .merge(crate::web_proposal::routes())
-        .merge(crate::web_settings::routes())
-        .merge(crate::web_signup::routes())
-        .merge(crate::web_api::routes())
+        .merge(crate::web::jury::routes())
+        .merge(crate::web::dashboard::routes())
+        .merge(crate::web::awards::routes())
+        .merge(crate::web::vote::routes())
+        .merge(crate::web::proposal::routes())
+        .merge(crate::web::settings::routes())
+        .merge(crate::web::signup::routes())
+        .merge(crate::web::api::routes())
         .routes(routes!(editions_api))
         .routes(routes!(edition_api))
 }
@@ -120,7 +129,7 @@ impl EditionPage {
         format!("festival.session.{}", s.kind)
     }
     fn standing(&self, x: &EntryView) -> String {
-        crate::web_jury::standing_text(&self.shell, x.standing.as_ref())
+        crate::web::jury::standing_text(&self.shell, x.standing.as_ref())
     }
     fn seats_left(&self, s: &Session) -> Option<i64> {
         crate::domain::signup::left(s.capacity, self.taken(s))
@@ -141,7 +150,7 @@ async fn entries_of(
     catalogue: &Catalogue,
     e: &Edition,
 ) -> Result<Vec<EntryView>, AppError> {
-    let (_, mut standings) = crate::web_jury::compute_ranking(state, e).await?;
+    let (_, mut standings) = crate::web::jury::compute_ranking(state, e).await?;
     let mut out = Vec::new();
     for (id, innovation, _) in store::entries(&state.db, e.id).await? {
         out.push(EntryView {
@@ -203,11 +212,11 @@ async fn page(
     }
     let (signups, mine) = match ctx.principal.as_ref() {
         Some(p) => (
-            crate::signup_store::counts(&state.db, e.id).await?,
-            crate::signup_store::mine(&state.db, e.id, p.user_id.0).await?,
+            crate::store::signups::counts(&state.db, e.id).await?,
+            crate::store::signups::mine(&state.db, e.id, p.user_id.0).await?,
         ),
         None => (
-            crate::signup_store::counts(&state.db, e.id).await?,
+            crate::store::signups::counts(&state.db, e.id).await?,
             Vec::new(),
         ),
     };
@@ -590,10 +599,10 @@ async fn frab_parts(state: &AppState, number: &str) -> Result<(Edition, Vec<Sess
     Ok((e, sessions))
 }
 
-fn frab_talks<'a>(e: &'a Edition, sessions: &'a [Session]) -> Vec<crate::domain::frab::Talk<'a>> {
+fn frab_talks<'a>(e: &'a Edition, sessions: &'a [Session]) -> Vec<crate::render::frab::Talk<'a>> {
     sessions
         .iter()
-        .map(|s| crate::domain::frab::Talk {
+        .map(|s| crate::render::frab::Talk {
             id: s.id,
             title: &s.title,
             kind: &s.kind,
@@ -615,8 +624,8 @@ fn frab_talks<'a>(e: &'a Edition, sessions: &'a [Session]) -> Vec<crate::domain:
         .collect()
 }
 
-fn conference<'a>(state: &'a AppState, e: &'a Edition) -> crate::domain::frab::Conference<'a> {
-    crate::domain::frab::Conference {
+fn conference<'a>(state: &'a AppState, e: &'a Edition) -> crate::render::frab::Conference<'a> {
+    crate::render::frab::Conference {
         acronym: format!("tif{}", e.number),
         title: &e.theme,
         start: &e.starts_on,
@@ -631,7 +640,7 @@ async fn schedule_json(
     Path(number): Path<String>,
 ) -> WebResult<Response> {
     let (e, sessions) = frab_parts(&state, &number).await?;
-    let body = crate::domain::frab::json(&conference(&state, &e), &frab_talks(&e, &sessions));
+    let body = crate::render::frab::json(&conference(&state, &e), &frab_talks(&e, &sessions));
     Ok(Json(body).into_response())
 }
 
@@ -641,7 +650,7 @@ async fn schedule_xml(
     Path(number): Path<String>,
 ) -> WebResult<Response> {
     let (e, sessions) = frab_parts(&state, &number).await?;
-    let body = crate::domain::frab::xml(&conference(&state, &e), &frab_talks(&e, &sessions));
+    let body = crate::render::frab::xml(&conference(&state, &e), &frab_talks(&e, &sessions));
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         body,

@@ -2,10 +2,9 @@
 //! from the vote) and the regent's special attention; the results page; PDF certificates with a
 //! QR code to a public verification page.
 
-use crate::catalogue::{Catalogue, InnovationSummary};
 use crate::domain::award::{computed, Category};
+use crate::ports::{Catalogue, InnovationSummary};
 use crate::store::{self, Award, Edition};
-use anjungan_kernel::text::latin1;
 
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
@@ -40,7 +39,7 @@ async fn settle(
 ) -> WebResult<Response> {
     coordinator(&ctx)?;
     let e = edition(&state, &number).await?;
-    let (ranking, _) = crate::web_jury::compute_ranking(&state, &e).await?;
+    let (ranking, _) = crate::web::jury::compute_ranking(&state, &e).await?;
     let votes = store::vote_counts(&state.db, e.id).await?;
     store::set_computed_awards(&state.db, &ctx.actor(), e.id, &computed(&ranking, &votes)).await?;
     Ok(Redirect::to(&format!("/festival/{}/hasil", e.number)).into_response())
@@ -211,7 +210,6 @@ async fn certificate(
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> WebResult<Response> {
-    use printpdf::{BuiltinFont, Mm, PdfDocument};
     let (e, v) = find(&state, &catalogue, &code).await?;
     let t = ctx.tr();
     let url = format!(
@@ -219,77 +217,26 @@ async fn certificate(
         state.config.base_url.trim_end_matches('/'),
         v.award.code
     );
-    let internal = |err: String| {
+    let innovation = v.innovation.as_ref();
+    let bytes = crate::render::certificate::pdf(&crate::render::certificate::Certificate {
+        title: t.s("festival.certificate"),
+        code: &v.award.code,
+        festival: format!("Trenggalek Innovation Festival {} - {}", e.number, e.year),
+        awarded_to: t.s("festival.awarded_to"),
+        innovation: innovation.map(|i| i.name.as_str()).unwrap_or_default(),
+        agency: innovation
+            .map(|i| i.organisation.as_str())
+            .unwrap_or_default(),
+        category: t.s(&v.category.key()),
+        place_and_date: format!("{}, {}", e.venue, e.ends_on),
+        verify_label: t.s("festival.verify_at"),
+        url: &url,
+    })
+    .map_err(|err| {
         AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
             "certificate: {err}"
         )))
-    };
-    let (doc, page, layer) = PdfDocument::new(
-        latin1(&format!(
-            "{} - {}",
-            t.s("festival.certificate"),
-            v.award.code
-        )),
-        Mm(297.0),
-        Mm(210.0),
-        "1",
-    );
-    let layer = doc.get_page(page).get_layer(layer);
-    let bold = doc
-        .add_builtin_font(BuiltinFont::HelveticaBold)
-        .map_err(|e| internal(e.to_string()))?;
-    let regular = doc
-        .add_builtin_font(BuiltinFont::Helvetica)
-        .map_err(|e| internal(e.to_string()))?;
-    let name = v
-        .innovation
-        .as_ref()
-        .map(|i| i.name.clone())
-        .unwrap_or_default();
-    let agency = v
-        .innovation
-        .as_ref()
-        .map(|i| i.organisation.clone())
-        .unwrap_or_default();
-    let lines: [(&printpdf::IndirectFontRef, f32, f32, String); 7] = [
-        (
-            &bold,
-            30.0,
-            165.0,
-            t.s("festival.certificate").to_uppercase(),
-        ),
-        (
-            &regular,
-            14.0,
-            150.0,
-            format!("Trenggalek Innovation Festival {} - {}", e.number, e.year),
-        ),
-        (
-            &regular,
-            13.0,
-            132.0,
-            t.s("festival.awarded_to").to_string(),
-        ),
-        (&bold, 20.0, 118.0, name),
-        (&regular, 14.0, 106.0, agency),
-        (&bold, 18.0, 88.0, t.s(&v.category.key()).to_string()),
-        (&regular, 11.0, 70.0, format!("{}, {}", e.venue, e.ends_on)),
-    ];
-    for (font, size, y, text) in lines.iter() {
-        layer.use_text(latin1(text), *size, Mm(25.0), Mm(*y), font);
-    }
-    layer.use_text(
-        latin1(&format!("{}: {url}", t.s("festival.verify_at"))),
-        9.0,
-        Mm(25.0),
-        Mm(20.0),
-        &regular,
-    );
-    // QR code modules as filled squares.
-    let size = 45.0f32;
-    anjungan_kernel::pdf::draw_qr(&layer, &url, 297.0 - 25.0 - size, 20.0, size)
-        .map_err(|e| internal(e.to_string()))?;
-    let bytes = doc.save_to_bytes().map_err(|e| internal(e.to_string()))?;
+    })?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

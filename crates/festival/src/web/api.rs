@@ -3,9 +3,9 @@
 //! shortlist standing) and the awards. Writes need a bearer token and follow the same rules as
 //! the pages; results are public once out, and the coordinator sees them before.
 
-use crate::catalogue::Catalogue;
 use crate::domain::phase::results_out;
 use crate::domain::scoring::fmt2;
+use crate::ports::Catalogue;
 use crate::store::{self, Edition};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, State};
@@ -88,7 +88,7 @@ pub struct ProposalWrite {
     pub texts: std::collections::HashMap<String, String>,
 }
 
-fn proposal_view(l: crate::web_proposal::Loaded, entry: i64) -> ProposalView {
+fn proposal_view(l: crate::web::proposal::Loaded, entry: i64) -> ProposalView {
     use crate::domain::proposal::Access;
     let sections =
         l.e.proposal_sections
@@ -131,7 +131,7 @@ async fn proposal_api(
     ctx: Ctx,
     Path((number, entry)): Path<(String, i64)>,
 ) -> WebResult<Json<ProposalView>> {
-    let l = crate::web_proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
+    let l = crate::web::proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
     Ok(Json(proposal_view(l, entry)))
 }
 
@@ -148,12 +148,12 @@ async fn write_proposal_api(
     Path((number, entry)): Path<(String, i64)>,
     Json(w): Json<ProposalWrite>,
 ) -> WebResult<Json<ProposalView>> {
-    let l = crate::web_proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
+    let l = crate::web::proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
     let get = |k: &str| w.texts.get(k).cloned().unwrap_or_default();
-    crate::web_proposal::write(&state, &ctx, &l, entry, get)
+    crate::web::proposal::write(&state, &ctx, &l, entry, get)
         .await?
-        .map_err(|err| crate::web_proposal::refusal(&err))?;
-    let l = crate::web_proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
+        .map_err(|err| crate::web::proposal::refusal(&err))?;
+    let l = crate::web::proposal::load(&state, &catalogue, &ctx, &number, entry).await?;
     Ok(Json(proposal_view(l, entry)))
 }
 
@@ -183,7 +183,7 @@ async fn score_api(
         None if k == "comment" => r.comment.clone(),
         None => String::new(),
     };
-    crate::web_jury::submit_score(&state, &ctx, &e, &phase, entry, get).await?;
+    crate::web::jury::submit_score(&state, &ctx, &e, &phase, entry, get).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -247,7 +247,7 @@ async fn ranking_api(
     Path(number): Path<String>,
 ) -> WebResult<Json<Vec<RankView>>> {
     let e = visible(&state, &ctx, &number).await?;
-    let (ranked, standings) = crate::web_jury::compute_ranking(&state, &e).await?;
+    let (ranked, standings) = crate::web::jury::compute_ranking(&state, &e).await?;
     let entries = store::entries(&state.db, e.id).await?;
     let mut out = Vec::new();
     for r in ranked {
@@ -296,7 +296,7 @@ async fn awards_api(
     Path(number): Path<String>,
 ) -> WebResult<Json<Vec<AwardJson>>> {
     let e = visible(&state, &ctx, &number).await?;
-    let views = crate::web_awards::views(&state, &catalogue, &e).await?;
+    let views = crate::web::awards::views(&state, &catalogue, &e).await?;
     Ok(Json(
         views
             .into_iter()

@@ -2,10 +2,10 @@
 //! one vote per verified contact per edition, counts hidden until the vote closes, and the
 //! coordinator's fraud view with audited voiding.
 
-use crate::catalogue::Catalogue;
 use crate::domain::vote::{counts_visible, open, VoteError};
+use crate::ports::Catalogue;
+use crate::service::vote_queue::VoteQueue;
 use crate::store::{self, Ballot, Edition, VoteFailure};
-use crate::vote_queue::VoteQueue;
 use anjungan_kernel::identity::domain::{Email, Phone};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};

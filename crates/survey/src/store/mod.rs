@@ -37,21 +37,7 @@ impl Channel {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(transparent)]
-    Survey(#[from] SurveyError),
-    #[error(transparent)]
-    Kernel(#[from] anjungan_kernel::Error),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Kernel(e.into())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
+pub use crate::error::{Result, StoreError};
 
 // --- units ---
 

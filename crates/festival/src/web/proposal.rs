@@ -2,9 +2,9 @@
 //! it while entries are open, read by the coordinator and the entry's jurors (blind when the
 //! edition says so), and public once results are.
 
-use crate::catalogue::Catalogue;
 use crate::domain::phase::current;
 use crate::domain::proposal::{self, access, Access, Section, Viewer};
+use crate::ports::Catalogue;
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};
 use anjungan_kernel::orgs::domain::OrgRef;
@@ -62,7 +62,7 @@ pub(crate) async fn load(
     entry: i64,
 ) -> Result<Loaded, AppError> {
     let e = crate::web::edition_by(state, number).await?;
-    let (innovation, org) = crate::proposal_store::entry(&state.db, e.id, entry)
+    let (innovation, org) = crate::store::proposals::entry(&state.db, e.id, entry)
         .await?
         .ok_or_else(AppError::not_found)?;
     let summary = catalogue
@@ -98,7 +98,7 @@ pub(crate) async fn load(
         ctx.signed_in()?;
         return Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into());
     }
-    let written = crate::proposal_store::proposals(&state.db, e.id)
+    let written = crate::store::proposals::proposals(&state.db, e.id)
         .await?
         .remove(&entry)
         .unwrap_or_default();
@@ -120,9 +120,9 @@ async fn page(
     typed: Option<&[(String, String)]>,
     error: Option<String>,
 ) -> WebResult<Response> {
-    let (_, standings) = crate::web_jury::compute_ranking(state, &l.e).await?;
+    let (_, standings) = crate::web::jury::compute_ranking(state, &l.e).await?;
     let shell = Shell::new(ctx);
-    let standing = crate::web_jury::standing_text(&shell, standings.get(&entry));
+    let standing = crate::web::jury::standing_text(&shell, standings.get(&entry));
     let texts = typed.unwrap_or(&l.written);
     let sections: Vec<SectionView> =
         l.e.proposal_sections
@@ -220,7 +220,7 @@ pub(crate) async fn write(
     }
     match proposal::check_texts(&l.e.proposal_sections, get) {
         Ok(texts) => {
-            crate::proposal_store::save_proposal(&state.db, &ctx.actor(), entry, &texts).await?;
+            crate::store::proposals::save_proposal(&state.db, &ctx.actor(), entry, &texts).await?;
             Ok(Ok(()))
         }
         Err(err) => Ok(Err(err)),

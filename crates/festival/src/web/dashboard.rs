@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -43,35 +42,6 @@ impl DashboardPage {
     }
 }
 
-/// Votes per WIB day as an SVG bar chart.
-fn votes_chart(per_day: &BTreeMap<String, usize>, title: &str) -> String {
-    let max = per_day.values().copied().max().unwrap_or(0).max(1);
-    let (w, h, base) = (640usize, 180usize, 150usize);
-    let col = (w - 40) / per_day.len().max(1);
-    let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{}">"#,
-        title.replace('"', "&quot;")
-    );
-    for (i, (day, n)) in per_day.iter().enumerate() {
-        let bh = (base - 20) * n / max;
-        let x = 20 + i * col;
-        let _ = write!(
-            s,
-            r#"<rect x="{}" y="{}" width="{}" height="{bh}" class="gb"/><text x="{}" y="{}" class="val" text-anchor="middle">{n}</text><text x="{}" y="{}" class="lbl" text-anchor="middle">{}</text>"#,
-            x + col / 6,
-            base - bh,
-            (col * 2 / 3).max(2),
-            x + col / 2,
-            base - bh - 4,
-            x + col / 2,
-            base + 18,
-            &day[5..]
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
 async fn dashboard(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -90,7 +60,8 @@ async fn dashboard(
             )
             .or_default() += 1;
     }
-    let chart = votes_chart(&per_day, ctx.tr().s("festival.votes_over_time"));
+    let chart =
+        crate::render::charts::votes_chart(&per_day, ctx.tr().s("festival.votes_over_time"));
     render(&DashboardPage {
         entries: store::entries(&state.db, e.id).await?.len(),
         stands: store::stands(&state.db, e.id).await?.len(),
@@ -102,16 +73,4 @@ async fn dashboard(
         shell: Shell::new(&ctx),
         e,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn chart_has_a_bar_per_day() {
-        let days: std::collections::BTreeMap<String, usize> =
-            [("2020-12-14".to_string(), 3), ("2020-12-15".to_string(), 5)].into();
-        let svg = super::votes_chart(&days, "Suara");
-        assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains(">12-15<"));
-    }
 }

@@ -1,6 +1,24 @@
-//! Live evidence for the innovation room, provided from the survey room's own store.
+//! The binary's adapters between rooms: a room states what it needs from another as a trait in
+//! its own `ports.rs`, and only the binary, which sees both, implements it. Here: live evidence
+//! for the innovation room from the survey's store, and the innovation registry for the festival.
 
-use anjungan_innovation::live::{BoxFuture, Figures, LiveEvidence, SURVEY_UNIT};
+use anjungan_kernel::web::AppState;
+use std::sync::Arc;
+
+/// Adds every port to the router, for the handlers that extract one.
+pub fn ports(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
+    let catalogue: anjungan_festival::ports::Catalogue = Arc::new(InnovationCatalogue {
+        db: state.db.clone(),
+    });
+    let live: anjungan_innovation::ports::Live = Arc::new(SurveyEvidence {
+        db: state.db.clone(),
+    });
+    router
+        .layer(axum::Extension(catalogue))
+        .layer(axum::Extension(live))
+}
+
+use anjungan_innovation::ports::{BoxFuture, Figures, LiveEvidence, SURVEY_UNIT};
 use anjungan_kernel::Db;
 use anjungan_survey::domain::Period;
 use anjungan_survey::store as survey;
@@ -52,8 +70,8 @@ pub struct InnovationCatalogue {
 
 fn summary(
     i: anjungan_innovation::store::Innovation,
-) -> anjungan_festival::catalogue::InnovationSummary {
-    anjungan_festival::catalogue::InnovationSummary {
+) -> anjungan_festival::ports::InnovationSummary {
+    anjungan_festival::ports::InnovationSummary {
         id: i.id,
         name: i.name().to_string(),
         organisation_id: i.org_id,
@@ -63,14 +81,12 @@ fn summary(
     }
 }
 
-impl anjungan_festival::catalogue::Innovations for InnovationCatalogue {
+impl anjungan_festival::ports::Innovations for InnovationCatalogue {
     fn get(
         &self,
         id: i64,
-    ) -> anjungan_festival::catalogue::BoxFuture<
-        '_,
-        Option<anjungan_festival::catalogue::InnovationSummary>,
-    > {
+    ) -> anjungan_festival::ports::BoxFuture<'_, Option<anjungan_festival::ports::InnovationSummary>>
+    {
         Box::pin(async move {
             anjungan_innovation::store::get(&self.db, id)
                 .await
@@ -83,10 +99,8 @@ impl anjungan_festival::catalogue::Innovations for InnovationCatalogue {
     fn verified_under(
         &self,
         paths: Vec<String>,
-    ) -> anjungan_festival::catalogue::BoxFuture<
-        '_,
-        Vec<anjungan_festival::catalogue::InnovationSummary>,
-    > {
+    ) -> anjungan_festival::ports::BoxFuture<'_, Vec<anjungan_festival::ports::InnovationSummary>>
+    {
         Box::pin(async move {
             let mut out = Vec::new();
             for p in paths {

@@ -1,0 +1,3 @@
+//! The survey's charts, as inline SVG.
+
+pub mod charts;
