@@ -1,8 +1,8 @@
 //! The innovation register's error: a refusal of its lifecycle or of an evidence rule, each with
 //! the status and translated message a person sees.
 
-use crate::domain::documents::{EvidenceError, MAX_PHOTOS};
 use crate::domain::LifecycleError;
+use crate::domain::documents::{EvidenceError, MAX_PHOTOS};
 use anjungan_kernel::web::AppError;
 use axum::http::StatusCode;
 

@@ -35,7 +35,9 @@ pub enum BackupError {
     Damaged(String),
     #[error("the backup is of a {found} database; the configured one is {configured}")]
     WrongBackend { found: String, configured: String },
-    #[error("the backup does not carry the secret key: set ANJUNGAN_SECRET_KEY (or _FILE) to the key with fingerprint {0}")]
+    #[error(
+        "the backup does not carry the secret key: set ANJUNGAN_SECRET_KEY (or _FILE) to the key with fingerprint {0}"
+    )]
     KeyMissing(String),
     #[error("the secret key given has fingerprint {given}; the backup was made with {expected}")]
     KeyMismatch { given: String, expected: String },

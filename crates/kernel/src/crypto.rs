@@ -1,8 +1,8 @@
 //! Secrets and personal data: the master key, sealing personal data at rest (XChaCha20-Poly1305),
 //! blind indexes for looking sealed values up, random tokens stored only as hashes, and masking.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
@@ -15,7 +15,9 @@ pub enum KeyError {
     BadKey,
     #[error("cannot read or write the key file {0}: {1}")]
     Io(String, std::io::Error),
-    #[error("this database was set up with a different secret key; personal data could not be read. Set ANJUNGAN_SECRET_KEY to the original key")]
+    #[error(
+        "this database was set up with a different secret key; personal data could not be read. Set ANJUNGAN_SECRET_KEY to the original key"
+    )]
     Mismatch,
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
@@ -432,9 +434,11 @@ mod tests {
         assert!(!sealed.windows(16).any(|w| w == b"3503123456780001"));
         assert_eq!(k.open_bytes(&sealed, "abc").unwrap(), letter);
         assert!(k.open_bytes(&sealed, "abd").is_err());
-        assert!(Keys::from_master(&[8u8; 32])
-            .open_bytes(&sealed, "abc")
-            .is_err());
+        assert!(
+            Keys::from_master(&[8u8; 32])
+                .open_bytes(&sealed, "abc")
+                .is_err()
+        );
         assert!(k.open_bytes(&letter, "abc").is_err());
     }
 

@@ -1,7 +1,7 @@
 //! Interface strings in Bahasa Indonesia (default) and English: the kernel's `locales/{id,en}.toml`
 //! and each installed room's, compiled into the binary; Indonesian date and rupiah formats; times shown in WIB.
 
-use crate::clock::{to_wib, Millis};
+use crate::clock::{Millis, to_wib};
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -260,7 +260,9 @@ async fn seed_requests(
         keys.seal("{\"keperluan\":[\"uji beban\"]}"),
     );
     let rows = match db.backend {
-        anjungan_kernel::Backend::Sqlite => "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT x FROM c",
+        anjungan_kernel::Backend::Sqlite => {
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) SELECT x FROM c"
+        }
         anjungan_kernel::Backend::Postgres => "SELECT generate_series(1, $1) AS x",
     };
     let filler = DESK_REQUESTS - DESK_SAMPLES as i64;

@@ -1,12 +1,12 @@
 //! The command line: `anjungan serve|migrate|demo|user|token|backup|restore|audit|check`.
 
+use anjungan_kernel::Config;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::config::LogFormat;
 use anjungan_kernel::identity::domain::{
     Email, LoginId, Password, PersonName, Phone, Role, UserId,
 };
 use anjungan_kernel::identity::{service, store};
-use anjungan_kernel::Config;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -368,7 +368,9 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
                 print_lines([format!("backup intact: {summary}")])?;
             } else if let Some(to) = &args.to {
                 if args.with_key && pass.is_none() {
-                    anyhow::bail!("--with-key needs a passphrase: --passphrase-file FILE or ANJUNGAN_BACKUP_PASSPHRASE");
+                    anyhow::bail!(
+                        "--with-key needs a passphrase: --passphrase-file FILE or ANJUNGAN_BACKUP_PASSPHRASE"
+                    );
                 }
                 let (db, keys) = crate::open(&cfg).await?;
                 let summary = anjungan_kernel::backup::create(

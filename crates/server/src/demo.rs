@@ -1,13 +1,13 @@
 //! The demo data set: the regency's agencies and one account per role, all sharing one
 //! password that is printed at start. Loaded only into an empty database.
 
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::{Email, Password, PersonName, Phone, Role};
 use anjungan_kernel::identity::{service, store::NewUser};
 use anjungan_kernel::orgs::domain::OrgProfile;
 use anjungan_kernel::orgs::store as orgs;
-use anjungan_kernel::Db;
 
 pub const DEMO_PASSWORD: &str = "anjungan-demo";
 

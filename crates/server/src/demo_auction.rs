@@ -10,11 +10,11 @@ use anjungan_auction::domain::rules::Rules;
 use anjungan_auction::service::runtime::Hall;
 use anjungan_auction::store::catalogue::{NewBuyer, PortInput};
 use anjungan_auction::store::{catalogue, lots, sessions};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{now_ms, HOUR, MINUTE};
+use anjungan_kernel::clock::{HOUR, MINUTE, now_ms};
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::Email;
-use anjungan_kernel::Db;
 
 const SPECIES: &[(&str, &str, &str, &str)] = &[
     ("KAW", "Tongkol komo", "Kawakawa", "Euthynnus affinis"),

@@ -9,14 +9,14 @@ use anjungan_desk::domain::letter::LetterTemplate;
 use anjungan_desk::domain::nik::{Kk, Nik, Sex};
 use anjungan_desk::domain::register::Resident;
 use anjungan_desk::domain::request::Channel;
-use anjungan_desk::domain::standard::{Standard, COMPONENTS};
+use anjungan_desk::domain::standard::{COMPONENTS, Standard};
 use anjungan_desk::domain::workflow::{self, Command};
 use anjungan_desk::store::requests::{NewRequest, Step};
 use anjungan_desk::store::services::ServiceInput;
 use anjungan_desk::store::{admin, letters, requests, residents, services};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::Db;
 use sqlx::Row;
 use std::path::Path;
 
@@ -38,11 +38,7 @@ struct Unit {
 
 impl Unit {
     fn kind(&self) -> &'static str {
-        if self.ward {
-            "Kelurahan"
-        } else {
-            "Desa"
-        }
+        if self.ward { "Kelurahan" } else { "Desa" }
     }
 
     fn full(&self) -> String {
@@ -51,11 +47,7 @@ impl Unit {
 
     /// The signer's title on the letter.
     fn head(&self) -> &'static str {
-        if self.ward {
-            "Lurah"
-        } else {
-            "Kepala Desa"
-        }
+        if self.ward { "Lurah" } else { "Kepala Desa" }
     }
 
     /// The words behind a `[token]` of the shared texts.
@@ -513,7 +505,9 @@ fn letter_service(u: &Unit, s: &LetterService) -> ServiceInput {
         standard: standard([
             fill(s.requirements),
             fill(PROCEDURE),
-            fill("[hari] hari kerja sejak permohonan dinyatakan lengkap. Selama permohonan dikembalikan untuk perbaikan, waktu penyelesaian dihentikan sementara."),
+            fill(
+                "[hari] hari kerja sejak permohonan dinyatakan lengkap. Selama permohonan dikembalikan untuk perbaikan, waktu penyelesaian dihentikan sementara.",
+            ),
             "Tidak dipungut biaya (gratis).".into(),
             fill(&format!(
                 "{} yang ditandatangani secara elektronik oleh [jabatan] [nama_unit], dengan nomor surat dan kode QR untuk memeriksa keasliannya; dapat diunduh dengan kode lacak atau diambil di [kantor].",
@@ -1370,72 +1364,295 @@ fn plans() -> Vec<Plan> {
     let n = NGLINGGIS;
     let mut p = vec![
         // Just submitted, through each channel.
-        plan(n, "domisili", Web, "3503055203900002", "Sri Wahyuni", "6281234500001",
-            &[("keperluan", "Melamar pekerjaan sebagai tenaga administrasi di Surabaya")], &[]),
-        plan(n, "usaha", Whatsapp, "3503052802820021", "Joko Susilo", "6281234500002",
-            &[("nama_usaha", "Keripik Tempe Bu Endang"), ("jenis_usaha", "industri_rumahan"),
-              ("alamat_usaha", "Jl. Raya Nglinggis No. 27, RT 001 RW 001, Dusun Krajan"), ("mulai_usaha", "2017-05-02")], &[]),
-        plan(n, "skck", Phone, "3503050606000017", "Fajar Nugroho", "6281234500003",
-            &[("keperluan", "Melamar pekerjaan sebagai petugas keamanan di Kawasan Industri Kediri")], &[]),
+        plan(
+            n,
+            "domisili",
+            Web,
+            "3503055203900002",
+            "Sri Wahyuni",
+            "6281234500001",
+            &[(
+                "keperluan",
+                "Melamar pekerjaan sebagai tenaga administrasi di Surabaya",
+            )],
+            &[],
+        ),
+        plan(
+            n,
+            "usaha",
+            Whatsapp,
+            "3503052802820021",
+            "Joko Susilo",
+            "6281234500002",
+            &[
+                ("nama_usaha", "Keripik Tempe Bu Endang"),
+                ("jenis_usaha", "industri_rumahan"),
+                (
+                    "alamat_usaha",
+                    "Jl. Raya Nglinggis No. 27, RT 001 RW 001, Dusun Krajan",
+                ),
+                ("mulai_usaha", "2017-05-02"),
+            ],
+            &[],
+        ),
+        plan(
+            n,
+            "skck",
+            Phone,
+            "3503050606000017",
+            "Fajar Nugroho",
+            "6281234500003",
+            &[(
+                "keperluan",
+                "Melamar pekerjaan sebagai petugas keamanan di Kawasan Industri Kediri",
+            )],
+            &[],
+        ),
         // Returned for correction, the SLA clock paused.
-        plan(n, "tidak-mampu", Counter, "3503055702710005", "Suparmi", "6281234500004",
-            &[("keperluan", "kesehatan"), ("tujuan", "RSUD dr. Soedomo Trenggalek")],
-            &[Return("Mohon lengkapi surat pengantar RT/RW dan foto rumah tampak depan serta bagian dalam.")]),
+        plan(
+            n,
+            "tidak-mampu",
+            Counter,
+            "3503055702710005",
+            "Suparmi",
+            "6281234500004",
+            &[
+                ("keperluan", "kesehatan"),
+                ("tujuan", "RSUD dr. Soedomo Trenggalek"),
+            ],
+            &[Return(
+                "Mohon lengkapi surat pengantar RT/RW dan foto rumah tampak depan serta bagian dalam.",
+            )],
+        ),
         // Returned, corrected and submitted again.
-        plan(n, "domisili", Web, "3503050112900019", "Hendra Kurniawan", "6281234500005",
-            &[("keperluan", "Membuka rekening tabungan di Bank Jatim Cabang Trenggalek")],
-            &[Return("Alamat pada permohonan berbeda dengan Kartu Keluarga; mohon dicek kembali."), Resubmit]),
+        plan(
+            n,
+            "domisili",
+            Web,
+            "3503050112900019",
+            "Hendra Kurniawan",
+            "6281234500005",
+            &[(
+                "keperluan",
+                "Membuka rekening tabungan di Bank Jatim Cabang Trenggalek",
+            )],
+            &[
+                Return(
+                    "Alamat pada permohonan berbeda dengan Kartu Keluarga; mohon dicek kembali.",
+                ),
+                Resubmit,
+            ],
+        ),
         // Rejected with a reason.
-        plan(n, "usaha", Web, "3503050909970023", "Wahyu Hidayat", "6281234500006",
-            &[("nama_usaha", "Bengkel Motor Wahyu"), ("jenis_usaha", "jasa"),
-              ("alamat_usaha", "Jl. Raya Kauman No. 9, Kabupaten Tulungagung")],
-            &[Reject("Tempat usaha berada di Kabupaten Tulungagung; surat keterangan usaha diterbitkan oleh desa atau kelurahan tempat usaha berada.")]),
+        plan(
+            n,
+            "usaha",
+            Web,
+            "3503050909970023",
+            "Wahyu Hidayat",
+            "6281234500006",
+            &[
+                ("nama_usaha", "Bengkel Motor Wahyu"),
+                ("jenis_usaha", "jasa"),
+                (
+                    "alamat_usaha",
+                    "Jl. Raya Kauman No. 9, Kabupaten Tulungagung",
+                ),
+            ],
+            &[Reject(
+                "Tempat usaha berada di Kabupaten Tulungagung; surat keterangan usaha diterbitkan oleh desa atau kelurahan tempat usaha berada.",
+            )],
+        ),
         // Verified, waiting for the head's signature.
-        plan(n, "kelahiran", Counter, "3503052701880012", "Eko Prasetyo", "6281234500007",
-            &[("nama_bayi", "Muhammad Alif Prasetyo"), ("tanggal_lahir_bayi", "2026-11-20"),
-              ("tempat_lahir_bayi", "Puskesmas Pucanganak, Kecamatan Tugu"), ("jenis_kelamin_bayi", "laki_laki"),
-              ("nama_ibu", "Yuliana Dewi"), ("nama_ayah", "Eko Prasetyo")],
-            &[Verify]),
+        plan(
+            n,
+            "kelahiran",
+            Counter,
+            "3503052701880012",
+            "Eko Prasetyo",
+            "6281234500007",
+            &[
+                ("nama_bayi", "Muhammad Alif Prasetyo"),
+                ("tanggal_lahir_bayi", "2026-11-20"),
+                ("tempat_lahir_bayi", "Puskesmas Pucanganak, Kecamatan Tugu"),
+                ("jenis_kelamin_bayi", "laki_laki"),
+                ("nama_ibu", "Yuliana Dewi"),
+                ("nama_ayah", "Eko Prasetyo"),
+            ],
+            &[Verify],
+        ),
         // Signed and issued.
-        plan(n, "domisili", Whatsapp, "3503057009960006", "Dwi Lestari", "6281234500008",
-            &[("keperluan", "Pendaftaran program magister di Universitas Negeri Malang")], &[Verify, Sign]),
-        plan(n, "usaha", Web, "3503056512830008", "Siti Nur Hidayah", "6281234500009",
-            &[("nama_usaha", "Warung Makan Bu Siti"), ("jenis_usaha", "kuliner"),
-              ("alamat_usaha", "Jl. Raya Nglinggis No. 30, dekat Anjungan Cerdas"), ("mulai_usaha", "2019-07-01")],
-            &[Verify, Sign]),
+        plan(
+            n,
+            "domisili",
+            Whatsapp,
+            "3503057009960006",
+            "Dwi Lestari",
+            "6281234500008",
+            &[(
+                "keperluan",
+                "Pendaftaran program magister di Universitas Negeri Malang",
+            )],
+            &[Verify, Sign],
+        ),
+        plan(
+            n,
+            "usaha",
+            Web,
+            "3503056512830008",
+            "Siti Nur Hidayah",
+            "6281234500009",
+            &[
+                ("nama_usaha", "Warung Makan Bu Siti"),
+                ("jenis_usaha", "kuliner"),
+                (
+                    "alamat_usaha",
+                    "Jl. Raya Nglinggis No. 30, dekat Anjungan Cerdas",
+                ),
+                ("mulai_usaha", "2019-07-01"),
+            ],
+            &[Verify, Sign],
+        ),
         // Delivered.
-        plan(n, "skck", Counter, "3503051910050009", "Rizky Ramadhan", "6281234500010",
-            &[("keperluan", "Pendaftaran calon bintara Polri")], &[Verify, Sign, Deliver]),
+        plan(
+            n,
+            "skck",
+            Counter,
+            "3503051910050009",
+            "Rizky Ramadhan",
+            "6281234500010",
+            &[("keperluan", "Pendaftaran calon bintara Polri")],
+            &[Verify, Sign, Deliver],
+        ),
         // Closed.
-        plan(n, "kematian", Phone, "3503050804790007", "Agus Riyanto", "6281234500011",
-            &[("nama_almarhum", "Kasiran"), ("tanggal_meninggal", "2026-11-16"),
-              ("tempat_meninggal", "rumah keluarga, Jl. Ngemplak No. 15"), ("sebab", "sakit")],
-            &[Verify, Sign, Deliver, Close]),
-        plan(n, "tidak-mampu", Web, "3503054303780016", "Winarsih", "6281234500012",
-            &[("keperluan", "pendidikan"), ("tujuan", "Pendaftaran KIP Kuliah atas nama Ayu Wulandari")],
-            &[Verify, Sign, Deliver, Close]),
+        plan(
+            n,
+            "kematian",
+            Phone,
+            "3503050804790007",
+            "Agus Riyanto",
+            "6281234500011",
+            &[
+                ("nama_almarhum", "Kasiran"),
+                ("tanggal_meninggal", "2026-11-16"),
+                ("tempat_meninggal", "rumah keluarga, Jl. Ngemplak No. 15"),
+                ("sebab", "sakit"),
+            ],
+            &[Verify, Sign, Deliver, Close],
+        ),
+        plan(
+            n,
+            "tidak-mampu",
+            Web,
+            "3503054303780016",
+            "Winarsih",
+            "6281234500012",
+            &[
+                ("keperluan", "pendidikan"),
+                ("tujuan", "Pendaftaran KIP Kuliah atas nama Ayu Wulandari"),
+            ],
+            &[Verify, Sign, Deliver, Close],
+        ),
         // Cancelled by the citizen.
-        plan(n, "kelahiran", Web, "3503055507940020", "Ratna Sari", "6281234500013",
-            &[("nama_bayi", "Kirana Ayu Kurniawan"), ("tanggal_lahir_bayi", "2026-11-10"),
-              ("tempat_lahir_bayi", "RSUD dr. Soedomo Trenggalek"), ("jenis_kelamin_bayi", "perempuan"),
-              ("nama_ibu", "Ratna Sari"), ("nama_ayah", "Hendra Kurniawan")],
-            &[Cancel]),
+        plan(
+            n,
+            "kelahiran",
+            Web,
+            "3503055507940020",
+            "Ratna Sari",
+            "6281234500013",
+            &[
+                ("nama_bayi", "Kirana Ayu Kurniawan"),
+                ("tanggal_lahir_bayi", "2026-11-10"),
+                ("tempat_lahir_bayi", "RSUD dr. Soedomo Trenggalek"),
+                ("jenis_kelamin_bayi", "perempuan"),
+                ("nama_ibu", "Ratna Sari"),
+                ("nama_ayah", "Hendra Kurniawan"),
+            ],
+            &[Cancel],
+        ),
         // Other villages and a ward: just submitted.
-        plan("35.03.05.2002", "domisili", Web, "3503056104840002", "Kartini", "6281234500014",
-            &[("keperluan", "Persyaratan pindah sekolah anak ke SD Negeri 2 Tugu")], &[]),
-        plan("35.03.05.2002", "usaha", Whatsapp, "3503051506800001", "Sugeng Widodo", "6281234500015",
-            &[("nama_usaha", "Toko Kelontong Widodo"), ("jenis_usaha", "perdagangan"),
-              ("alamat_usaha", "Jl. Raya Gading No. 8, RT 001 RW 001"), ("mulai_usaha", "2015-03-01")], &[]),
-        plan("35.03.08.2001", "skck", Counter, "3503081402990003", "Bayu Saputra", "6281234500016",
-            &[("keperluan", "Melamar kerja sebagai anak buah kapal di Pelabuhan Perikanan Nusantara Prigi")], &[]),
-        plan("35.03.08.2001", "tidak-mampu", Phone, "3503085112760002", "Sumiati", "6281234500017",
-            &[("keperluan", "kesehatan"), ("tujuan", "RSUD dr. Soedomo Trenggalek")], &[]),
-        plan("35.03.11.1003", "domisili", Web, "3503112508910001", "Andi Firmansyah", "6281234500018",
-            &[("keperluan", "Pendaftaran BPJS Ketenagakerjaan")], &[]),
-        plan("35.03.01.2001", "kelahiran", Whatsapp, "3503014210870001", "Sarmini", "6281234500019",
-            &[("nama_bayi", "Putri Ayu Lestari"), ("tanggal_lahir_bayi", "2026-11-24"),
-              ("tempat_lahir_bayi", "Puskesmas Panggul"), ("jenis_kelamin_bayi", "perempuan"),
-              ("nama_ibu", "Sarmini"), ("nama_ayah", "Tarno")], &[]),
+        plan(
+            "35.03.05.2002",
+            "domisili",
+            Web,
+            "3503056104840002",
+            "Kartini",
+            "6281234500014",
+            &[(
+                "keperluan",
+                "Persyaratan pindah sekolah anak ke SD Negeri 2 Tugu",
+            )],
+            &[],
+        ),
+        plan(
+            "35.03.05.2002",
+            "usaha",
+            Whatsapp,
+            "3503051506800001",
+            "Sugeng Widodo",
+            "6281234500015",
+            &[
+                ("nama_usaha", "Toko Kelontong Widodo"),
+                ("jenis_usaha", "perdagangan"),
+                ("alamat_usaha", "Jl. Raya Gading No. 8, RT 001 RW 001"),
+                ("mulai_usaha", "2015-03-01"),
+            ],
+            &[],
+        ),
+        plan(
+            "35.03.08.2001",
+            "skck",
+            Counter,
+            "3503081402990003",
+            "Bayu Saputra",
+            "6281234500016",
+            &[(
+                "keperluan",
+                "Melamar kerja sebagai anak buah kapal di Pelabuhan Perikanan Nusantara Prigi",
+            )],
+            &[],
+        ),
+        plan(
+            "35.03.08.2001",
+            "tidak-mampu",
+            Phone,
+            "3503085112760002",
+            "Sumiati",
+            "6281234500017",
+            &[
+                ("keperluan", "kesehatan"),
+                ("tujuan", "RSUD dr. Soedomo Trenggalek"),
+            ],
+            &[],
+        ),
+        plan(
+            "35.03.11.1003",
+            "domisili",
+            Web,
+            "3503112508910001",
+            "Andi Firmansyah",
+            "6281234500018",
+            &[("keperluan", "Pendaftaran BPJS Ketenagakerjaan")],
+            &[],
+        ),
+        plan(
+            "35.03.01.2001",
+            "kelahiran",
+            Whatsapp,
+            "3503014210870001",
+            "Sarmini",
+            "6281234500019",
+            &[
+                ("nama_bayi", "Putri Ayu Lestari"),
+                ("tanggal_lahir_bayi", "2026-11-24"),
+                ("tempat_lahir_bayi", "Puskesmas Panggul"),
+                ("jenis_kelamin_bayi", "perempuan"),
+                ("nama_ibu", "Sarmini"),
+                ("nama_ayah", "Tarno"),
+            ],
+            &[],
+        ),
     ];
     // Agency services: a birth certificate and two network reports with a place on the map.
     p.push(plan(

@@ -4,9 +4,9 @@
 use anjungan_festival::domain::phase::{Phase, PhaseKind};
 use anjungan_festival::store::{self, NewEdition, Session};
 use anjungan_innovation::domain::Status;
-use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{now_ms, DAY, HOUR, WIB};
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::Actor;
+use anjungan_kernel::clock::{DAY, HOUR, WIB, now_ms};
 
 fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> i64 {
     let date = time::Date::from_calendar_date(y, time::Month::try_from(m).expect("month"), d)

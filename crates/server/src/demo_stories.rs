@@ -2,11 +2,11 @@
 //! (`demo/stories.toml`), their authors, a collection or two, kudos and reads. Published works go
 //! through the real workflow (submit, review, publish) so history, audit and index are true.
 
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::{Email, Password, PersonName, Role};
 use anjungan_kernel::identity::{service, store::NewUser};
-use anjungan_kernel::Db;
 use anjungan_stories::domain::work::{ArchiveRef, WorkInput};
 use anjungan_stories::domain::workflow::{Actor as By, Command, State};
 use anjungan_stories::domain::{Category, Language, Rating};

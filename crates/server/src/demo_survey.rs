@@ -1,9 +1,9 @@
 //! Demo data of the satisfaction survey: a year of responses for a handful of units, with
 //! different strengths so the index shows grades A to D, plus served counts and follow-ups.
 
-use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{now_ms, DAY};
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::Actor;
+use anjungan_kernel::clock::{DAY, now_ms};
 use anjungan_survey::domain::{
     ActionDraft, Education, Occupation, Period, Profile, Response, Score, Sex,
 };

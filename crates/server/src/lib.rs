@@ -12,11 +12,11 @@ pub mod demo_survey;
 pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::web::{csrf, error, metrics, AppState};
-use anjungan_kernel::{outbox, Config, Db};
-use axum::http::{header, HeaderName, HeaderValue};
-use axum::routing::get;
+use anjungan_kernel::web::{AppState, csrf, error, metrics};
+use anjungan_kernel::{Config, Db, outbox};
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-use anjungan_server::cli::{init_logging, Cli, Command};
+use anjungan_server::cli::{Cli, Command, init_logging};
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: the server allocates small buffers on many

@@ -31,7 +31,7 @@ pub static ROOM: Room = Room {
 
 /// Reads are counted in memory and written every two seconds (the flusher ends with the counter).
 fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
-    use crate::store::reads::{spawn_flusher, ReadCounter};
+    use crate::store::reads::{ReadCounter, spawn_flusher};
     let reads = state.shared(|| {
         let reads = std::sync::Arc::new(ReadCounter::default());
         spawn_flusher(&reads, state.db.clone(), std::time::Duration::from_secs(2));

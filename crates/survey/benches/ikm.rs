@@ -5,12 +5,12 @@
 //! one year), then the daily rollups are rebuilt with the store's own `rebuild_tallies`, and the
 //! timed calls are the same store functions the pages and the API use.
 
-use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{now_ms, DAY};
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::Actor;
+use anjungan_kernel::clock::{DAY, now_ms};
 use anjungan_survey::domain::Period;
 use anjungan_survey::store;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Instant;
 
 const UNITS: i64 = 50;
@@ -41,7 +41,9 @@ async fn seed(db: &Db) -> (Vec<i64>, Period) {
     let batch = 500;
     let mut tx = db.begin_write().await.unwrap();
     for chunk in 0..(RESPONSES / batch) {
-        let mut sql = String::from("INSERT INTO survey_responses (org_id, submitted_at, channel, service, u1, u2, u3, u4, u5, u6, u7, u8, u9) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO survey_responses (org_id, submitted_at, channel, service, u1, u2, u3, u4, u5, u6, u7, u8, u9) VALUES ",
+        );
         for i in 0..batch {
             let n = chunk * batch + i;
             let org = orgs[(n % UNITS) as usize];
@@ -69,7 +71,11 @@ async fn seed(db: &Db) -> (Vec<i64>, Period) {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    println!("{}: loaded {RESPONSES} responses for {UNITS} units in {:.1} s ({rollups} daily rollup rows)", db.backend.name(), t.elapsed().as_secs_f64());
+    println!(
+        "{}: loaded {RESPONSES} responses for {UNITS} units in {:.1} s ({rollups} daily rollup rows)",
+        db.backend.name(),
+        t.elapsed().as_secs_f64()
+    );
     (
         orgs,
         Period::Custom {

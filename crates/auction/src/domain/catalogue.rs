@@ -1,8 +1,8 @@
 //! The people and things around an auction, validated on parse: species by FAO ASFIS code,
 //! grades, a lot as registered at landing, buyers and when they may bid.
 
-use super::rules::Millis;
 use super::AuctionError;
+use super::rules::Millis;
 use serde::{Deserialize, Serialize};
 
 /// Freshness grade as graded on the hall floor.

@@ -8,8 +8,8 @@
 //! it came by, and replaying the journal reproduces the state exactly. A refused command leaves
 //! the state as it was (apart from what time had already settled) and reports why.
 
-use super::rules::{value, Format, Millis, Rules};
 use super::AuctionError;
+use super::rules::{Format, Millis, Rules, value};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

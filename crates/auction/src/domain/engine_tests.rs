@@ -1,8 +1,8 @@
 //! The engine's rules, one scenario each, and its invariants as properties.
 
+use super::AuctionError;
 use super::engine::*;
 use super::rules::{Format, Rules};
-use super::AuctionError;
 use proptest::prelude::*;
 
 const T0: i64 = 1_700_000_000_000;

@@ -6,11 +6,11 @@
 //! first, and an idle node reads what others appended a few times a second. Every node thus
 //! applies the same commands in the same order and shows the same events with the same numbers.
 
-use crate::domain::engine::{BuyerId, Command, LotId, LotSpec, Numbered, Outcome, Session};
 use crate::domain::AuctionError;
+use crate::domain::engine::{BuyerId, Command, LotId, LotSpec, Numbered, Outcome, Session};
 use crate::store::sessions::{self, Entry};
-use crate::store::{catalogue, lots};
 use crate::store::{Result, StoreError};
+use crate::store::{catalogue, lots};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::{Backend, Db};
 use std::collections::{HashMap, VecDeque};

@@ -2,13 +2,13 @@
 //! with their verification, deposit and credit.
 
 use super::Result;
-use crate::domain::catalogue::{blocked_by_debt, parse_asfis, verify_buyer, BuyerStatus};
-use crate::domain::levy::LevyRules;
 use crate::domain::AuctionError;
+use crate::domain::catalogue::{BuyerStatus, blocked_by_debt, parse_asfis, verify_buyer};
+use crate::domain::levy::LevyRules;
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::Db;
 use serde::Serialize;
 use sqlx::Row;
 

@@ -2,11 +2,11 @@
 //! project onto them.
 
 use super::Result;
-use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::AuctionError;
+use crate::domain::catalogue::{Grade, LotInput};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::Db;
 use serde::Serialize;
 use sqlx::Row;
 

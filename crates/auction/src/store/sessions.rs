@@ -3,9 +3,9 @@
 //! same transaction as the journal, so what a page shows never runs ahead of what is durable.
 
 use super::Result;
+use crate::domain::AuctionError;
 use crate::domain::engine::{Command, Event, Numbered, Unsold};
 use crate::domain::rules::{Format, Rules};
-use crate::domain::AuctionError;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::{Conn, Tx};

@@ -3,13 +3,13 @@
 //! statement; a buyer's purchases.
 
 use super::Result;
-use crate::domain::levy::LevyRules;
-use crate::domain::settlement::{levy_for, ticket_number, PayoutLine};
 use crate::domain::AuctionError;
+use crate::domain::levy::LevyRules;
+use crate::domain::settlement::{PayoutLine, levy_for, ticket_number};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::Tx;
-use anjungan_kernel::Db;
 use serde::Serialize;
 use sqlx::Row;
 

@@ -3,11 +3,11 @@
 //! the hall's display board can use all of it. The live feed is `…/sessions/{id}/feed` (SSE).
 
 use super::view::{self, LotView};
+use crate::domain::AuctionError;
 use crate::domain::access::Action;
 use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, Event, LotId, Numbered};
-use crate::domain::rules::{check_start, Format, Rules};
-use crate::domain::AuctionError;
+use crate::domain::rules::{Format, Rules, check_start};
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::reports::{self, SpeciesPrice};

@@ -3,11 +3,11 @@
 //! bids called out in the hall on a buyer's behalf (channel recorded).
 
 use super::view::{self, LotView};
-use crate::domain::access::{self, Action};
-use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus, Grade, LotInput};
-use crate::domain::engine::{BuyerId, Channel, Command, LotId};
-use crate::domain::rules::{check_start, Format, Rules};
 use crate::domain::AuctionError;
+use crate::domain::access::{self, Action};
+use crate::domain::catalogue::{BuyerStatus, Grade, LotInput, parse_kg, parse_rupiah};
+use crate::domain::engine::{BuyerId, Channel, Command, LotId};
+use crate::domain::rules::{Format, Rules, check_start};
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Fisher, Port, Species};
 use crate::store::lots::{self, LotRow};

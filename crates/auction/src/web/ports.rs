@@ -2,9 +2,9 @@
 //! it, the minimum of eligible buyers, and the levy rules by regional regulation) and the species
 //! catalogue — on a page and through the API.
 
+use crate::domain::AuctionError;
 use crate::domain::levy::LevyRules;
 use crate::domain::levy_form::LevyForm;
-use crate::domain::AuctionError;
 use crate::store::catalogue::{self, Port, PortInput, Species};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};

@@ -3,10 +3,10 @@
 //! the live feed with it), and a buyer's registration at a port.
 
 use super::view::{self, LotView};
-use crate::domain::catalogue::{parse_kg, parse_rupiah, BuyerStatus};
+use crate::domain::AuctionError;
+use crate::domain::catalogue::{BuyerStatus, parse_kg, parse_rupiah};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::rules::Format;
-use crate::domain::AuctionError;
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Port};
 use crate::store::reports::{self, SpeciesPrice};

@@ -10,8 +10,8 @@ use crate::store::catalogue::{self, Port, Species};
 use crate::store::reports::{self, LevyTotals, SpeciesPrice};
 use crate::store::settlement::{self, Ticket};
 use crate::store::{day_of, today};
-use anjungan_kernel::clock::{now_ms, DAY};
-use anjungan_kernel::export::{csv, xlsx, Cell};
+use anjungan_kernel::clock::{DAY, now_ms};
+use anjungan_kernel::export::{Cell, csv, xlsx};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
@@ -41,11 +41,7 @@ struct DayQuery {
 fn day_or_today(s: &str) -> String {
     let ok = s.len() == 10
         && time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok();
-    if ok {
-        s.to_string()
-    } else {
-        today()
-    }
+    if ok { s.to_string() } else { today() }
 }
 
 #[derive(Template)]

@@ -6,7 +6,7 @@ use super::view;
 use crate::domain::access::{self, Action};
 use crate::domain::catalogue::{format_kg, format_rupiah};
 use crate::domain::engine::{BuyerId, Command};
-use crate::domain::settlement::{payout, PayoutTotals};
+use crate::domain::settlement::{PayoutTotals, payout};
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::settlement::{self, Ticket};
@@ -14,11 +14,11 @@ use crate::store::{sessions, today};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query, State as St};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Extension;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {

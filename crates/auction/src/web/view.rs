@@ -2,9 +2,9 @@
 //! the session's live standing, and who the caller is at the port.
 
 use crate::domain::access;
-use crate::domain::catalogue::{format_kg, format_rupiah, Grade};
+use crate::domain::catalogue::{Grade, format_kg, format_rupiah};
 use crate::domain::engine::{LotId, LotPhase, Phase, Session};
-use crate::domain::rules::{value, Format};
+use crate::domain::rules::{Format, value};
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer};
 use crate::store::lots::{self, LotRow};

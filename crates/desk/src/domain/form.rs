@@ -375,14 +375,16 @@ mod tests {
             ])),
             Err(vec![("jenis".into(), FieldError::NotAChoice)])
         );
-        assert!(form()
-            .validate(&pairs(&[
-                ("nama_usaha", "x"),
-                ("keperluan", "y"),
-                ("jenis", "a"),
-                ("modal", "NaN")
-            ]))
-            .is_err());
+        assert!(
+            form()
+                .validate(&pairs(&[
+                    ("nama_usaha", "x"),
+                    ("keperluan", "y"),
+                    ("jenis", "a"),
+                    ("modal", "NaN")
+                ]))
+                .is_err()
+        );
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Resident>, Vec<LineError>> {
             return Err(vec![LineError {
                 line: 1,
                 message_key: "desk.import.header",
-            }])
+            }]);
         }
     };
     let idx: Vec<Option<usize>> = COLUMNS

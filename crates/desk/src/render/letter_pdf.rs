@@ -128,7 +128,14 @@ pub fn render(c: &LetterContent) -> anyhow::Result<Vec<u8>> {
         37.0,
         &format!("Kode verifikasi: {}", c.code),
     );
-    text(&layer, &regular, 7.5, Mm(56.0), 30.0, "Dokumen ini ditandatangani secara elektronik; perubahan sekecil apa pun membatalkan tanda tangannya.");
+    text(
+        &layer,
+        &regular,
+        7.5,
+        Mm(56.0),
+        30.0,
+        "Dokumen ini ditandatangani secara elektronik; perubahan sekecil apa pun membatalkan tanda tangannya.",
+    );
     Ok(doc.save_to_bytes()?)
 }
 

@@ -1,14 +1,14 @@
 //! The desk's supporting records: the holiday calendar, complaints, Open311 API keys and the
 //! one-time codes that prove a citizen's contact.
 
-use super::{calendar, forget_calendar, iso, parse_iso, today, Result};
-use crate::domain::calendar::{fixed_holidays, HolidayKind};
-use crate::domain::request::COMPLAINT_RESPONSE_DAYS;
+use super::{Result, calendar, forget_calendar, iso, parse_iso, today};
 use crate::domain::DeskError;
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::crypto::{random_token, token_hash, Keys};
-use anjungan_kernel::outbox::{self, domain::NewMessage};
+use crate::domain::calendar::{HolidayKind, fixed_holidays};
+use crate::domain::request::COMPLAINT_RESPONSE_DAYS;
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::crypto::{Keys, random_token, token_hash};
+use anjungan_kernel::outbox::{self, domain::NewMessage};
 use sqlx::Row;
 
 // --- holidays ---

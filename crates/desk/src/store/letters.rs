@@ -3,16 +3,16 @@
 
 use super::requests::{self, Request};
 use super::services::Service;
-use super::{calendar, today, Result};
+use super::{Result, calendar, today};
+use crate::domain::DeskError;
 use crate::domain::form;
 use crate::domain::letter::{long_date, unit_title};
 use crate::domain::signing::{self, DocumentSignature, DocumentSigner, Ed25519Key};
 use crate::domain::workflow::{self, Command, State};
-use crate::domain::DeskError;
 use crate::render::letter_pdf::{self, LetterContent};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::Db;
 use sqlx::Row;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -2,18 +2,18 @@
 //! citizen through the outbox, queues for the unit, and the figures behind SLA dashboards.
 
 use super::services::Service;
-use super::{calendar, iso, parse_iso, today, Result};
+use super::{Result, calendar, iso, parse_iso, today};
 use crate::domain::form::Answers;
-use crate::domain::nik::{mask16, Nik};
+use crate::domain::nik::{Nik, mask16};
 use crate::domain::request::{self, Channel};
 use crate::domain::sla::Sample;
 use crate::domain::workflow::{self, Command, State};
 use crate::domain::{DeskError, SlaClock};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::crypto::{token_hash, Keys};
+use anjungan_kernel::crypto::{Keys, token_hash};
 use anjungan_kernel::db::Conn;
 use anjungan_kernel::outbox::{self, domain::NewMessage};
-use anjungan_kernel::Db;
 use sqlx::Row;
 
 /// A request as it arrives, already validated by the edge (form answers, NIK, contact).
@@ -181,7 +181,16 @@ pub async fn prepare(
 /// Writes a prepared request, its first history entry, its audit entry and the citizen's
 /// acknowledgement inside the caller's transaction.
 pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitted> {
-    let [tracking, applicant, nik, phone, email, answers, description, address] = &p.sealed;
+    let [
+        tracking,
+        applicant,
+        nik,
+        phone,
+        email,
+        answers,
+        description,
+        address,
+    ] = &p.sealed;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
          phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \

@@ -2,12 +2,12 @@
 //! name, birth place and date, sex, address, RT/RW, hamlet: together they identify a person,
 //! UU PDP 27/2022); the NIK's blind index finds a resident without decrypting the register.
 
-use super::{iso, parse_iso, Result};
-use crate::domain::nik::{mask16, Nik, Sex};
+use super::{Result, iso, parse_iso};
+use crate::domain::nik::{Nik, Sex, mask16};
 use crate::domain::register::Resident;
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::Db;
 use sqlx::Row;
 
 pub(crate) fn nik_index(keys: &Keys, nik: &Nik) -> String {

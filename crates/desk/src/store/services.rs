@@ -1,14 +1,14 @@
 //! Services: each unit's catalogue with its standard, form and letter template.
 
 use super::Result;
+use crate::domain::DeskError;
 use crate::domain::form::Form;
 use crate::domain::letter::LetterTemplate;
 use crate::domain::standard::Standard;
-use crate::domain::DeskError;
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::db::Conn;
 use anjungan_kernel::orgs::domain::OrgRef;
-use anjungan_kernel::Db;
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -152,7 +152,7 @@ pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInpu
     let id = match res {
         Ok(id) => id,
         Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(DeskError::CodeTaken.into())
+            return Err(DeskError::CodeTaken.into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -223,7 +223,7 @@ pub async fn insert_many(
         match q.execute(&mut *conn).await {
             Ok(_) => {}
             Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-                return Err(DeskError::CodeTaken.into())
+                return Err(DeskError::CodeTaken.into());
             }
             Err(e) => return Err(e.into()),
         }

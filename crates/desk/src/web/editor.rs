@@ -3,20 +3,20 @@
 //! template. The same checks as the JSON API; a refused save keeps what was typed.
 
 use super::staff::managed;
+use crate::domain::DeskError;
 use crate::domain::form;
 use crate::domain::letter::LetterTemplate;
-use crate::domain::standard::{Standard, COMPONENTS};
-use crate::domain::DeskError;
+use crate::domain::standard::{COMPONENTS, Standard};
 use crate::store::services::{self, Service, ServiceInput};
 use anjungan_kernel::orgs::domain::Organisation;
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Form;
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
 

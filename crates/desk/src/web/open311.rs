@@ -11,14 +11,14 @@ use crate::domain::request::{self, Channel};
 use crate::domain::workflow::State;
 use crate::store::requests::{self as requests, Filter, NewRequest, Request};
 use crate::store::services::{self, Service};
-use crate::store::{admin, StoreError};
+use crate::store::{StoreError, admin};
 use anjungan_kernel::audit::{Actor, Channel as AuditChannel};
 use anjungan_kernel::clock::{self, now_ms, rfc3339_wib};
 use anjungan_kernel::identity::domain::{Email, Phone};
 use anjungan_kernel::web::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State as Shared};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;
@@ -764,8 +764,8 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
 
 /// An ISO 8601 date-time with its zone, as milliseconds.
 fn parse_when(raw: &str) -> Option<i64> {
-    use time::format_description::well_known::{Iso8601, Rfc3339};
     use time::OffsetDateTime;
+    use time::format_description::well_known::{Iso8601, Rfc3339};
     let parse = |v: &str| {
         OffsetDateTime::parse(v, &Rfc3339)
             .or_else(|_| OffsetDateTime::parse(v, &Iso8601::DEFAULT))

@@ -2,10 +2,10 @@
 //! (with a one-time code that proves the phone or e-mail), tracking, cancelling, correcting,
 //! downloading the letter, and complaints.
 
-use super::{form_errors, intake, FieldMessage, FormValues};
-use crate::domain::request::{display_tracking_code, Channel};
-use crate::domain::workflow::{self, Command, State};
+use super::{FieldMessage, FormValues, form_errors, intake};
 use crate::domain::DeskError;
+use crate::domain::request::{Channel, display_tracking_code};
+use crate::domain::workflow::{self, Command, State};
 use crate::store::requests::{self, Event, NewRequest, Request, Step};
 use crate::store::services::{self, Service, UnitEntry};
 use crate::store::{admin, letters};
@@ -13,7 +13,7 @@ use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State as St};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
@@ -188,7 +188,7 @@ async fn submit(
                 form_errors(&ctx, errors),
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            );
         }
     };
     let contact = checked

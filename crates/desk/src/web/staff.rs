@@ -3,12 +3,12 @@
 //! the resident register, complaints and the head's signing key; regency settings under
 //! `/layanan/admin` (holidays, Open311 keys).
 
-use super::{form_errors, intake, FieldMessage, FormValues};
+use super::{FieldMessage, FormValues, form_errors, intake};
+use crate::domain::DeskError;
 use crate::domain::access::{desk_role, may_administer, may_manage};
 use crate::domain::request::Channel;
 use crate::domain::sla::{self, Figures};
 use crate::domain::workflow::{self, Command, State};
-use crate::domain::DeskError;
 use crate::store::letters::{self, KeyInfo, Letter, SignContext};
 use crate::store::requests::{self, Event, QueueRow, Request, Step};
 use crate::store::residents::{self, RegisterEntry};

@@ -1,7 +1,7 @@
 //! The public vote's rules: who may vote when, the one-time code, and when counts are shown.
 
-use super::phase::{current, Phase};
-use anjungan_kernel::clock::{Millis, MINUTE};
+use super::phase::{Phase, current};
+use anjungan_kernel::clock::{MINUTE, Millis};
 
 pub const CODE_TTL: Millis = 10 * MINUTE;
 pub const MAX_ATTEMPTS: i64 = 5;

@@ -1,7 +1,7 @@
 //! The conference world's Frab schedule (JSON and XML), read by apps such as Giggity and by
 //! conference tooling: days, rooms, and events with start, duration and persons, in WIB.
 
-use anjungan_kernel::clock::{to_wib, Millis};
+use anjungan_kernel::clock::{Millis, to_wib};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -169,9 +169,28 @@ pub fn xml(c: &Conference<'_>, talks: &[Talk<'_>]) -> String {
                     t.id,
                     t.id
                 );
-                let _ = writeln!(out, "        <date>{}</date>\n        <start>{}</start>\n        <duration>{}</duration>", iso(t.start), clock(t.start), hhmm((t.end - t.start) / 60_000));
-                let _ = writeln!(out, "        <room>{}</room>\n        <slug>{}-{}-{}</slug>\n        <title>{}</title>\n        <subtitle/>", x(room), x(&c.acronym), t.id, slug(t.title), x(t.title));
-                let _ = writeln!(out, "        <track>{}</track>\n        <type>{}</type>\n        <language>id</language>\n        <abstract/>\n        <description/>", x(t.kind), x(t.kind));
+                let _ = writeln!(
+                    out,
+                    "        <date>{}</date>\n        <start>{}</start>\n        <duration>{}</duration>",
+                    iso(t.start),
+                    clock(t.start),
+                    hhmm((t.end - t.start) / 60_000)
+                );
+                let _ = writeln!(
+                    out,
+                    "        <room>{}</room>\n        <slug>{}-{}-{}</slug>\n        <title>{}</title>\n        <subtitle/>",
+                    x(room),
+                    x(&c.acronym),
+                    t.id,
+                    slug(t.title),
+                    x(t.title)
+                );
+                let _ = writeln!(
+                    out,
+                    "        <track>{}</track>\n        <type>{}</type>\n        <language>id</language>\n        <abstract/>\n        <description/>",
+                    x(t.kind),
+                    x(t.kind)
+                );
                 out.push_str("        <persons>\n");
                 for (n, p) in t.persons.iter().enumerate() {
                     let _ = writeln!(

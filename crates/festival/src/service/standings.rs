@@ -1,7 +1,7 @@
 //! The ranking of an edition from its stored reviews, with the shortlists of the phases that
 //! have ended applied, and each entry's standing: the domain's rules over the store's rows.
 
-use crate::domain::scoring::{rank, PhaseReviews, Ranked};
+use crate::domain::scoring::{PhaseReviews, Ranked, rank};
 use crate::domain::shortlist::{self, Standing};
 use crate::store;
 use anjungan_kernel::clock::Millis;

@@ -5,7 +5,7 @@ pub mod signups;
 
 use crate::domain::phase::{Phase, PhaseKind};
 use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::{now_ms, Millis};
+use anjungan_kernel::clock::{Millis, now_ms};
 use anjungan_kernel::db::Db;
 use sqlx::Row;
 
@@ -85,8 +85,7 @@ pub async fn create_edition(
     Ok(id)
 }
 
-const EDITION_COLS: &str =
-    "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit, blind_review, proposal_sections";
+const EDITION_COLS: &str = "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit, blind_review, proposal_sections";
 
 fn edition_from(r: &sqlx::any::AnyRow) -> std::result::Result<Edition, sqlx::Error> {
     Ok(Edition {

@@ -1,7 +1,7 @@
 //! Festival SQL for signing up to agenda sessions. The seat check runs inside the write
 //! transaction after locking the session's row, so concurrent sign-ups never exceed capacity.
 
-use crate::domain::signup::{check, Seat, SignupError};
+use crate::domain::signup::{Seat, SignupError, check};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::Millis;
 use anjungan_kernel::db::Db;

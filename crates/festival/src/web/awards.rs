@@ -2,7 +2,7 @@
 //! from the vote) and the regent's special attention; the results page; PDF certificates with a
 //! QR code to a public verification page.
 
-use crate::domain::award::{computed, Category};
+use crate::domain::award::{Category, computed};
 use crate::ports::{Catalogue, InnovationSummary};
 use crate::store::{self, Award, Edition};
 
@@ -10,7 +10,7 @@ use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};

@@ -1,9 +1,9 @@
 //! The jury's pages: the coordinator assigns jurors, jurors score their entries with the phase's
 //! rubric while the phase is open, and the ranking is computed — never typed in — and explained.
 
-use crate::domain::assignment::{assign, Entry, Juror};
+use crate::domain::assignment::{Entry, Juror, assign};
 use crate::domain::phase::current;
-use crate::domain::scoring::{fmt2, review_total, PhaseSpec, Ranked};
+use crate::domain::scoring::{PhaseSpec, Ranked, fmt2, review_total};
 use crate::domain::shortlist::Standing;
 use crate::ports::Catalogue;
 use crate::store::{self, Edition};

@@ -3,7 +3,7 @@
 //! edition says so), and public once results are.
 
 use crate::domain::phase::current;
-use crate::domain::proposal::{self, access, Access, Section, Viewer};
+use crate::domain::proposal::{self, Access, Section, Viewer, access};
 use crate::ports::Catalogue;
 use crate::store::{self, Edition};
 use anjungan_kernel::identity::domain::{AccessError, Role};

@@ -2,7 +2,7 @@
 //! one vote per verified contact per edition, counts hidden until the vote closes, and the
 //! coordinator's fraud view with audited voiding.
 
-use crate::domain::vote::{counts_visible, open, VoteError};
+use crate::domain::vote::{VoteError, counts_visible, open};
 use crate::ports::Catalogue;
 use crate::service::vote_queue::VoteQueue;
 use crate::store::{self, Ballot, Edition, VoteFailure};
@@ -11,7 +11,7 @@ use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Json};

@@ -5,8 +5,8 @@
 //! Evidence does not change whether a pillar is *complete* ([`super::Profile::readiness`] is
 //! about what the profile states); the readiness view shows each pillar's evidence beside it.
 
-use super::{transition, Command, LifecycleError, Pillar, Status};
-use anjungan_kernel::files::domain::{check, FileError};
+use super::{Command, LifecycleError, Pillar, Status, transition};
+use anjungan_kernel::files::domain::{FileError, check};
 use anjungan_kernel::identity::domain::Principal;
 use anjungan_kernel::orgs::domain::OrgRef;
 

@@ -155,11 +155,7 @@ pub struct Score {
 }
 
 fn round_div(n: u64, d: u64) -> u64 {
-    if d == 0 {
-        0
-    } else {
-        (2 * n + d) / (2 * d)
-    }
+    if d == 0 { 0 } else { (2 * n + d) / (2 * d) }
 }
 
 /// The score of one aspect: Σ weight × level score ÷ Σ weight, on 0–100, from accepted answers.

@@ -8,7 +8,7 @@ mod lifecycle;
 mod profile;
 
 pub use lifecycle::{
-    may_create, may_see as may_see_innovation, transition, Command, LifecycleError, Status,
+    Command, LifecycleError, Status, may_create, may_see as may_see_innovation, transition,
 };
 pub use profile::*;
 

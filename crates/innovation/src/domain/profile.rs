@@ -594,16 +594,18 @@ mod tests {
     fn stage_dates_and_order() {
         let mut d = valid();
         d.implementation_date = String::new();
-        assert!(d
-            .validate()
-            .unwrap_err()
-            .contains(&("implementation_date", "innovation.error.stage_date")));
+        assert!(
+            d.validate()
+                .unwrap_err()
+                .contains(&("implementation_date", "innovation.error.stage_date"))
+        );
         let mut d = valid();
         d.implementation_date = "2019-01-01".into();
-        assert!(d
-            .validate()
-            .unwrap_err()
-            .contains(&("implementation_date", "innovation.error.dates_order")));
+        assert!(
+            d.validate()
+                .unwrap_err()
+                .contains(&("implementation_date", "innovation.error.dates_order"))
+        );
     }
 
     #[test]
@@ -632,22 +634,25 @@ mod tests {
             })
         );
         d.after_minutes = String::new();
-        assert!(d
-            .validate()
-            .unwrap_err()
-            .contains(&("before_minutes", "innovation.error.measure_pair")));
+        assert!(
+            d.validate()
+                .unwrap_err()
+                .contains(&("before_minutes", "innovation.error.measure_pair"))
+        );
         d.after_minutes = "-5".into();
-        assert!(d
-            .validate()
-            .unwrap_err()
-            .contains(&("before_minutes", "innovation.error.number")));
+        assert!(
+            d.validate()
+                .unwrap_err()
+                .contains(&("before_minutes", "innovation.error.number"))
+        );
         let mut r = valid();
         r.regulation_type = "perbup".into();
-        assert!(r
-            .validate()
-            .unwrap_err()
-            .iter()
-            .any(|e| e.0 == "regulation_year"));
+        assert!(
+            r.validate()
+                .unwrap_err()
+                .iter()
+                .any(|e| e.0 == "regulation_year")
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Evidence SQL: documents per pillar and photos of an innovation, each pointing at a stored
 //! file. A file and what refers to it are written in one transaction, with their audit entries.
 
-use crate::domain::documents::{room_for, AttachmentKind, EvidenceError, NewAttachment};
 use crate::domain::Pillar;
+use crate::domain::documents::{AttachmentKind, EvidenceError, NewAttachment, room_for};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::Db;

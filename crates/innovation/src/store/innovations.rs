@@ -5,8 +5,8 @@ use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::{Conn, Db};
 use anjungan_kernel::orgs::domain::OrgRef;
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone)]
 pub struct Innovation {

@@ -2,7 +2,7 @@
 
 use super::{step, visible};
 use crate::domain::documents::AttachmentKind;
-use crate::domain::{may_create, Command, Draft, Partner, Pillar, Profile, Status};
+use crate::domain::{Command, Draft, Partner, Pillar, Profile, Status, may_create};
 use crate::store::documents as documents_store;
 use crate::store::{self, Filter, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};

@@ -4,8 +4,8 @@
 
 use super::visible;
 use crate::domain::documents::{self, AttachmentKind, EvidenceError};
-use crate::store::documents as documents_store;
 use crate::store::Innovation;
+use crate::store::documents as documents_store;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -115,7 +115,7 @@ async fn download(
     ctx: Ctx,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    use anjungan_kernel::files::web::{send, Caching};
+    use anjungan_kernel::files::web::{Caching, send};
     let inv = visible(&state, &ctx, id).await?;
     let attachment = documents_store::list(&state.db, inv.id)
         .await?

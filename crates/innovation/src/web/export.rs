@@ -2,7 +2,7 @@
 
 use crate::domain::Status;
 use crate::store::{self, Filter};
-use anjungan_kernel::export::{csv, xlsx, Cell};
+use anjungan_kernel::export::{Cell, csv, xlsx};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State};
 use axum::http::header;

@@ -3,9 +3,9 @@
 
 use super::visible;
 use crate::domain::iid::{
-    check_level, regency_index, score, Aspect, Category, Indicator, Review, Score,
+    Aspect, Category, Indicator, Review, Score, check_level, regency_index, score,
 };
-use crate::domain::{may_create, Status};
+use crate::domain::{Status, may_create};
 use crate::store::iid::{self as iid_store, Catalogue};
 use crate::store::{self, Filter};
 use anjungan_kernel::identity::domain::{AccessError, Principal, Role};
@@ -147,7 +147,7 @@ async fn evidence(
     ctx: Ctx,
     Path((id, ind)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    use anjungan_kernel::files::web::{send, Caching};
+    use anjungan_kernel::files::web::{Caching, send};
     let inv = visible(&state, &ctx, id).await?;
     let answer = iid_store::answers(&state.db, &iid_store::subject_of(Some(id)))
         .await?

@@ -8,7 +8,7 @@ mod export;
 mod iid;
 mod pages;
 
-use crate::domain::{transition, Command, Status};
+use crate::domain::{Command, Status, transition};
 use crate::store::{self, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx};
 use utoipa_axum::router::OpenApiRouter;

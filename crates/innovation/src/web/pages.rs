@@ -1,10 +1,10 @@
 //! Pages: catalogue, an innovation's page, the agencies' forms, and the review queue.
 
 use super::{step, visible};
-use crate::domain::documents::{may_attach, AttachmentKind, MAX_PHOTOS};
+use crate::domain::documents::{AttachmentKind, MAX_PHOTOS, may_attach};
 use crate::domain::{
-    may_create, Affair, Command, Draft, FieldError, Form, Initiator, Kind, Partner, PartnerKind,
-    Pillar, RegulationType, Stage, Status, MIN_DESIGN_WORDS,
+    Affair, Command, Draft, FieldError, Form, Initiator, Kind, MIN_DESIGN_WORDS, Partner,
+    PartnerKind, Pillar, RegulationType, Stage, Status, may_create,
 };
 use crate::store::documents::{self as documents_store, Attachment};
 use crate::store::{self, Filter, Innovation};

@@ -74,8 +74,7 @@ fn entry_of(r: &sqlx::any::AnyRow) -> Result<AuditEntry, sqlx::Error> {
     })
 }
 
-const ENTRY_COLUMNS: &str =
-    "id, at, actor_id, actor_label, channel, action, record_type, record_id, summary, request_id, chain_hash";
+const ENTRY_COLUMNS: &str = "id, at, actor_id, actor_label, channel, action, record_type, record_id, summary, request_id, chain_hash";
 
 /// Links the entries written since the last run to the chain; returns how many. Safe to run
 /// on several nodes at once: they take turns.

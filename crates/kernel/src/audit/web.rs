@@ -5,10 +5,10 @@ use crate::identity::domain::Action;
 use crate::web::pages::render;
 use crate::web::{AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -1,7 +1,7 @@
 //! The chain writer: links new audit entries every second, and once more when the server stops.
 
-use crate::crypto::Keys;
 use crate::Db;
+use crate::crypto::Keys;
 use std::time::Duration;
 
 pub async fn run(db: Db, keys: Keys, mut stop: tokio::sync::watch::Receiver<bool>) {

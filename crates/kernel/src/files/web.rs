@@ -3,11 +3,11 @@
 use super::store::{self, StoredFile};
 use crate::identity::domain::Action;
 use crate::web::{AppError, AppState, Ctx, WebResult};
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

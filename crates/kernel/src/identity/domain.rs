@@ -1,7 +1,7 @@
 //! Identity rules, pure: value types that validate on parse, roles and their scopes, the
 //! authorisation decision, login throttling and session lifetimes.
 
-use crate::clock::{Millis, MINUTE};
+use crate::clock::{MINUTE, Millis};
 use crate::orgs::domain::OrgRef;
 use serde::Serialize;
 
@@ -587,11 +587,13 @@ mod tests {
             org: Some(district),
         }]);
         assert!(authorize(Some(&head), &Action::EditOrgProfile(&village)).is_ok());
-        assert!(authorize(
-            Some(&head),
-            &Action::EditOrgProfile(&other_district_village)
-        )
-        .is_err());
+        assert!(
+            authorize(
+                Some(&head),
+                &Action::EditOrgProfile(&other_district_village)
+            )
+            .is_err()
+        );
         assert!(authorize(Some(&head), &Action::EditOrgProfile(&org(1, "/1/"))).is_err());
         // A path that merely shares a textual prefix is not inside.
         assert!(!org(21, "/1/21/").is_within(&org(2, "/1/2")));

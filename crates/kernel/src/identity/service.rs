@@ -4,7 +4,7 @@
 use super::domain::*;
 use super::store::{self, NewUser};
 use crate::audit::{self, Actor};
-use crate::clock::{now_ms, HOUR};
+use crate::clock::{HOUR, now_ms};
 use crate::crypto::{self, Keys};
 use crate::db::Db;
 use crate::outbox;
@@ -13,7 +13,7 @@ use crate::outbox;
 pub async fn hash_password(password: &Password) -> crate::Result<String> {
     let pw = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+        use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
         let salt = SaltString::generate(&mut OsRng);
         argon2::Argon2::default()
             .hash_password(pw.as_bytes(), &salt)

@@ -4,10 +4,10 @@ use super::domain::{
     Email, Grant, IdentityError, LoginId, PersonName, Phone, Principal, Role, UserId,
 };
 use crate::crypto::Keys;
-use crate::db::{is_unique_violation, Conn, Db};
+use crate::db::{Conn, Db, is_unique_violation};
 use crate::orgs::domain::OrgRef;
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 pub struct NewUser {
     pub name: PersonName,

@@ -8,7 +8,7 @@ use crate::web::pages::render;
 use crate::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json};

@@ -1,15 +1,14 @@
 //! Organisation SQL.
 
 use super::domain::{
-    parse_wilayah, OrgError, OrgKind, OrgProfile, OrgRef, Organisation, TRENGGALEK_WILAYAH,
+    OrgError, OrgKind, OrgProfile, OrgRef, Organisation, TRENGGALEK_WILAYAH, parse_wilayah,
 };
 use crate::audit::{self, Actor};
 use crate::db::{Conn, Db};
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
-const COLUMNS: &str =
-    "id, code, name, kind, parent_id, path, short_name, email, phone, address, head_name, website, updated_at";
+const COLUMNS: &str = "id, code, name, kind, parent_id, path, short_name, email, phone, address, head_name, website, updated_at";
 
 fn from_row(r: &AnyRow) -> Result<Organisation, sqlx::Error> {
     Ok(Organisation {

@@ -1,6 +1,6 @@
 //! The limits of one-time codes and the decisions on them, pure.
 
-use crate::clock::{Millis, DAY, HOUR, MINUTE};
+use crate::clock::{DAY, HOUR, MINUTE, Millis};
 
 /// How many codes may be sent and guessed. The defaults suit a six-digit code sent by WhatsApp
 /// or e-mail: at most ten guesses a day against a million values.

@@ -5,7 +5,7 @@
 
 use super::domain::{self, Counts, Limits, OtpError, Window};
 use crate::clock::Millis;
-use crate::crypto::{same_secret, Keys};
+use crate::crypto::{Keys, same_secret};
 use crate::db::Conn;
 use sqlx::Row;
 

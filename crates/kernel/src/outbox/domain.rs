@@ -1,6 +1,6 @@
 //! Outbox rules, pure: channels, states and the retry schedule.
 
-use crate::clock::{Millis, HOUR, SECOND};
+use crate::clock::{HOUR, Millis, SECOND};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 //! Outbox SQL. Claiming uses `FOR UPDATE SKIP LOCKED` on PostgreSQL so concurrent workers on
 //! several nodes never take the same message; on SQLite the single writer serialises claims.
 
-use super::domain::{NewMessage, State, LEASE};
+use super::domain::{LEASE, NewMessage, State};
 use crate::crypto::Keys;
 use crate::db::{Conn, Db};
 use sqlx::Row;

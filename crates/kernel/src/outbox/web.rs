@@ -5,10 +5,10 @@ use crate::identity::domain::Action;
 use crate::web::pages::render;
 use crate::web::{AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -1,7 +1,7 @@
 //! The delivery worker: claims due messages, sends them through their channel, and records the
 //! outcome with the domain's retry schedule.
 
-use super::domain::{after_failure, Channel};
+use super::domain::{Channel, after_failure};
 use super::store::{self, Claimed};
 use crate::config::{Config, WebhookConfig};
 use crate::crypto::Keys;
@@ -9,7 +9,7 @@ use crate::db::Db;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{Notify, watch};
 
 pub struct Senders {
     http: reqwest::Client,

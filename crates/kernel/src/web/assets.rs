@@ -2,7 +2,7 @@
 //! a content hash, so a new release is fetched at once.
 
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::OnceLock;
 

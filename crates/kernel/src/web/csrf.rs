@@ -4,9 +4,9 @@
 //! with bearer tokens only, never cookies.
 
 use super::AppError;
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -66,7 +66,7 @@ pub async fn protect(State(cfg): State<CsrfConfig>, req: Request, next: Next) ->
                 Ok(b) => b,
                 Err(_) => {
                     return AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large")
-                        .into_response()
+                        .into_response();
                 }
             };
             match field_from_form(&bytes) {

@@ -4,10 +4,10 @@
 use super::{AppError, AppState};
 use crate::audit::{Actor, Channel};
 use crate::i18n::{Lang, Tr};
-use crate::identity::domain::{authorize, Action, Principal};
+use crate::identity::domain::{Action, Principal, authorize};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "anj_session";
@@ -111,7 +111,7 @@ impl FromRequestParts<AppState> for Ctx {
                     return Err(crate::Error::Access(
                         crate::identity::domain::AccessError::Unauthenticated,
                     )
-                    .into())
+                    .into());
                 }
             }
         } else if let Some(token) = session_token.as_deref().filter(|_| !is_api || safe) {

@@ -12,7 +12,7 @@ pub mod metrics;
 pub mod pages;
 pub mod shell;
 
-use crate::{config::Config, crypto::Keys, Db};
+use crate::{Db, config::Config, crypto::Keys};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -4,7 +4,7 @@ use super::{AppState, Ctx, Shell, WebResult};
 use crate::identity::domain::Role;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use utoipa_axum::router::OpenApiRouter;

@@ -4,14 +4,14 @@
 //! watchers on the session's feed, each timing every price change from the server's
 //! acceptance to its arrival.
 
-use super::{collect, report, Outcome, CONNECTIONS, SECONDS};
+use super::{CONNECTIONS, Outcome, SECONDS, collect, report};
 use anjungan_auction::domain::catalogue::{Grade, LotInput};
 use anjungan_auction::domain::rules::{Format, Rules};
 use anjungan_auction::service::runtime::Hall;
 use anjungan_auction::store::catalogue::{self, NewBuyer};
 use anjungan_auction::store::{lots, sessions};
 use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{now_ms, HOUR};
+use anjungan_kernel::clock::{HOUR, now_ms};
 use anjungan_kernel::identity::domain::{Email, PersonName, Role};
 use anjungan_kernel::identity::{service, store::NewUser};
 use std::time::{Duration, Instant};

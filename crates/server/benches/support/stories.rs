@@ -1,7 +1,7 @@
 //! Cilen's load: 100,000 generated works with 1,000,000 chapters (Indonesian-like prose with
 //! real affixes, so stemming matters), then the search page and the reading page.
 
-use super::{hammer_many_with, report, Outcome, CONNECTIONS};
+use super::{CONNECTIONS, Outcome, hammer_many_with, report};
 use anjungan_stories::domain::search::stemmed_text;
 use std::time::Instant;
 
@@ -273,7 +273,9 @@ pub async fn seed(db: &anjungan_kernel::Db) -> i64 {
             .execute(&mut *tx)
             .await
             .unwrap();
-            let mut sql = String::from("INSERT INTO story_chapters (work_id, position, title, body, words, updated_at) VALUES ");
+            let mut sql = String::from(
+                "INSERT INTO story_chapters (work_id, position, title, body, words, updated_at) VALUES ",
+            );
             for (i, _) in bodies.iter().enumerate() {
                 if i > 0 {
                     sql.push_str(", ");

@@ -7,7 +7,7 @@ use crate::both_backends;
 use crate::desk::pdf_text;
 use crate::support::*;
 use anjungan_auction::service::runtime::Hall;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::time::Duration;
 
 both_backends!(
@@ -420,11 +420,12 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
     assert!(console.contains("Pak Tarno") && console.contains("KM Rejeki Laut"));
     let r = post(form("0"), format!("/lelang/kelola/pelabuhan/{prigi}/lot")).await;
     assert_eq!(r.status(), 422);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Berat harus lebih dari nol"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Berat harus lebih dari nol")
+    );
     assert_eq!(
         scalar(
             &app,
@@ -468,11 +469,12 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
     // One session at a time per port: this morning's is still running.
     let r = run_command(&app, &juru, &run, "open").await;
     assert_eq!(r.status(), 409);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("sedang menjalankan sesi lain"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("sedang menjalankan sesi lain")
+    );
     let (morning_id, _) = morning(&app).await;
     let m = format!("/lelang/kelola/sesi/{morning_id}");
     let r = run_command(&app, &juru, &m, "close").await;
@@ -593,11 +595,13 @@ async fn the_auctioneer_runs_a_clock_session_to_its_close(app: TestApp) {
     assert_eq!(r.status(), 409);
     // Today's prices include the clock's cakalang.
     let prices = app.get_json("/api/v1/auction/prices").await;
-    assert!(prices
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["species_code"] == "SKJ"));
+    assert!(
+        prices
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["species_code"] == "SKJ")
+    );
 }
 
 async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
@@ -1303,10 +1307,12 @@ async fn the_port_report_exports_and_the_price_history(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert!(csv.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/csv"));
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 5, "a header and four tickets");
     assert!(csv.contains("PRIGI-") && csv.contains("nomor_karcis"));

@@ -4,9 +4,9 @@
 //! goes on).
 
 use crate::auction::read_events;
-use crate::process::{cli, Node};
+use crate::process::{Node, cli};
 use crate::support::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 async fn token(dir: &std::path::Path, url: &str, email: &str) -> String {

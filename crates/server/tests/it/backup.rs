@@ -2,11 +2,11 @@
 //! restored into a fresh place and served. Every letter downloads and verifies, every stored
 //! file opens, sealed data opens, acknowledged writes are there and the audit chain holds.
 
-use crate::process::{cli, Node};
+use crate::process::{Node, cli};
 use crate::support::*;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_anjungan");

@@ -60,7 +60,7 @@ impl Browser {
                         client,
                         driver,
                         _profile: profile,
-                    })
+                    });
                 }
                 Err(e) => {
                     assert!(
@@ -148,11 +148,7 @@ pub async fn wait_for_path(c: &Client, path: &str) -> Result<(), String> {
 }
 
 fn expect(cond: bool, what: &str) -> Result<(), String> {
-    if cond {
-        Ok(())
-    } else {
-        Err(what.to_string())
-    }
+    if cond { Ok(()) } else { Err(what.to_string()) }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -209,7 +205,7 @@ async fn home_language_sign_in_dashboard_sign_out() {
 /// unit's dashboard then count it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
-    use crate::process::{free_port, Node};
+    use crate::process::{Node, free_port};
     let Some(browser) = Browser::start().await else {
         return;
     };

@@ -4,7 +4,7 @@
 
 use crate::both_backends;
 use crate::support::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::Row;
 
 pub(crate) const NGLINGGIS: &str = "35.03.05.2001";
@@ -254,11 +254,12 @@ async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("data-testid=\"complaint-done\""));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("data-testid=\"complaint-done\"")
+    );
     // Through the API too.
     let api = reqwest::Client::new();
     let r = api
@@ -270,10 +271,12 @@ async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    assert!(!r.json::<Value>().await.unwrap()["due_on"]
-        .as_str()
-        .unwrap()
-        .is_empty());
+    assert!(
+        !r.json::<Value>().await.unwrap()["due_on"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
     let r = api
         .post(app.url("/api/v1/layanan/complaints"))
         .json(&json!({"unit": "NOPE", "text": "x"}))
@@ -976,11 +979,13 @@ async fn a_return_pauses_the_clock_until_the_citizen_answers(app: TestApp) {
         detail["request"]["answers"]["keperluan"][0],
         "Melamar kerja (KTP terlampir)"
     );
-    assert!(detail["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s == "verify"));
+    assert!(
+        detail["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "verify")
+    );
     // Cancel by the citizen is still possible now, and final.
     let r = citizen
         .post(app.url(&format!("/layanan/lacak/{tracking}/batal")))
@@ -1096,11 +1101,13 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert!(queue
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["number"] == done["number"]));
+    assert!(
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["number"] == done["number"])
+    );
     let sla: Value = api
         .get(app.url(&format!("/api/v1/layanan/units/{NGLINGGIS}/sla")))
         .bearer_auth(&token)
@@ -1230,10 +1237,12 @@ async fn holidays_and_open311_keys_are_admin_settings(app: TestApp) {
         .next()
         .unwrap()
         .to_string();
-    assert!(anjungan_desk::store::admin::api_client(&app.state.db, &key)
-        .await
-        .unwrap()
-        .is_some());
+    assert!(
+        anjungan_desk::store::admin::api_client(&app.state.db, &key)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let stored: String = sqlx::query_scalar("SELECT key_hash FROM desk_api_keys")
         .fetch_one(&app.state.db.pool)
         .await
@@ -1241,11 +1250,12 @@ async fn holidays_and_open311_keys_are_admin_settings(app: TestApp) {
     assert_ne!(stored, key);
     // The holiday calendar through the API.
     let days = app.get_json("/api/v1/layanan/holidays?year=2026").await;
-    assert!(days
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["day"] == "2026-03-20"));
+    assert!(
+        days.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["day"] == "2026-03-20")
+    );
     let admin_token = app.token("admin@anjungan.test").await;
     let api = reqwest::Client::new();
     let r = api

@@ -729,11 +729,12 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
                 .await
                 .unwrap();
             assert_eq!(r.status(), 200);
-            assert!(r
-                .text()
-                .await
-                .unwrap()
-                .contains("data-testid=\"vote-message\""));
+            assert!(
+                r.text()
+                    .await
+                    .unwrap()
+                    .contains("data-testid=\"vote-message\"")
+            );
         }
     };
     let latest_code = || async {
@@ -923,7 +924,9 @@ async fn frab_schedule_exports(app: TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("schedule.xml");
     std::fs::write(&file, &xml).unwrap();
-    let script = format!("import xml.etree.ElementTree as ET\nroot = ET.parse({file:?}).getroot()\nassert root.tag == 'schedule'\nev = root.findall('./day/room/event')\nprint(len(ev), root.find('./conference/acronym').text)\n");
+    let script = format!(
+        "import xml.etree.ElementTree as ET\nroot = ET.parse({file:?}).getroot()\nassert root.tag == 'schedule'\nev = root.findall('./day/room/event')\nprint(len(ev), root.find('./conference/acronym').text)\n"
+    );
     match std::process::Command::new("python3")
         .arg("-c")
         .arg(&script)

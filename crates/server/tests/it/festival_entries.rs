@@ -597,12 +597,14 @@ async fn the_demo_shows_shortlists_proposals_votes_and_sign_ups(app: TestApp) {
             && ranking[0]["phases"][0]["score"].is_string()
     );
     let awards = app.get_json("/api/v1/festival/editions/2/awards").await;
-    assert!(awards
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["category"] == "favourite"
-            && a["verify"].as_str().unwrap().starts_with("/verifikasi/")));
+    assert!(
+        awards
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["category"] == "favourite"
+                && a["verify"].as_str().unwrap().starts_with("/verifikasi/"))
+    );
     // The public vote: counted votes decide the favourite; the burst from one device is voided.
     let (_, results) = text(&c, app.url("/festival/2/hasil")).await;
     assert!(results.contains("data-award=\"favourite\""), "{results}");
@@ -677,10 +679,12 @@ async fn the_vote_through_the_json_api(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("application/problem+json"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/problem+json")
+    );
     let code = vote_code(&app, id, "081234567891").await;
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let vote = |code: &str, entry: i64| {

@@ -2,7 +2,7 @@
 
 use crate::both_backends;
 use crate::support::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::Row;
 
 const ADMIN: &str = "admin@anjungan.test";
@@ -46,11 +46,12 @@ async fn wrong_password_is_rejected_then_throttled(app: TestApp) {
         .parse()
         .unwrap();
     assert!(retry > 0 && retry <= 900);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Terlalu banyak percobaan gagal"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Terlalu banyak percobaan gagal")
+    );
     // Another client is locked out of that account too (the counter is per account, in the DB).
     let other = app.client();
     assert_eq!(
@@ -345,14 +346,18 @@ async fn audit_log_records_every_change(app: TestApp) {
         .unwrap();
     assert_eq!(logins.len(), 1);
     // The log cannot be edited, not even by SQL.
-    assert!(sqlx::query("UPDATE audit_log SET action = 'x'")
-        .execute(&app.state.db.pool)
-        .await
-        .is_err());
-    assert!(sqlx::query("DELETE FROM audit_log")
-        .execute(&app.state.db.pool)
-        .await
-        .is_err());
+    assert!(
+        sqlx::query("UPDATE audit_log SET action = 'x'")
+            .execute(&app.state.db.pool)
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("DELETE FROM audit_log")
+            .execute(&app.state.db.pool)
+            .await
+            .is_err()
+    );
     // The admin page shows the entries.
     let c = app.signed_in(ADMIN).await;
     let html = c
@@ -470,10 +475,12 @@ async fn bad_input_gets_a_clear_4xx_never_a_500(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .starts_with("/masuk?next="));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/masuk?next=")
+    );
     // A form with missing fields gets a page, not a crash, and nothing changes.
     let admin = app.signed_in(ADMIN).await;
     let csrf = app.csrf(&admin, "/admin/organisasi").await;
@@ -865,11 +872,12 @@ async fn language_switch_and_translated_errors(app: TestApp) {
     assert!(html.contains("lang=\"en\"") && html.contains("E-mail or mobile number"));
     let r = c.get(app.url("/tidak-ada")).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("The page or record you are looking for was not found."));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The page or record you are looking for was not found.")
+    );
     // An off-site `next` is ignored.
     let r = c
         .get(app.url("/bahasa/id?next=https://evil.example"))
@@ -1095,7 +1103,9 @@ async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text(
             let err = String::from_utf8_lossy(&out.stderr).to_string();
             let missing = err.contains("ModuleNotFoundError");
             assert!(missing && !ci(), "validators rejected the output: {err}");
-            eprintln!("skipped: OpenAPI/Prometheus validators not installed (pip install openapi-spec-validator prometheus-client)");
+            eprintln!(
+                "skipped: OpenAPI/Prometheus validators not installed (pip install openapi-spec-validator prometheus-client)"
+            );
         }
         Err(e) => {
             assert!(!ci(), "python3 needed under CI: {e}");
@@ -1202,10 +1212,12 @@ async fn each_role_against_each_mutating_route() {
             .unwrap();
         let r = c.post(app.url(path)).form(&fields).send().await.unwrap();
         assert_eq!(r.status(), 303, "anonymous on {path}");
-        assert!(r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/masuk"));
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/masuk")
+        );
         assert_eq!(
             anjungan_kernel::audit::store::count(&app.state.db)
                 .await

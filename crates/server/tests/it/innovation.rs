@@ -2,7 +2,7 @@
 
 use crate::both_backends;
 use crate::support::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 both_backends!(
     iid_self_assessment_review_and_index,
@@ -955,11 +955,13 @@ async fn iid_self_assessment_review_and_index(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert!(api["innovations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["id"] == id));
+    assert!(
+        api["innovations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == id)
+    );
     assert_eq!(api["government_share"], 25);
     let page = c
         .get(app.url("/inovasi/indeks"))
@@ -1123,10 +1125,12 @@ async fn evidence_and_photos_reach_the_public_page(app: TestApp) {
     )
     .await;
     assert_eq!(r.status(), 303);
-    assert!(r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .ends_with("#dokumen-regulation"));
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("#dokumen-regulation")
+    );
     let r = upload(
         &app,
         &op,

@@ -392,11 +392,13 @@ async fn discovery_and_service_list_in_both_formats(app: TestApp) {
         .json();
     assert_eq!(v["attributes"][0]["code"], "nik");
     assert_eq!(v["attributes"][0]["required"], true);
-    assert!(v["attributes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["code"] == "keperluan" && a["datatype"] == "text" && a["required"] == true));
+    assert!(
+        v["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["code"] == "keperluan" && a["datatype"] == "text" && a["required"] == true)
+    );
 }
 
 async fn service_definition_lists_the_form_in_order(app: TestApp) {
@@ -498,11 +500,13 @@ async fn service_definition_lists_the_form_in_order(app: TestApp) {
         404,
     );
     let list = get(&app, "/open311/v2/services.json").await.json();
-    assert!(!list
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["service_code"] == PLAIN));
+    assert!(
+        !list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["service_code"] == PLAIN)
+    );
 }
 
 async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
@@ -603,10 +607,12 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
         r["expected_datetime"],
         format!("{}T16:00:00+07:00", stored.due_on)
     );
-    assert!(r["requested_datetime"]
-        .as_str()
-        .unwrap()
-        .ends_with("+07:00"));
+    assert!(
+        r["requested_datetime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+07:00")
+    );
     assert!(r["updated_datetime"].as_str().unwrap().ends_with("+07:00"));
     for k in [
         "description",
@@ -816,10 +822,12 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
     assert_eq!(numbers(&a), [plain_closed.as_str()]);
     let v = a.json();
     assert_eq!(v[0]["status"], "closed");
-    assert!(v[0]["status_notes"]
-        .as_str()
-        .unwrap()
-        .contains("Lampu sudah diperbaiki dinas"));
+    assert!(
+        v[0]["status_notes"]
+            .as_str()
+            .unwrap()
+            .contains("Lampu sudah diperbaiki dinas")
+    );
     let a = get_query(
         &app,
         "/open311/v2/requests.xml",
@@ -960,10 +968,12 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
         .await
         .json();
     assert_eq!(v[0]["status"], "open");
-    assert!(v[0]["status_notes"]
-        .as_str()
-        .unwrap()
-        .contains("Mohon sebutkan nomor tiang lampu"));
+    assert!(
+        v[0]["status_notes"]
+            .as_str()
+            .unwrap()
+            .contains("Mohon sebutkan nomor tiang lampu")
+    );
     requests::act(
         &app.state.db,
         &app.state.keys,
@@ -978,10 +988,12 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
         .await
         .json();
     assert_eq!(v[0]["status"], "open");
-    assert!(!v[0]["status_notes"]
-        .as_str()
-        .unwrap()
-        .contains("tiang lampu"));
+    assert!(
+        !v[0]["status_notes"]
+            .as_str()
+            .unwrap()
+            .contains("tiang lampu")
+    );
 }
 
 /// Fields set, fields dropped, and what the error names.

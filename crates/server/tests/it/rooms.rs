@@ -2,7 +2,7 @@
 //! migrations with versions of their own, their files served, their cards on the home page.
 
 use crate::support::*;
-use anjungan_kernel::i18n::{keys, Lang};
+use anjungan_kernel::i18n::{Lang, keys};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_room_installs_its_parts() {
@@ -44,10 +44,12 @@ async fn every_room_installs_its_parts() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "{room}'s {file}");
-        assert!(r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/javascript"));
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/javascript")
+        );
     }
     let home = app
         .client()

@@ -3,7 +3,7 @@
 //! tamper-evident audit log, and lockout per account.
 
 use crate::both_backends;
-use crate::desk::{citizen_submits, last_code, request_id, DOMISILI, SRI_NIK};
+use crate::desk::{DOMISILI, SRI_NIK, citizen_submits, last_code, request_id};
 use crate::support::*;
 use anjungan_kernel::clock::{DAY, HOUR, MINUTE};
 use sqlx::Row;
@@ -694,11 +694,12 @@ async fn metrics_are_for_scrapers_and_admins(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("anjungan_http_requests_total"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("anjungan_http_requests_total")
+    );
 }
 
 both_backends_with!(https_deployments_get_secure_cookies_and_hsts, |c| {

@@ -4,7 +4,7 @@
 
 use crate::both_backends;
 use crate::support::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 both_backends!(
     an_author_writes_and_a_librarian_publishes,
@@ -81,10 +81,23 @@ async fn an_author_writes_and_a_librarian_publishes(app: TestApp) {
     let edit = location(&r);
     let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
     for (title, body) in [
-        ("Langit Subuh", "Pak Darmo membacakan tanda-tanda langit kepada anaknya.\n\nOmbak Prigi masih tenang."),
-        ("Pulang", "<p>Surat dari laut itu <em>dibaca</em> keras-keras di dermaga.</p><script>alert(1)</script><img src=x onerror=alert(2)>"),
+        (
+            "Langit Subuh",
+            "Pak Darmo membacakan tanda-tanda langit kepada anaknya.\n\nOmbak Prigi masih tenang.",
+        ),
+        (
+            "Pulang",
+            "<p>Surat dari laut itu <em>dibaca</em> keras-keras di dermaga.</p><script>alert(1)</script><img src=x onerror=alert(2)>",
+        ),
     ] {
-        let r = app.post_form(&author, &edit, &format!("{edit}/bab"), &[("judul", title), ("isi", body)]).await;
+        let r = app
+            .post_form(
+                &author,
+                &edit,
+                &format!("{edit}/bab"),
+                &[("judul", title), ("isi", body)],
+            )
+            .await;
         assert_eq!(r.status(), 303, "chapter {title}");
     }
     // A draft is not public.
@@ -590,10 +603,12 @@ async fn oai(app: &TestApp, query: &str) -> roxmltree::Document<'static> {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{query}");
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/xml"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml")
+    );
     let body: &'static str = Box::leak(r.text().await.unwrap().into_boxed_str());
     roxmltree::Document::parse(body).unwrap_or_else(|e| panic!("{query}: {e}\n{body}"))
 }
@@ -628,13 +643,16 @@ async fn oai_pmh_harvests_every_record_and_answers_errors(app: TestApp) {
         assert_eq!(got, Some(want), "{el}");
     }
     let formats = oai(&app, "verb=ListMetadataFormats").await;
-    assert!(formats
-        .descendants()
-        .any(|n| n.has_tag_name("metadataPrefix") && n.text() == Some("oai_dc")));
+    assert!(
+        formats
+            .descendants()
+            .any(|n| n.has_tag_name("metadataPrefix") && n.text() == Some("oai_dc"))
+    );
     let sets = oai(&app, "verb=ListSets").await;
-    assert!(sets
-        .descendants()
-        .any(|n| n.has_tag_name("setSpec") && n.text() == Some("cerita_rakyat")));
+    assert!(
+        sets.descendants()
+            .any(|n| n.has_tag_name("setSpec") && n.text() == Some("cerita_rakyat"))
+    );
     // Walk every page of ListRecords with resumption tokens.
     let mut ids = Vec::new();
     let mut query = "verb=ListRecords&metadataPrefix=oai_dc".to_string();
@@ -789,10 +807,12 @@ async fn feeds_downloads_and_structured_data(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("application/atom+xml"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
     let body = r.text().await.unwrap();
     let feed = roxmltree::Document::parse(&body).unwrap();
     let atom = "http://www.w3.org/2005/Atom";
@@ -810,10 +830,11 @@ async fn feeds_downloads_and_structured_data(app: TestApp) {
         .unwrap();
     let body = r.text().await.unwrap();
     let feed = roxmltree::Document::parse(&body).unwrap();
-    assert!(feed
-        .descendants()
-        .filter(|n| n.has_tag_name((atom, "category")))
-        .all(|n| n.attribute("term") == Some("cerita_rakyat")));
+    assert!(
+        feed.descendants()
+            .filter(|n| n.has_tag_name((atom, "category")))
+            .all(|n| n.attribute("term") == Some("cerita_rakyat"))
+    );
     assert_eq!(
         app.client()
             .get(app.url("/cerita/kategori/roman/feed.atom"))
@@ -999,11 +1020,13 @@ async fn the_api_covers_writing_review_and_reading(app: TestApp) {
         .iter()
         .find(|h| h["work"]["id"] == id)
         .expect("found by stem");
-    assert!(hit["snippet"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["hit"] == true));
+    assert!(
+        hit["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["hit"] == true)
+    );
     let none: Value = c
         .get(api("/works?q=pembacaan&language=en"))
         .send()
@@ -1012,11 +1035,13 @@ async fn the_api_covers_writing_review_and_reading(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert!(none["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|h| h["work"]["id"] != id));
+    assert!(
+        none["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["work"]["id"] != id)
+    );
     assert_eq!(
         c.get(api("/works?category=roman"))
             .send()
@@ -1090,11 +1115,12 @@ async fn the_api_covers_writing_review_and_reading(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert!(cols
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["slug"] == "legenda-trenggalek"));
+    assert!(
+        cols.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["slug"] == "legenda-trenggalek")
+    );
     // Every path is in the OpenAPI document.
     let doc = app.get_json("/api/openapi.json").await;
     for p in [

@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use anjungan_kernel::web::AppState;
 use anjungan_kernel::Config;
+use anjungan_kernel::web::AppState;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -37,7 +37,10 @@ impl TestDb {
             }),
             Backend::Postgres => {
                 let Ok(admin) = std::env::var("ANJUNGAN_TEST_POSTGRES_URL") else {
-                    assert!(!ci(), "CI=true but ANJUNGAN_TEST_POSTGRES_URL is not set: PostgreSQL tests must run");
+                    assert!(
+                        !ci(),
+                        "CI=true but ANJUNGAN_TEST_POSTGRES_URL is not set: PostgreSQL tests must run"
+                    );
                     eprintln!(
                         "skipped: PostgreSQL test (set ANJUNGAN_TEST_POSTGRES_URL to run it)"
                     );

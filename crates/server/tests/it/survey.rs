@@ -3,7 +3,7 @@
 use crate::both_backends;
 use crate::support::*;
 use anjungan_survey::domain::{Score, Tally};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::Row;
 
 const NGLINGGIS: &str = "35.03.05.2001";
@@ -376,12 +376,13 @@ async fn invitation_links_work_once(app: TestApp) {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    assert!(app
-        .state
-        .keys
-        .open(&body)
-        .unwrap()
-        .contains(sent["url"].as_str().unwrap()));
+    assert!(
+        app.state
+            .keys
+            .open(&body)
+            .unwrap()
+            .contains(sent["url"].as_str().unwrap())
+    );
     let r = api
         .post(&url)
         .bearer_auth(&token)

@@ -37,8 +37,8 @@
 //! edited tokens, not an authenticator: everything a token decodes to is validated again, so a
 //! forged token can only ask for what an ordinary request could. Tokens never expire.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::{Date, Duration, Month, OffsetDateTime, Time, UtcOffset};
 
 /// The OAI-PMH namespace.
@@ -337,14 +337,14 @@ pub fn parse(repo: &Repository, args: &[(String, String)]) -> Result<Request, Ve
             return Err(vec![OaiError::new(
                 ErrorCode::BadVerb,
                 "The verb argument is missing",
-            )])
+            )]);
         }
         [v] => *v,
         _ => {
             return Err(vec![OaiError::new(
                 ErrorCode::BadVerb,
                 "The verb argument is repeated",
-            )])
+            )]);
         }
     };
     let Some((required, optional, exclusive)) = verb_args(verb) else {
@@ -1287,10 +1287,11 @@ mod tests {
         let root = doc.root_element();
         assert_eq!(root.tag_name().name(), "OAI-PMH");
         assert_eq!(root.tag_name().namespace(), Some(OAI_NS));
-        assert!(root
-            .attribute((XSI_NS, "schemaLocation"))
-            .unwrap()
-            .ends_with("OAI-PMH.xsd"));
+        assert!(
+            root.attribute((XSI_NS, "schemaLocation"))
+                .unwrap()
+                .ends_with("OAI-PMH.xsd")
+        );
         let kids: Vec<_> = root.children().filter(Node::is_element).collect();
         assert_eq!(kids[0].tag_name().name(), "responseDate");
         assert_eq!(kids[0].text(), Some("2025-06-01T10:20:30Z"));
@@ -1883,9 +1884,10 @@ mod tests {
     fn bad_resumption_token() {
         let r = repo();
         let t = first_token(&r, "ListRecords");
-        assert!(t
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         let Ok(Request::ListRecords(resumed)) =
             parse(&r, &a(&[("verb", "ListRecords"), ("resumptionToken", &t)]))
         else {

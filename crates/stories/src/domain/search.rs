@@ -492,7 +492,9 @@ mod tests {
     fn words_split_like_postgresql() {
         assert_eq!(
             words("Anak-anak membaca Jum'at, 17 Agustus 2024: COVID19!"),
-            strings(&["anak", "anak", "membaca", "jum", "at", "17", "agustus", "2024", "covid19"])
+            strings(&[
+                "anak", "anak", "membaca", "jum", "at", "17", "agustus", "2024", "covid19"
+            ])
         );
         assert_eq!(words("İstanbul ÉCOLE"), strings(&["istanbul", "école"]));
         assert!(words(" -- ... ").is_empty());

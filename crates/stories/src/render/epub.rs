@@ -20,7 +20,7 @@ use anyhow::Context;
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 use time::OffsetDateTime;
 
-use crate::domain::export::{xml_attr, xml_char, xml_clean, xml_text, BookExport};
+use crate::domain::export::{BookExport, xml_attr, xml_char, xml_clean, xml_text};
 
 const CSS: &str = "\
 body { font-family: serif; line-height: 1.5; margin: 0 5%; }
@@ -474,8 +474,8 @@ fn fix_package(opf: &str, book: &BookExport) -> anyhow::Result<String> {
 /// the same bytes.
 fn repack(epub: &[u8], book: &BookExport) -> anyhow::Result<Vec<u8>> {
     use std::io::{Read, Write};
-    use zip::write::SimpleFileOptions;
     use zip::CompressionMethod;
+    use zip::write::SimpleFileOptions;
 
     let t = book.modified.to_offset(time::UtcOffset::UTC);
     let stamp = zip::DateTime::from_date_and_time(
@@ -786,7 +786,7 @@ mod tests {
             }
         }
         assert_eq!(n, 7); // opf, ncx, nav, title page, 3 chapters
-                          // IDs are unique within each document (epub-builder alone repeats one in the OPF).
+        // IDs are unique within each document (epub-builder alone repeats one in the OPF).
         for (name, src) in &z.files {
             if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
                 let doc = parse(src);

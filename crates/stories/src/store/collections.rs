@@ -1,11 +1,11 @@
 //! Collections curated by librarians ("Legenda Trenggalek"): an ordered list of published works.
 
-use super::works::{from_row, Work, COLUMNS};
 use super::Result;
-use crate::domain::work::{self, one_line};
+use super::works::{COLUMNS, Work, from_row};
 use crate::domain::StoryError;
-use anjungan_kernel::audit::{self, Actor as AuditActor};
+use crate::domain::work::{self, one_line};
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::{self, Actor as AuditActor};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -88,7 +88,7 @@ pub async fn create(db: &Db, actor: &AuditActor, title: &str, description: &str)
     let id = match res {
         Ok(id) => id,
         Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(StoryError::SlugTaken.into())
+            return Err(StoryError::SlugTaken.into());
         }
         Err(e) => return Err(e.into()),
     };

@@ -1,8 +1,8 @@
 //! OAI-PMH queries: every work that was ever published, with its last-change datestamp; works
 //! no longer on the site are deleted records (persistent). Ordered by (datestamp, id).
 
-use super::works::{from_row, Work, COLUMNS};
-use super::{bind_all, Bind, Result};
+use super::works::{COLUMNS, Work, from_row};
+use super::{Bind, Result, bind_all};
 use crate::domain::oai::ListArgs;
 use anjungan_kernel::Db;
 use sqlx::Row;

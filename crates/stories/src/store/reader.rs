@@ -2,10 +2,10 @@
 //! progress, comments held for moderation, and reports of a work.
 
 use super::Result;
-use crate::domain::work::{self, ReportReason};
 use crate::domain::StoryError;
-use anjungan_kernel::audit::{self, Actor as AuditActor};
+use crate::domain::work::{self, ReportReason};
 use anjungan_kernel::Db;
+use anjungan_kernel::audit::{self, Actor as AuditActor};
 use sqlx::Row;
 
 /// Who gives kudos: an account, or a guest's device (its cookie, hashed).

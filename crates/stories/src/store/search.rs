@@ -3,13 +3,13 @@
 //! `indonesian` configuration (the same Snowball stemmer). Browsing and filtering share one
 //! filter builder.
 
-use super::works::{from_row, Work, COLUMNS};
-use super::{bind_all, Bind, Result};
+use super::works::{COLUMNS, Work, from_row};
+use super::{Bind, Result, bind_all};
 use crate::domain::richtext::SafeHtml;
 use crate::domain::search as terms;
 use crate::domain::{Category, Language};
-use anjungan_kernel::db::{Backend, Conn};
 use anjungan_kernel::Db;
+use anjungan_kernel::db::{Backend, Conn};
 use sqlx::Row;
 
 /// Puts a work (title, summary and tags, all chapters) into the index, replacing what was there.
@@ -157,14 +157,18 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         // join just the page.
         let (inner, count, order, arg) = match db.backend {
             Backend::Sqlite => (
-                format!("SELECT rowid AS id, rank FROM story_fts WHERE story_fts MATCH $1 ORDER BY rank LIMIT {limit} OFFSET {offset}"),
+                format!(
+                    "SELECT rowid AS id, rank FROM story_fts WHERE story_fts MATCH $1 ORDER BY rank LIMIT {limit} OFFSET {offset}"
+                ),
                 "SELECT COUNT(*) AS n FROM story_fts WHERE story_fts MATCH $1",
                 "f.rank, w.id",
                 terms::fts5_match(&stems).unwrap_or_default(),
             ),
             Backend::Postgres => (
-                format!("SELECT s.work_id AS id, ts_rank(s.doc, q) AS rank FROM story_search s, plainto_tsquery('indonesian', $1) q \
-                 WHERE s.doc @@ q ORDER BY rank DESC, s.work_id LIMIT {limit} OFFSET {offset}"),
+                format!(
+                    "SELECT s.work_id AS id, ts_rank(s.doc, q) AS rank FROM story_search s, plainto_tsquery('indonesian', $1) q \
+                 WHERE s.doc @@ q ORDER BY rank DESC, s.work_id LIMIT {limit} OFFSET {offset}"
+                ),
                 "SELECT COUNT(*) AS n FROM story_search s, plainto_tsquery('indonesian', $1) q WHERE s.doc @@ q",
                 "f.rank DESC, w.id",
                 pg_words(query),

@@ -1,16 +1,16 @@
 //! Works, their chapters, pen names and the editorial workflow. Every decision is written to the
 //! work's history and the audit log in the same transaction, and the author is told by e-mail.
 
-use super::{search, Result};
+use super::{Result, search};
 use crate::domain::richtext::SafeHtml;
 use crate::domain::work::{self, ArchiveRef, Category, Language, Rating, WorkInput};
 use crate::domain::workflow::{self, Actor, Command, Facts, State};
-use crate::domain::{StoryError, MAX_CHAPTERS};
+use crate::domain::{MAX_CHAPTERS, StoryError};
+use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor as AuditActor};
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::db::Conn;
 use anjungan_kernel::outbox::{self, domain::NewMessage};
-use anjungan_kernel::Db;
 use sqlx::Row;
 
 /// An author as credited: the account and its pen name.
@@ -340,7 +340,7 @@ pub async fn insert(
     let id = match res {
         Ok(id) => id,
         Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(StoryError::SlugTaken.into())
+            return Err(StoryError::SlugTaken.into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -366,7 +366,7 @@ pub async fn insert(
 
 fn short_id() -> String {
     use rand::Rng;
-    let n: u32 = rand::thread_rng().gen();
+    let n: u32 = rand::thread_rng().r#gen();
     format!("{:06x}", n & 0xff_ffff)
 }
 
@@ -910,17 +910,18 @@ pub async fn add_author(
     let email = anjungan_kernel::identity::domain::Email::parse(email).ok();
     let mut tx = db.begin_write().await?;
     let w = editable_by(&mut tx, id, user_id).await?;
-    let candidate: Option<(i64, String)> =
-        match &email {
-            None => None,
-            Some(email) => sqlx::query_as(
+    let candidate: Option<(i64, String)> = match &email {
+        None => None,
+        Some(email) => {
+            sqlx::query_as(
                 "SELECT u.id, p.pen_name FROM users u JOIN story_authors p ON p.user_id = u.id \
                  WHERE u.email = $1 AND u.active = 1",
             )
             .bind(email.as_str())
             .fetch_optional(&mut *tx)
-            .await?,
-        };
+            .await?
+        }
+    };
     let current = w.author_ids();
     let new_id = work::check_new_author(&current, candidate.as_ref().map(|c| c.0))?;
     let pen_name = candidate.map(|c| c.1).unwrap_or_default();

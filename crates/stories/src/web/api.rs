@@ -2,11 +2,11 @@
 //! bearer token), review them (librarians), and the reader's kudos, bookmarks, comments and
 //! reports.
 
+use crate::domain::StoryError;
 use crate::domain::access;
 use crate::domain::search::SnippetPart;
 use crate::domain::work::{ReportReason, WorkInput};
 use crate::domain::workflow::{Actor, Command, State};
-use crate::domain::StoryError;
 use crate::store::collections::{self, Collection};
 use crate::store::reader::{self, Bookmark, Giver};
 use crate::store::search::{self, Filters};
@@ -361,7 +361,7 @@ async fn work_step(
         (_, _) if access::may_review(p) => Actor::Librarian,
         (Some(a), _) => a,
         (None, _) => {
-            return Err(StoryError::Workflow(crate::domain::WorkflowError::NotYours).into())
+            return Err(StoryError::Workflow(crate::domain::WorkflowError::NotYours).into());
         }
     };
     let state_now = works::step(

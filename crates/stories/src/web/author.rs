@@ -8,10 +8,10 @@ use crate::store::works::{self, Chapter, ChapterHead, HistoryEntry, Work};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State as St};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -1,8 +1,8 @@
 //! OAI-PMH 2.0 at `/oai` (GET and POST) with `oai_dc`: the national catalogue harvests every
 //! published work; sets are the categories; works taken off the site stay as deleted records.
 
-use crate::domain::oai::{self, DublinCore, Header, Record, Repository, Request, SetSpec};
 use crate::domain::Category;
+use crate::domain::oai::{self, DublinCore, Header, Record, Repository, Request, SetSpec};
 use crate::store::harvest;
 use crate::store::works::Work;
 use anjungan_kernel::web::{AppState, WebResult};
@@ -44,13 +44,15 @@ async fn repository(state: &AppState) -> Result<Repository, crate::store::StoreE
         name: "Cilen — Cerita Online, Dinas Perpustakaan dan Kearsipan Kabupaten Trenggalek".into(),
         base_url: format!("{base}/oai"),
         repository_id: repository_id(&base),
-        admin_emails: vec![state
-            .config
-            .smtp
-            .from
-            .clone()
-            .filter(|f| f.contains('@') && !f.contains('<'))
-            .unwrap_or_else(|| format!("cilen@{}", repository_id(&base)))],
+        admin_emails: vec![
+            state
+                .config
+                .smtp
+                .from
+                .clone()
+                .filter(|f| f.contains('@') && !f.contains('<'))
+                .unwrap_or_else(|| format!("cilen@{}", repository_id(&base))),
+        ],
         earliest: time_of(earliest),
         page_size: PAGE_SIZE,
         has_sets: true,

@@ -10,10 +10,10 @@ mod profile;
 
 pub use crate::error::SurveyError;
 pub use elements::{Element, Score, StandardComponent};
-pub use formula::{grade_of, sample_size, Grade, Ikm, Result as IkmResult, Tally};
+pub use formula::{Grade, Ikm, Result as IkmResult, Tally, grade_of, sample_size};
 pub use period::{Period, PeriodError};
 pub use profile::{
-    suppress_small, Education, Occupation, Profile, ProfileError, Sex, AGE_BANDS, SMALL_GROUP,
+    AGE_BANDS, Education, Occupation, Profile, ProfileError, SMALL_GROUP, Sex, suppress_small,
 };
 
 /// Age bands used in reports: (from, to, label).

@@ -1,6 +1,6 @@
 //! Small inline SVG charts: no JavaScript, no external host, readable by screen readers.
 
-use crate::domain::{grade_of, Element, Ikm, IkmResult};
+use crate::domain::{Element, Ikm, IkmResult, grade_of};
 use anjungan_kernel::i18n::Tr;
 use std::fmt::Write;
 

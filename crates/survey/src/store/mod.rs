@@ -3,10 +3,10 @@
 
 use crate::domain::{ActionDraft, Element, Period, Profile, Response, SurveyError, Tally};
 use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::{now_ms, Millis, DAY, HOUR};
-use anjungan_kernel::db::{is_unique_violation, Db};
-use sqlx::any::AnyRow;
+use anjungan_kernel::clock::{DAY, HOUR, Millis, now_ms};
+use anjungan_kernel::db::{Db, is_unique_violation};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 /// WIB calendar day number (days since 1970-01-01 in UTC+7).
 pub fn wib_day(ms: Millis) -> i64 {

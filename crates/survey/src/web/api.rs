@@ -1,15 +1,15 @@
 //! `/api/v1/survey`: results for everyone, kiosk submissions, and one-use links for staff
 //! (for example Petung Dadi, when a request closes).
 
-use super::{managed_unit, PeriodQuery, UnitResult};
+use super::{PeriodQuery, UnitResult, managed_unit};
 use crate::domain::Element;
 use crate::store::{self, Channel, NewResponse, Segment, Stored};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

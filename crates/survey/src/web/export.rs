@@ -1,10 +1,10 @@
 //! Exports of a unit's survey: responses and results as CSV and XLSX, and the printable report
 //! (PDF) in the regulation's structure. Responses carry no respondent profile.
 
-use super::{managed_unit, PeriodQuery};
-use crate::domain::{sample_size, suppress_small, weakest, Element, IkmResult, Period};
+use super::{PeriodQuery, managed_unit};
+use crate::domain::{Element, IkmResult, Period, sample_size, suppress_small, weakest};
 use crate::store::{self, Unit};
-use anjungan_kernel::export::{csv, xlsx, Cell};
+use anjungan_kernel::export::{Cell, csv, xlsx};
 use anjungan_kernel::i18n::Tr;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State};

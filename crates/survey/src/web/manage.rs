@@ -2,20 +2,20 @@
 //! extra questions and one-use links.
 
 use super::public::Questionnaire;
-use super::{grade_text, managed_unit, PeriodQuery};
-use crate::domain::access::{authorize, SurveyAction};
+use super::{PeriodQuery, grade_text, managed_unit};
+use crate::domain::access::{SurveyAction, authorize};
 use crate::domain::{
-    sample_size, suppress_small, trend, weakest, ActionDraft, Element, IkmResult, Period, Trend,
+    ActionDraft, Element, IkmResult, Period, Trend, sample_size, suppress_small, trend, weakest,
 };
 use crate::render::charts;
 use crate::store::{self, Channel, Segment, Unit};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 

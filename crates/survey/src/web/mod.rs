@@ -6,7 +6,7 @@ mod export;
 mod manage;
 mod public;
 
-use crate::domain::access::{authorize, SurveyAction};
+use crate::domain::access::{SurveyAction, authorize};
 use crate::domain::{Element, Grade, Ikm, IkmResult, Period, SurveyError};
 use crate::store::{self, StoreError, Unit};
 use anjungan_kernel::i18n::Tr;

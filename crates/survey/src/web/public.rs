@@ -1,18 +1,18 @@
 //! Public pages: the index of every unit, a unit's page, the questionnaire, kiosk, invitations.
 
-use super::{grade_text, PeriodQuery};
+use super::{PeriodQuery, grade_text};
 use crate::domain::{Education, Element, IkmResult, Occupation, Period, Sex, SurveyError};
 use crate::render::charts;
 use crate::store::{self, Channel, NewResponse, Stored, Unit};
-use anjungan_kernel::clock::{now_ms, MINUTE};
+use anjungan_kernel::clock::{MINUTE, now_ms};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Form;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 
