@@ -25,6 +25,9 @@
 //!
 //! Diagnostic rows (same mixes, other sizes) show how the cost grows with the number of lots.
 
+// A test or a benchmark fails loudly: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use anjungan_auction::domain::engine::{
     BuyerId, Channel, Command, Lot, LotId, LotPhase, LotSpec, Numbered, Outcome, Phase, Session,
 };

@@ -274,11 +274,8 @@ pub async fn create(
                     .push(add_part(&mut zip, WRAPPED_KEY, w.as_bytes(), false)?);
             }
             zip.start_file(MANIFEST, zip::write::SimpleFileOptions::default())?;
-            zip.write_all(
-                serde_json::to_string_pretty(&manifest)
-                    .expect("the manifest serialises")
-                    .as_bytes(),
-            )?;
+            let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::from)?;
+            zip.write_all(text.as_bytes())?;
             zip.finish()?.sync_all()?;
             Ok((partial, manifest))
         })

@@ -48,12 +48,28 @@ impl std::fmt::Debug for Keys {
     }
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "HMAC accepts keys of any length: `new_from_slice` never returns `InvalidLength` for `Hmac`"
+)]
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     use hmac::Mac;
     let mut mac =
         <hmac::Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(msg);
     mac.finalize().into_bytes().into()
+}
+
+/// XChaCha20-Poly1305 with `aad` as associated data (empty `aad` is the same as none).
+#[allow(
+    clippy::expect_used,
+    reason = "XChaCha20-Poly1305 encryption fails only for messages over 256 GiB, which no in-memory buffer here reaches"
+)]
+fn encrypt(key: &[u8; 32], nonce: &[u8; 24], msg: &[u8], aad: &[u8]) -> Vec<u8> {
+    use chacha20poly1305::aead::Payload;
+    XChaCha20Poly1305::new(key.into())
+        .encrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail")
 }
 
 impl Keys {
@@ -161,12 +177,9 @@ impl Keys {
 
     /// Encrypts personal data for storage: `v1.` + base64(nonce ‖ ciphertext).
     pub fn seal(&self, plain: &str) -> String {
-        let cipher = XChaCha20Poly1305::new((&self.seal).into());
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let sealed = cipher
-            .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
-            .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
+        let sealed = encrypt(&self.seal, &nonce, plain.as_bytes(), b"");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         format!("v1.{}", STANDARD.encode(out))
@@ -188,19 +201,9 @@ impl Keys {
     /// Encrypts a private file for storage: `ANJS1` ‖ nonce ‖ ciphertext. The file's digest
     /// is bound as associated data, so a sealed file cannot be swapped for another.
     pub fn seal_bytes(&self, plain: &[u8], digest: &str) -> Vec<u8> {
-        use chacha20poly1305::aead::Payload;
-        let cipher = XChaCha20Poly1305::new((&self.seal).into());
         let mut nonce = [0u8; 24];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: plain,
-                    aad: digest.as_bytes(),
-                },
-            )
-            .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
+        let sealed = encrypt(&self.seal, &nonce, plain, digest.as_bytes());
         let mut out = Vec::with_capacity(SEALED_FILE_MAGIC.len() + 24 + sealed.len());
         out.extend_from_slice(SEALED_FILE_MAGIC);
         out.extend_from_slice(&nonce);

@@ -225,6 +225,12 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// A value as JSON text for a column. Serialising plain data cannot fail in practice; should
+/// it (a map with non-string keys, a failing `Serialize`), the error is returned, not a panic.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> crate::Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::Error::Internal(e.into()))
+}
+
 /// Maps a unique-constraint violation to `true`, for "already exists" answers.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {

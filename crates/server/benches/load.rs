@@ -10,6 +10,9 @@
 //! reading pages over 100,000 works with 1,000,000 chapters. `-- auction` measures Lion:
 //! acknowledged bids end to end and 1,000 live watchers of the session's feed.
 
+// A test or a benchmark fails loudly: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "support/auction.rs"]
 mod auction;
 #[path = "support/stories.rs"]

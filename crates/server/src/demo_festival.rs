@@ -8,12 +8,10 @@ use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{DAY, HOUR, WIB, now_ms};
 
-fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> i64 {
-    let date = time::Date::from_calendar_date(y, time::Month::try_from(m).expect("month"), d)
-        .expect("date");
-    let t = time::PrimitiveDateTime::new(date, time::Time::from_hms(h, min, 0).expect("time"))
-        .assume_offset(WIB);
-    (t.unix_timestamp_nanos() / 1_000_000) as i64
+fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> anyhow::Result<i64> {
+    let date = time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?;
+    let t = time::PrimitiveDateTime::new(date, time::Time::from_hms(h, min, 0)?).assume_offset(WIB);
+    Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
@@ -42,44 +40,44 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             phases: vec![
                 p(
                     PhaseKind::CallForEntries,
-                    wib(2020, 9, 1, 0, 0),
-                    wib(2020, 10, 1, 0, 0),
+                    wib(2020, 9, 1, 0, 0)?,
+                    wib(2020, 10, 1, 0, 0)?,
                     false,
                 ),
                 p(
                     PhaseKind::AdministrativeCheck,
-                    wib(2020, 10, 1, 0, 0),
-                    wib(2020, 10, 15, 0, 0),
+                    wib(2020, 10, 1, 0, 0)?,
+                    wib(2020, 10, 15, 0, 0)?,
                     false,
                 ),
                 p(
                     PhaseKind::DeskReview,
-                    wib(2020, 10, 15, 0, 0),
-                    wib(2020, 11, 15, 0, 0),
+                    wib(2020, 10, 15, 0, 0)?,
+                    wib(2020, 11, 15, 0, 0)?,
                     false,
                 ),
                 p(
                     PhaseKind::Shortlist,
-                    wib(2020, 11, 15, 0, 0),
-                    wib(2020, 12, 1, 0, 0),
+                    wib(2020, 11, 15, 0, 0)?,
+                    wib(2020, 12, 1, 0, 0)?,
                     false,
                 ),
                 p(
                     PhaseKind::Presentation,
-                    wib(2020, 12, 14, 0, 0),
-                    wib(2020, 12, 15, 0, 0),
+                    wib(2020, 12, 14, 0, 0)?,
+                    wib(2020, 12, 15, 0, 0)?,
                     true,
                 ),
                 p(
                     PhaseKind::Final,
-                    wib(2020, 12, 15, 0, 0),
-                    wib(2020, 12, 15, 16, 0),
+                    wib(2020, 12, 15, 0, 0)?,
+                    wib(2020, 12, 15, 16, 0)?,
                     true,
                 ),
                 p(
                     PhaseKind::ResultsPublished,
-                    wib(2020, 12, 15, 16, 0),
-                    wib(2021, 12, 31, 0, 0),
+                    wib(2020, 12, 15, 16, 0)?,
+                    wib(2021, 12, 31, 0, 0)?,
                     false,
                 ),
             ],
@@ -108,7 +106,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Pembukaan TIF ke-2: sambutan Bupati Trenggalek (daring)",
             "opening",
-            wib(2020, 12, 14, 8, 0),
+            wib(2020, 12, 14, 8, 0)?,
             60,
             "Bupati Trenggalek Mochamad Nur Arifin (melalui video)",
             "Kepala Bappedalitbang",
@@ -117,7 +115,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Petung Dadi: surat desa lewat WhatsApp",
             "panel",
-            wib(2020, 12, 14, 10, 0),
+            wib(2020, 12, 14, 10, 0)?,
             90,
             "Dinas Kominfo; Kepala Desa Nglinggis",
             "Koordinator inovasi",
@@ -126,7 +124,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Cilen: cerita daring dari arsip dan perpustakaan",
             "panel",
-            wib(2020, 12, 14, 13, 0),
+            wib(2020, 12, 14, 13, 0)?,
             90,
             "Dinas Kearsipan dan Perpustakaan; komunitas penulis",
             "Koordinator inovasi",
@@ -135,7 +133,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Lion: lelang ikan daring di TPI Prigi",
             "panel",
-            wib(2020, 12, 15, 9, 0),
+            wib(2020, 12, 15, 9, 0)?,
             90,
             "Dinas Perikanan; koperasi nelayan Prigi",
             "Koordinator inovasi",
@@ -144,7 +142,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Presentasi nomine dan wawancara juri",
             "presentation",
-            wib(2020, 12, 15, 11, 0),
+            wib(2020, 12, 15, 11, 0)?,
             180,
             "Perangkat daerah nomine",
             "Dewan juri",
@@ -153,7 +151,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         s(
             "Penutupan dan penganugerahan",
             "closing",
-            wib(2020, 12, 15, 15, 0),
+            wib(2020, 12, 15, 15, 0)?,
             60,
             "Sekretaris Daerah",
             "",
@@ -505,10 +503,11 @@ async fn votes(
         .into_iter()
         .map(|(id, _, _)| id)
         .collect();
-    if entries.is_empty() {
+    // The burst below goes to the last entry.
+    let Some(&burst) = entries.last() else {
         return Ok(Vec::new());
-    }
-    let start = wib(2020, 12, 14, 8, 0);
+    };
+    let start = wib(2020, 12, 14, 8, 0)?;
     let mut list = Vec::new();
     for n in 0..640_i64 {
         // Leads take about half of the votes, the favourite (the first lead) the most.
@@ -526,14 +525,13 @@ async fn votes(
         });
     }
     // Twenty votes from one device within minutes, for the last entry.
-    let burst = *entries.last().expect("not empty");
     for n in 0..20_i64 {
         list.push(store::ImportedVote {
             entry_id: burst,
             contact_index: anjungan_kernel::crypto::token_hash(&format!("demo-burst-{n}")),
             client_hash: anjungan_kernel::crypto::token_hash("demo-ip-burst"),
             device_hash: anjungan_kernel::crypto::token_hash("demo-device-burst"),
-            at: wib(2020, 12, 15, 13, 0) + n * 20_000,
+            at: wib(2020, 12, 15, 13, 0)? + n * 20_000,
         });
     }
     store::import_votes(db, actor, edition, &list).await?;

@@ -545,7 +545,9 @@ async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
             ],
         };
         for (status, note, action) in steps {
-            let current = store::get(db, id).await?.expect("just created");
+            let current = store::get(db, id).await?.ok_or_else(|| {
+                anyhow::anyhow!("innovation {id} is missing just after its creation")
+            })?;
             store::set_status(db, &actor, &current, *status, note, action).await?;
         }
     }

@@ -12,7 +12,7 @@ pub mod demo_survey;
 pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::web::{AppState, csrf, error, metrics};
+use anjungan_kernel::web::{AppError, AppState, csrf, error, metrics};
 use anjungan_kernel::{Config, Db, outbox};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -71,28 +71,31 @@ pub fn app(state: AppState) -> Router {
             r.merge((room.routes)())
         })
         .split_for_parts();
-    let openapi = Arc::new(
-        api.to_pretty_json()
-            .expect("the OpenAPI document serialises"),
-    );
+    // Serialised once. Should that fail, the document's route answers with the error (500)
+    // rather than the whole platform failing to start.
+    let openapi = Arc::new(api.to_pretty_json().map_err(|e| e.to_string()));
+    if let Err(e) = openapi.as_ref() {
+        tracing::error!(error = %e, "the OpenAPI document does not serialise");
+    }
     let csrf_cfg = csrf::CsrfConfig {
         exempt_prefixes: vec!["/api/", "/open311/", "/oai"],
         secure_cookie: state.config.secure_cookies(),
     };
     let request_id = HeaderName::from_static("x-request-id");
     let hsts = state.config.base_url.starts_with("https://");
-    // Each room adds what its handlers share (queues, caches, the auction hall); the binary adds
-    // the ports through which one room learns from another without reading its tables.
-    let router = ROOMS
-        .iter()
-        .fold(router, |r, room| (room.layers)(r, &state));
-    let router = ports::ports(router, &state);
-    router
+    let router = router
         .route(
             "/api/openapi.json",
             get(move || {
                 let doc = openapi.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], (*doc).clone()) }
+                async move {
+                    let json = doc.as_ref().as_ref().map_err(|e| {
+                        AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
+                            "the OpenAPI document does not serialise: {e}"
+                        )))
+                    })?;
+                    Ok::<_, AppError>(([(header::CONTENT_TYPE, "application/json")], json.clone()))
+                }
             }),
         )
         .route(
@@ -101,7 +104,14 @@ pub fn app(state: AppState) -> Router {
                 .post(anjungan_desk::web::verify::check)
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
-        .fallback(error::not_found)
+        .fallback(error::not_found);
+    // Each room adds what its handlers share (queues, caches, the auction hall); the binary adds
+    // the ports through which one room learns from another without reading its tables. Added
+    // after every route, so every route (the shared /verifikasi too) sees them.
+    let router = ROOMS
+        .iter()
+        .fold(router, |r, room| (room.layers)(r, &state));
+    ports::ports(router, &state)
         // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))

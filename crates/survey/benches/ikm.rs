@@ -5,6 +5,9 @@
 //! one year), then the daily rollups are rebuilt with the store's own `rebuild_tallies`, and the
 //! timed calls are the same store functions the pages and the API use.
 
+// A test or a benchmark fails loudly: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{DAY, now_ms};

@@ -492,7 +492,10 @@ impl Session {
             Format::Clock => {
                 while let Some(i) = self.current {
                     let lot = &self.lots[i];
-                    let c = lot.clock.expect("a lot on the clock has a clock");
+                    // The lot on the clock always has one.
+                    let Some(c) = lot.clock else {
+                        break;
+                    };
                     if let Some((p, until)) = c.grace {
                         if now <= until {
                             break;
@@ -538,9 +541,11 @@ impl Session {
             (Some(lead), Some(price)) if lot.spec.reserve.is_none_or(|r| price >= r) => {
                 lot.phase = LotPhase::Sold;
                 self.unfinished -= 1;
-                let acc = self.accounts.get_mut(&lead.buyer).expect("leader admitted");
-                acc.leading -= value(lead.max, grams);
-                acc.won = acc.won.saturating_add(value(price, grams));
+                // Leaders were admitted to bid, and accounts are never removed.
+                if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
+                    acc.leading -= value(lead.max, grams);
+                    acc.won = acc.won.saturating_add(value(price, grams));
+                }
                 out.push(Event::Sold {
                     lot: id,
                     buyer: lead.buyer,
@@ -553,8 +558,9 @@ impl Session {
                 lot.phase = LotPhase::Unsold;
                 self.unfinished -= 1;
                 let reason = if let Some(lead) = lead {
-                    let acc = self.accounts.get_mut(&lead.buyer).expect("leader admitted");
-                    acc.leading -= value(lead.max, grams);
+                    if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
+                        acc.leading -= value(lead.max, grams);
+                    }
                     Unsold::ReserveNotMet
                 } else {
                     Unsold::NoBids
@@ -572,8 +578,9 @@ impl Session {
     fn withdraw_ascending(&mut self, i: usize, at: Millis, reason: Unsold, out: &mut Out) {
         let lot = &mut self.lots[i];
         if let Some(lead) = lot.lead.take() {
-            let acc = self.accounts.get_mut(&lead.buyer).expect("leader admitted");
-            acc.leading -= value(lead.max, lot.spec.grams);
+            if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
+                acc.leading -= value(lead.max, lot.spec.grams);
+            }
         }
         lot.phase = LotPhase::Unsold;
         self.unfinished -= 1;
@@ -1030,16 +1037,15 @@ impl Session {
         };
         let soft = self.rules.soft_close_ms;
         let lot = &mut self.lots[i];
+        // Both leaders passed `bidder`, and accounts are never removed.
         if let Some(prev) = lot.lead {
-            self.accounts
-                .get_mut(&prev.buyer)
-                .expect("admitted")
-                .leading -= value(prev.max, grams);
+            if let Some(acc) = self.accounts.get_mut(&prev.buyer) {
+                acc.leading -= value(prev.max, grams);
+            }
         }
-        self.accounts
-            .get_mut(&lead.buyer)
-            .expect("admitted")
-            .leading += value(lead.max, grams);
+        if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
+            acc.leading += value(lead.max, grams);
+        }
         lot.lead = Some(lead);
         lot.price = Some(price);
         lot.bids += 1;
@@ -1083,7 +1089,10 @@ impl Session {
             return Err(AuctionError::BadWeight);
         }
         let lot = &self.lots[i];
-        let price = self.clock_price(lot, now).expect("on the clock");
+        // The current lot is on the clock.
+        let Some(price) = self.clock_price(lot, now) else {
+            return Err(AuctionError::LotNotOpen);
+        };
         let take = grams.min(lot.remaining);
         let cost = value(price, take);
         let would_be = acc.exposure().saturating_add(cost);
@@ -1094,14 +1103,16 @@ impl Session {
             });
         }
         let grace_ms = self.rules.grace_ms;
-        let acc = self.accounts.get_mut(&buyer).expect("admitted");
+        let Some(acc) = self.accounts.get_mut(&buyer) else {
+            return Err(AuctionError::NotAdmitted);
+        };
         acc.won = acc.won.saturating_add(cost);
         let lot = &mut self.lots[i];
         lot.remaining -= take;
         lot.bids += 1;
-        let c = lot.clock.as_mut().expect("on the clock");
-        if c.grace.is_none() {
-            c.grace = Some((price, now.saturating_add(grace_ms)));
+        // A stop opens the grace window unless one is already open.
+        if let Some(c) = lot.clock.as_mut() {
+            c.grace.get_or_insert((price, now.saturating_add(grace_ms)));
         }
         out.push(Event::Filled {
             lot: lot_id,

@@ -14,7 +14,7 @@ use crate::store::{catalogue, lots};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::{Backend, Db};
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -37,6 +37,10 @@ struct Job {
 }
 
 /// A session being run on this node.
+///
+/// Its locks recover from poisoning: the caches and the feed are written whole, and the engine
+/// state is written only by the session's sequencer, which a panic ends (its callers then get
+/// `Busy`), so what readers see is the state as the engine last left it.
 pub struct Live {
     pub session_id: i64,
     jobs: mpsc::Sender<Job>,
@@ -76,16 +80,24 @@ impl Live {
 
     /// A copy of the engine's state, for pages and snapshots.
     pub fn snapshot(&self) -> Session {
-        self.state.read().expect("state lock").clone()
+        self.state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Reads the state without copying it.
     pub fn with<T>(&self, f: impl FnOnce(&Session) -> T) -> T {
-        f(&self.state.read().expect("state lock"))
+        f(&self.state.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Numbered>> {
-        match self.feed.lock().expect("feed lock").as_ref() {
+        match self
+            .feed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
             Some(tx) => tx.subscribe(),
             // Retired: a receiver that reports closed at once.
             None => broadcast::channel(1).1,
@@ -93,13 +105,16 @@ impl Live {
     }
 
     fn retire(&self) {
-        self.feed.lock().expect("feed lock").take();
+        self.feed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 
     /// The events after number `after`, or `None` when they are no longer kept (the watcher
     /// must start again from a snapshot).
     pub fn events_after(&self, after: u64) -> Option<Vec<Arc<Numbered>>> {
-        let recent = self.recent.read().expect("recent lock");
+        let recent = self.recent.read().unwrap_or_else(PoisonError::into_inner);
         let first = recent.front().map(|e| e.n).unwrap_or(after + 1);
         if after + 1 < first {
             return None;
@@ -117,8 +132,8 @@ impl Live {
         if events.is_empty() {
             return;
         }
-        let mut recent = self.recent.write().expect("recent lock");
-        let feed = self.feed.lock().expect("feed lock");
+        let mut recent = self.recent.write().unwrap_or_else(PoisonError::into_inner);
+        let feed = self.feed.lock().unwrap_or_else(PoisonError::into_inner);
         for e in events {
             let e = Arc::new(e);
             if recent.len() == RECENT {
@@ -202,7 +217,7 @@ impl Hall {
                             let Ok(n) = n else { break };
                             let Some(hall) = hall.upgrade() else { return };
                             if let Ok(id) = n.payload().parse::<i64>() {
-                                let live = hall.live.lock().expect("hall lock").get(&id).cloned();
+                                let live = hall.live.lock().unwrap_or_else(PoisonError::into_inner).get(&id).cloned();
                                 if let Some(live) = live {
                                     live.wake.notify_one();
                                 }
@@ -219,7 +234,10 @@ impl Hall {
     /// loader is done with its hall).
     pub fn stop(&self) {
         let _ = self.stop.send(true);
-        self.live.lock().expect("hall lock").clear();
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     pub fn node(&self) -> &str {
@@ -228,11 +246,21 @@ impl Hall {
 
     /// The running session, loaded from its journal and started on first use.
     pub async fn live(self: &Arc<Self>, session_id: i64) -> Result<Arc<Live>> {
-        if let Some(l) = self.live.lock().expect("hall lock").get(&session_id) {
+        if let Some(l) = self
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&session_id)
+        {
             return Ok(l.clone());
         }
         let _guard = self.loading.lock().await;
-        if let Some(l) = self.live.lock().expect("hall lock").get(&session_id) {
+        if let Some(l) = self
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&session_id)
+        {
             return Ok(l.clone());
         }
         let row = sessions::get(&self.db, session_id).await?;
@@ -254,7 +282,7 @@ impl Hall {
         let (live, rx) = Live::new(session_id, state, recent);
         self.live
             .lock()
-            .expect("hall lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .insert(session_id, live.clone());
         tokio::spawn(sequencer(self.clone(), live.clone(), rx, seq));
         Ok(live)
@@ -387,7 +415,12 @@ impl Hall {
 
     /// The session and port of a lot in a session; `LotNotOpen` for a lot not in one yet.
     pub async fn lot_home(&self, lot_id: i64) -> Result<LotHome> {
-        if let Some(h) = self.lot_homes.lock().expect("cache lock").get(&lot_id) {
+        if let Some(h) = self
+            .lot_homes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&lot_id)
+        {
             return Ok(*h);
         }
         let lot = lots::get(&self.db, lot_id).await?;
@@ -398,7 +431,10 @@ impl Hall {
             port_id: port.id,
             port_org: port.org_id,
         };
-        let mut cache = self.lot_homes.lock().expect("cache lock");
+        let mut cache = self
+            .lot_homes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if cache.len() > 200_000 {
             cache.clear();
         }
@@ -416,7 +452,7 @@ impl Hall {
         if let Some(p) = self
             .paddles
             .lock()
-            .expect("cache lock")
+            .unwrap_or_else(PoisonError::into_inner)
             .get(&(port_id, user_id))
         {
             return Ok(Some(*p));
@@ -425,7 +461,7 @@ impl Hall {
             .await?
             .map(|b| b.id);
         if let Some(p) = found {
-            let mut cache = self.paddles.lock().expect("cache lock");
+            let mut cache = self.paddles.lock().unwrap_or_else(PoisonError::into_inner);
             if cache.len() > 200_000 {
                 cache.clear();
             }
@@ -435,7 +471,10 @@ impl Hall {
     }
 
     fn forget(&self, session_id: i64) {
-        self.live.lock().expect("hall lock").remove(&session_id);
+        self.live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&session_id);
     }
 }
 
@@ -515,7 +554,7 @@ async fn catch_up(hall: &Hall, live: &Live, seq: &mut i64) -> Result<()> {
     }
     let mut events = Vec::new();
     {
-        let mut st = live.state.write().expect("state lock");
+        let mut st = live.state.write().unwrap_or_else(PoisonError::into_inner);
         for e in &entries {
             events.extend(st.apply(&e.command, e.at).events);
             *seq = e.seq;
@@ -550,7 +589,7 @@ async fn commit(
             Ok(f) => f,
             Err(e) => return Err((e, batch)),
         };
-        let mut st = live.state.write().expect("state lock");
+        let mut st = live.state.write().unwrap_or_else(PoisonError::into_inner);
         for e in &foreign {
             foreign_events.extend(st.apply(&e.command, e.at).events);
             *seq = e.seq;
@@ -561,7 +600,7 @@ async fn commit(
     let mut answers = Vec::with_capacity(batch.len());
     {
         let now = now_ms();
-        let mut st = live.state.write().expect("state lock");
+        let mut st = live.state.write().unwrap_or_else(PoisonError::into_inner);
         let mut record =
             |cmd: &Command, by: Option<i64>, st: &mut Session, events: &mut Vec<Numbered>| {
                 let o = st.apply(cmd, now);

@@ -91,7 +91,7 @@ pub async fn upsert_port(db: &Db, actor: &Actor, p: &PortInput<'_>) -> Result<i6
         .bind(&code)
         .fetch_optional(&mut *tx)
         .await?;
-    let levy_json = serde_json::to_string(p.levy).expect("levy rules serialise");
+    let levy_json = anjungan_kernel::db::json_text(p.levy)?;
     let id = match existing {
         Some(id) => {
             sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5, min_buyers = $6 WHERE id = $1")
@@ -262,11 +262,15 @@ pub async fn fishers(db: &Db, port_id: i64) -> Result<Vec<Fisher>> {
             });
         }
         if let Some(boat_id) = r.try_get::<Option<i64>, _>("boat_id")? {
-            out.last_mut().expect("pushed").boats.push(Boat {
+            let boat = Boat {
                 id: boat_id,
                 name: r.try_get("boat_name")?,
                 gt_tenths: r.try_get("gt_tenths")?,
-            });
+            };
+            // The fisher of this row was pushed just above.
+            if let Some(fisher) = out.last_mut() {
+                fisher.boats.push(boat);
+            }
         }
     }
     Ok(out)

@@ -68,7 +68,7 @@ pub async fn create(
     .bind(starts_at)
     .bind(auctioneer)
     .bind(rules.format.code())
-    .bind(serde_json::to_string(rules).expect("rules serialise"))
+    .bind(anjungan_kernel::db::json_text(rules)?)
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
@@ -205,7 +205,7 @@ pub async fn append(tx: &mut Tx, session_id: i64, node: &str, entries: &[Entry])
             q = q
                 .bind(e.seq)
                 .bind(e.at)
-                .bind(serde_json::to_string(&e.command).expect("commands serialise"))
+                .bind(anjungan_kernel::db::json_text(&e.command)?)
                 .bind(e.by_user)
                 .bind(node);
         }

@@ -70,41 +70,30 @@ impl Calendar {
 
     /// The `n`th working day after `start` (the day of submission does not count). With `n == 0`,
     /// `start` itself if it is a working day, else the next one.
+    /// (Dates stay far from the end of time; past it the answer is the last date there is.)
     pub fn add_working_days(&self, start: Date, n: u32) -> Date {
-        let mut d = start;
-        if n == 0 {
-            while !self.is_working_day(d) {
-                d = next(d);
-            }
-            return d;
-        }
-        let mut left = n;
-        while left > 0 {
-            d = next(d);
-            if self.is_working_day(d) {
-                left -= 1;
-            }
-        }
-        d
+        let found = match n.checked_sub(1) {
+            None => days_from(Some(start)).find(|d| self.is_working_day(*d)),
+            Some(skip) => days_from(start.next_day())
+                .filter(|d| self.is_working_day(*d))
+                .nth(skip as usize),
+        };
+        found.unwrap_or(Date::MAX)
     }
 
     /// Working days in `(from, to]`: how many working days passed from one date to a later one.
     /// Zero when `to` is not after `from`.
     pub fn working_days_between(&self, from: Date, to: Date) -> u32 {
-        let mut count = 0;
-        let mut d = from;
-        while d < to {
-            d = next(d);
-            if self.is_working_day(d) {
-                count += 1;
-            }
-        }
-        count
+        days_from(from.next_day())
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_working_day(*d))
+            .count() as u32
     }
 }
 
-fn next(d: Date) -> Date {
-    d.next_day().expect("dates stay far from the end of time")
+/// `first` and every date after it, to the end of time.
+fn days_from(first: Option<Date>) -> impl Iterator<Item = Date> {
+    std::iter::successors(first, |d| d.next_day())
 }
 
 /// The SLA clock of one request: due date from the service's completion time, pushed back by

@@ -30,13 +30,18 @@ pub fn today() -> time::Date {
 }
 
 /// The holiday calendar, cached for a minute per database (holidays change a few times a year;
-/// an edit on this node clears the cache at once).
+/// an edit on this node clears the cache at once). A poisoned lock is recovered: entries are
+/// written whole, so the map stays consistent.
 static CALENDAR: OnceLock<Mutex<HashMap<u64, (i64, Calendar)>>> = OnceLock::new();
 
 pub async fn calendar(db: &Db) -> Result<Calendar> {
     let now = anjungan_kernel::clock::now_ms();
     let cell = CALENDAR.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some((at, cal)) = cell.lock().expect("calendar cache").get(&db.instance) {
+    if let Some((at, cal)) = cell
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&db.instance)
+    {
         if now - at < anjungan_kernel::clock::MINUTE {
             return Ok(cal.clone());
         }
@@ -46,13 +51,15 @@ pub async fn calendar(db: &Db) -> Result<Calendar> {
         .await?;
     let cal = Calendar::new(days.iter().filter_map(|d| parse_iso(d)));
     cell.lock()
-        .expect("calendar cache")
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .insert(db.instance, (now, cal.clone()));
     Ok(cal)
 }
 
 pub(crate) fn forget_calendar(db: &Db) {
     if let Some(cell) = CALENDAR.get() {
-        cell.lock().expect("calendar cache").remove(&db.instance);
+        cell.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&db.instance);
     }
 }

@@ -296,7 +296,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
 
 /// Service definitions for the submission path, kept two seconds per node: a burst of
 /// submissions costs one lookup (and one parse of the form) per service. An edit on this node
-/// forgets them at once; another node's copy lives at most the two seconds.
+/// forgets them at once; another node's copy lives at most the two seconds. A poisoned lock
+/// is recovered: entries are written whole.
 #[derive(Clone, Default)]
 pub struct ServiceCache(std::sync::Arc<std::sync::Mutex<CachedServices>>);
 
@@ -315,14 +316,22 @@ impl ServiceCache {
     pub async fn by_code(&self, db: &Db, code: &str) -> Result<Option<Service>> {
         let now = anjungan_kernel::clock::now_ms();
         let generation = GENERATION.load(std::sync::atomic::Ordering::SeqCst);
-        if let Some((s, at, g)) = self.0.lock().expect("service cache").get(code) {
+        if let Some((s, at, g)) = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(code)
+        {
             if now - at < CACHE_TTL && *g == generation {
                 return Ok(Some(s.clone()));
             }
         }
         let found = by_code(db, code).await?;
         if let Some(s) = &found {
-            let mut map = self.0.lock().expect("service cache");
+            let mut map = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if map.len() > 10_000 {
                 map.clear();
             }

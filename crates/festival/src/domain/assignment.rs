@@ -43,7 +43,7 @@ pub fn assign(
         eligible.sort_by_key(|j| (load[&j.id], j.id));
         let chosen: Vec<i64> = eligible.iter().take(per_entry).map(|j| j.id).collect();
         for j in &chosen {
-            *load.get_mut(j).expect("known juror") += 1;
+            *load.entry(*j).or_default() += 1;
         }
         out.insert(e.id, chosen);
     }

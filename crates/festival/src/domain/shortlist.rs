@@ -49,7 +49,10 @@ pub fn standings(
             (score.is_none(), -score.unwrap_or(0), r.position)
         });
         for (n, r) in alive.iter().enumerate() {
-            let s = out.get_mut(&r.entry).expect("every entry has a standing");
+            // Every ranked entry has a standing (`out` is built from `ranked` above).
+            let Some(s) = out.get_mut(&r.entry) else {
+                continue;
+            };
             if n < spec.advance as usize {
                 s.passed.push(spec.key.clone());
             } else {

@@ -417,7 +417,7 @@ pub async fn set_rubric(
         crate::domain::scoring::Aggregation::Median => "median",
     })
     .bind(spec.normalise as i64)
-    .bind(serde_json::to_string(&rubric).expect("serialisable"))
+    .bind(anjungan_kernel::db::json_text(&rubric)?)
     .execute(&mut *tx)
     .await?;
     audit::store::record(
@@ -568,7 +568,7 @@ pub async fn save_review(
     .bind(phase)
     .bind(review.entry)
     .bind(review.juror)
-    .bind(serde_json::to_string(&review.scores).expect("serialisable"))
+    .bind(anjungan_kernel::db::json_text(&review.scores)?)
     .bind(comment)
     .bind(now_ms())
     .execute(&mut *tx)
@@ -691,11 +691,16 @@ pub async fn cast_vote(
     actor: &Actor,
     b: &Ballot,
 ) -> Result<i64, VoteFailure> {
-    cast_votes(db, keys, &[(actor.clone(), b.clone())])
+    // `cast_votes` answers one result per ballot.
+    let Some(result) = cast_votes(db, keys, &[(actor.clone(), b.clone())])
         .await?
         .pop()
-        .expect("one result per ballot")
-        .map_err(VoteFailure::Rule)
+    else {
+        return Err(
+            anjungan_kernel::Error::Internal(anyhow::anyhow!("no result for the ballot")).into(),
+        );
+    };
+    result.map_err(VoteFailure::Rule)
 }
 
 /// Casts a batch of ballots in one transaction (one commit, one flush for them all): each is

@@ -20,7 +20,7 @@ pub async fn set_settings(
         "UPDATE festival_editions SET blind_review = $1, proposal_sections = $2 WHERE id = $3",
     )
     .bind(blind_review as i64)
-    .bind(serde_json::to_string(sections).expect("serialisable"))
+    .bind(anjungan_kernel::db::json_text(sections)?)
     .bind(edition_id)
     .execute(&mut *tx)
     .await?;

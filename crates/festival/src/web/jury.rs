@@ -360,12 +360,11 @@ pub(crate) fn standing_text(shell: &Shell, s: Option<&Standing>) -> String {
         Some(Standing {
             stopped: Some(k), ..
         }) => format!("{} {}", shell.t.s("festival.stopped_at"), phase(k)),
-        Some(Standing { passed, .. }) if !passed.is_empty() => format!(
-            "{} {}",
-            shell.t.s("festival.shortlisted_after"),
-            phase(passed.last().expect("not empty"))
-        ),
-        _ => String::new(),
+        Some(Standing { passed, .. }) => passed
+            .last()
+            .map(|k| format!("{} {}", shell.t.s("festival.shortlisted_after"), phase(k)))
+            .unwrap_or_default(),
+        None => String::new(),
     }
 }
 

@@ -387,13 +387,19 @@ impl Draft {
         if !errs.is_empty() {
             return Err(errs);
         }
+        // A choice that did not parse has already added its error above.
+        let (Some(stage), Some(initiator), Some(kind), Some(form), Some(affair)) =
+            (stage, initiator, kind, form, affair)
+        else {
+            return Err(errs);
+        };
         Ok(Profile {
             name,
-            stage: stage.expect("checked"),
-            initiator: initiator.expect("checked"),
-            kind: kind.expect("checked"),
-            form: form.expect("checked"),
-            affair: affair.expect("checked"),
+            stage,
+            initiator,
+            kind,
+            form,
+            affair,
             trial_date,
             implementation_date,
             design,

@@ -59,7 +59,7 @@ pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Re
                 .bind(&i.variable)
                 .bind(&i.name)
                 .bind(i.weight as i64)
-                .bind(serde_json::to_string(&i.levels).expect("serialisable"))
+                .bind(anjungan_kernel::db::json_text(&i.levels)?)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -74,7 +74,11 @@ pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Re
         .await?;
     }
     tx.commit().await?;
-    Ok(load(db, year).await?.expect("just created"))
+    load(db, year).await?.ok_or_else(|| {
+        anjungan_kernel::Error::Internal(anyhow::anyhow!(
+            "the IID catalogue of {year} is missing right after it was created"
+        ))
+    })
 }
 
 async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> {
@@ -131,7 +135,7 @@ pub async fn update_indicator(
         sqlx::query("UPDATE iid_indicators SET name = $1, weight = $2, levels = $3 WHERE id = $4")
             .bind(name)
             .bind(weight as i64)
-            .bind(serde_json::to_string(levels).expect("serialisable"))
+            .bind(anjungan_kernel::db::json_text(levels)?)
             .bind(id)
             .execute(&mut *tx)
             .await?

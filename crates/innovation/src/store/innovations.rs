@@ -296,12 +296,12 @@ async fn snapshot(
     draft: &Draft,
     actor: &Actor,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> anjungan_kernel::Result<()> {
     sqlx::query("INSERT INTO innovation_versions (innovation_id, version, status, profile, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(version)
         .bind(status.code())
-        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .bind(anjungan_kernel::db::json_text(draft)?)
         .bind(actor.user_id)
         .bind(now)
         .execute(conn)
@@ -362,7 +362,7 @@ pub async fn create(
     .await?;
     sqlx::query("INSERT INTO innovation_profiles (innovation_id, profile) VALUES ($1, $2)")
         .bind(id)
-        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .bind(anjungan_kernel::db::json_text(draft)?)
         .execute(&mut *tx)
         .await?;
     snapshot(&mut tx, id, 1, Status::Draft, draft, actor, now).await?;
@@ -414,7 +414,7 @@ pub async fn update(
         return Err(anjungan_kernel::Error::Conflict);
     }
     sqlx::query("UPDATE innovation_profiles SET profile = $1 WHERE innovation_id = $2")
-        .bind(serde_json::to_string(draft).expect("serialisable"))
+        .bind(anjungan_kernel::db::json_text(draft)?)
         .bind(current.id)
         .execute(&mut *tx)
         .await?;

@@ -114,14 +114,19 @@ fn html_of(page: &impl Template) -> Result<String, AppError> {
     })
 }
 
+// A poisoned lock is recovered: every entry is written whole and checked against its version.
 fn cached(key: &str, version: &str, max_age: Option<std::time::Duration>) -> Option<String> {
-    let c = cache().lock().expect("cache lock");
+    let c = cache()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (v, at, html) = c.get(key)?;
     (v == version && max_age.is_none_or(|m| at.elapsed() < m)).then(|| (**html).clone())
 }
 
 fn keep(key: String, version: String, html: &str) {
-    let mut c = cache().lock().expect("cache lock");
+    let mut c = cache()
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if c.len() > 2000 {
         c.clear();
     }

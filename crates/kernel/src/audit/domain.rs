@@ -108,6 +108,21 @@ impl AuditEntry {
     }
 }
 
+/// Something a room records in the audit log, as a typed value: each room has one enum of its
+/// events (in its `domain/audit.rs`) and the kernel one for its own, so an entry's action, the
+/// kind of record it touches and its summary are fixed by the variant, never typed as strings
+/// at the call.
+pub trait Event {
+    /// What happened, `room.thing[.verb]`, e.g. `festival.edition`; stable, filtered on.
+    fn action(&self) -> &'static str;
+    /// The kind of record it touched, e.g. `festival_edition`.
+    fn record_type(&self) -> &'static str;
+    /// Which record.
+    fn record_id(&self) -> String;
+    /// What an auditor needs to read the entry (never personal data in clear).
+    fn summary(&self) -> serde_json::Value;
+}
+
 /// The link before the first entry.
 pub const CHAIN_GENESIS: &str = "anjungan-audit-genesis";
 

@@ -4,4 +4,4 @@ pub mod store;
 pub mod web;
 pub mod worker;
 
-pub use domain::{Actor, Channel};
+pub use domain::{Actor, Channel, Event};

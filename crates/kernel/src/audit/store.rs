@@ -7,6 +7,24 @@ use super::domain::{Actor, AuditEntry, AuditFilter};
 use crate::db::Conn;
 use sqlx::Row;
 
+/// Appends one typed event in the caller's transaction.
+pub async fn write(
+    conn: &mut Conn,
+    actor: &Actor,
+    event: &impl super::domain::Event,
+) -> Result<(), sqlx::Error> {
+    record(
+        conn,
+        actor,
+        event.action(),
+        event.record_type(),
+        &event.record_id(),
+        event.summary(),
+    )
+    .await
+}
+
+/// Appends one entry; rooms use [`write`] with their typed events.
 pub async fn record(
     conn: &mut Conn,
     actor: &Actor,

@@ -42,7 +42,12 @@ pub struct Prepared {
 /// Writes bytes under their final name: to a temporary file, synced, then renamed, so a crash
 /// never leaves a half file there.
 async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().expect("upload path has a parent");
+    let Some(dir) = path.parent() else {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("upload path {} has no parent directory", path.display()),
+        ));
+    };
     tokio::fs::create_dir_all(dir).await?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}", uuid::Uuid::new_v4()));

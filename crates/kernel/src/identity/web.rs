@@ -42,7 +42,9 @@ fn session_cookie(state: &AppState, token: &str, max_age_secs: i64) -> HeaderVal
             ""
         }
     );
-    HeaderValue::from_str(&value).expect("session cookies are ASCII")
+    // Tokens are ASCII; as in `crate::web::cookie`, a value that is not sets a harmless cookie.
+    HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
 /// Re-shows a page with its form and an error, keeping the status of the error.

@@ -71,12 +71,9 @@ impl Ctx {
 
     /// The principal allowed to do `action`, or 401/403.
     pub fn require(&self, action: &Action<'_>) -> Result<&Principal, AppError> {
-        authorize(self.principal.as_ref(), action)
-            .map_err(|e| AppError::from(crate::Error::from(e)))?;
-        Ok(self
-            .principal
-            .as_ref()
-            .expect("authorize succeeded, so someone is signed in"))
+        let principal = self.signed_in()?;
+        authorize(Some(principal), action).map_err(|e| AppError::from(crate::Error::from(e)))?;
+        Ok(principal)
     }
 
     pub fn signed_in(&self) -> Result<&Principal, AppError> {

@@ -1,6 +1,9 @@
 //! One test binary for the server crate (link time matters): HTTP tests in process on both
 //! backends, process tests of the real binary, and browser journeys.
 
+// A test or a benchmark fails loudly: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 pub(crate) mod auction;

@@ -482,7 +482,7 @@ pub fn parse(repo: &Repository, args: &[(String, String)]) -> Result<Request, Ve
         a.from = from.map(|(d, _)| d);
         // Inclusive up to the last second of the day for day granularity.
         a.until = until.map(|(d, g)| match g {
-            Granularity::Day => d.replace_time(Time::from_hms(23, 59, 59).expect("valid time")),
+            Granularity::Day => d.replace_time(time::macros::time!(23:59:59)),
             Granularity::Seconds => d,
         });
         a
@@ -493,10 +493,15 @@ pub fn parse(repo: &Repository, args: &[(String, String)]) -> Result<Request, Ve
         "ListSets" => Request::ListSets(SetArgs::default()),
         "ListIdentifiers" => Request::ListIdentifiers(list()),
         "ListRecords" => Request::ListRecords(list()),
-        _ => Request::GetRecord {
-            item: item.expect("required identifier checked"),
-            prefix: prefix.expect("required metadataPrefix checked"),
-        },
+        _ => {
+            // Both are required arguments of GetRecord, checked above.
+            let (Some(item), Some(prefix)) = (item, prefix) else {
+                return Err(vec![OaiError::bad_argument(format!(
+                    "Missing required argument for {verb}: identifier and metadataPrefix"
+                ))]);
+            };
+            Request::GetRecord { item, prefix }
+        }
     })
 }
 
@@ -668,7 +673,15 @@ fn sets_token(repo: &Repository, after: &str, cursor: usize) -> String {
     seal(repo, w)
 }
 
-fn list_token(repo: &Repository, headers_only: bool, args: &ListArgs) -> String {
+/// The token resuming the list `args` after the record `(datestamp, local id)`, with `cursor`
+/// records sent by then (`args.after` and `args.cursor` are those of the request answered).
+fn list_token(
+    repo: &Repository,
+    headers_only: bool,
+    args: &ListArgs,
+    (ts, id): (OffsetDateTime, &str),
+    cursor: usize,
+) -> String {
     let kind = if headers_only {
         KIND_IDENTIFIERS
     } else {
@@ -679,13 +692,9 @@ fn list_token(repo: &Repository, headers_only: bool, args: &ListArgs) -> String 
     w.opt(args.set.as_deref(), |w, s| w.str(s));
     w.opt(args.from, Writer::time);
     w.opt(args.until, Writer::time);
-    let (ts, id) = args
-        .after
-        .as_ref()
-        .expect("a token always has a resume point");
-    w.time(*ts);
+    w.time(ts);
     w.str(id);
-    w.uint(args.cursor as u64);
+    w.uint(cursor as u64);
     seal(repo, w)
 }
 
@@ -1173,12 +1182,13 @@ pub fn render_list(
     }
     if more {
         let last = &shown[shown.len() - 1].header;
-        let next = ListArgs {
-            after: Some((last.datestamp, last.local_id.clone())),
-            cursor: req.cursor + shown.len(),
-            ..req.clone()
-        };
-        let t = list_token(repo, headers_only, &next);
+        let t = list_token(
+            repo,
+            headers_only,
+            req,
+            (last.datestamp, &last.local_id),
+            req.cursor + shown.len(),
+        );
         push_token(&mut out, Some(&t), req.cursor, total);
     } else if req.after.is_some() {
         push_token(&mut out, None, req.cursor, total);

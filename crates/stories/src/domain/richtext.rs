@@ -444,12 +444,16 @@ struct TreeCollector {
 }
 
 impl TreeCollector {
+    /// Closes the innermost open element into its parent; the root stays open.
     fn close_top(stack: &mut Vec<Element>) {
-        if stack.len() > 1 {
-            let element = stack.pop().expect("stack has a root");
-            let parent = stack.last_mut().expect("stack has a root");
-            parent.children.push(Node::Element(element));
+        if stack.len() < 2 {
+            return;
         }
+        let Some(element) = stack.pop() else { return };
+        let Some(parent) = stack.last_mut() else {
+            return;
+        };
+        parent.children.push(Node::Element(element));
     }
 }
 
@@ -473,8 +477,10 @@ impl TokenSink for TreeCollector {
                             children: Vec::new(),
                         };
                         if VOID_TAGS.contains(&element.name.as_str()) {
-                            let parent = stack.last_mut().expect("stack has a root");
-                            parent.children.push(Node::Element(element));
+                            // The stack always holds the root.
+                            if let Some(parent) = stack.last_mut() {
+                                parent.children.push(Node::Element(element));
+                            }
                         } else {
                             stack.push(element);
                         }
@@ -489,8 +495,9 @@ impl TokenSink for TreeCollector {
                 }
             }
             Token::CharacterTokens(text) => {
-                let parent = stack.last_mut().expect("stack has a root");
-                push_text(&mut parent.children, &text);
+                if let Some(parent) = stack.last_mut() {
+                    push_text(&mut parent.children, &text);
+                }
             }
             _ => {}
         }

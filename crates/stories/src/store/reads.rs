@@ -4,8 +4,9 @@
 use super::Result;
 use anjungan_kernel::Db;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
+/// A poisoned lock is recovered: the map only holds counts, each added whole.
 #[derive(Default)]
 pub struct ReadCounter {
     pending: Mutex<HashMap<i64, i64>>,
@@ -16,14 +17,15 @@ impl ReadCounter {
         *self
             .pending
             .lock()
-            .expect("read counter")
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(work_id)
             .or_default() += 1;
     }
 
     /// Writes the counted reads; a failed write puts them back for the next flush.
     pub async fn flush(&self, db: &Db) -> Result<usize> {
-        let batch = std::mem::take(&mut *self.pending.lock().expect("read counter"));
+        let batch =
+            std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
         if batch.is_empty() {
             return Ok(0);
         }
@@ -41,7 +43,7 @@ impl ReadCounter {
         }
         .await;
         if let Err(e) = result {
-            let mut pending = self.pending.lock().expect("read counter");
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             for (work, reads) in batch {
                 *pending.entry(work).or_default() += reads;
             }

@@ -40,7 +40,7 @@ impl Tally {
     }
 
     pub fn compute(&self) -> Result {
-        let nrr: Vec<Option<BigRational>> = (0..9).map(|i| self.nrr(i)).collect();
+        let nrr: [Option<BigRational>; 9] = std::array::from_fn(|i| self.nrr(i));
         // The index needs all nine elements; an element nobody answered leaves it undefined.
         let ikm = if nrr.iter().all(Option::is_some) {
             let total = nrr
@@ -58,12 +58,7 @@ impl Tally {
             |x: &BigRational| round_half_up(&(x * BigRational::from_integer(BigInt::from(1000))));
         Result {
             responses: self.responses,
-            nrr_milli: nrr
-                .iter()
-                .map(|o| o.as_ref().map(milli))
-                .collect::<Vec<_>>()
-                .try_into()
-                .unwrap(),
+            nrr_milli: nrr.each_ref().map(|o| o.as_ref().map(milli)),
             ikm,
         }
     }

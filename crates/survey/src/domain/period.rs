@@ -94,9 +94,12 @@ impl Period {
     }
 
     fn first_and_last(&self) -> (Date, Date) {
+        // `parse` admits only quarters 1–4, semesters 1–2 and years 2000–2100, and `previous`
+        // keeps them so; a date out of range saturates to the earliest one rather than panicking.
         let d = |y: i32, m: u8, day: u8| {
-            Date::from_calendar_date(y, Month::try_from(m).expect("valid month"), day)
-                .expect("valid date")
+            Month::try_from(m)
+                .and_then(|m| Date::from_calendar_date(y, m, day))
+                .unwrap_or(Date::MIN)
         };
         let end_of = |y: i32, m: u8| {
             let next = if m == 12 {
@@ -104,7 +107,7 @@ impl Period {
             } else {
                 d(y, m + 1, 1)
             };
-            next.previous_day().expect("not the first date")
+            next.previous_day().unwrap_or(next)
         };
         match *self {
             Period::Quarter { year, q } => (d(year, 3 * q - 2, 1), end_of(year, 3 * q)),
@@ -117,10 +120,7 @@ impl Period {
     /// `[start, end)` in milliseconds, midnight to midnight WIB.
     pub fn bounds(&self) -> (Millis, Millis) {
         let (first, last) = self.first_and_last();
-        (
-            start_of(first),
-            start_of(last.next_day().expect("date in range")),
-        )
+        (start_of(first), start_of(last.next_day().unwrap_or(last)))
     }
 
     /// The same kind of period just before this one (custom: the same length, ending the day before).
@@ -139,7 +139,7 @@ impl Period {
             Period::Year { year } => Period::Year { year: year - 1 },
             Period::Custom { from, to } => {
                 let len = to - from;
-                let new_to = from.previous_day().expect("date in range");
+                let new_to = from.previous_day().unwrap_or(from);
                 Period::Custom {
                     from: new_to - len,
                     to: new_to,

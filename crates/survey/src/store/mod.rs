@@ -107,7 +107,7 @@ pub async fn enable_unit(db: &Db, actor: &Actor, org_id: i64, services: &[String
     if services.iter().any(|s| s.chars().count() > 200) {
         return Err(SurveyError::ServiceTooLong.into());
     }
-    let json = serde_json::to_string(&services).expect("strings serialise");
+    let json = anjungan_kernel::db::json_text(&services)?;
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO survey_units (org_id, services, created_at, updated_at) VALUES ($1, $2, $3, $3) \

@@ -208,7 +208,7 @@ async fn report_pdf(
     let bold = doc
         .add_builtin_font(BuiltinFont::HelveticaBold)
         .map_err(internal)?;
-    let mut pages = vec![(page, layer)];
+    let (mut pg, mut ly) = (page, layer);
     let mut y = 277.0f32;
     let mut lines: Vec<(bool, f32, String)> = Vec::new();
     let mut h = |t: &str| lines.push((true, 13.0, t.to_string()));
@@ -272,7 +272,7 @@ async fn report_pdf(
             format!(
                 "IKM = {}  —  {}",
                 ikm.dotted(),
-                tr.s(result.grade().expect("graded").label_key())
+                tr.s(ikm.grade().label_key())
             ),
         ),
         None => p(&mut lines, tr.s("survey.no_data").to_string()),
@@ -324,11 +324,9 @@ async fn report_pdf(
             .collect();
         for chunk in wrap(&text, if size > 11.0 { 70 } else { 95 }) {
             if y < 20.0 {
-                let (pg, ly) = doc.add_page(Mm(210.0), Mm(297.0), "1");
-                pages.push((pg, ly));
+                (pg, ly) = doc.add_page(Mm(210.0), Mm(297.0), "1");
                 y = 277.0;
             }
-            let (pg, ly) = *pages.last().expect("a page");
             let layer = doc.get_page(pg).get_layer(ly);
             layer.use_text(
                 chunk,
