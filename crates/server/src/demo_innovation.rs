@@ -1,6 +1,7 @@
 //! Demo innovations: the three of the article (Petung Dadi, Cilen, Lion) and a dozen more, in
 //! every status, with the regent's four pillars filled in where the agency has done so.
 
+use anjungan_innovation::domain::audit::Step;
 use anjungan_innovation::domain::{Draft, Partner, Status};
 use anjungan_innovation::store;
 use anjungan_kernel::Db;
@@ -528,27 +529,27 @@ async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
             let p = Partner::parse(name, kind, role).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             store::add_partner(db, &actor, id, &p).await?;
         }
-        let steps: &[(Status, &str, &str)] = match d.status {
+        let steps: &[(Status, &str, Step)] = match d.status {
             Status::Draft => &[],
-            Status::Submitted => &[(Status::Submitted, "", "innovation.submit")],
+            Status::Submitted => &[(Status::Submitted, "", Step::Submit)],
             Status::Returned => &[
-                (Status::Submitted, "", "innovation.submit"),
+                (Status::Submitted, "", Step::Submit),
                 (
                     Status::Returned,
                     "Lengkapi rancang bangun, hasil, dan dasar hukumnya.",
-                    "innovation.return",
+                    Step::Return,
                 ),
             ],
             Status::Verified => &[
-                (Status::Submitted, "", "innovation.submit"),
-                (Status::Verified, "", "innovation.verify"),
+                (Status::Submitted, "", Step::Submit),
+                (Status::Verified, "", Step::Verify),
             ],
         };
         for (status, note, action) in steps {
             let current = store::get(db, id).await?.ok_or_else(|| {
                 anyhow::anyhow!("innovation {id} is missing just after its creation")
             })?;
-            store::set_status(db, &actor, &current, *status, note, action).await?;
+            store::record_step(db, &actor, &current, *status, *action, note).await?;
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! with proxy bids and soft close, and the descending clock), and the levy.
 
 pub mod access;
+pub mod audit;
 pub mod catalogue;
 pub mod engine;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use super::Result;
 use crate::domain::AuctionError;
+use crate::domain::audit::AuctionEvent;
 use crate::domain::catalogue::{BuyerStatus, blocked_by_debt, parse_asfis, verify_buyer};
 use crate::domain::levy::LevyRules;
 use anjungan_kernel::Db;
@@ -118,13 +119,14 @@ pub async fn upsert_port(db: &Db, actor: &Actor, p: &PortInput<'_>) -> Result<i6
         .fetch_one(&mut *tx)
         .await?,
     };
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.port.save",
-        "auction_port",
-        &id.to_string(),
-        serde_json::json!({"code": code, "levy": p.levy}),
+        &AuctionEvent::PortSaved {
+            id,
+            code: &code,
+            levy: p.levy,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -352,13 +354,10 @@ pub async fn register_buyer(db: &Db, keys: &Keys, actor: &Actor, b: &NewBuyer<'_
             e.into()
         }
     })?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.buyer.register",
-        "auction_buyer",
-        &id.to_string(),
-        serde_json::json!({"port": port_id}),
+        &AuctionEvent::BuyerRegistered { id, port: port_id },
     )
     .await?;
     tx.commit().await?;
@@ -391,13 +390,14 @@ pub async fn verify(
     if n == 0 {
         return Err(AuctionError::NotFound.into());
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.buyer.verify",
-        "auction_buyer",
-        &buyer_id.to_string(),
-        serde_json::json!({"deposit": deposit, "credit_limit": credit_limit}),
+        &AuctionEvent::BuyerVerified {
+            id: buyer_id,
+            deposit,
+            credit_limit,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@
 
 use super::Result;
 use crate::domain::AuctionError;
+use crate::domain::audit::AuctionEvent;
 use crate::domain::catalogue::{Grade, LotInput};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
@@ -115,13 +116,14 @@ pub async fn register(db: &Db, actor: &Actor, port_id: i64, lot: &LotInput) -> R
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.lot.register",
-        "auction_lot",
-        &id.to_string(),
-        serde_json::json!({"grams": lot.grams, "species": lot.species_id}),
+        &AuctionEvent::LotRegistered {
+            id,
+            grams: lot.grams,
+            species: lot.species_id,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -230,13 +232,10 @@ pub async fn add_photo(db: &Db, actor: &Actor, lot_id: i64, sha256: &str) -> Res
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.lot.photo",
-        "auction_lot",
-        &lot_id.to_string(),
-        serde_json::json!({"sha256": sha256}),
+        &AuctionEvent::LotPhotoAdded { id: lot_id, sha256 },
     )
     .await?;
     tx.commit().await?;

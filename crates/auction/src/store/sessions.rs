@@ -4,6 +4,7 @@
 
 use super::Result;
 use crate::domain::AuctionError;
+use crate::domain::audit::AuctionEvent;
 use crate::domain::engine::{Command, Event, Numbered, Unsold};
 use crate::domain::rules::{Format, Rules};
 use anjungan_kernel::audit::{self, Actor};
@@ -72,13 +73,14 @@ pub async fn create(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auction.session.create",
-        "auction_session",
-        &id.to_string(),
-        serde_json::json!({"port": port_id, "format": rules.format.code()}),
+        &AuctionEvent::SessionCreated {
+            id,
+            port: port_id,
+            format: rules.format,
+        },
     )
     .await?;
     tx.commit().await?;

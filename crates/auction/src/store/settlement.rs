@@ -4,6 +4,7 @@
 
 use super::Result;
 use crate::domain::AuctionError;
+use crate::domain::audit::AuctionEvent;
 use crate::domain::levy::LevyRules;
 use crate::domain::settlement::{PayoutLine, levy_for, ticket_number};
 use anjungan_kernel::Db;
@@ -229,15 +230,7 @@ pub async fn record_payment(db: &Db, actor: &Actor, sale_id: i64, port_id: i64) 
     if n == 0 {
         return Err(AuctionError::AlreadyPaid.into());
     }
-    audit::store::record(
-        &mut tx,
-        actor,
-        "auction.sale.paid",
-        "auction_sale",
-        &sale_id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &AuctionEvent::SalePaid { id: sale_id }).await?;
     tx.commit().await?;
     let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
         .bind(sale_id)

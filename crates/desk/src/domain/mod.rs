@@ -2,6 +2,7 @@
 //! forms, letter templates and numbering, signatures, the service standard and SLA figures.
 
 pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod form;
 pub mod letter;

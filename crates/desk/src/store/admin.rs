@@ -3,6 +3,7 @@
 
 use super::{Result, calendar, forget_calendar, iso, parse_iso, today};
 use crate::domain::DeskError;
+use crate::domain::audit::DeskEvent;
 use crate::domain::calendar::{HolidayKind, fixed_holidays};
 use crate::domain::request::COMPLAINT_RESPONSE_DAYS;
 use anjungan_kernel::Db;
@@ -59,13 +60,14 @@ pub async fn set_holiday(db: &Db, actor: &Actor, day: &str, name: &str, kind: &s
     .bind(kind.code())
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.holiday.set",
-        "desk_holiday",
-        &iso(date),
-        serde_json::json!({"name": name, "kind": kind.code()}),
+        &DeskEvent::HolidaySet {
+            day: &iso(date),
+            name,
+            kind,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -84,13 +86,10 @@ pub async fn delete_holiday(db: &Db, actor: &Actor, day: &str) -> Result<()> {
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.holiday.delete",
-        "desk_holiday",
-        &iso(date),
-        serde_json::json!({}),
+        &DeskEvent::HolidayDeleted { day: &iso(date) },
     )
     .await?;
     tx.commit().await?;
@@ -167,13 +166,14 @@ pub async fn complain(
     .bind(anjungan_kernel::clock::now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.complaint.create",
-        "desk_complaint",
-        &id.to_string(),
-        serde_json::json!({"org": c.org_id, "lapor": c.lapor_ref}),
+        &DeskEvent::ComplaintFiled {
+            id,
+            org: c.org_id,
+            lapor: &c.lapor_ref,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -265,15 +265,7 @@ pub async fn respond(
         )
         .await?;
     }
-    audit::store::record(
-        &mut tx,
-        actor,
-        "desk.complaint.respond",
-        "desk_complaint",
-        &id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &DeskEvent::ComplaintAnswered { id }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -305,15 +297,7 @@ pub async fn create_api_key(db: &Db, actor: &Actor, name: &str) -> Result<(i64, 
     .bind(anjungan_kernel::clock::now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "desk.api_key.create",
-        "desk_api_key",
-        &id.to_string(),
-        serde_json::json!({"name": name}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &DeskEvent::ApiKeyCreated { id, name }).await?;
     tx.commit().await?;
     Ok((id, key))
 }
@@ -331,15 +315,7 @@ pub async fn revoke_api_key(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
-        &mut tx,
-        actor,
-        "desk.api_key.revoke",
-        "desk_api_key",
-        &id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &DeskEvent::ApiKeyRevoked { id }).await?;
     tx.commit().await?;
     Ok(())
 }

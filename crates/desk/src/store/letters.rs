@@ -5,6 +5,7 @@ use super::requests::{self, Request};
 use super::services::Service;
 use super::{Result, calendar, today};
 use crate::domain::DeskError;
+use crate::domain::audit::DeskEvent;
 use crate::domain::form;
 use crate::domain::letter::{long_date, unit_title};
 use crate::domain::signing::{self, DocumentSignature, DocumentSigner, Ed25519Key};
@@ -55,13 +56,14 @@ pub async fn rotate_key(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.key.rotate",
-        "desk_signing_key",
-        &id.to_string(),
-        serde_json::json!({"org": org_id, "public_key": key.public_hex()}),
+        &DeskEvent::SigningKeyRotated {
+            id,
+            org: org_id,
+            public_key: &key.public_hex(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -392,13 +394,15 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         .bind(anjungan_kernel::clock::now_ms())
         .execute(&mut *tx)
         .await?;
-        audit::store::record(
+        audit::store::write(
             &mut tx,
             cx.actor,
-            "desk.letter.sign",
-            "desk_letter",
-            &code,
-            serde_json::json!({"request": request_id, "number": number, "sha256": hex::encode(digest)}),
+            &DeskEvent::LetterSigned {
+                code: &code,
+                request: request_id,
+                number: &number,
+                sha256: &hex::encode(digest),
+            },
         )
         .await?;
     }

@@ -3,6 +3,7 @@
 
 use super::services::Service;
 use super::{Result, calendar, iso, parse_iso, today};
+use crate::domain::audit::DeskEvent;
 use crate::domain::form::Answers;
 use crate::domain::nik::{Nik, mask16};
 use crate::domain::request::{self, Channel};
@@ -231,13 +232,14 @@ pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitt
         "",
     )
     .await?;
-    audit::store::record(
+    audit::store::write(
         conn,
         &p.actor,
-        "desk.request.submit",
-        "desk_request",
-        &id.to_string(),
-        serde_json::json!({"service": p.service_code, "channel": p.channel.code()}),
+        &DeskEvent::RequestSubmitted {
+            id,
+            service: &p.service_code,
+            channel: p.channel,
+        },
     )
     .await?;
     for (channel, to) in &p.notices {
@@ -739,13 +741,15 @@ pub(crate) async fn apply(
         if command.needs_note() { note } else { "" },
     )
     .await?;
-    audit::store::record(
+    audit::store::write(
         tx,
         step.actor,
-        &format!("desk.request.{}", command.code()),
-        "desk_request",
-        &id.to_string(),
-        serde_json::json!({"from": req.state.code(), "to": to.code()}),
+        &DeskEvent::RequestMoved {
+            id,
+            command,
+            from: req.state,
+            to,
+        },
     )
     .await?;
     let link = format!(

@@ -3,6 +3,7 @@
 //! UU PDP 27/2022); the NIK's blind index finds a resident without decrypting the register.
 
 use super::{Result, iso, parse_iso};
+use crate::domain::audit::DeskEvent;
 use crate::domain::nik::{Nik, Sex, mask16};
 use crate::domain::register::Resident;
 use anjungan_kernel::Db;
@@ -73,13 +74,14 @@ pub async fn import(
         .await?;
         added += 1;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.residents.import",
-        "organisation",
-        &org_id.to_string(),
-        serde_json::json!({"added": added, "updated": updated}),
+        &DeskEvent::ResidentsImported {
+            org: org_id,
+            added,
+            updated,
+        },
     )
     .await?;
     tx.commit().await?;

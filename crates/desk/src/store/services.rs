@@ -2,6 +2,7 @@
 
 use super::Result;
 use crate::domain::DeskError;
+use crate::domain::audit::DeskEvent;
 use crate::domain::form::Form;
 use crate::domain::letter::LetterTemplate;
 use crate::domain::standard::Standard;
@@ -156,13 +157,14 @@ pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInpu
         }
         Err(e) => return Err(e.into()),
     };
-    audit::store::record(
+    audit::store::write(
         conn,
         actor,
-        "desk.service.create",
-        "desk_service",
-        &id.to_string(),
-        serde_json::json!({"code": s.code, "org": org_id}),
+        &DeskEvent::ServiceCreated {
+            id,
+            code: &s.code,
+            org: org_id,
+        },
     )
     .await?;
     changed();
@@ -232,13 +234,13 @@ pub async fn insert_many(
     for (org_id, s) in items {
         by_org.entry(*org_id).or_default().push(&s.code);
     }
-    audit::store::record(
+    audit::store::write(
         conn,
         actor,
-        "desk.service.import",
-        "desk_service",
-        "*",
-        serde_json::json!({"count": items.len(), "codes": by_org}),
+        &DeskEvent::ServicesImported {
+            count: items.len(),
+            codes: &by_org,
+        },
     )
     .await?;
     changed();
@@ -270,13 +272,15 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result
     if done == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "desk.service.update",
-        "desk_service",
-        &id.to_string(),
-        serde_json::json!({"days": s.days, "cost": s.cost, "active": s.active}),
+        &DeskEvent::ServiceUpdated {
+            id,
+            days: s.days,
+            cost: s.cost,
+            active: s.active,
+        },
     )
     .await?;
     tx.commit().await?;

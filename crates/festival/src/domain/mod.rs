@@ -1,6 +1,7 @@
 //! Festival rules, pure.
 
 pub mod assignment;
+pub mod audit;
 pub mod award;
 pub mod entry;
 pub mod phase;

@@ -3,6 +3,7 @@
 pub mod proposals;
 pub mod signups;
 
+use crate::domain::audit::FestivalEvent;
 use crate::domain::phase::{Phase, PhaseKind};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{Millis, now_ms};
@@ -72,13 +73,14 @@ pub async fn create_edition(
             .execute(&mut *tx)
             .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.edition",
-        "festival_edition",
-        &id.to_string(),
-        serde_json::json!({"number": e.number, "year": e.year}),
+        &FestivalEvent::EditionCreated {
+            id,
+            number: e.number,
+            year: e.year,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -195,13 +197,14 @@ pub async fn add_entry(
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.entry",
-        "festival_entry",
-        &id.to_string(),
-        serde_json::json!({"edition_id": edition_id, "innovation_id": innovation_id}),
+        &FestivalEvent::EntryAdded {
+            id,
+            edition_id,
+            innovation_id,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -273,13 +276,13 @@ pub async fn add_session(
     .bind(s.capacity)
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.session",
-        "festival_session",
-        &id.to_string(),
-        serde_json::json!({"title": s.title}),
+        &FestivalEvent::SessionAdded {
+            id,
+            title: &s.title,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -341,13 +344,14 @@ pub async fn add_stand(
         Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
         Err(e) => return Err(e.into()),
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.stand",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"stand": number, "org_id": org_id}),
+        &FestivalEvent::StandAdded {
+            edition_id,
+            number,
+            org_id,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -420,13 +424,10 @@ pub async fn set_rubric(
     .bind(anjungan_kernel::db::json_text(&rubric)?)
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.rubric",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"phase": spec.key, "weight": spec.weight, "advance": spec.advance, "criteria": spec.rubric.criteria.len()}),
+        &FestivalEvent::RubricSet { edition_id, spec },
     )
     .await?;
     tx.commit().await?;
@@ -501,13 +502,14 @@ pub async fn set_assignments(
                 .await?;
         }
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.assign",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"phase": phase, "entries": assignments.len()}),
+        &FestivalEvent::AssignmentsSet {
+            edition_id,
+            phase,
+            entries: assignments.len(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -573,13 +575,13 @@ pub async fn save_review(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.review",
-        "festival_entry",
-        &review.entry.to_string(),
-        serde_json::json!({"phase": phase}),
+        &FestivalEvent::ReviewSaved {
+            entry_id: review.entry,
+            phase,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -770,13 +772,13 @@ async fn cast_one(
     let Some(id) = inserted else {
         return Ok(Err(VoteError::AlreadyVoted));
     };
-    audit::store::record(
+    audit::store::write(
         tx,
         actor,
-        "festival.vote",
-        "festival_entry",
-        &b.entry_id.to_string(),
-        serde_json::json!({"vote_id": id}),
+        &FestivalEvent::Voted {
+            entry_id: b.entry_id,
+            vote_id: id,
+        },
     )
     .await?;
     Ok(Ok(id))
@@ -817,13 +819,13 @@ pub async fn import_votes(
         .await?
         .rows_affected();
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.vote_import",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"votes": n}),
+        &FestivalEvent::VotesImported {
+            edition_id,
+            votes: n,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -895,13 +897,13 @@ pub async fn void_vote(
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound);
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.vote_void",
-        "festival_vote",
-        &vote.to_string(),
-        serde_json::json!({"reason": reason}),
+        &FestivalEvent::VoteVoided {
+            vote_id: vote,
+            reason,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -941,13 +943,10 @@ pub async fn set_computed_awards(
             .execute(&mut *tx)
             .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.awards",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"awards": awards.iter().map(|(c, e)| format!("{}:{e}", c.code())).collect::<Vec<_>>()}),
+        &FestivalEvent::AwardsComputed { edition_id, awards },
     )
     .await?;
     tx.commit().await?;
@@ -973,13 +972,13 @@ pub async fn add_special_award(
         Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
         Err(e) => return Err(e.into()),
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.award_special",
-        "festival_entry",
-        &entry.to_string(),
-        serde_json::json!({"edition_id": edition_id}),
+        &FestivalEvent::SpecialAwarded {
+            entry_id: entry,
+            edition_id,
+        },
     )
     .await?;
     tx.commit().await?;

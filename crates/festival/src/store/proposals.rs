@@ -1,6 +1,7 @@
 //! Festival SQL for an edition's settings (blind review, proposal sections) and the entries'
 //! proposals.
 
+use crate::domain::audit::FestivalEvent;
 use crate::domain::proposal::Section;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
@@ -24,13 +25,14 @@ pub async fn set_settings(
     .bind(edition_id)
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.settings",
-        "festival_edition",
-        &edition_id.to_string(),
-        serde_json::json!({"blind_review": blind_review, "sections": sections.len()}),
+        &FestivalEvent::SettingsSet {
+            edition_id,
+            blind_review,
+            sections: sections.len(),
+        },
     )
     .await?;
     tx.commit().await?;
@@ -100,13 +102,13 @@ pub async fn save_proposal(
             .execute(&mut *tx)
             .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "festival.proposal",
-        "festival_entry",
-        &entry_id.to_string(),
-        serde_json::json!({"sections": texts.len()}),
+        &FestivalEvent::ProposalSaved {
+            entry_id,
+            sections: texts.len(),
+        },
     )
     .await?;
     tx.commit().await?;

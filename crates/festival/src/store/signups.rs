@@ -1,6 +1,7 @@
 //! Festival SQL for signing up to agenda sessions. The seat check runs inside the write
 //! transaction after locking the session's row, so concurrent sign-ups never exceed capacity.
 
+use crate::domain::audit::FestivalEvent;
 use crate::domain::signup::{Seat, SignupError, check};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::Millis;
@@ -71,15 +72,7 @@ pub async fn sign_up(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "festival.signup",
-        "festival_session",
-        &session_id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &FestivalEvent::SignedUp { session_id }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -99,13 +92,10 @@ pub async fn cancel(
         .await?
         .rows_affected();
     if n > 0 {
-        audit::store::record(
+        audit::store::write(
             &mut tx,
             actor,
-            "festival.signup_cancel",
-            "festival_session",
-            &session_id.to_string(),
-            serde_json::json!({}),
+            &FestivalEvent::SignupCancelled { session_id },
         )
         .await?;
     }

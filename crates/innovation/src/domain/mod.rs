@@ -2,6 +2,7 @@
 //! the regent's four pillars and their readiness, the lifecycle draft → submitted → verified, and
 //! the evidence (documents per pillar, photos) attached to an innovation.
 
+pub mod audit;
 pub mod documents;
 pub mod iid;
 mod lifecycle;

@@ -2,6 +2,7 @@
 //! file. A file and what refers to it are written in one transaction, with their audit entries.
 
 use crate::domain::Pillar;
+use crate::domain::audit::InnovationEvent;
 use crate::domain::documents::{AttachmentKind, EvidenceError, NewAttachment, room_for};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
@@ -58,15 +59,6 @@ pub async fn list(db: &Db, innovation_id: i64) -> anjungan_kernel::Result<Vec<At
         .collect())
 }
 
-fn audit_action(kind: AttachmentKind, added: bool) -> &'static str {
-    match (kind, added) {
-        (AttachmentKind::Document, true) => "innovation.document_add",
-        (AttachmentKind::Document, false) => "innovation.document_remove",
-        (AttachmentKind::Photo, true) => "innovation.photo_add",
-        (AttachmentKind::Photo, false) => "innovation.photo_remove",
-    }
-}
-
 /// Stores the file and attaches it, unless there is no room for one more of its kind (then
 /// nothing is written: the inner error).
 pub async fn attach(
@@ -108,19 +100,18 @@ pub async fn attach(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        audit_action(new.kind, true),
-        "innovation",
-        &innovation_id.to_string(),
-        serde_json::json!({
-            "id": id,
-            "section": new.section.map(Pillar::code),
-            "title": new.title,
-            "sha256": stored.sha256,
-            "mime": new.mime,
-        }),
+        &InnovationEvent::AttachmentAdded {
+            innovation_id,
+            id,
+            kind: new.kind,
+            section: new.section,
+            title: &new.title,
+            sha256: &stored.sha256,
+            mime: new.mime,
+        },
     )
     .await?;
     crate::store::bump_version(&mut tx).await?;
@@ -148,18 +139,20 @@ pub async fn detach(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(anjungan_kernel::Error::NotFound)?;
-    audit::store::record(
+    let section: Option<String> = row.try_get("section")?;
+    let title: String = row.try_get("title")?;
+    let sha256: String = row.try_get("file_sha256")?;
+    audit::store::write(
         &mut tx,
         actor,
-        audit_action(kind, false),
-        "innovation",
-        &innovation_id.to_string(),
-        serde_json::json!({
-            "id": id,
-            "section": row.try_get::<Option<String>, _>("section")?,
-            "title": row.try_get::<String, _>("title")?,
-            "sha256": row.try_get::<String, _>("file_sha256")?,
-        }),
+        &InnovationEvent::AttachmentRemoved {
+            innovation_id,
+            id,
+            kind,
+            section: section.as_deref(),
+            title: &title,
+            sha256: &sha256,
+        },
     )
     .await?;
     crate::store::bump_version(&mut tx).await?;

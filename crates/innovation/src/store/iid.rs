@@ -1,5 +1,6 @@
 //! IID SQL: catalogues per year, indicators, answers and reviews.
 
+use crate::domain::audit::InnovationEvent;
 use crate::domain::iid::{Answer, Aspect, Indicator, Level, Review, Thresholds};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
@@ -63,13 +64,13 @@ pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Re
                 .execute(&mut *tx)
                 .await?;
         }
-        audit::store::record(
+        audit::store::write(
             &mut tx,
             actor,
-            "iid.catalogue",
-            "iid_catalogue",
-            &year.to_string(),
-            serde_json::json!({"from": previous}),
+            &InnovationEvent::CatalogueCreated {
+                year,
+                from: previous,
+            },
         )
         .await?;
     }
@@ -143,13 +144,15 @@ pub async fn update_indicator(
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound);
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "iid.indicator",
-        "iid_indicator",
-        &id.to_string(),
-        serde_json::json!({"name": name, "weight": weight, "levels": levels}),
+        &InnovationEvent::IndicatorUpdated {
+            id,
+            name,
+            weight,
+            levels,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -209,13 +212,15 @@ pub async fn answer(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "iid.answer",
-        "iid_answer",
-        &format!("{subject}/{indicator}"),
-        serde_json::json!({"level": level, "evidence": evidence}),
+        &InnovationEvent::Answered {
+            subject,
+            indicator,
+            level,
+            evidence,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -243,13 +248,15 @@ pub async fn review(
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound);
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "iid.review",
-        "iid_answer",
-        &format!("{subject}/{indicator}"),
-        serde_json::json!({"review": review.code(), "note": note.trim()}),
+        &InnovationEvent::AnswerReviewed {
+            subject,
+            indicator,
+            review,
+            note,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -279,13 +286,13 @@ pub async fn import_answers(
         .execute(&mut *tx)
         .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "iid.import",
-        "iid_answer",
-        subject,
-        serde_json::json!({"answers": answers.len()}),
+        &InnovationEvent::AnswersImported {
+            subject,
+            answers: answers.len(),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Innovation SQL: profiles with their versions and partners, and the catalogue's queries.
 
+use crate::domain::audit::{InnovationEvent, Step};
 use crate::domain::{Draft, Partner, PartnerKind, Profile, Status};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
@@ -366,13 +367,14 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     snapshot(&mut tx, id, 1, Status::Draft, draft, actor, now).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "innovation.create",
-        "innovation",
-        &id.to_string(),
-        serde_json::json!({"name": profile.name, "org_id": org_id}),
+        &InnovationEvent::Created {
+            id,
+            name: &profile.name,
+            org_id,
+        },
     )
     .await?;
     bump_version(&mut tx).await?;
@@ -429,13 +431,14 @@ pub async fn update(
     )
     .await?;
     let changed = changed_fields(&current.draft, draft);
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "innovation.update",
-        "innovation",
-        &current.id.to_string(),
-        serde_json::json!({"version": version, "fields": changed}),
+        &InnovationEvent::Updated {
+            id: current.id,
+            version,
+            fields: &changed,
+        },
     )
     .await?;
     bump_version(&mut tx).await?;
@@ -459,14 +462,15 @@ fn changed_fields(a: &Draft, b: &Draft) -> Vec<String> {
     out
 }
 
-/// Records a lifecycle step (submit, verify, return, reopen).
-pub async fn set_status(
+/// Records a lifecycle step (submit, verify, return, reopen) that moved the innovation to
+/// `status`.
+pub async fn record_step(
     db: &Db,
     actor: &Actor,
     current: &Innovation,
     status: Status,
+    step: Step,
     note: &str,
-    action: &str,
 ) -> anjungan_kernel::Result<()> {
     let now = now_ms();
     let version = current.version + 1;
@@ -498,13 +502,15 @@ pub async fn set_status(
         now,
     )
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        action,
-        "innovation",
-        &current.id.to_string(),
-        serde_json::json!({"status": status.code(), "note": note.trim()}),
+        &InnovationEvent::StepTaken {
+            id: current.id,
+            step,
+            status,
+            note,
+        },
     )
     .await?;
     bump_version(&mut tx).await?;
@@ -528,13 +534,10 @@ pub async fn add_partner(
     .bind(&p.role)
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "innovation.partner_add",
-        "innovation",
-        &id.to_string(),
-        serde_json::json!({"partner": p.name, "kind": p.kind.code()}),
+        &InnovationEvent::PartnerAdded { id, partner: p },
     )
     .await?;
     bump_version(&mut tx).await?;
@@ -558,13 +561,10 @@ pub async fn remove_partner(
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound);
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "innovation.partner_remove",
-        "innovation",
-        &id.to_string(),
-        serde_json::json!({"partner_id": partner_id}),
+        &InnovationEvent::PartnerRemoved { id, partner_id },
     )
     .await?;
     bump_version(&mut tx).await?;
@@ -620,13 +620,10 @@ pub async fn link(
         .await?
         .rows_affected();
     if n > 0 {
-        audit::store::record(
+        audit::store::write(
             &mut tx,
             actor,
-            "innovation.link",
-            "innovation",
-            &id.to_string(),
-            serde_json::json!({"kind": kind, "target_id": target}),
+            &InnovationEvent::Linked { id, kind, target },
         )
         .await?;
     }
@@ -655,13 +652,10 @@ pub async fn unlink(
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound);
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "innovation.unlink",
-        "innovation",
-        &id.to_string(),
-        serde_json::json!({"kind": kind, "target_id": target}),
+        &InnovationEvent::Unlinked { id, kind, target },
     )
     .await?;
     bump_version(&mut tx).await?;

@@ -8,6 +8,7 @@ mod export;
 mod iid;
 mod pages;
 
+use crate::domain::audit::Step;
 use crate::domain::{Command, Status, transition};
 use crate::store::{self, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx};
@@ -56,13 +57,13 @@ pub(crate) async fn step(
     let missing_text: Vec<&'static str> = missing.iter().map(|k| ctx.tr().s(k)).collect();
     let next =
         transition(inv.status, &cmd, who, &inv.owner(), &missing_text).map_err(lifecycle_error)?;
-    let (action, note) = match &cmd {
-        Command::Submit => ("innovation.submit", ""),
-        Command::Verify => ("innovation.verify", ""),
-        Command::Return { note } => ("innovation.return", note.as_str()),
-        Command::Reopen => ("innovation.reopen", ""),
+    let (step, note) = match &cmd {
+        Command::Submit => (Step::Submit, ""),
+        Command::Verify => (Step::Verify, ""),
+        Command::Return { note } => (Step::Return, note.as_str()),
+        Command::Reopen => (Step::Reopen, ""),
         Command::Edit => return Ok(next),
     };
-    store::set_status(&state.db, &ctx.actor(), inv, next, note, action).await?;
+    store::record_step(&state.db, &ctx.actor(), inv, next, step, note).await?;
     Ok(next)
 }

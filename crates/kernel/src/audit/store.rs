@@ -25,7 +25,7 @@ pub async fn write(
 }
 
 /// Appends one entry; rooms use [`write`] with their typed events.
-pub async fn record(
+pub(crate) async fn record(
     conn: &mut Conn,
     actor: &Actor,
     action: &str,

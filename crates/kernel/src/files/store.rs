@@ -150,13 +150,15 @@ pub async fn record(
     .await?
     .rows_affected();
     if inserted > 0 {
-        crate::audit::store::record(
+        crate::audit::store::write(
             conn,
             actor,
-            "file.upload",
-            "file",
-            &file.sha256,
-            serde_json::json!({"mime": file.mime, "size": file.size, "access": file.access.code()}),
+            &crate::audit::KernelEvent::FileUploaded {
+                sha256: &file.sha256,
+                mime: file.mime,
+                size: file.size,
+                access: file.access,
+            },
         )
         .await?;
     } else if file.access == Access::Public {

@@ -3,7 +3,7 @@
 
 use super::domain::*;
 use super::store::{self, NewUser};
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, KernelEvent};
 use crate::clock::{HOUR, now_ms};
 use crate::crypto::{self, Keys};
 use crate::db::Db;
@@ -147,15 +147,7 @@ pub async fn register_citizen(
             };
             outbox::store::enqueue(&mut tx, keys, &msg).await?;
         }
-        audit::store::record(
-            &mut tx,
-            actor,
-            "auth.register_taken",
-            "user",
-            "-",
-            serde_json::json!({}),
-        )
-        .await?;
+        audit::store::write(&mut tx, actor, &KernelEvent::RegisterTaken).await?;
         tx.commit().await?;
         return Ok(masked);
     }
@@ -195,13 +187,13 @@ pub async fn register_citizen(
         ),
     };
     let mid = outbox::store::enqueue(&mut tx, keys, &msg).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "user.register",
-        "user",
-        &user.0.to_string(),
-        serde_json::json!({"roles": ["citizen"], "outbox_id": mid}),
+        &KernelEvent::Registered {
+            user,
+            outbox_id: mid,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -215,15 +207,7 @@ pub async fn activate(db: &Db, actor: &Actor, token: &str, now: i64) -> crate::R
         .await?
         .ok_or(IdentityError::ActivationExpired)?;
     store::set_active(&mut tx, user, true).await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "user.activate",
-        "user",
-        &user.0.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &KernelEvent::Activated { user }).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -257,15 +241,7 @@ pub async fn open_session(
         user_id: Some(user.0),
         ..actor.clone()
     };
-    audit::store::record(
-        &mut tx,
-        &who,
-        "auth.login",
-        "user",
-        &user.0.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, &who, &KernelEvent::LoggedIn { user }).await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -283,23 +259,10 @@ pub async fn create_user(
     for (role, org) in grants {
         store::add_grant(&mut tx, id, *role, *org).await?;
     }
-    let roles: Vec<String> = grants
-        .iter()
-        .map(|(r, o)| {
-            format!(
-                "{}{}",
-                r.code(),
-                o.map(|o| format!("@{o}")).unwrap_or_default()
-            )
-        })
-        .collect();
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "user.create",
-        "user",
-        &id.0.to_string(),
-        serde_json::json!({"roles": roles}),
+        &KernelEvent::UserCreated { user: id, grants },
     )
     .await?;
     tx.commit().await?;
@@ -315,13 +278,10 @@ pub async fn grant_role(
 ) -> crate::Result<()> {
     let mut tx = db.begin_write().await?;
     if store::add_grant(&mut tx, user, role, org).await? {
-        audit::store::record(
+        audit::store::write(
             &mut tx,
             actor,
-            "user.grant",
-            "user",
-            &user.0.to_string(),
-            serde_json::json!({"role": role.code(), "org_id": org}),
+            &KernelEvent::RoleGranted { user, role, org },
         )
         .await?;
     }
@@ -341,15 +301,7 @@ pub async fn set_password(
     let (email, phone, name) = store::personal(&mut tx, keys, user).await?;
     password.check_strength(&[&email, &phone, &name])?;
     store::set_password_hash(&mut tx, user, &hash).await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "user.password",
-        "user",
-        &user.0.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &KernelEvent::PasswordSet { user }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -405,15 +357,7 @@ pub async fn login(
         let n = store::hit(db, &account_bucket, window).await?;
         store::hit(db, &ip_bucket, window).await?;
         let mut conn = db.pool.acquire().await?;
-        audit::store::record(
-            &mut conn,
-            actor,
-            "auth.login_failed",
-            "user",
-            "-",
-            serde_json::json!({"failures": n}),
-        )
-        .await?;
+        audit::store::write(&mut conn, actor, &KernelEvent::LoginFailed { failures: n }).await?;
         // The lock shows from the next attempt on; this one simply failed.
         let _ = n;
         return Err(IdentityError::BadCredentials.into());
@@ -429,17 +373,12 @@ pub async fn login(
 pub async fn logout(db: &Db, actor: &Actor, token: &str) -> crate::Result<()> {
     store::delete_session(db, &crypto::token_hash(token)).await?;
     let mut conn = db.pool.acquire().await?;
-    let record = actor
-        .user_id
-        .map(|u| u.to_string())
-        .unwrap_or_else(|| "-".into());
-    audit::store::record(
+    audit::store::write(
         &mut conn,
         actor,
-        "auth.logout",
-        "user",
-        &record,
-        serde_json::json!({}),
+        &KernelEvent::LoggedOut {
+            user: actor.user_id,
+        },
     )
     .await?;
     Ok(())
@@ -498,13 +437,10 @@ pub async fn create_token(
     let prefix: String = token.chars().take(10).collect();
     let mut tx = db.begin_write().await?;
     let id = store::insert_token(&mut tx, user, name, &crypto::token_hash(&token), &prefix).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "token.create",
-        "api_token",
-        &id.to_string(),
-        serde_json::json!({"name": name, "user_id": user.0}),
+        &KernelEvent::TokenCreated { id, name, user },
     )
     .await?;
     tx.commit().await?;
@@ -516,15 +452,7 @@ pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> crate::Result<()> 
     if !store::revoke_token(&mut tx, id).await? {
         return Err(crate::Error::NotFound);
     }
-    audit::store::record(
-        &mut tx,
-        actor,
-        "token.revoke",
-        "api_token",
-        &id.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &KernelEvent::TokenRevoked { id }).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -571,13 +499,13 @@ pub async fn request_password_reset(
         body: tr.f("auth.reset_body", &[("link", &link)]),
     };
     let mid = outbox::store::enqueue(&mut tx, keys, &msg).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "auth.reset_requested",
-        "user",
-        &creds.user_id.0.to_string(),
-        serde_json::json!({"outbox_id": mid}),
+        &KernelEvent::ResetRequested {
+            user: creds.user_id,
+            outbox_id: mid,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -603,15 +531,7 @@ pub async fn reset_password(
     // The link reached the account's contact: an account still waiting for activation is
     // activated by it too.
     store::activate_pending(&mut tx, user, now_ms()).await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "auth.reset",
-        "user",
-        &user.0.to_string(),
-        serde_json::json!({}),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &KernelEvent::PasswordReset { user }).await?;
     tx.commit().await?;
     Ok(user)
 }

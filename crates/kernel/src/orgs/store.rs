@@ -3,7 +3,7 @@
 use super::domain::{
     OrgError, OrgKind, OrgProfile, OrgRef, Organisation, TRENGGALEK_WILAYAH, parse_wilayah,
 };
-use crate::audit::{self, Actor};
+use crate::audit::{self, Actor, KernelEvent};
 use crate::db::{Conn, Db};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -94,15 +94,7 @@ pub async fn seed_wilayah(db: &Db, actor: &Actor) -> Result<usize, anyhow::Error
         added += 1;
     }
     if added > 0 {
-        audit::store::record(
-            &mut tx,
-            actor,
-            "org.seed",
-            "organisation",
-            "wilayah-35.03",
-            serde_json::json!({"added": added}),
-        )
-        .await?;
+        audit::store::write(&mut tx, actor, &KernelEvent::OrgsSeeded { added }).await?;
     }
     tx.commit().await?;
     Ok(added)
@@ -194,13 +186,14 @@ pub async fn create_agency(
         Err(e) => return Err(e.into()),
     };
     write_profile(&mut tx, r.id, &profile, now).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "org.create",
-        "organisation",
-        &r.id.to_string(),
-        serde_json::json!({"code": code, "name": profile.name, "kind": "agency"}),
+        &KernelEvent::OrgCreated {
+            id: r.id,
+            code: &code,
+            name: &profile.name,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -242,22 +235,13 @@ pub async fn update_profile(
     let now = crate::clock::now_ms();
     let mut tx = db.begin_write().await?;
     write_profile(&mut tx, current.id, &p, now).await?;
-    let change = audit::domain::diff(&[
-        ("name", &current.name, &p.name),
-        ("short_name", &current.short_name, &p.short_name),
-        ("email", &current.email, &p.email),
-        ("phone", &current.phone, &p.phone),
-        ("address", &current.address, &p.address),
-        ("head_name", &current.head_name, &p.head_name),
-        ("website", &current.website, &p.website),
-    ]);
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "org.update",
-        "organisation",
-        &current.id.to_string(),
-        change,
+        &KernelEvent::OrgUpdated {
+            before: current,
+            after: &p,
+        },
     )
     .await?;
     tx.commit().await?;

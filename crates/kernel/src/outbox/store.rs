@@ -112,13 +112,10 @@ pub async fn retry(db: &Db, actor: &crate::audit::Actor, id: i64) -> crate::Resu
     if n == 0 {
         return Err(crate::Error::NotFound);
     }
-    crate::audit::store::record(
+    crate::audit::store::write(
         &mut tx,
         actor,
-        "outbox.retry",
-        "outbox",
-        &id.to_string(),
-        serde_json::json!({}),
+        &crate::audit::KernelEvent::OutboxRetried { id },
     )
     .await?;
     tx.commit().await?;

@@ -65,6 +65,12 @@ fn fuzz(
     (!out.status.success()).then_some(text)
 }
 
+/// Whether a failed run failed only on schemathesis' own runtime errors, with no finding about
+/// the API (no FAILURES section).
+fn only_fuzzer_errors(report: &str) -> bool {
+    report.contains("Runtime Error") && !report.contains("FAILURES")
+}
+
 async fn fuzz_as(app: &TestApp, identities: &[Option<&str>], coverage_for: &[Option<&str>]) {
     let mut failures = Vec::new();
     for (i, who) in identities.iter().enumerate() {
@@ -78,9 +84,17 @@ async fn fuzz_as(app: &TestApp, identities: &[Option<&str>], coverage_for: &[Opt
             "examples,fuzzing"
         };
         // The app serves on this test's runtime while schemathesis runs in the foreground.
-        if let Some(report) =
-            tokio::task::block_in_place(|| fuzz(app, token.as_deref(), phases, 3, 7 + i as u32))
-        {
+        let run = |seed: u32| {
+            tokio::task::block_in_place(|| fuzz(app, token.as_deref(), phases, 3, seed))
+        };
+        let mut report = run(7 + i as u32);
+        // A crash inside the fuzzer itself (hypothesis has failed to describe one of its own
+        // strategies) says nothing about the API: that identity is fuzzed again with another
+        // seed, once. A server error or a failed check is never retried.
+        if report.as_deref().is_some_and(only_fuzzer_errors) {
+            report = run(1_000 + i as u32);
+        }
+        if let Some(report) = report {
             failures.push(format!("== as {}\n{report}", who.unwrap_or("guest")));
         }
     }

@@ -31,11 +31,26 @@ async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
     .await
     .unwrap();
     let read = store::get(db, id).await.unwrap().unwrap();
-    store::set_status(db, &actor, &read, Status::Draft, "", "innovation.reopen")
-        .await
-        .unwrap();
+    store::record_step(
+        db,
+        &actor,
+        &read,
+        Status::Draft,
+        anjungan_innovation::domain::audit::Step::Reopen,
+        "",
+    )
+    .await
+    .unwrap();
     let audits = app.audit_count("innovation.reopen").await;
-    let again = store::set_status(db, &actor, &read, Status::Draft, "", "innovation.reopen").await;
+    let again = store::record_step(
+        db,
+        &actor,
+        &read,
+        Status::Draft,
+        anjungan_innovation::domain::audit::Step::Reopen,
+        "",
+    )
+    .await;
     assert!(
         matches!(again, Err(anjungan_kernel::Error::Conflict)),
         "{again:?}"

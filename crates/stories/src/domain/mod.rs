@@ -2,6 +2,7 @@
 //! chapter rich text, Indonesian search terms and snippets, OAI-PMH, and the EPUB/Atom exports.
 
 pub mod access;
+pub mod audit;
 pub mod collection;
 pub mod export;
 pub mod oai;

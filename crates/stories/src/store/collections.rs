@@ -3,6 +3,7 @@
 use super::Result;
 use super::works::{COLUMNS, Work, from_row};
 use crate::domain::StoryError;
+use crate::domain::audit::StoryEvent;
 use crate::domain::work::{self, one_line};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor as AuditActor};
@@ -92,13 +93,10 @@ pub async fn create(db: &Db, actor: &AuditActor, title: &str, description: &str)
         }
         Err(e) => return Err(e.into()),
     };
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.collection.create",
-        "story_collection",
-        &id.to_string(),
-        serde_json::json!({ "title": title }),
+        &StoryEvent::CollectionCreated { id, title: &title },
     )
     .await?;
     tx.commit().await?;
@@ -151,17 +149,20 @@ pub async fn set_member(
             .execute(&mut *tx)
             .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        if member {
-            "stories.collection.add"
+        &if member {
+            StoryEvent::CollectionWorkAdded {
+                id: collection_id,
+                work: work_id,
+            }
         } else {
-            "stories.collection.remove"
+            StoryEvent::CollectionWorkRemoved {
+                id: collection_id,
+                work: work_id,
+            }
         },
-        "story_collection",
-        &collection_id.to_string(),
-        serde_json::json!({ "work": work_id }),
     )
     .await?;
     tx.commit().await?;
@@ -189,13 +190,13 @@ pub async fn move_up(db: &Db, actor: &AuditActor, collection_id: i64, work_id: i
         .execute(&mut *tx)
         .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.collection.move",
-        "story_collection",
-        &collection_id.to_string(),
-        serde_json::json!({ "work": work_id }),
+        &StoryEvent::CollectionWorkMovedUp {
+            id: collection_id,
+            work: work_id,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@
 
 use super::Result;
 use crate::domain::StoryError;
+use crate::domain::audit::StoryEvent;
 use crate::domain::work::{self, ReportReason};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor as AuditActor};
@@ -271,13 +272,13 @@ pub async fn comment(
     .bind(anjungan_kernel::clock::now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.comment.create",
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "comment": id }),
+        &StoryEvent::CommentPosted {
+            work_id,
+            comment: id,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -345,17 +346,14 @@ pub async fn decide_comment(db: &Db, actor: &AuditActor, id: i64, approve: bool)
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        if approve {
-            "stories.comment.approve"
+        &if approve {
+            StoryEvent::CommentApproved { id }
         } else {
-            "stories.comment.reject"
+            StoryEvent::CommentRejected { id }
         },
-        "story_comment",
-        &id.to_string(),
-        serde_json::json!({}),
     )
     .await?;
     tx.commit().await?;
@@ -401,13 +399,14 @@ pub async fn report(
     .bind(anjungan_kernel::clock::now_ms())
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.report.create",
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "report": id, "reason": reason.code() }),
+        &StoryEvent::WorkReported {
+            work_id,
+            report: id,
+            reason,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -453,13 +452,13 @@ pub async fn resolve_report(db: &Db, actor: &AuditActor, id: i64, resolution: &s
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.report.resolve",
-        "story_report",
-        &id.to_string(),
-        serde_json::json!({ "resolution": resolution }),
+        &StoryEvent::ReportResolved {
+            id,
+            resolution: &resolution,
+        },
     )
     .await?;
     tx.commit().await?;

@@ -2,6 +2,7 @@
 //! work's history and the audit log in the same transaction, and the author is told by e-mail.
 
 use super::{Result, search};
+use crate::domain::audit::StoryEvent;
 use crate::domain::richtext::SafeHtml;
 use crate::domain::work::{self, ArchiveRef, Category, Language, Rating, WorkInput};
 use crate::domain::workflow::{self, Actor, Command, Facts, State};
@@ -219,13 +220,13 @@ pub async fn set_pen_name(db: &Db, actor: &AuditActor, user_id: i64, raw: &str) 
     for w in works {
         refresh_byline(&mut tx, w).await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.pen_name",
-        "user",
-        &user_id.to_string(),
-        serde_json::json!({ "pen_name": name }),
+        &StoryEvent::PenNameSet {
+            user_id,
+            pen_name: &name,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -352,13 +353,14 @@ pub async fn insert(
     write_tags(conn, id, &w.tags).await?;
     refresh_byline(conn, id).await?;
     history(conn, id, actor, "create", State::Draft, "").await?;
-    audit::store::record(
+    audit::store::write(
         conn,
         actor,
-        "stories.work.create",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "title": w.title, "category": w.category.code() }),
+        &StoryEvent::WorkCreated {
+            id,
+            title: &w.title,
+            category: w.category,
+        },
     )
     .await?;
     Ok(id)
@@ -427,13 +429,13 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     write_tags(&mut tx, id, &w.tags).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.work.update",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "title": w.title }),
+        &StoryEvent::WorkUpdated {
+            id,
+            title: &w.title,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -456,13 +458,13 @@ pub async fn delete_draft(db: &Db, actor: &AuditActor, user_id: i64, id: i64) ->
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.work.delete",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "title": w.title }),
+        &StoryEvent::DraftDeleted {
+            id,
+            title: &w.title,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -617,13 +619,13 @@ pub async fn save_chapter(
     for digest in body.image_digests() {
         anjungan_kernel::files::store::publish(&mut tx, actor.user_id, &digest).await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.chapter.save",
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "position": pos }),
+        &StoryEvent::ChapterSaved {
+            work_id,
+            position: pos,
+        },
     )
     .await?;
     tx.commit().await?;
@@ -685,13 +687,10 @@ pub async fn delete_chapter(
     .execute(&mut *tx)
     .await?;
     recount(&mut tx, work_id).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.chapter.delete",
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "position": position }),
+        &StoryEvent::ChapterDeleted { work_id, position },
     )
     .await?;
     tx.commit().await?;
@@ -719,13 +718,10 @@ pub async fn move_chapter_up(
             .execute(&mut *tx)
             .await?;
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.chapter.move",
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "position": position }),
+        &StoryEvent::ChapterMovedUp { work_id, position },
     )
     .await?;
     tx.commit().await?;
@@ -837,13 +833,16 @@ pub async fn step(
         search::unindex(db, &mut tx, work_id).await?;
     }
     history(&mut tx, work_id, actor, command.code(), next, note).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        &format!("stories.work.{}", command.code()),
-        "story_work",
-        &work_id.to_string(),
-        serde_json::json!({ "from": w.state.code(), "to": next.code(), "note": note }),
+        &StoryEvent::WorkMoved {
+            id: work_id,
+            command,
+            from: w.state,
+            to: next,
+            note,
+        },
     )
     .await?;
     if by == Actor::Librarian {
@@ -934,13 +933,14 @@ pub async fn add_author(
     .execute(&mut *tx)
     .await?;
     refresh_byline(&mut tx, id).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.work.author_add",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "user_id": new_id, "pen_name": pen_name }),
+        &StoryEvent::AuthorAdded {
+            id,
+            user_id: new_id,
+            pen_name: &pen_name,
+        },
     )
     .await?;
     // The new co-author is told where to find the work.
@@ -992,13 +992,10 @@ pub async fn remove_author(
         .execute(&mut *tx)
         .await?;
     refresh_byline(&mut tx, id).await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "stories.work.author_remove",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "user_id": who }),
+        &StoryEvent::AuthorRemoved { id, user_id: who },
     )
     .await?;
     tx.commit().await?;
@@ -1024,15 +1021,7 @@ pub async fn set_cover(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "stories.work.cover",
-        "story_work",
-        &id.to_string(),
-        serde_json::json!({ "cover": sha }),
-    )
-    .await?;
+    audit::store::write(&mut tx, actor, &StoryEvent::CoverSet { id, cover: sha }).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! small-group suppression, and follow-up actions.
 
 pub mod access;
+pub mod audit;
 mod elements;
 mod formula;
 mod period;

@@ -1,6 +1,7 @@
 //! Survey SQL: responses with their daily rollups, units, served counts, invitations, extra
 //! questions and follow-up actions. Aggregates read the rollups; segments read the raw rows.
 
+use crate::domain::audit::SurveyEvent;
 use crate::domain::{ActionDraft, Element, Period, Profile, Response, SurveyError, Tally};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{DAY, HOUR, Millis, now_ms};
@@ -118,13 +119,13 @@ pub async fn enable_unit(db: &Db, actor: &Actor, org_id: i64, services: &[String
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "survey.unit",
-        "organisation",
-        &org_id.to_string(),
-        serde_json::json!({"services": services}),
+        &SurveyEvent::UnitEnabled {
+            org_id,
+            services: &services,
+        },
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
@@ -677,13 +678,14 @@ pub async fn set_served(
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "survey.served",
-        "organisation",
-        &org_id.to_string(),
-        serde_json::json!({"period": period.key(), "served": served}),
+        &SurveyEvent::ServedSet {
+            org_id,
+            period,
+            served,
+        },
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
@@ -737,13 +739,14 @@ pub async fn create_invitation(
         Err(e) if is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     }
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "survey.invite",
-        "organisation",
-        &org_id.to_string(),
-        serde_json::json!({"reference": reference, "sent": delivery.as_ref().map(|d| d.channel.code())}),
+        &SurveyEvent::Invited {
+            org_id,
+            reference,
+            sent: delivery.as_ref().map(|d| d.channel),
+        },
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
@@ -814,13 +817,13 @@ pub async fn add_question(db: &Db, actor: &Actor, org_id: i64, text: &str) -> Re
         .bind(now_ms())
         .fetch_one(&mut *tx)
         .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "survey.question",
-        "organisation",
-        &org_id.to_string(),
-        serde_json::json!({"question_id": id}),
+        &SurveyEvent::QuestionAdded {
+            org_id,
+            question_id: id,
+        },
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
@@ -890,13 +893,14 @@ pub async fn add_action(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    audit::store::record(
+    audit::store::write(
         &mut tx,
         actor,
-        "survey.action",
-        "survey_action",
-        &id.to_string(),
-        serde_json::json!({"element": a.element.code(), "period": period.key()}),
+        &SurveyEvent::ActionAdded {
+            id,
+            element: a.element,
+            period,
+        },
     )
     .await
     .map_err(anjungan_kernel::Error::from)?;
@@ -916,16 +920,9 @@ pub async fn complete_action(db: &Db, actor: &Actor, org_id: i64, id: i64) -> Re
     if n == 0 {
         return Err(anjungan_kernel::Error::NotFound.into());
     }
-    audit::store::record(
-        &mut tx,
-        actor,
-        "survey.action_done",
-        "survey_action",
-        &id.to_string(),
-        serde_json::json!({}),
-    )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
+    audit::store::write(&mut tx, actor, &SurveyEvent::ActionDone { id })
+        .await
+        .map_err(anjungan_kernel::Error::from)?;
     tx.commit().await?;
     Ok(())
 }
@@ -962,16 +959,9 @@ pub async fn rebuild_tallies(db: &Db, actor: &Actor) -> Result<()> {
     ))
     .execute(&mut *tx)
     .await?;
-    audit::store::record(
-        &mut tx,
-        actor,
-        "survey.rebuild",
-        "survey_tallies",
-        "*",
-        serde_json::json!({}),
-    )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
+    audit::store::write(&mut tx, actor, &SurveyEvent::TalliesRebuilt)
+        .await
+        .map_err(anjungan_kernel::Error::from)?;
     tx.commit().await?;
     Ok(())
 }
