@@ -1787,9 +1787,9 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
                 else {
                     return Ok(());
                 };
-                letters::sign(
+                anjungan_desk::service::letters::sign(
                     db,
-                    &letters::SignContext {
+                    &anjungan_desk::service::letters::SignContext {
                         keys,
                         actor: head,
                         user_id: *user_id,

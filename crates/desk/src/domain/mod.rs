@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod form;
 pub mod letter;
 pub mod nik;
+pub mod notice;
 pub mod register;
 pub mod request;
 pub mod signing;

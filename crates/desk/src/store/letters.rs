@@ -1,21 +1,14 @@
-//! Letters and signing keys: the unit head signs, which numbers the letter, renders its PDF,
-//! signs the file's hash with the head's key and issues it, all in one transaction.
+//! Letters and signing keys: the heads' keys, the letter counter per unit and year, and signed
+//! letters (the use case that signs is `service::letters::sign`).
 
-use super::requests::{self, Request};
-use super::services::Service;
-use super::{Result, calendar, today};
+use super::Result;
 use crate::domain::DeskError;
 use crate::domain::audit::DeskEvent;
-use crate::domain::form;
-use crate::domain::letter::{long_date, unit_title};
-use crate::domain::signing::{self, DocumentSignature, DocumentSigner, Ed25519Key};
-use crate::domain::workflow::{self, Command, State};
-use crate::render::letter_pdf::{self, LetterContent};
+use crate::domain::signing::{self, DocumentSignature, Ed25519Key};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
 use sqlx::Row;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 // --- signing keys ---
@@ -97,7 +90,7 @@ pub async fn keys_of(db: &Db, user_id: i64) -> Result<Vec<KeyInfo>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-async fn active_key(
+pub(crate) async fn active_key(
     db: &Db,
     keys: &Keys,
     user_id: i64,
@@ -221,208 +214,78 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
-/// Placeholder values for a letter body: the resident record where matched, the request otherwise.
-async fn values(
-    db: &Db,
-    keys: &Keys,
-    req: &Request,
-    service: &Service,
-    signer: &str,
-    number: &str,
-) -> Result<BTreeMap<String, String>> {
-    let mut v = BTreeMap::new();
-    v.insert("nama".into(), req.applicant.clone());
-    v.insert("nik".into(), req.nik.clone());
-    v.insert("alamat".into(), req.address.clone());
-    if let Some(rid) = req.resident_id {
-        if let Some(e) = super::residents::get(db, keys, rid).await? {
-            v.insert("nama".into(), e.name.clone());
-            v.insert("nik".into(), e.nik.clone());
-            v.insert("kk".into(), e.kk.clone());
-            v.insert("tempat_lahir".into(), e.birth_place.clone());
-            v.insert(
-                "tanggal_lahir".into(),
-                e.birth().map(long_date).unwrap_or_default(),
-            );
-            v.insert(
-                "jenis_kelamin".into(),
-                if e.sex == "P" {
-                    "Perempuan"
-                } else {
-                    "Laki-laki"
-                }
-                .into(),
-            );
-            v.insert("alamat".into(), e.address.clone());
-            v.insert("rt".into(), e.rt.clone());
-            v.insert("rw".into(), e.rw.clone());
-            v.insert("dusun".into(), e.hamlet.clone());
-        }
-    }
-    v.insert(
-        "unit".into(),
-        unit_title(&service.org_kind, &service.org_name),
-    );
-    v.insert("kepala".into(), signer.to_string());
-    v.insert("tanggal".into(), long_date(today()));
-    v.insert("nomor".into(), number.to_string());
-    for f in &service.form.fields {
-        if let Some(a) = req.answers.get(&f.code) {
-            let shown = match (f.kind, a.first().and_then(|d| super::parse_iso(d))) {
-                (form::FieldKind::Date, Some(d)) => long_date(d),
-                _ => form::display(f, a),
-            };
-            v.insert(format!("isian.{}", f.code), shown);
-        }
-    }
-    Ok(v)
+/// The next letter number of a unit in a year, counted in the caller's transaction.
+pub(crate) async fn next_seq(
+    tx: &mut anjungan_kernel::db::Conn,
+    org_id: i64,
+    year: i32,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO desk_letter_counters (org_id, year, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (org_id, year) DO UPDATE SET last = desk_letter_counters.last + 1 RETURNING last",
+    )
+    .bind(org_id)
+    .bind(year as i64)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
-/// A fresh verification code: 16 characters from the tracking alphabet.
-fn new_code() -> String {
-    let a = crate::domain::request::new_tracking_code();
-    let b = crate::domain::request::new_tracking_code();
-    format!("{a}{}", &b[..4])
-}
-
-pub struct SignContext<'a> {
-    pub keys: &'a Keys,
-    pub actor: &'a Actor,
-    pub user_id: i64,
+/// A signed letter as it is stored.
+pub(crate) struct NewLetter<'a> {
+    pub request_id: i64,
+    pub code: &'a str,
+    pub number: &'a str,
+    pub org_id: i64,
+    pub title: &'a str,
+    /// The subject's name, masked.
+    pub subject: &'a str,
+    pub sha256: &'a str,
+    pub signature: &'a DocumentSignature,
+    pub key_id: i64,
     pub signer_name: &'a str,
-    pub base_url: &'a str,
-    pub data_dir: &'a Path,
-    /// Organisation letterhead lines under the unit name (district, address).
-    pub letterhead: Vec<String>,
+    pub signer_title: &'a str,
+    pub file_sha: &'a str,
 }
 
-/// The head approves and signs: for a letter service the letter is numbered, rendered, signed and
-/// issued; for any other service the request is approved and marked done.
-pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<State> {
-    let keys = cx.keys;
-    let req = requests::get(db, keys, request_id)
-        .await?
-        .ok_or(anjungan_kernel::Error::NotFound)?;
-    // Checked before any work: a request in the wrong state or a non-head is refused as such.
-    workflow::transition(req.state, Command::Sign, workflow::Actor::Head, "")?;
-    let service = super::services::get(db, req.service_id)
-        .await?
-        .ok_or(anjungan_kernel::Error::NotFound)?;
-    let cal = calendar(db).await?;
-    let key = match &service.letter {
-        Some(_) => Some(
-            active_key(db, keys, cx.user_id, req.org_id)
-                .await?
-                .ok_or(DeskError::NoSigningKey)?,
-        ),
-        None => None,
-    };
-    let mut tx = db.begin_write().await?;
-    requests::apply(
-        &mut tx,
-        keys,
-        requests::Step {
-            actor: cx.actor,
-            role: workflow::Actor::Head,
-            base_url: cx.base_url,
+/// Stores a signed letter and its audit entry in the caller's transaction.
+pub(crate) async fn insert(
+    tx: &mut anjungan_kernel::db::Conn,
+    actor: &Actor,
+    l: &NewLetter<'_>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO desk_letters (request_id, code, number, org_id, title, subject, sha256, scheme, public_key, signature, key_id, \
+         signer_name, signer_title, file_sha, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(l.request_id)
+    .bind(l.code)
+    .bind(l.number)
+    .bind(l.org_id)
+    .bind(l.title)
+    .bind(l.subject)
+    .bind(l.sha256)
+    .bind(&l.signature.scheme)
+    .bind(&l.signature.public_key)
+    .bind(&l.signature.signature)
+    .bind(l.key_id)
+    .bind(l.signer_name)
+    .bind(l.signer_title)
+    .bind(l.file_sha)
+    .bind(anjungan_kernel::clock::now_ms())
+    .execute(&mut *tx)
+    .await?;
+    audit::store::write(
+        tx,
+        actor,
+        &DeskEvent::LetterSigned {
+            code: l.code,
+            request: l.request_id,
+            number: l.number,
+            sha256: l.sha256,
         },
-        &cal,
-        request_id,
-        Command::Sign,
-        "",
     )
     .await?;
-    if let (Some(template), Some((key_id, key))) = (&service.letter, key) {
-        let on = today();
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO desk_letter_counters (org_id, year, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (org_id, year) DO UPDATE SET last = desk_letter_counters.last + 1 RETURNING last",
-        )
-        .bind(req.org_id)
-        .bind(on.year() as i64)
-        .fetch_one(&mut *tx)
-        .await?;
-        let number = template.number(seq, &service.org_code, on);
-        let code = new_code();
-        let v = values(db, keys, &req, &service, cx.signer_name, &number).await?;
-        let verify_url = format!("{}/verifikasi/{code}", cx.base_url.trim_end_matches('/'));
-        let content = LetterContent {
-            unit: unit_title(&service.org_kind, &service.org_name),
-            letterhead: cx.letterhead.clone(),
-            title: template.title.clone(),
-            number: number.clone(),
-            paragraphs: template.paragraphs(&v),
-            place_date: format!("Trenggalek, {}", long_date(on)),
-            signer_title: template.signer_title.clone(),
-            signer_name: cx.signer_name.to_string(),
-            verify_url,
-            code: code.clone(),
-        };
-        let pdf = letter_pdf::render(&content).map_err(anjungan_kernel::Error::Internal)?;
-        let digest = signing::digest(&pdf);
-        let sig = key.sign(&digest).map_err(DeskError::from)?;
-        let file = anjungan_kernel::files::store::prepare(
-            db,
-            cx.data_dir,
-            keys,
-            anjungan_kernel::files::domain::Access::Private,
-            &format!("{}.pdf", code),
-            &pdf,
-            pdf.len() + 1,
-        )
-        .await?;
-        let stored = anjungan_kernel::files::store::record(&mut tx, cx.actor, file).await?;
-        let subject = mask_name(&template.subject_of(&v));
-        sqlx::query(
-            "INSERT INTO desk_letters (request_id, code, number, org_id, title, subject, sha256, scheme, public_key, signature, key_id, \
-             signer_name, signer_title, file_sha, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(request_id)
-        .bind(&code)
-        .bind(&number)
-        .bind(req.org_id)
-        .bind(&template.title)
-        .bind(&subject)
-        .bind(hex::encode(digest))
-        .bind(&sig.scheme)
-        .bind(&sig.public_key)
-        .bind(&sig.signature)
-        .bind(key_id)
-        .bind(cx.signer_name)
-        .bind(&template.signer_title)
-        .bind(&stored.sha256)
-        .bind(anjungan_kernel::clock::now_ms())
-        .execute(&mut *tx)
-        .await?;
-        audit::store::write(
-            &mut tx,
-            cx.actor,
-            &DeskEvent::LetterSigned {
-                code: &code,
-                request: request_id,
-                number: &number,
-                sha256: &hex::encode(digest),
-            },
-        )
-        .await?;
-    }
-    let system = Actor::system("petung-dadi");
-    let (_, to) = requests::apply(
-        &mut tx,
-        keys,
-        requests::Step {
-            actor: &system,
-            role: workflow::Actor::System,
-            base_url: cx.base_url,
-        },
-        &cal,
-        request_id,
-        Command::Issue,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(to)
+    Ok(())
 }
 
 /// The letter's PDF, for the citizen (with the tracking code) or the unit's staff.

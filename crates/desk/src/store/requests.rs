@@ -6,6 +6,7 @@ use super::{Result, calendar, iso, parse_iso, today};
 use crate::domain::audit::DeskEvent;
 use crate::domain::form::Answers;
 use crate::domain::nik::{Nik, mask16};
+use crate::domain::notice;
 use crate::domain::request::{self, Channel};
 use crate::domain::sla::Sample;
 use crate::domain::workflow::{self, Command, State};
@@ -136,13 +137,7 @@ pub async fn prepare(
     let phone = seal_opt(keys, r.phone.as_deref());
     let email = seal_opt(keys, r.email.as_deref());
     let link = format!("{}/layanan/lacak/{code}", base_url.trim_end_matches('/'));
-    let notice = format!(
-        "Permohonan {{number}} ({}) diterima oleh {}. Perkiraan selesai {}. Kode lacak: {}. Lacak: {link}",
-        service.name,
-        service.org_name,
-        crate::domain::letter::long_date(due),
-        request::display_tracking_code(&code)
-    );
+    let notice = notice::received_template(&service.name, &service.org_name, due, &code, &link);
     Ok(Prepared {
         actor: actor.clone(),
         service_id: service.id,
@@ -242,6 +237,7 @@ pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitt
         },
     )
     .await?;
+    let received = notice::received(&p.notice, &number);
     for (channel, to) in &p.notices {
         outbox::store::enqueue(
             conn,
@@ -249,8 +245,8 @@ pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitt
             &NewMessage {
                 channel: *channel,
                 recipient: to.clone(),
-                subject: format!("Permohonan {number} diterima"),
-                body: p.notice.replace("{number}", &number),
+                subject: received.subject.clone(),
+                body: received.body.clone(),
             },
         )
         .await?;
@@ -642,27 +638,6 @@ pub async fn history(db: &Db, id: i64) -> Result<Vec<Event>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// The citizen's message for a new state.
-fn notice_text(req: &Request, to: State, note: &str, link: &str) -> String {
-    let what = match to {
-        State::Verified => "telah diverifikasi dan menunggu tanda tangan".to_string(),
-        State::Returned => {
-            format!("dikembalikan untuk perbaikan: {note}. Silakan perbaiki lewat tautan")
-        }
-        State::Rejected => format!("ditolak: {note}"),
-        State::Signed => "telah ditandatangani".to_string(),
-        State::Issued => "telah terbit. Unduh surat dengan kode lacak Anda".to_string(),
-        State::Delivered => "telah diterima".to_string(),
-        State::Closed => "telah selesai. Terima kasih".to_string(),
-        State::Cancelled => "dibatalkan atas permintaan Anda".to_string(),
-        State::Submitted => "diajukan kembali".to_string(),
-    };
-    format!(
-        "Permohonan {} ({}) {what}. {link}",
-        req.number, req.service_name
-    )
-}
-
 /// Applies one workflow step inside the caller's transaction: state, SLA clock, history, audit,
 /// notice. The row is re-read under the write lock, so two clerks cannot both move it.
 /// Who takes a step, in which role, and where the citizen's links point.
@@ -763,6 +738,7 @@ pub(crate) async fn apply(
     } else {
         notices(keys, &req.phone_sealed, &req.email_sealed)
     };
+    let message = notice::step(&req.number, &req.service_name, to, note, &link);
     for (channel, recipient) in recipients {
         outbox::store::enqueue(
             tx,
@@ -770,8 +746,8 @@ pub(crate) async fn apply(
             &NewMessage {
                 channel,
                 recipient,
-                subject: format!("Permohonan {}", req.number),
-                body: notice_text(&req, to, note, &link),
+                subject: message.subject.clone(),
+                body: message.body.clone(),
             },
         )
         .await?;
@@ -1022,6 +998,14 @@ pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usiz
                 }
             }
         }
+        let message = notice::reminder(
+            &r.number,
+            &r.service_name,
+            &r.due_on,
+            r.state,
+            base_url,
+            r.id,
+        );
         let mut tx = db.begin_write().await?;
         for recipient in to {
             outbox::store::enqueue(
@@ -1030,16 +1014,8 @@ pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usiz
                 &NewMessage {
                     channel: outbox::domain::Channel::Email,
                     recipient,
-                    subject: format!("Pengingat: permohonan {} jatuh tempo {}", r.number, r.due_on),
-                    body: format!(
-                        "Permohonan {} ({}) jatuh tempo {}. Status: {}. Buka: {}/layanan/kelola/permohonan/{}",
-                        r.number,
-                        r.service_name,
-                        r.due_on,
-                        r.state.code(),
-                        base_url.trim_end_matches('/'),
-                        r.id
-                    ),
+                    subject: message.subject.clone(),
+                    body: message.body.clone(),
                 },
             )
             .await?;

@@ -9,7 +9,8 @@ use crate::domain::access::{desk_role, may_administer, may_manage};
 use crate::domain::request::Channel;
 use crate::domain::sla::{self, Figures};
 use crate::domain::workflow::{self, Command, State};
-use crate::store::letters::{self, KeyInfo, Letter, SignContext};
+use crate::service::letters::SignContext;
+use crate::store::letters::{self, KeyInfo, Letter};
 use crate::store::requests::{self, Event, QueueRow, Request, Step};
 use crate::store::residents::{self, RegisterEntry};
 use crate::store::services::{self, Service};
@@ -363,7 +364,7 @@ pub(crate) async fn take_step(
             data_dir: &state.config.data_dir,
             letterhead: letterhead(state, r.org_id).await?,
         };
-        letters::sign(&state.db, &cx, id).await?
+        crate::service::letters::sign(&state.db, &cx, id).await?
     } else {
         let step = Step {
             actor: &actor,
