@@ -214,6 +214,29 @@ pub async fn payout_lines(db: &Db, fisher_id: i64, day: &str) -> Result<Vec<(Tic
 }
 
 /// The cashier records that the buyer paid a ticket in full; returns it.
+/// The port a sale was made at, if the sale exists.
+pub async fn port_of_sale(db: &Db, sale_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT l.port_id FROM auction_sales s JOIN auction_lots l ON l.id = s.lot_id WHERE s.id = $1",
+    )
+    .bind(sale_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A fisher's port, name and account, for the payout statement.
+pub async fn fisher_of_payout(
+    db: &Db,
+    fisher_id: i64,
+) -> Result<Option<(i64, String, Option<i64>)>> {
+    Ok(
+        sqlx::query_as("SELECT port_id, name, user_id FROM auction_fishers WHERE id = $1")
+            .bind(fisher_id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 pub async fn record_payment(db: &Db, actor: &Actor, sale_id: i64, port_id: i64) -> Result<Ticket> {
     let mut tx = db.begin_write().await?;
     let n = sqlx::query(

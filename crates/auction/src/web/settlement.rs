@@ -195,12 +195,9 @@ async fn record_payment(
     Path(sale): Path<i64>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let port_id: Option<i64> = sqlx::query_scalar("SELECT l.port_id FROM auction_sales s JOIN auction_lots l ON l.id = s.lot_id WHERE s.id = $1")
-        .bind(sale)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(anjungan_kernel::Error::from)?;
-    let port_id = port_id.ok_or_else(AppError::not_found)?;
+    let port_id = settlement::port_of_sale(&state.db, sale)
+        .await?
+        .ok_or_else(AppError::not_found)?;
     let port = catalogue::port(&state.db, port_id).await?;
     view::require(&state, p, port.org_id, Action::RecordPayment).await?;
     match settlement::record_payment(&state.db, &ctx.actor(), sale, port_id).await {
@@ -266,13 +263,9 @@ async fn payout_page(
     Query(q): Query<DayQuery>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let row: Option<(i64, String, Option<i64>)> =
-        sqlx::query_as("SELECT port_id, name, user_id FROM auction_fishers WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(anjungan_kernel::Error::from)?;
-    let (port_id, name, user) = row.ok_or_else(AppError::not_found)?;
+    let (port_id, name, user) = settlement::fisher_of_payout(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
     if user != Some(p.user_id.0) {
         let port = catalogue::port(&state.db, port_id).await?;
         view::require(&state, p, port.org_id, Action::RecordPayment)

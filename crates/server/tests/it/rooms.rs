@@ -69,3 +69,57 @@ async fn every_room_installs_its_parts() {
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
+
+/// Every room has the same parts, and each part keeps to its own: SQL only in `store` (and the
+/// services that drive a transaction), no HTTP or templates in `domain` or `store`.
+#[test]
+fn every_room_has_the_same_shape() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut problems = Vec::new();
+    let mut scanned = 0;
+    for room in anjungan_server::ROOMS {
+        let src = crates.join(room.name).join("src");
+        for part in ["lib.rs", "room.rs", "error.rs", "domain", "store", "web"] {
+            if !src.join(part).exists() {
+                problems.push(format!("{}: no src/{part}", room.name));
+            }
+        }
+        for (part, banned) in [
+            ("domain", &["sqlx", "axum", "askama", "clock::now_ms"][..]),
+            ("store", &["axum::", "askama"][..]),
+            ("render", &["sqlx", "axum::"][..]),
+            ("web", &["sqlx::query", "sqlx::raw_sql"][..]),
+        ] {
+            for file in rust_files(&src.join(part)) {
+                scanned += 1;
+                let text = std::fs::read_to_string(&file).unwrap();
+                // Unit tests may build what they check however they like.
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for b in banned {
+                    if code.contains(b) {
+                        problems.push(format!("{}: {b}", file.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The rooms' sources were found (the check above cannot pass by reading nothing).
+    assert!(scanned > 100, "only {scanned} files read");
+}
+
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
