@@ -224,9 +224,7 @@ async fn score(
     Ok(Redirect::to(&format!("/festival/{}/juri#e{entry}", e.number)).into_response())
 }
 
-/// A juror's review of an entry, from the form or the API: only by a juror assigned to it,
-/// only while the phase is open, checked against the phase's rubric (`get("s_<key>")`,
-/// `get("comment")`).
+/// A juror's review of an entry, from the form or the API.
 pub(crate) async fn submit_score(
     state: &AppState,
     ctx: &Ctx,
@@ -235,39 +233,8 @@ pub(crate) async fn submit_score(
     entry: i64,
     get: impl Fn(&str) -> String,
 ) -> Result<(), AppError> {
-    let p = ctx.signed_in()?;
-    if !p.has_role(Role::Jury)
-        || !store::is_assigned(&state.db, e.id, phase, entry, p.user_id.0).await?
-    {
-        return Err(forbidden());
-    }
-    let phases = store::phases(&state.db, e.id).await?;
-    let open = current(&phases, anjungan_kernel::clock::now_ms())
-        .is_some_and(|ph| ph.kind.allows_reviewing() && ph.kind.code() == phase);
-    if !open {
-        return Err(AppError::new(
-            axum::http::StatusCode::CONFLICT,
-            "festival.error.review_closed",
-        ));
-    }
-    let spec = store::rubrics(&state.db, e.id)
-        .await?
-        .into_iter()
-        .find(|s| s.key == phase)
-        .ok_or_else(AppError::not_found)?;
-    let (review, comment) =
-        crate::domain::scoring::parse_submission(&spec.rubric, p.user_id.0, entry, get).map_err(
-            |err| match err {
-                crate::domain::scoring::SubmissionError::BadScore => {
-                    AppError::bad_request("festival.error.score")
-                }
-                crate::domain::scoring::SubmissionError::CommentRequired => {
-                    AppError::bad_request("festival.error.comment")
-                }
-            },
-        )?;
-    store::save_review(&state.db, &ctx.actor(), e.id, &review, phase, &comment).await?;
-    Ok(())
+    let who = ctx.signed_in()?;
+    Ok(crate::service::reviews::submit(&state.db, who, &ctx.actor(), e, phase, entry, get).await?)
 }
 
 #[derive(Template)]

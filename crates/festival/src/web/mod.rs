@@ -10,7 +10,6 @@ pub mod settings;
 pub mod signup;
 pub mod vote;
 
-use crate::domain::entry::{EntryRequest, check};
 use crate::domain::phase::{Phase, PhaseKind, current};
 use crate::ports::{Catalogue, InnovationSummary};
 use crate::render::ical;
@@ -302,7 +301,7 @@ async fn enter(
     }
 }
 
-/// Enters an innovation (its id as typed) into the edition by its own unit; returns the entry.
+/// Enters an innovation for the signed-in person (page and API).
 pub(crate) async fn enter_innovation(
     state: &AppState,
     catalogue: &Catalogue,
@@ -311,41 +310,17 @@ pub(crate) async fn enter_innovation(
     phases: &[Phase],
     innovation: &str,
 ) -> Result<i64, AppError> {
-    let p = ctx.signed_in()?;
-    let id: i64 = innovation
-        .trim()
-        .parse()
-        .map_err(|_| AppError::bad_request("festival.error.choose"))?;
-    let inv = catalogue
-        .get(id)
-        .await
-        .ok_or_else(|| AppError::bad_request("festival.error.choose"))?;
-    let owner = anjungan_kernel::orgs::domain::OrgRef {
-        id: inv.organisation_id,
-        path: inv.organisation_path.clone(),
-    };
-    let previous = store::entries_of_innovation(&state.db, id).await?;
-    let request = EntryRequest {
-        phase: current(phases, anjungan_kernel::clock::now_ms()),
-        verified: inv.verified,
-        by_owner: p.is_admin()
-            || p.holds_for(Role::UnitOperator, &owner)
-            || p.holds_for(Role::UnitHead, &owner),
-        already_in_edition: previous.contains(&e.id),
-        previous_entries: previous.len(),
-        limit: e.entry_limit.max(0) as usize,
-    };
-    if let Err(err) = check(&request) {
-        use crate::domain::entry::EntryError;
-        return Err(match err {
-            EntryError::Forbidden => anjungan_kernel::Error::Access(AccessError::Forbidden).into(),
-            EntryError::AlreadyEntered | EntryError::LimitReached => {
-                AppError::new(StatusCode::CONFLICT, err.message_key())
-            }
-            _ => AppError::bad_request(err.message_key()),
-        });
-    }
-    Ok(store::add_entry(&state.db, &ctx.actor(), e.id, id, inv.organisation_id).await?)
+    let who = ctx.signed_in()?;
+    Ok(crate::service::entries::enter(
+        &state.db,
+        catalogue,
+        who,
+        &ctx.actor(),
+        e,
+        phases,
+        innovation,
+    )
+    .await?)
 }
 
 async fn agenda_ics(
