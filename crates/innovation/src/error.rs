@@ -15,6 +15,30 @@ pub enum InnovationError {
     Evidence(#[from] EvidenceError),
 }
 
+/// What an innovation use case returns: a refusal of its rules, or a kernel failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Refused(#[from] InnovationError),
+    #[error(transparent)]
+    Kernel(#[from] anjungan_kernel::Error),
+}
+
+impl From<LifecycleError> for ServiceError {
+    fn from(e: LifecycleError) -> Self {
+        ServiceError::Refused(e.into())
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Refused(r) => r.into(),
+            ServiceError::Kernel(k) => k.into(),
+        }
+    }
+}
+
 impl From<InnovationError> for AppError {
     fn from(e: InnovationError) -> Self {
         match e {

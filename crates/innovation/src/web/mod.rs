@@ -8,8 +8,7 @@ mod export;
 mod iid;
 mod pages;
 
-use crate::domain::audit::Step;
-use crate::domain::{Command, Status, transition};
+use crate::domain::{Command, Status};
 use crate::store::{self, Innovation};
 use anjungan_kernel::web::{AppError, AppState, Ctx};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,8 +20,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(iid::routes())
         .merge(api::routes())
 }
-
-pub(crate) use crate::error::lifecycle_error;
 
 /// Loads an innovation the caller may see: verified ones are public; others only for the
 /// owning unit's staff and the coordinator. Unknown and hidden both answer 404.
@@ -55,15 +52,8 @@ pub(crate) async fn step(
         None => vec!["innovation.missing.profile"],
     };
     let missing_text: Vec<&'static str> = missing.iter().map(|k| ctx.tr().s(k)).collect();
-    let next =
-        transition(inv.status, &cmd, who, &inv.owner(), &missing_text).map_err(lifecycle_error)?;
-    let (step, note) = match &cmd {
-        Command::Submit => (Step::Submit, ""),
-        Command::Verify => (Step::Verify, ""),
-        Command::Return { note } => (Step::Return, note.as_str()),
-        Command::Reopen => (Step::Reopen, ""),
-        Command::Edit => return Ok(next),
-    };
-    store::record_step(&state.db, &ctx.actor(), inv, next, step, note).await?;
-    Ok(next)
+    Ok(
+        crate::service::lifecycle::apply(&state.db, who, &ctx.actor(), inv, cmd, &missing_text)
+            .await?,
+    )
 }

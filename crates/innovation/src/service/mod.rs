@@ -1,0 +1,3 @@
+//! The innovation register's use cases: moving an innovation through its lifecycle.
+
+pub mod lifecycle;
