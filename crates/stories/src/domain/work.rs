@@ -264,12 +264,25 @@ pub fn check_author_removal(current: &[i64], acting: i64, who: i64) -> Result<()
 pub const MAX_COMMENT: usize = 2_000;
 pub const MAX_NOTE: usize = 2_000;
 
-/// A comment or note: trimmed, 1..=max characters.
+/// A comment: trimmed, 1..=max characters, see [`note_of`].
 pub fn text_of(raw: &str, max: usize) -> Result<String, StoryError> {
-    let s = raw.trim().replace("\r\n", "\n");
+    let s = note_of(raw, max)?;
     if s.is_empty() {
         return Err(StoryError::TextRequired);
     }
+    Ok(s)
+}
+
+/// A reader's note (may be empty): trimmed, line breaks as `\n`, at most `max` characters.
+/// Invisible control characters (a NUL, an escape) are dropped: they mean nothing in a note,
+/// and PostgreSQL refuses a NUL in text.
+pub fn note_of(raw: &str, max: usize) -> Result<String, StoryError> {
+    let s: String = raw
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    let s = s.trim().to_string();
     if s.chars().count() > max {
         return Err(StoryError::TooLong);
     }
@@ -315,6 +328,14 @@ impl TextSize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn notes_and_comments_drop_invisible_control_characters() {
+        assert_eq!(note_of(" a\u{0}b\u{1b}\r\nc\t ", 100).unwrap(), "ab\nc");
+        assert_eq!(note_of("", 100).unwrap(), "");
+        assert_eq!(text_of("\u{0}", 100), Err(StoryError::TextRequired));
+        assert_eq!(note_of(&"x".repeat(101), 100), Err(StoryError::TooLong));
+    }
+
     use super::*;
 
     #[test]

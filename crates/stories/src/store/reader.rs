@@ -93,30 +93,24 @@ pub async fn bookmark(
     note: &str,
 ) -> Result<()> {
     require_published(db, work_id).await?;
-    let note = note.trim();
-    if note.chars().count() > work::MAX_NOTE {
-        return Err(StoryError::TooLong.into());
-    }
+    let note = work::note_of(note, work::MAX_NOTE)?;
     let chapters: i64 = sqlx::query_scalar("SELECT chapters FROM story_works WHERE id = $1")
         .bind(work_id)
         .fetch_one(&db.pool)
         .await?;
     let position = position.clamp(1, chapters.max(1));
-    let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM story_bookmarks WHERE user_id = $1 AND work_id = $2")
-        .bind(user_id)
-        .bind(work_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO story_bookmarks (user_id, work_id, position, note, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user_id)
-        .bind(work_id)
-        .bind(position)
-        .bind(note)
-        .bind(anjungan_kernel::clock::now_ms())
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    // One statement: two saves of the same bookmark at once both succeed, the later one wins.
+    sqlx::query(
+        "INSERT INTO story_bookmarks (user_id, work_id, position, note, at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id, work_id) DO UPDATE SET position = excluded.position, note = excluded.note, at = excluded.at",
+    )
+    .bind(user_id)
+    .bind(work_id)
+    .bind(position)
+    .bind(&note)
+    .bind(anjungan_kernel::clock::now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
