@@ -17,7 +17,11 @@ pub struct Figures {
     pub period: String,
     pub responses: i64,
     pub ikm: Option<String>,
+    /// Absent while the sample is not adequate.
     pub grade: Option<String>,
+    /// Forms a grade needs (Krejcie–Morgan for the people served, or the survey's minimum).
+    pub sample_needed: i64,
+    pub sample_adequate: bool,
     pub previous_ikm: Option<String>,
 }
 

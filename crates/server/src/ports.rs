@@ -41,10 +41,11 @@ impl LiveEvidence for SurveyEvidence {
         Box::pin(async move {
             let u = survey::unit(&self.db, unit).await.ok()?;
             let year = Period::year_of(anjungan_kernel::clock::now_ms());
-            let now = survey::unit_tally(&self.db, unit, &year, None)
+            // Graded against the people served, as the survey's own pages are.
+            let now = anjungan_survey::service::results::unit_figures(&self.db, unit, &year)
                 .await
                 .ok()?
-                .compute();
+                .result;
             let before = survey::unit_tally(&self.db, unit, &year.previous(), None)
                 .await
                 .ok()?
@@ -57,6 +58,8 @@ impl LiveEvidence for SurveyEvidence {
                 responses: now.responses,
                 ikm: now.ikm.map(|i| i.dotted()),
                 grade: now.grade().map(|g| g.letter().to_string()),
+                sample_needed: now.sample.needed,
+                sample_adequate: now.sample.adequate(),
                 previous_ikm: before.ikm.map(|i| i.dotted()),
             })
         })

@@ -31,6 +31,10 @@ pub enum SurveyError {
     BadServed,
     #[error("question text is required (at most 300 characters)")]
     QuestionText,
+    #[error("a segment is one group of one dimension")]
+    SegmentOneGroup,
+    #[error("ages are chosen by band")]
+    SegmentAge,
 }
 
 impl SurveyError {
@@ -48,6 +52,8 @@ impl SurveyError {
             SurveyError::UnknownElement => "survey.error.element",
             SurveyError::BadServed => "survey.error.served",
             SurveyError::QuestionText => "survey.error.question",
+            SurveyError::SegmentOneGroup => "survey.error.segment_one",
+            SurveyError::SegmentAge => "survey.error.segment_age",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod domain;
 pub mod error;
 pub mod render;
 pub mod room;
+pub mod service;
 pub mod store;
 pub mod web;
 

@@ -271,6 +271,23 @@ impl ShowPage {
     fn ikm(&self, v: &i64) -> String {
         format!("{},{:02}", v / 100, v % 100)
     }
+    /// A decimal from the API form (`92.01`) as the reader writes it (`92,01` in Indonesian).
+    fn decimal(&self, v: &str) -> String {
+        if self.shell.t.lang == anjungan_kernel::i18n::Lang::Id {
+            v.replace('.', ",")
+        } else {
+            v.to_string()
+        }
+    }
+    fn sample_note(&self, f: &crate::ports::Figures) -> String {
+        self.shell.t.f(
+            "survey.sample_inadequate",
+            &[
+                ("got", &f.responses.to_string()),
+                ("needed", &f.sample_needed.to_string()),
+            ],
+        )
+    }
     fn paragraphs(&self, text: &str) -> Vec<String> {
         text.split("\n\n")
             .map(|p| p.trim().to_string())

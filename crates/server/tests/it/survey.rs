@@ -16,7 +16,298 @@ both_backends!(
     only_a_units_staff_see_its_dashboard_and_exports,
     small_groups_are_hidden_and_exports_carry_no_profile,
     follow_up_and_served_counts,
+    element_scores_and_the_regulation_table_are_rounded_once,
+    no_two_published_figures_differ_by_a_small_group,
+    unknown_elements_are_refused_in_words,
 );
+
+/// Posts one questionnaire through the kiosk API.
+async fn post_form(app: &TestApp, id: i64, key: &str, answers: [u8; 9], profile: Value) {
+    let mut body = json!({"client_key": key, "answers": {}});
+    for (i, a) in answers.iter().enumerate() {
+        body["answers"][format!("U{}", i + 1)] = json!(a);
+    }
+    for (k, v) in profile.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/survey/units/{id}/responses")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+async fn element_scores_and_the_regulation_table_are_rounded_once(app: TestApp) {
+    // U2 = 25/8 = 3.125: its score is 78.125 exactly, which is 78.13 rounded half up.
+    let id = enable_fresh_unit(&app, "35.03.01.2002").await;
+    for i in 0..8 {
+        let u2 = if i == 0 { 4 } else { 3 };
+        post_form(
+            &app,
+            id,
+            &format!("r{i}"),
+            [4, u2, 4, 4, 4, 4, 4, 4, 4],
+            json!({}),
+        )
+        .await;
+    }
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let get = |path: String| {
+        let admin = admin.clone();
+        let url = app.url(&path);
+        async move { admin.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let csv = get(format!("/ikm/kelola/{id}/unduh/hasil.csv")).await;
+    let u2 = csv.lines().find(|l| l.contains("U2 ")).unwrap();
+    assert!(u2.contains(",3.125,78.13,0.3472,B"), "{u2}");
+    assert!(csv.contains(",3.9028,"), "Σ NRR/9 = 35.125/9: {csv}");
+    // 97.57 from the exact index, without a grade from eight forms.
+    let ikm = csv.lines().find(|l| l.contains("97.57")).unwrap();
+    assert!(
+        ikm.contains("97.57") && ikm.contains("sampel belum memadai (8 dari 30)"),
+        "{ikm}"
+    );
+    let html = get(format!("/ikm/kelola/{id}")).await;
+    let table = html
+        .split("data-testid=\"ikm-table-regulation\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    for want in [
+        "data-score=\"78.13\">78,13<",
+        "3,125",
+        "0,3472",
+        "data-testid=\"weighted-sum\">3,9028<",
+        "data-testid=\"ikm-from-table\">97,57<",
+    ] {
+        assert!(table.contains(want), "{want} in {table}");
+    }
+    assert!(
+        html.contains("data-testid=\"unit-grade\">sampel belum memadai (8 dari 30)"),
+        "no grade badge on a short sample"
+    );
+    // With 8 served, eight forms are the whole population: graded.
+    let csrf = app.csrf(&admin, &format!("/ikm/kelola/{id}")).await;
+    let period = anjungan_survey::domain::Period::year_of(anjungan_kernel::clock::now_ms()).key();
+    let r = admin
+        .post(app.url(&format!("/ikm/kelola/{id}/dilayani")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("period", &period),
+            ("served", "8"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let api: Value = reqwest::get(app.url(&format!("/api/v1/survey/units/{id}/results")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["result"]["grade"], "A", "{api}");
+    assert_eq!(api["result"]["scores"]["U2"], "78.13");
+    assert_eq!(api["result"]["sample"]["adequate"], true);
+    // The printed report carries the same table.
+    let bytes = admin
+        .get(app.url(&format!("/ikm/kelola/{id}/unduh/laporan.pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("laporan.pdf");
+    std::fs::write(&file, &bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            for want in [
+                "Jumlah NRR tertimbang | 3.9028",
+                "3.125 | 78.13 | 0.3472 | B",
+                "97.57",
+            ] {
+                assert!(text.contains(want), "report contains {want}: {text}");
+            }
+        }
+        Err(_) => assert!(!ci(), "pdftotext (poppler-utils) is needed under CI"),
+    }
+}
+
+/// Whether a sent form is in a group.
+type Member = Box<dyn Fn(&Sent) -> bool>;
+
+/// One inserted form's profile, as the disclosure check sees it.
+struct Sent {
+    sex: Option<&'static str>,
+    age: Option<i64>,
+    education: Option<&'static str>,
+}
+
+async fn no_two_published_figures_differ_by_a_small_group(app: TestApp) {
+    use anjungan_survey::domain::disclosure::band_of;
+    // The reviewers' case: 11 forms, 10 aged 30, one without an age.
+    let id = enable_fresh_unit(&app, "35.03.01.2005").await;
+    for i in 0..11 {
+        let age = if i < 10 {
+            json!({"age": 30})
+        } else {
+            json!({})
+        };
+        post_form(&app, id, &format!("a{i}"), [3; 9], age).await;
+    }
+    let api = |q: String| {
+        let url = app.url(&format!("/api/v1/survey/units/{id}/results{q}"));
+        async move { reqwest::get(url).await.unwrap() }
+    };
+    let r: Value = api("?age=25-34".into()).await.json().await.unwrap();
+    assert_eq!(
+        r["segment_withheld"], true,
+        "total − band = the one without an age"
+    );
+    // Arbitrary ranges and combinations are refused with a reason, not answered.
+    let r = api("?age_min=15&age_max=100".into()).await;
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Umur dipilih per kelompok")
+    );
+    let r = api("?sex=P&education=s1".into()).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Pilih satu kelompok saja"));
+
+    // A varied unit: every pair of figures the API publishes is checked.
+    let id = enable_fresh_unit(&app, "35.03.01.2006").await;
+    let sexes = [Some("L"), Some("P"), Some("P"), None];
+    let ages = [Some(20), Some(30), Some(30), Some(47), None, Some(70)];
+    let edus = [Some("s1"), Some("sma"), Some("sma"), Some("sd"), None];
+    let mut sent = Vec::new();
+    for i in 0..37usize {
+        let f = Sent {
+            sex: sexes[i * 7 % sexes.len()],
+            age: ages[i * 5 % ages.len()],
+            education: edus[i * 3 % edus.len()],
+        };
+        let mut p = json!({});
+        if let Some(s) = f.sex {
+            p["sex"] = json!(s);
+        }
+        if let Some(a) = f.age {
+            p["age"] = json!(a);
+        }
+        if let Some(e) = f.education {
+            p["education"] = json!(e);
+        }
+        post_form(&app, id, &format!("v{i}"), [(i % 4 + 1) as u8; 9], p).await;
+        sent.push(f);
+    }
+    let api = |q: String| {
+        let url = app.url(&format!("/api/v1/survey/units/{id}/results{q}"));
+        async move {
+            reqwest::get(url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    // (label, the forms in it) for the total and each group the API shows.
+    let mut published: Vec<(String, Vec<bool>)> = vec![("total".into(), vec![true; sent.len()])];
+    let mut queries: Vec<(String, Member)> = Vec::new();
+    for s in ["L", "P"] {
+        queries.push((
+            format!("?sex={s}"),
+            Box::new(move |f: &Sent| f.sex == Some(s)),
+        ));
+    }
+    for (_, _, band) in anjungan_survey::domain::AGE_BANDS {
+        let q = format!("?age={}", band.replace('–', "-").replace('+', "%2B"));
+        queries.push((
+            q,
+            Box::new(move |f: &Sent| f.age.and_then(band_of) == Some(*band)),
+        ));
+    }
+    for e in ["sd", "sma", "s1"] {
+        queries.push((
+            format!("?education={e}"),
+            Box::new(move |f: &Sent| f.education == Some(e)),
+        ));
+    }
+    let mut withheld = 0;
+    for (q, member) in &queries {
+        let r = api(q.clone()).await;
+        let set: Vec<bool> = sent.iter().map(member).collect();
+        let n = set.iter().filter(|b| **b).count() as i64;
+        if r["segment_withheld"] == true {
+            withheld += 1;
+            continue;
+        }
+        assert_eq!(r["result"]["responses"], n, "{q}: {r}");
+        if n > 0 {
+            assert!(n >= 5, "{q} shows {n} forms");
+            published.push((q.clone(), set));
+        }
+    }
+    assert!(
+        withheld > 0 && published.len() > 3,
+        "the data exercises both outcomes"
+    );
+    for (a, ma) in &published {
+        for (b, mb) in &published {
+            let inside = mb.iter().zip(ma).all(|(x, y)| !*x || *y);
+            let diff =
+                ma.iter().filter(|x| **x).count() as i64 - mb.iter().filter(|x| **x).count() as i64;
+            assert!(
+                a == b || !inside || diff == 0 || diff >= 5,
+                "{a} − {b} isolates {diff} forms"
+            );
+        }
+    }
+    // The dashboard's profile table shows a count only for published groups.
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let html = admin
+        .get(app.url(&format!("/ikm/kelola/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Tidak diisi"), "the not-given group is a row");
+}
+
+async fn unknown_elements_are_refused_in_words(app: TestApp) {
+    let id = enable_fresh_unit(&app, "35.03.01.2001").await;
+    let r = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/survey/units/{id}/responses")))
+        .json(&json!({"client_key": "x1", "answers": {"U10": 4}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["code"], "survey.error.element");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Unsur tidak dikenal")),
+        "{body}"
+    );
+}
 
 /// Every unit's IKM recomputed with the domain formula from the raw rows (not the rollups).
 async fn raw_ikm(app: &TestApp, org_id: i64, period: &str) -> Option<String> {
@@ -39,8 +330,8 @@ async fn raw_ikm(app: &TestApp, org_id: i64, period: &str) -> Option<String> {
     t.compute().ikm.map(|i| i.dotted())
 }
 
-fn attr_pairs(html: &str) -> Vec<(String, String, String)> {
-    // (unit, ikm, grade) from data attributes on the public index
+fn attr_pairs(html: &str) -> Vec<(String, String, Option<String>)> {
+    // (unit, ikm, grade) from data attributes on the public index; no grade on a short sample
     html.split("data-unit=\"")
         .skip(1)
         .map(|s| {
@@ -53,14 +344,11 @@ fn attr_pairs(html: &str) -> Vec<(String, String, String)> {
                 .next()
                 .unwrap()
                 .to_string();
-            let grade = s
+            let tag = s.split('>').next().unwrap();
+            let grade = tag
                 .split("data-grade=\"")
                 .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .to_string();
+                .map(|g| g.split('"').next().unwrap().to_string());
             (unit, ikm, grade)
         })
         .collect()
@@ -79,7 +367,8 @@ async fn index_page_and_api_match_a_recomputation_from_raw_answers(app: TestApp)
         .unwrap();
     let shown = attr_pairs(&html);
     assert!(shown.len() >= 7, "demo units listed: {shown:?}");
-    let grades: std::collections::BTreeSet<&str> = shown.iter().map(|s| s.2.as_str()).collect();
+    let grades: std::collections::BTreeSet<&str> =
+        shown.iter().filter_map(|s| s.2.as_deref()).collect();
     assert!(
         grades.len() >= 3,
         "the demo shows several grades: {grades:?}"
@@ -107,6 +396,15 @@ async fn index_page_and_api_match_a_recomputation_from_raw_answers(app: TestApp)
             .find(|u| u["org_id"] == id)
             .unwrap();
         assert_eq!(entry["ikm"], ikm.as_str());
+        let sample = &entry["sample"];
+        let adequate = sample["responses"].as_i64() >= sample["needed"].as_i64();
+        assert_eq!(sample["adequate"], adequate, "unit {id}: {sample}");
+        let Some(grade) = grade else {
+            // A short sample shows the index, says so, and carries no grade.
+            assert!(!adequate && entry["grade"].is_null(), "unit {id}: {entry}");
+            continue;
+        };
+        assert!(adequate, "unit {id}: {sample}");
         assert_eq!(entry["grade"], grade.as_str());
         let expected = match ikm.replace('.', "").parse::<u32>().unwrap() {
             8831.. => "A",
@@ -116,6 +414,15 @@ async fn index_page_and_api_match_a_recomputation_from_raw_answers(app: TestApp)
         };
         assert_eq!(grade, expected);
     }
+    // The demo's fish auction office has many served and few forms: index, no grade, and why.
+    assert!(
+        shown.iter().any(|s| s.2.is_none()),
+        "one demo unit has a short sample"
+    );
+    assert!(
+        html.contains("sampel belum memadai ("),
+        "the index page says why"
+    );
     // Quarter and custom periods agree with the raw rows too, and bad periods are refused.
     let q = anjungan_survey::domain::Period::quarter_of(anjungan_kernel::clock::now_ms())
         .previous()
@@ -189,10 +496,12 @@ async fn online_form_records_answers_and_refuses_bad_input(app: TestApp) {
         .text()
         .await
         .unwrap();
+    // One form gives an index, but not a grade: the sample is short, and the page says so.
     assert!(
-        html.contains("data-ikm=\"100.00\" data-grade=\"A\""),
-        "a perfect first response"
+        html.contains("data-ikm=\"100.00\">") && !html.contains("data-grade="),
+        "a perfect first response, ungraded"
     );
+    assert!(html.contains("sampel belum memadai (1 dari 30)"), "{html}");
     // A score of 5, an age of 12 or no answers at all: refused with the reason, nothing stored.
     for (bad, msg) in [
         (("u3", "5"), "1 sampai 4"),
@@ -574,7 +883,7 @@ async fn small_groups_are_hidden_and_exports_carry_no_profile(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        html.contains("data-testid=\"segment-result\"") && html.contains("Belum ada data"),
+        html.contains("data-testid=\"segment-result\"") && html.contains("Tidak ditampilkan"),
         "a segment of two is withheld"
     );
     let r: Value = api
@@ -586,6 +895,7 @@ async fn small_groups_are_hidden_and_exports_carry_no_profile(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r["result"]["responses"], 0);
+    assert_eq!(r["segment_withheld"], true);
     // Exports: answers without the profile.
     let csv = admin
         .get(app.url(&format!("/ikm/kelola/{id}/unduh/jawaban.csv")))

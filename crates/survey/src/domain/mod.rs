@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod disclosure;
 mod elements;
 mod formula;
 mod period;
@@ -11,11 +12,11 @@ mod profile;
 
 pub use crate::error::SurveyError;
 pub use elements::{Element, Score, StandardComponent};
-pub use formula::{Grade, Ikm, Result as IkmResult, Tally, grade_of, sample_size};
-pub use period::{Period, PeriodError};
-pub use profile::{
-    AGE_BANDS, Education, Occupation, Profile, ProfileError, SMALL_GROUP, Sex, suppress_small,
+pub use formula::{
+    Fixed, Grade, Ikm, MIN_SAMPLE, Result as IkmResult, Sample, Tally, grade_of, sample_size,
 };
+pub use period::{Period, PeriodError};
+pub use profile::{AGE_BANDS, Education, Occupation, Profile, ProfileError, SMALL_GROUP, Sex};
 
 /// Age bands used in reports: (from, to, label).
 pub fn profile_age_bands() -> &'static [(u8, u8, &'static str)] {

@@ -118,15 +118,6 @@ impl Profile {
 /// Groups smaller than this are not shown to unit staff (responses stay anonymous).
 pub const SMALL_GROUP: i64 = 5;
 
-/// A group's size as shown: `None` means "fewer than 5" (but not zero).
-pub fn suppress_small(count: i64) -> Option<i64> {
-    if count > 0 && count < SMALL_GROUP {
-        None
-    } else {
-        Some(count)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,13 +148,5 @@ mod tests {
         );
         assert_eq!(Profile::age_band(34), "25–34");
         assert_eq!(Profile::age_band(80), "65+");
-    }
-
-    #[test]
-    fn small_groups_are_suppressed() {
-        assert_eq!(suppress_small(0), Some(0));
-        assert_eq!(suppress_small(1), None);
-        assert_eq!(suppress_small(4), None);
-        assert_eq!(suppress_small(5), Some(5));
     }
 }

@@ -1,15 +1,25 @@
 //! Small inline SVG charts: no JavaScript, no external host, readable by screen readers.
 
-use crate::domain::{Element, Ikm, IkmResult, grade_of};
+use crate::domain::{Element, Grade, Ikm, IkmResult};
 use anjungan_kernel::i18n::Tr;
 use std::fmt::Write;
 
 pub use anjungan_kernel::text::xml_attr as esc;
 
-fn grade_class(ikm: Option<Ikm>) -> &'static str {
-    match ikm.map(grade_of) {
+/// The bar's colour: its grade, or grey when there is none (no data, or too few forms).
+fn grade_class(grade: Option<Grade>) -> &'static str {
+    match grade {
         Some(g) => ["ga", "gb", "gc", "gd"][g as usize],
         None => "gn",
+    }
+}
+
+/// An index as the reader writes decimals.
+fn local(v: Ikm, tr: Tr) -> String {
+    if tr.lang == anjungan_kernel::i18n::Lang::Id {
+        v.comma()
+    } else {
+        v.dotted()
     }
 }
 
@@ -33,16 +43,19 @@ pub fn nrr_bars(result: &IkmResult, tr: Tr) -> String {
         );
         if let Some(m) = result.nrr_milli(*e) {
             let bw = span * (m as f64 / 4000.0);
-            let ikm = Ikm(((m * 25 + 5) / 10) as u32);
             let _ = write!(
                 s,
                 r#"<rect x="{left}" y="{}" width="{bw:.1}" height="{}" class="{}"/><text x="{:.1}" y="{}" class="val">{}</text>"#,
                 y + 4,
                 row - 10,
-                grade_class(Some(ikm)),
+                // Coloured by the element's exactly rounded score, as the index is graded.
+                grade_class(result.element_grade(*e)),
                 left as f64 + bw + 6.0,
                 y + 20,
-                result.nrr_text(*e)
+                result
+                    .nrr(*e)
+                    .map(|f| f.local(tr.lang == anjungan_kernel::i18n::Lang::Id))
+                    .unwrap_or_default()
             );
         }
     }
@@ -51,7 +64,7 @@ pub fn nrr_bars(result: &IkmResult, tr: Tr) -> String {
 }
 
 /// Vertical bars: IKM per period, oldest first.
-pub fn trend(points: &[(String, Option<Ikm>)], tr: Tr) -> String {
+pub fn trend(points: &[(String, Option<Ikm>, Option<Grade>)], tr: Tr) -> String {
     let (w, h, base) = (640, 220, 190);
     let n = points.len().max(1);
     let col = (w - 40) / n;
@@ -59,7 +72,7 @@ pub fn trend(points: &[(String, Option<Ikm>)], tr: Tr) -> String {
         r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="trend-t"><title id="trend-t">{}</title>"#,
         esc(tr.s("survey.chart_trend"))
     );
-    for (i, (label, ikm)) in points.iter().enumerate() {
+    for (i, (label, ikm, grade)) in points.iter().enumerate() {
         let x = 20 + i * col;
         let _ = write!(
             s,
@@ -76,10 +89,10 @@ pub fn trend(points: &[(String, Option<Ikm>)], tr: Tr) -> String {
                 x + col / 6,
                 base as f64 - bh,
                 col * 2 / 3,
-                grade_class(*ikm),
+                grade_class(*grade),
                 x + col / 2,
                 base as f64 - bh - 6.0,
-                v.dotted()
+                local(*v, tr)
             );
         }
     }
@@ -88,7 +101,7 @@ pub fn trend(points: &[(String, Option<Ikm>)], tr: Tr) -> String {
 }
 
 /// Horizontal bars: IKM per unit on the 25–100 scale, with the grade thresholds marked.
-pub fn compare(units: &[(String, Option<Ikm>)], tr: Tr) -> String {
+pub fn compare(units: &[(String, Option<Ikm>, Option<Grade>)], tr: Tr) -> String {
     let (w, row, left) = (640, 28, 230);
     let h = row * units.len().max(1) + 30;
     let span = (w - left - 60) as f64;
@@ -104,7 +117,7 @@ pub fn compare(units: &[(String, Option<Ikm>)], tr: Tr) -> String {
             h - 20
         );
     }
-    for (i, (name, ikm)) in units.iter().enumerate() {
+    for (i, (name, ikm, grade)) in units.iter().enumerate() {
         let y = 6 + i * row;
         let short: String = name.chars().take(30).collect();
         let _ = write!(
@@ -120,10 +133,10 @@ pub fn compare(units: &[(String, Option<Ikm>)], tr: Tr) -> String {
                 r#"<rect x="{left}" y="{}" width="{bw:.1}" height="{}" class="{}"/><text x="{:.1}" y="{}" class="val">{}</text>"#,
                 y + 3,
                 row - 8,
-                grade_class(*ikm),
+                grade_class(*grade),
                 left as f64 + bw + 6.0,
                 y + 17,
-                v.dotted()
+                local(*v, tr)
             );
         }
     }
@@ -146,14 +159,35 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 9);
         let svg = compare(
             &[
-                ("Dinas <A&B>".into(), Some(Ikm(8000))),
-                ("Desa".into(), None),
+                ("Dinas <A&B>".into(), Some(Ikm(8000)), Some(Grade::B)),
+                ("Desa".into(), None, None),
             ],
             tr,
         );
-        assert!(svg.contains("Dinas &lt;A&amp;B&gt;") && svg.contains("80.00"));
+        assert!(svg.contains("Dinas &lt;A&amp;B&gt;") && svg.contains("80,00"));
         assert_eq!(svg.matches("<rect").count(), 1);
-        let svg = trend(&[("Q1".into(), Some(Ikm(9000))), ("Q2".into(), None)], tr);
-        assert!(svg.contains("90.00"));
+        let svg = trend(
+            &[
+                ("Q1".into(), Some(Ikm(9000)), None),
+                ("Q2".into(), None, None),
+            ],
+            tr,
+        );
+        assert!(svg.contains("90,00"));
+        assert!(!svg.contains("class=\"ga\""), "an ungraded point is grey");
+    }
+
+    #[test]
+    fn element_bars_take_the_colour_of_the_exact_score() {
+        // U1: 1428/466 × 25 = 76.609 → 76.61, grade B; rounding the NRR first gave 76.60 (C).
+        let t = Tally {
+            responses: 466,
+            sums: [1428, 1864, 1864, 1864, 1864, 1864, 1864, 1864, 1864],
+            counts: [466; 9],
+        };
+        let svg = nrr_bars(&t.compute(), Tr::default());
+        let first = svg.split("<rect").nth(1).unwrap_or_default();
+        assert!(first.contains("class=\"gb\""), "{first}");
+        assert!(svg.contains("3,064"));
     }
 }

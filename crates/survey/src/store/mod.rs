@@ -2,6 +2,7 @@
 //! questions and follow-up actions. Aggregates read the rollups; segments read the raw rows.
 
 use crate::domain::audit::SurveyEvent;
+use crate::domain::disclosure::{Dimension, FormProfile, Group, age_band, band_of};
 use crate::domain::{ActionDraft, Element, Period, Profile, Response, SurveyError, Tally};
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{DAY, HOUR, Millis, now_ms};
@@ -469,6 +470,9 @@ pub struct Segment {
     pub education: Option<String>,
     /// pns, tni_polri, swasta, wirausaha, pelajar, lainnya
     pub occupation: Option<String>,
+    /// An age band: `15-24`, `25-34`, `35-44`, `45-54`, `55-64` or `65+`.
+    pub age: Option<String>,
+    /// With `age_max`, another way to name an age band (`age_min=25&age_max=34`).
     pub age_min: Option<i64>,
     pub age_max: Option<i64>,
 }
@@ -478,16 +482,76 @@ impl Segment {
         self.sex.is_none()
             && self.education.is_none()
             && self.occupation.is_none()
+            && self.age.is_none()
             && self.age_min.is_none()
             && self.age_max.is_none()
     }
     pub fn normalised(mut self) -> Self {
-        for f in [&mut self.sex, &mut self.education, &mut self.occupation] {
+        for f in [
+            &mut self.sex,
+            &mut self.education,
+            &mut self.occupation,
+            &mut self.age,
+        ] {
             if f.as_deref().is_some_and(|s| s.trim().is_empty()) {
                 *f = None;
             }
         }
         self
+    }
+}
+
+impl Segment {
+    /// The one group this segment names (`None`: everyone). Segments are single groups, so that
+    /// every figure that can be asked for is one that the disclosure rules have judged.
+    pub fn group(&self) -> std::result::Result<Option<Group>, SurveyError> {
+        let s = self.clone().normalised();
+        let mut named = Vec::new();
+        if let Some(v) = &s.sex {
+            let sex = crate::domain::Sex::parse(v)
+                .ok_or(SurveyError::Profile(crate::domain::ProfileError::Sex))?;
+            named.push(Group::new(Dimension::Sex, sex.code()));
+        }
+        if let Some(v) = &s.education {
+            let e = crate::domain::Education::parse(v)
+                .ok_or(SurveyError::Profile(crate::domain::ProfileError::Education))?;
+            named.push(Group::new(Dimension::Education, e.code()));
+        }
+        if let Some(v) = &s.occupation {
+            let o = crate::domain::Occupation::parse(v).ok_or(SurveyError::Profile(
+                crate::domain::ProfileError::Occupation,
+            ))?;
+            named.push(Group::new(Dimension::Occupation, o.code()));
+        }
+        let band = match (&s.age, s.age_min, s.age_max) {
+            (None, None, None) => None,
+            (Some(label), None, None) => Some(age_band(label).ok_or(SurveyError::SegmentAge)?),
+            (None, Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => return Err(SurveyError::SegmentAge),
+        };
+        if let Some((lo, hi)) = band {
+            let label = band_of(lo)
+                .filter(|l| age_band(l) == Some((lo, hi)))
+                .ok_or(SurveyError::SegmentAge)?;
+            named.push(Group::new(Dimension::Age, label));
+        }
+        match named.len() {
+            0 => Ok(None),
+            1 => Ok(named.pop()),
+            _ => Err(SurveyError::SegmentOneGroup),
+        }
+    }
+
+    /// The segment of exactly one group.
+    pub fn of_group(g: &Group) -> Self {
+        let mut s = Segment::default();
+        match g.dimension {
+            Dimension::Sex => s.sex = Some(g.value.clone()),
+            Dimension::Education => s.education = Some(g.value.clone()),
+            Dimension::Occupation => s.occupation = Some(g.value.clone()),
+            Dimension::Age => (s.age_min, s.age_max) = g.age_range().unzip(),
+        }
+        s
     }
 }
 
@@ -517,46 +581,30 @@ pub async fn segment_tally(db: &Db, org_id: i64, period: &Period, seg: &Segment)
     Ok(tally_from(&row)?)
 }
 
-/// Respondent profile counts for a unit and period: (dimension, value, count).
-pub async fn profile_counts(
-    db: &Db,
-    org_id: i64,
-    period: &Period,
-) -> Result<Vec<(String, String, i64)>> {
+/// What each form of a unit and period says about its respondent (no answers, no text), for
+/// deciding which groups may be published.
+pub async fn form_profiles(db: &Db, org_id: i64, period: &Period) -> Result<Vec<FormProfile>> {
     let (from, to) = period.bounds();
-    let mut out = Vec::new();
-    for dim in ["sex", "education", "occupation"] {
-        let rows = sqlx::query(&format!(
-            "SELECT COALESCE({dim}, '-') AS v, COUNT(*) AS n FROM survey_responses \
-             WHERE org_id = $1 AND submitted_at >= $2 AND submitted_at < $3 GROUP BY {dim} ORDER BY {dim}"
-        ))
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&db.pool)
-        .await?;
-        for r in &rows {
-            out.push((
-                dim.to_string(),
-                r.try_get::<String, _>("v")?,
-                r.try_get::<i64, _>("n")?,
-            ));
-        }
-    }
-    let ages: Vec<Option<i64>> = sqlx::query_scalar("SELECT age FROM survey_responses WHERE org_id = $1 AND submitted_at >= $2 AND submitted_at < $3")
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&db.pool)
-        .await?;
-    for (lo, hi, label) in crate::domain::profile_age_bands() {
-        let n = ages
-            .iter()
-            .filter(|a| a.is_some_and(|a| a >= *lo as i64 && a <= *hi as i64))
-            .count() as i64;
-        out.push(("age".into(), label.to_string(), n));
-    }
-    Ok(out)
+    let rows = sqlx::query(
+        "SELECT sex, age, education, occupation FROM survey_responses \
+         WHERE org_id = $1 AND submitted_at >= $2 AND submitted_at < $3",
+    )
+    .bind(org_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok(FormProfile {
+                sex: r.try_get("sex")?,
+                age: r.try_get("age")?,
+                education: r.try_get("education")?,
+                occupation: r.try_get("occupation")?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Responses for export, without the respondent profile (responses are anonymous to staff).
@@ -646,6 +694,20 @@ pub async fn recent_comments(
 }
 
 // --- served counts ---
+
+/// The people served of every unit that entered a count for the period: (unit, served).
+pub async fn served_all(db: &Db, period: &Period) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query("SELECT org_id, served FROM survey_served WHERE period = $1")
+        .bind(period.key())
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| -> std::result::Result<_, sqlx::Error> {
+            Ok((r.try_get("org_id")?, r.try_get("served")?))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?)
+}
 
 pub async fn served(db: &Db, org_id: i64, period: &Period) -> Result<Option<i64>> {
     Ok(

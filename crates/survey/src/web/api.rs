@@ -3,6 +3,7 @@
 
 use super::{PeriodQuery, UnitResult, managed_unit};
 use crate::domain::Element;
+use crate::service::results::{self, SegmentFigures};
 use crate::store::{self, Channel, NewResponse, Segment, Stored};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
@@ -51,12 +52,18 @@ async fn list_units(
 #[derive(serde::Serialize, utoipa::ToSchema)]
 struct UnitResults {
     period: String,
+    /// The whole unit, or the segment asked for when it may be shown.
     result: UnitResult,
     /// Per service of the unit.
     services: Vec<ServiceResult>,
     /// Minimum sample (Krejcie–Morgan) for the people served, when entered.
     sample_needed: Option<i64>,
     served: Option<i64>,
+    /// The respondent group asked for (`sex:P`, `age:25–34`), if any.
+    segment: Option<String>,
+    /// True when the group is not shown: under five forms, or its figure would reveal a smaller
+    /// group by subtraction from another published figure. `result` is then empty.
+    segment_withheld: bool,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -64,14 +71,16 @@ struct ServiceResult {
     service: String,
     responses: i64,
     ikm: Option<String>,
+    /// Absent while the service's forms are fewer than the set minimum sample.
     grade: Option<String>,
 }
 
-/// A unit's results for a period, per element and per service; with segment filters, the
-/// segment's index (segments under five respondents are withheld). Public.
+/// A unit's results for a period, per element and per service. With a segment filter (one group:
+/// `sex`, `age`, `education` or `occupation`), the segment's index, unless the disclosure rules
+/// withhold it. Public.
 #[utoipa::path(get, path = "/api/v1/survey/units/{id}/results", operation_id = "getSurveyResults", tag = "survey",
     params(("id" = i64, Path, description = "Organisation id of the unit"), PeriodQuery, Segment),
-    responses((status = 200, body = UnitResults), (status = 400), (status = 404)))]
+    responses((status = 200, body = UnitResults), (status = 400, content_type = "application/problem+json"), (status = 404, content_type = "application/problem+json")))]
 async fn unit_results(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -80,16 +89,14 @@ async fn unit_results(
 ) -> WebResult<Json<UnitResults>> {
     let unit = store::unit(&state.db, id).await?;
     let period = q.period()?;
-    let seg = seg.normalised();
-    let tally = if seg.is_empty() {
-        store::unit_tally(&state.db, id, &period, None).await?
-    } else {
-        let t = store::segment_tally(&state.db, id, &period, &seg).await?;
-        if crate::domain::suppress_small(t.responses).is_some() {
-            t
-        } else {
-            crate::domain::Tally::default()
-        }
+    let group = seg.group()?;
+    let figures = results::unit_figures(&state.db, id, &period).await?;
+    let segment =
+        results::segment_figures(&state.db, id, &period, &figures.publication, group).await?;
+    let (result, withheld) = match &segment {
+        SegmentFigures::Everyone => (figures.result.clone(), false),
+        SegmentFigures::Shown(_, r) => ((**r).clone(), false),
+        SegmentFigures::Withheld(_) => (crate::domain::Tally::default().compute(), true),
     };
     let services = store::tallies_by_service(&state.db, id, &period)
         .await?
@@ -104,13 +111,15 @@ async fn unit_results(
             }
         })
         .collect();
-    let served = store::served(&state.db, id, &period).await?;
+    let served = figures.served;
     Ok(Json(UnitResults {
         period: period.key(),
-        result: UnitResult::new(id, &unit.name, &tally.compute()),
+        result: UnitResult::new(id, &unit.name, &result),
         services,
         sample_needed: served.map(|s| crate::domain::sample_size(s.max(0) as u64) as i64),
         served,
+        segment: segment.group().map(|g| g.key()),
+        segment_withheld: withheld,
     }))
 }
 

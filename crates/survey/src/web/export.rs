@@ -2,7 +2,7 @@
 //! (PDF) in the regulation's structure. Responses carry no respondent profile.
 
 use super::{PeriodQuery, managed_unit};
-use crate::domain::{Element, IkmResult, Period, sample_size, suppress_small, weakest};
+use crate::domain::{Element, IkmResult, Period, sample_size, weakest};
 use crate::store::{self, Unit};
 use anjungan_kernel::export::{Cell, csv, xlsx};
 use anjungan_kernel::i18n::Tr;
@@ -143,45 +143,65 @@ async fn results_table(
     period: &Period,
     tr: Tr,
 ) -> Result<(Vec<String>, Vec<Vec<Cell>>), AppError> {
-    let result = store::unit_tally(&state.db, unit.org_id, period, None)
+    let result = crate::service::results::unit_figures(&state.db, unit.org_id, period)
         .await?
-        .compute();
+        .result;
+    Ok(results_rows(&result, tr))
+}
+
+/// The regulation's table: per element NRR, NRR × 1/9, the element's score (NRR × 25) and its
+/// grade; then the sum of the weighted NRR, the index, its grade and the sample. Every figure is
+/// rounded once from the exact value; files carry decimal points so spreadsheets read them.
+fn results_rows(result: &IkmResult, tr: Tr) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let text =
+        |f: Option<crate::domain::Fixed>| f.map(|f| Cell::Text(f.dotted())).unwrap_or(Cell::Empty);
     let header = vec![
         tr.s("survey.element_label").to_string(),
         tr.s("survey.nrr").to_string(),
         tr.s("survey.element_ikm").to_string(),
+        tr.s("survey.weighted").to_string(),
+        tr.s("survey.element_grade").to_string(),
     ];
     let mut rows: Vec<Vec<Cell>> = Element::ALL
         .iter()
         .map(|e| {
-            let nrr = result.nrr_text(*e);
-            let score = result
-                .nrr_milli(*e)
-                .map(|m| format!("{:.2}", m as f64 * 25.0 / 1000.0))
-                .unwrap_or_default();
             vec![
                 Cell::Text(format!("{} {}", e.code(), tr.s(&e.key("name")))),
-                Cell::Text(nrr),
-                Cell::Text(score),
+                text(result.nrr(*e)),
+                text(result.score(*e)),
+                text(result.weighted(*e)),
+                result
+                    .element_grade(*e)
+                    .map(|g| Cell::Text(g.letter().to_string()))
+                    .unwrap_or(Cell::Empty),
             ]
         })
         .collect();
     rows.push(vec![
+        Cell::Text(tr.s("survey.weighted_sum").to_string()),
+        Cell::Empty,
+        Cell::Empty,
+        text(result.weighted_sum()),
+        Cell::Empty,
+    ]);
+    rows.push(vec![
         Cell::Text(tr.s("survey.responses").to_string()),
         Cell::Int(result.responses),
+        Cell::Empty,
+        Cell::Empty,
         Cell::Empty,
     ]);
     rows.push(vec![
         Cell::Text(tr.s("survey.ikm").to_string()),
-        Cell::Text(result.ikm.map(|i| i.dotted()).unwrap_or_default()),
-        Cell::Text(
-            result
-                .grade()
-                .map(|g| tr.s(g.label_key()).to_string())
-                .unwrap_or_default(),
-        ),
+        text(result.ikm_fixed()),
+        Cell::Text(super::grade_or_sample(tr, result)),
+        Cell::Empty,
+        result
+            .grade()
+            .map(|g| Cell::Text(g.letter().to_string()))
+            .unwrap_or(Cell::Empty),
     ]);
-    Ok((header, rows))
+    (header, rows)
 }
 
 /// The report of PermenPANRB 14/2017's structure: method, respondent profile, results per
@@ -194,11 +214,9 @@ async fn report_pdf(
 ) -> Result<Vec<u8>, AppError> {
     use printpdf::{BuiltinFont, Mm, PdfDocument};
     let db = &state.db;
-    let result: IkmResult = store::unit_tally(db, unit.org_id, period, None)
-        .await?
-        .compute();
-    let served = store::served(db, unit.org_id, period).await?;
-    let profile = store::profile_counts(db, unit.org_id, period).await?;
+    let figures = crate::service::results::unit_figures(db, unit.org_id, period).await?;
+    let result: IkmResult = figures.result;
+    let served = figures.served;
     let actions = store::actions(db, unit.org_id).await?;
     let (doc, page, layer) =
         PdfDocument::new(format!("IKM {}", unit.name), Mm(210.0), Mm(297.0), "1");
@@ -236,43 +254,59 @@ async fn report_pdf(
         );
     }
     lines.push((true, 12.0, format!("2. {}", tr.s("survey.report.profile"))));
-    for (dim, value, n) in &profile {
-        let shown = suppress_small(*n)
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| tr.s("survey.fewer_than_5").to_string());
-        let label = match dim.as_str() {
-            "sex" if value != "-" => tr.s(&format!("survey.sexes.{value}")).to_string(),
-            "education" if value != "-" => tr.s(&format!("survey.educations.{value}")).to_string(),
-            "occupation" if value != "-" => {
-                tr.s(&format!("survey.occupations.{value}")).to_string()
-            }
-            _ => value.clone(),
+    for c in &figures.publication.groups {
+        let shown = if c.published {
+            c.count.to_string()
+        } else {
+            tr.s("survey.fewer_than_5").to_string()
         };
+        let dim = c.group.dimension.code();
+        let label = super::group_value_label(tr, dim, &c.group.value);
         p(
             &mut lines,
             format!("   {}: {label} — {shown}", tr.s(&format!("survey.{dim}"))),
         );
     }
     lines.push((true, 12.0, format!("3. {}", tr.s("survey.report.results"))));
-    for e in Element::ALL {
+    let (_, table) = results_rows(&result, tr);
+    let cell = |c: &Cell| match c {
+        Cell::Text(t) => t.clone(),
+        Cell::Int(i) => i.to_string(),
+        _ => String::new(),
+    };
+    p(
+        &mut lines,
+        format!(
+            "   {} | {} | {} | {} | {}",
+            tr.s("survey.element_label"),
+            tr.s("survey.nrr"),
+            tr.s("survey.element_ikm"),
+            tr.s("survey.weighted"),
+            tr.s("survey.element_grade")
+        ),
+    );
+    for row in table.iter().take(Element::ALL.len() + 1) {
         p(
             &mut lines,
             format!(
-                "   {} {}: NRR {}",
-                e.code(),
-                tr.s(&e.key("name")),
-                result.nrr_text(e)
+                "   {}",
+                row.iter()
+                    .map(cell)
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ),
         );
     }
     lines.push((true, 12.0, format!("4. {}", tr.s("survey.report.index"))));
-    match result.ikm {
+    match result.ikm_fixed() {
         Some(ikm) => p(
             &mut lines,
             format!(
-                "IKM = {}  —  {}",
+                "{} = {}  —  {}",
+                tr.s("survey.ikm_formula"),
                 ikm.dotted(),
-                tr.s(ikm.grade().label_key())
+                super::grade_or_sample(tr, &result)
             ),
         ),
         None => p(&mut lines, tr.s("survey.no_data").to_string()),

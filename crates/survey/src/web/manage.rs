@@ -2,12 +2,14 @@
 //! extra questions and one-use links.
 
 use super::public::Questionnaire;
-use super::{PeriodQuery, grade_text, managed_unit};
+use super::{PeriodQuery, managed_unit};
 use crate::domain::access::{SurveyAction, authorize};
+use crate::domain::disclosure::{Dimension, Group, NOT_GIVEN};
 use crate::domain::{
-    ActionDraft, Element, IkmResult, Period, Trend, sample_size, suppress_small, trend, weakest,
+    ActionDraft, Element, IkmResult, Period, SurveyError, Trend, sample_size, trend, weakest,
 };
 use crate::render::charts;
+use crate::service::results::{self, SegmentFigures};
 use crate::store::{self, Channel, Segment, Unit};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
@@ -126,8 +128,8 @@ struct Dashboard {
     needed: Option<i64>,
     services: Vec<ServiceRow>,
     profile: Vec<ProfileRow>,
-    segment: Segment,
-    segment_result: Option<IkmResult>,
+    segment: SegmentFigures,
+    segment_options: Vec<Group>,
     comments: Vec<(i64, String)>,
     actions: Vec<ActionRow>,
     questions: Vec<store::ExtraQuestion>,
@@ -135,24 +137,36 @@ struct Dashboard {
 }
 
 impl Dashboard {
-    fn grade(&self, r: &IkmResult) -> &'static str {
-        grade_text(self.shell.t, r.grade())
+    fn grade(&self, r: &IkmResult) -> String {
+        super::grade_or_sample(self.shell.t, r)
+    }
+    fn group_label(&self, g: &Group) -> String {
+        let row = ProfileRow {
+            dimension: g.dimension.code().to_string(),
+            value: g.value.clone(),
+            count: None,
+        };
+        format!(
+            "{}: {}",
+            self.dimension_label(&row.dimension),
+            self.profile_label(&row)
+        )
+    }
+    fn selected(&self, g: &Group) -> bool {
+        self.segment.group() == Some(g)
+    }
+    fn indonesian(&self) -> bool {
+        self.shell.t.lang == anjungan_kernel::i18n::Lang::Id
+    }
+    fn fixed(&self, f: Option<crate::domain::Fixed>) -> String {
+        f.map(|f| f.local(self.indonesian()))
+            .unwrap_or_else(|| "–".into())
     }
     fn elements(&self) -> [Element; 9] {
         Element::ALL
     }
     fn profile_label(&self, row: &ProfileRow) -> String {
-        let t = self.shell.t;
-        match row.dimension.as_str() {
-            "sex" if row.value != "-" => t.s(&format!("survey.sexes.{}", row.value)).to_string(),
-            "education" if row.value != "-" => {
-                t.s(&format!("survey.educations.{}", row.value)).to_string()
-            }
-            "occupation" if row.value != "-" => t
-                .s(&format!("survey.occupations.{}", row.value))
-                .to_string(),
-            _ => row.value.clone(),
-        }
+        super::group_value_label(self.shell.t, &row.dimension, &row.value)
     }
     fn dimension_label(&self, d: &str) -> &'static str {
         self.shell.t.s(&format!("survey.{d}"))
@@ -182,7 +196,13 @@ impl Dashboard {
         self.needed.map(|n| self.result.responses >= n)
     }
     fn nrr(&self, e: &Element) -> String {
-        self.result.nrr_text(*e)
+        self.fixed(self.result.nrr(*e))
+    }
+    fn sample_rule(&self) -> String {
+        self.shell.t.f(
+            "survey.sample_rule",
+            &[("min", &crate::domain::MIN_SAMPLE.to_string())],
+        )
     }
     fn when(&self, ms: &i64) -> String {
         self.shell.t.date(*ms)
@@ -195,37 +215,34 @@ impl Dashboard {
     }
 }
 
-/// Query of the dashboard: the period and an optional respondent segment (all text, so empty
-/// form fields mean "any").
+/// Query of the dashboard: the period and an optional respondent group, as the select sends it
+/// (`segmen=sex:P`) or as the API names it (`sex=P`, `age=25-34`); empty fields mean "any".
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 struct DashQuery {
     periode: Option<String>,
-    sex: Option<String>,
-    education: Option<String>,
-    occupation: Option<String>,
-    age_min: Option<String>,
-    age_max: Option<String>,
+    segmen: Option<String>,
+    #[serde(flatten)]
+    fields: Segment,
 }
 
 impl DashQuery {
-    fn segment(&self) -> Result<Segment, AppError> {
-        let age = |v: &Option<String>| -> Result<Option<i64>, AppError> {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(None),
-                Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
-                    crate::domain::SurveyError::Profile(crate::domain::ProfileError::Age).into()
-                }),
+    fn group(&self) -> Result<Option<Group>, AppError> {
+        match self
+            .segmen
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(key) => {
+                let g = Group::parse_key(key).ok_or(SurveyError::SegmentOneGroup)?;
+                if g.dimension == Dimension::Age && g.age_range().is_none() {
+                    return Err(SurveyError::SegmentAge.into());
+                }
+                Ok(Segment::of_group(&g).group()?)
             }
-        };
-        Ok(Segment {
-            sex: self.sex.clone(),
-            education: self.education.clone(),
-            occupation: self.occupation.clone(),
-            age_min: age(&self.age_min)?,
-            age_max: age(&self.age_max)?,
+            None => Ok(self.fields.group()?),
         }
-        .normalised())
     }
 }
 
@@ -241,26 +258,28 @@ async fn dashboard_page(
         periode: q.periode.clone(),
     }
     .period()?;
-    let segment = q.segment()?;
+    let group = q.group()?;
     let db = &state.db;
-    let result = store::unit_tally(db, id, &period, None).await?.compute();
+    let figures = results::unit_figures(db, id, &period).await?;
+    let result = figures.result.clone();
+    let served = figures.served;
     let tr = ctx.tr();
     let (_, end) = period.bounds();
     let mut trend_points = Vec::new();
     for p in Period::trailing_quarters(end, 4) {
-        trend_points.push((
-            p.key(),
-            store::unit_tally(db, id, &p, None).await?.compute().ikm,
-        ));
+        let r = store::unit_tally(db, id, &p, None)
+            .await?
+            .compute()
+            .with_served(store::served(db, id, &p).await?);
+        trend_points.push((p.key(), r.ikm, r.grade()));
     }
     let all = super::public::results_for_all(state, &period).await?;
     let compare_chart = charts::compare(
         &all.iter()
-            .map(|r| (r.unit.name.clone(), r.result.ikm))
+            .map(|r| (r.unit.name.clone(), r.result.ikm, r.result.grade()))
             .collect::<Vec<_>>(),
         tr,
     );
-    let served = store::served(db, id, &period).await?;
     let services = store::tallies_by_service(db, id, &period)
         .await?
         .into_iter()
@@ -269,26 +288,24 @@ async fn dashboard_page(
             result: t.compute(),
         })
         .collect();
-    let profile = store::profile_counts(db, id, &period)
-        .await?
-        .into_iter()
-        .map(|(dimension, value, n)| ProfileRow {
-            dimension,
-            value,
-            count: suppress_small(n),
+    let profile = figures
+        .publication
+        .groups
+        .iter()
+        .map(|c| ProfileRow {
+            dimension: c.group.dimension.code().to_string(),
+            value: c.group.value.clone(),
+            count: c.published.then_some(c.count),
         })
         .collect();
-    let segment_result = if segment.is_empty() {
-        None
-    } else {
-        let t = store::segment_tally(db, id, &period, &segment).await?;
-        // Segments are profiles too: a segment under five respondents is not shown.
-        Some(if suppress_small(t.responses).is_some() {
-            t.compute()
-        } else {
-            crate::domain::Tally::default().compute()
-        })
-    };
+    let segment_options: Vec<Group> = figures
+        .publication
+        .groups
+        .iter()
+        .filter(|c| c.published && c.group.value != NOT_GIVEN)
+        .map(|c| c.group.clone())
+        .collect();
+    let segment = results::segment_figures(db, id, &period, &figures.publication, group).await?;
     let mut actions = Vec::new();
     let mut cache: HashMap<String, IkmResult> = HashMap::new();
     for a in store::actions(db, id).await? {
@@ -317,7 +334,7 @@ async fn dashboard_page(
         services,
         profile,
         segment,
-        segment_result,
+        segment_options,
         comments: store::recent_comments(db, id, &period, 10).await?,
         actions,
         questions: store::extra_questions(db, id).await?,

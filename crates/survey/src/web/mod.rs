@@ -126,10 +126,26 @@ pub struct UnitResult {
     pub responses: i64,
     /// IKM on the 25–100 scale with two decimals, e.g. `"88.31"`; absent without data.
     pub ikm: Option<String>,
-    /// `A`, `B`, `C` or `D`.
+    /// `A`, `B`, `C` or `D`; absent while the sample is not adequate (see `sample`).
     pub grade: Option<String>,
+    /// Whether the forms suffice for a grade.
+    pub sample: SampleInfo,
     /// NRR per element code (`U1`…`U9`), three decimals.
     pub nrr: std::collections::BTreeMap<String, Option<String>>,
+    /// The element's score (NRR × 25) per element code, two decimals, rounded once.
+    pub scores: std::collections::BTreeMap<String, Option<String>>,
+}
+
+/// The sample behind an index: a grade needs `needed` forms (Krejcie–Morgan for the people
+/// served, or the set minimum while that number is unknown).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = SurveySampleInfo)]
+pub struct SampleInfo {
+    pub responses: i64,
+    pub needed: i64,
+    /// People served in the period, when the unit entered it.
+    pub served: Option<i64>,
+    pub adequate: bool,
 }
 
 impl UnitResult {
@@ -140,16 +156,48 @@ impl UnitResult {
             responses: r.responses,
             ikm: r.ikm.map(Ikm::dotted),
             grade: r.grade().map(|g| g.letter().to_string()),
+            sample: SampleInfo {
+                responses: r.sample.got,
+                needed: r.sample.needed,
+                served: r.sample.served,
+                adequate: r.sample.adequate(),
+            },
             nrr: Element::ALL
                 .iter()
-                .map(|e| {
-                    (
-                        e.code().to_string(),
-                        r.nrr_milli(*e).map(|_| r.nrr_text(*e)),
-                    )
-                })
+                .map(|e| (e.code().to_string(), r.nrr(*e).map(|f| f.dotted())))
+                .collect(),
+            scores: Element::ALL
+                .iter()
+                .map(|e| (e.code().to_string(), r.score(*e).map(|f| f.dotted())))
                 .collect(),
         }
+    }
+}
+
+/// The grade label, or why there is none: "no data", or "sample not yet adequate (n of N)".
+pub(crate) fn grade_or_sample(tr: Tr, r: &IkmResult) -> String {
+    match (r.ikm, r.grade()) {
+        (Some(_), None) => tr.f(
+            "survey.sample_inadequate",
+            &[
+                ("got", &r.sample.got.to_string()),
+                ("needed", &r.sample.needed.to_string()),
+            ],
+        ),
+        (_, g) => grade_text(tr, g).to_string(),
+    }
+}
+
+/// A respondent group's value in the reader's language (`P` → "Perempuan", `-` → "Tidak diisi").
+pub(crate) fn group_value_label(tr: Tr, dimension: &str, value: &str) -> String {
+    if value == crate::domain::disclosure::NOT_GIVEN {
+        return tr.s("survey.not_given").to_string();
+    }
+    match dimension {
+        "sex" => tr.s(&format!("survey.sexes.{value}")).to_string(),
+        "education" => tr.s(&format!("survey.educations.{value}")).to_string(),
+        "occupation" => tr.s(&format!("survey.occupations.{value}")).to_string(),
+        _ => value.to_string(),
     }
 }
 

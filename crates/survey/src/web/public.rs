@@ -1,6 +1,6 @@
 //! Public pages: the index of every unit, a unit's page, the questionnaire, kiosk, invitations.
 
-use super::{PeriodQuery, grade_text};
+use super::PeriodQuery;
 use crate::domain::{Education, Element, IkmResult, Occupation, Period, Sex, SurveyError};
 use crate::render::charts;
 use crate::store::{self, Channel, NewResponse, Stored, Unit};
@@ -45,8 +45,8 @@ struct IndexPage {
 }
 
 impl IndexPage {
-    fn grade(&self, r: &IkmResult) -> &'static str {
-        grade_text(self.shell.t, r.grade())
+    fn grade(&self, r: &IkmResult) -> String {
+        super::grade_or_sample(self.shell.t, r)
     }
 }
 
@@ -54,29 +54,11 @@ pub(crate) async fn results_for_all(
     state: &AppState,
     period: &Period,
 ) -> Result<Vec<Row>, AppError> {
-    let units = store::units(&state.db).await?;
-    let tallies: HashMap<i64, crate::domain::Tally> = store::tallies_by_unit(&state.db, period)
+    Ok(crate::service::results::all_units(&state.db, period)
         .await?
         .into_iter()
-        .collect();
-    let mut rows: Vec<Row> = units
-        .into_iter()
-        .map(|u| {
-            let result = tallies
-                .get(&u.org_id)
-                .copied()
-                .unwrap_or_default()
-                .compute();
-            Row { unit: u, result }
-        })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.result
-            .ikm
-            .cmp(&a.result.ikm)
-            .then(a.unit.name.cmp(&b.unit.name))
-    });
-    Ok(rows)
+        .map(|(unit, result)| Row { unit, result })
+        .collect())
 }
 
 async fn index(
@@ -89,7 +71,7 @@ async fn index(
     let chart = charts::compare(
         &rows
             .iter()
-            .map(|r| (r.unit.name.clone(), r.result.ikm))
+            .map(|r| (r.unit.name.clone(), r.result.ikm, r.result.grade()))
             .collect::<Vec<_>>(),
         ctx.tr(),
     );
@@ -113,8 +95,8 @@ struct UnitPage {
 }
 
 impl UnitPage {
-    fn grade(&self) -> &'static str {
-        grade_text(self.shell.t, self.result.grade())
+    fn grade(&self) -> String {
+        super::grade_or_sample(self.shell.t, &self.result)
     }
 }
 
@@ -126,9 +108,9 @@ async fn unit_page(
 ) -> WebResult<Response> {
     let unit = store::unit(&state.db, id).await?;
     let period = q.period()?;
-    let result = store::unit_tally(&state.db, id, &period, None)
+    let result = crate::service::results::unit_figures(&state.db, id, &period)
         .await?
-        .compute();
+        .result;
     let chart = charts::nrr_bars(&result, ctx.tr());
     let can_manage = super::managed_unit(&state, &ctx, id).await.is_ok();
     render(&UnitPage {
