@@ -162,14 +162,14 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             responses.push((org.id, response, at, channel));
         }
         // People served this year: a few more than the forms, so the sample is adequate, except
-        // at the fish auction office, whose many served and few forms show a short sample.
+        // at the archives and library, whose many served and few forms show a short sample.
         let year = Period::year_of(now);
         let (start, _) = year.bounds();
         let forms = responses
             .iter()
             .filter(|(o, _, at, _)| *o == org.id && *at >= start)
             .count() as i64;
-        let served = if *code == "DISKAN" {
+        let served = if *code == "DISARPUS" {
             forms * 20
         } else {
             forms * 21 / 20

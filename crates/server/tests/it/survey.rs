@@ -400,8 +400,23 @@ async fn index_page_and_api_match_a_recomputation_from_raw_answers(app: TestApp)
         let adequate = sample["responses"].as_i64() >= sample["needed"].as_i64();
         assert_eq!(sample["adequate"], adequate, "unit {id}: {sample}");
         let Some(grade) = grade else {
-            // A short sample shows the index, says so, and carries no grade.
+            // A short sample shows the index, says so, and carries no grade; nor do its parts.
             assert!(!adequate && entry["grade"].is_null(), "unit {id}: {entry}");
+            let r: Value = c
+                .get(app.url(&format!("/api/v1/survey/units/{id}/results?sex=P")))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                r["result"]["ikm"].is_string() && r["result"]["grade"].is_null(),
+                "{r}"
+            );
+            for s in r["services"].as_array().unwrap() {
+                assert!(s["grade"].is_null(), "{s}");
+            }
             continue;
         };
         assert!(adequate, "unit {id}: {sample}");
@@ -414,7 +429,7 @@ async fn index_page_and_api_match_a_recomputation_from_raw_answers(app: TestApp)
         };
         assert_eq!(grade, expected);
     }
-    // The demo's fish auction office has many served and few forms: index, no grade, and why.
+    // The demo's archives and library have many served and few forms: index, no grade, and why.
     assert!(
         shown.iter().any(|s| s.2.is_none()),
         "one demo unit has a short sample"

@@ -2,7 +2,7 @@
 //! groups that may be shown, and a segment's index when its group may be shown.
 
 use crate::domain::disclosure::{Group, Publication};
-use crate::domain::{IkmResult, Period};
+use crate::domain::{IkmResult, Period, Tally};
 use crate::store::{self, Result, Segment, Unit};
 use anjungan_kernel::db::Db;
 use std::collections::HashMap;
@@ -50,9 +50,10 @@ pub async fn segment_figures(
     db: &Db,
     org_id: i64,
     period: &Period,
-    publication: &Publication,
+    unit: &UnitFigures,
     group: Option<Group>,
 ) -> Result<SegmentFigures> {
+    let publication = &unit.publication;
     let Some(group) = group else {
         return Ok(SegmentFigures::Everyone);
     };
@@ -60,13 +61,45 @@ pub async fn segment_figures(
         return Ok(SegmentFigures::Withheld(group));
     }
     let t = store::segment_tally(db, org_id, period, &Segment::of_group(&group)).await?;
-    Ok(SegmentFigures::Shown(group, Box::new(t.compute())))
+    Ok(SegmentFigures::Shown(
+        group,
+        Box::new(part_of(&unit.result, &t)),
+    ))
+}
+
+/// A part of a unit (one service, one respondent group) is graded only when the unit's own
+/// sample is adequate and the part has at least [`crate::domain::MIN_SAMPLE`] forms; otherwise
+/// it is judged against the unit's sample, and says how far it is.
+pub fn part_of(unit: &IkmResult, t: &Tally) -> IkmResult {
+    let r = t.compute();
+    if unit.sample.adequate() {
+        r
+    } else {
+        r.with_served(unit.sample.served)
+    }
+}
+
+/// The unit's index per service, each judged as a part of the unit.
+pub async fn services(
+    db: &Db,
+    org_id: i64,
+    period: &Period,
+    unit: &IkmResult,
+) -> Result<Vec<(String, IkmResult)>> {
+    Ok(store::tallies_by_service(db, org_id, period)
+        .await?
+        .into_iter()
+        .map(|(service, t)| {
+            let r = part_of(unit, &t);
+            (service, r)
+        })
+        .collect())
 }
 
 /// Every unit's index for a period, graded against its people served, best first.
 pub async fn all_units(db: &Db, period: &Period) -> Result<Vec<(Unit, IkmResult)>> {
     let units = store::units(db).await?;
-    let tallies: HashMap<i64, crate::domain::Tally> = store::tallies_by_unit(db, period)
+    let tallies: HashMap<i64, Tally> = store::tallies_by_unit(db, period)
         .await?
         .into_iter()
         .collect();

@@ -71,7 +71,7 @@ struct ServiceResult {
     service: String,
     responses: i64,
     ikm: Option<String>,
-    /// Absent while the service's forms are fewer than the set minimum sample.
+    /// Absent unless the unit's sample is adequate and the service has at least 30 forms.
     grade: Option<String>,
 }
 
@@ -91,24 +91,20 @@ async fn unit_results(
     let period = q.period()?;
     let group = seg.group()?;
     let figures = results::unit_figures(&state.db, id, &period).await?;
-    let segment =
-        results::segment_figures(&state.db, id, &period, &figures.publication, group).await?;
+    let segment = results::segment_figures(&state.db, id, &period, &figures, group).await?;
     let (result, withheld) = match &segment {
         SegmentFigures::Everyone => (figures.result.clone(), false),
         SegmentFigures::Shown(_, r) => ((**r).clone(), false),
         SegmentFigures::Withheld(_) => (crate::domain::Tally::default().compute(), true),
     };
-    let services = store::tallies_by_service(&state.db, id, &period)
+    let services = results::services(&state.db, id, &period, &figures.result)
         .await?
         .into_iter()
-        .map(|(service, t)| {
-            let r = t.compute();
-            ServiceResult {
-                service,
-                responses: r.responses,
-                ikm: r.ikm.map(|i| i.dotted()),
-                grade: r.grade().map(|g| g.letter().to_string()),
-            }
+        .map(|(service, r)| ServiceResult {
+            service,
+            responses: r.responses,
+            ikm: r.ikm.map(|i| i.dotted()),
+            grade: r.grade().map(|g| g.letter().to_string()),
         })
         .collect();
     let served = figures.served;

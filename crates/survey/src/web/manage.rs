@@ -280,13 +280,10 @@ async fn dashboard_page(
             .collect::<Vec<_>>(),
         tr,
     );
-    let services = store::tallies_by_service(db, id, &period)
+    let services = results::services(db, id, &period, &figures.result)
         .await?
         .into_iter()
-        .map(|(service, t)| ServiceRow {
-            service,
-            result: t.compute(),
-        })
+        .map(|(service, result)| ServiceRow { service, result })
         .collect();
     let profile = figures
         .publication
@@ -305,7 +302,7 @@ async fn dashboard_page(
         .filter(|c| c.published && c.group.value != NOT_GIVEN)
         .map(|c| c.group.clone())
         .collect();
-    let segment = results::segment_figures(db, id, &period, &figures.publication, group).await?;
+    let segment = results::segment_figures(db, id, &period, &figures, group).await?;
     let mut actions = Vec::new();
     let mut cache: HashMap<String, IkmResult> = HashMap::new();
     for a in store::actions(db, id).await? {
