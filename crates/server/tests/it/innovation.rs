@@ -747,8 +747,11 @@ async fn live_evidence_comes_from_the_survey(app: TestApp) {
         .await
         .unwrap();
     assert!(
-        page.contains(&format!("data-ikm=\"{ikm}\"")),
-        "live IKM {ikm} shown"
+        page.contains(&format!(
+            "data-ikm=\"{ikm}\">{}</strong>",
+            ikm.replace('.', ",")
+        )),
+        "live IKM {ikm} shown with a decimal comma"
     );
     // The owning unit links and unlinks; a unit without a survey cannot be linked; others may not.
     let op = app.signed_in("operator.kominfo@anjungan.test").await;

@@ -113,6 +113,15 @@ async fn element_scores_and_the_regulation_table_are_rounded_once(app: TestApp) 
     assert_eq!(api["result"]["grade"], "A", "{api}");
     assert_eq!(api["result"]["scores"]["U2"], "78.13");
     assert_eq!(api["result"]["sample"]["adequate"], true);
+    // The public NRR chart colours U2's bar by its exact score, 78.13: grade B.
+    let page = reqwest::get(app.url(&format!("/ikm/unit/{id}")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let u2_bar = page.split("<rect").nth(2).unwrap();
+    assert!(u2_bar.contains("class=\"gb\""), "{u2_bar}");
     // The printed report carries the same table.
     let bytes = admin
         .get(app.url(&format!("/ikm/kelola/{id}/unduh/laporan.pdf")))
