@@ -9,7 +9,7 @@
 //! the state as it was (apart from what time had already settled) and reports why.
 
 use super::AuctionError;
-use super::rules::{Format, Millis, Rules, value};
+use super::rules::{Format, Millis, Rules};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -274,17 +274,20 @@ pub struct Lot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub limit: i64,
-    /// Unpaid purchases from elsewhere (other sessions), as the port's books say.
+    /// Unpaid purchases from elsewhere (other sessions), as the port's books say: each ticket's
+    /// value plus the buyer's levy.
     pub outside: i64,
-    /// Unpaid purchases in this session.
+    /// Unpaid purchases in this session, on the same basis ([`Rules::owed`]: value plus the
+    /// buyer's levy).
     pub won: i64,
-    /// The value at their maximum of every lot they lead.
+    /// What they would owe at their maximum for every lot they lead ([`Rules::owed`]).
     pub leading: i64,
     pub blocked: bool,
 }
 
 impl Account {
-    /// Everything the buyer may still have to pay.
+    /// Everything the buyer may still have to pay, levy included; never above `limit` once
+    /// the engine accepted a bid or a stop.
     pub fn exposure(&self) -> i64 {
         self.outside
             .saturating_add(self.won)
@@ -408,10 +411,7 @@ impl Session {
     /// The lowest acceptable bid on an ascending lot: the start price, else one step above the
     /// standing price (a bid equal to the current price is never "higher").
     pub fn minimum_bid(&self, lot: &Lot) -> i64 {
-        match lot.price {
-            None => lot.spec.start_price,
-            Some(p) => p.saturating_add(self.rules.ladder.step(p)),
-        }
+        self.rules.minimum_bid(lot.spec.start_price, lot.price)
     }
 
     /// The clock's price per kg at `at` (its grace price while a grace window runs).
@@ -500,12 +500,9 @@ impl Session {
                         if now <= until {
                             break;
                         }
-                        // The grace window is over: restart higher for the remainder.
-                        let base = p.saturating_add(
-                            self.rules
-                                .clock_restart_steps
-                                .saturating_mul(self.rules.clock_step),
-                        );
+                        // The grace window is over: restart higher for the remainder, but
+                        // never above the lot's start price.
+                        let base = self.rules.clock_restart_price(p, lot.spec.start_price);
                         self.start_clock(i, base, until, out);
                         continue;
                     }
@@ -543,8 +540,8 @@ impl Session {
                 self.unfinished -= 1;
                 // Leaders were admitted to bid, and accounts are never removed.
                 if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
-                    acc.leading -= value(lead.max, grams);
-                    acc.won = acc.won.saturating_add(value(price, grams));
+                    acc.leading -= self.rules.owed(lead.max, grams);
+                    acc.won = acc.won.saturating_add(self.rules.owed(price, grams));
                 }
                 out.push(Event::Sold {
                     lot: id,
@@ -559,7 +556,7 @@ impl Session {
                 self.unfinished -= 1;
                 let reason = if let Some(lead) = lead {
                     if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
-                        acc.leading -= value(lead.max, grams);
+                        acc.leading -= self.rules.owed(lead.max, grams);
                     }
                     Unsold::ReserveNotMet
                 } else {
@@ -579,7 +576,7 @@ impl Session {
         let lot = &mut self.lots[i];
         if let Some(lead) = lot.lead.take() {
             if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
-                acc.leading -= value(lead.max, lot.spec.grams);
+                acc.leading -= self.rules.owed(lead.max, lot.spec.grams);
             }
         }
         lot.phase = LotPhase::Unsold;
@@ -985,13 +982,13 @@ impl Session {
         let step = |p: i64| self.rules.ladder.step(p);
         // The leader's own commitment on this lot is replaced, not added to.
         let own = match lot.lead {
-            Some(l) if l.buyer == buyer => value(l.max, grams),
+            Some(l) if l.buyer == buyer => self.rules.owed(l.max, grams),
             _ => 0,
         };
         let would_be = acc
             .exposure()
             .saturating_sub(own)
-            .saturating_add(value(amount, grams));
+            .saturating_add(self.rules.owed(amount, grams));
         // (new price, new lead)
         let (price, lead) = match lot.lead {
             Some(l) if l.buyer == buyer => {
@@ -1011,14 +1008,10 @@ impl Session {
                 let p = if proxy { minimum } else { amount };
                 (p, Lead { buyer, max: amount })
             }
-            Some(l) if amount > l.max => {
-                let p = if proxy {
-                    amount.min(l.max.saturating_add(step(l.max))).max(minimum)
-                } else {
-                    amount
-                };
-                (p, Lead { buyer, max: amount })
-            }
+            Some(l) if amount > l.max => (
+                self.rules.outbid_price(l.max, amount, proxy, minimum),
+                Lead { buyer, max: amount },
+            ),
             Some(l) => {
                 // The leader's maximum answers; equal maximums go to the earlier bidder.
                 (l.max.min(amount.saturating_add(step(amount))), l)
@@ -1035,24 +1028,23 @@ impl Session {
             Some(r) if price < r && lead.max >= r => r,
             _ => price,
         };
-        let soft = self.rules.soft_close_ms;
         let lot = &mut self.lots[i];
         // Both leaders passed `bidder`, and accounts are never removed.
         if let Some(prev) = lot.lead {
             if let Some(acc) = self.accounts.get_mut(&prev.buyer) {
-                acc.leading -= value(prev.max, grams);
+                acc.leading -= self.rules.owed(prev.max, grams);
             }
         }
         if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
-            acc.leading += value(lead.max, grams);
+            acc.leading += self.rules.owed(lead.max, grams);
         }
         lot.lead = Some(lead);
         lot.price = Some(price);
         lot.bids += 1;
-        if old_price != Some(price) && lot.ends_at - now < soft {
-            lot.ends_at = now.saturating_add(soft).min(lot.hard_end).max(lot.ends_at);
+        if old_price != Some(price) {
+            lot.ends_at = self.rules.soft_close(now, lot.ends_at, lot.hard_end);
         }
-        let min = price.saturating_add(self.rules.ladder.step(price));
+        let min = self.rules.minimum_bid(lot.spec.start_price, Some(price));
         out.push(Event::Bid {
             lot: lot_id,
             buyer,
@@ -1094,7 +1086,7 @@ impl Session {
             return Err(AuctionError::LotNotOpen);
         };
         let take = grams.min(lot.remaining);
-        let cost = value(price, take);
+        let cost = self.rules.owed(price, take);
         let would_be = acc.exposure().saturating_add(cost);
         if would_be > acc.limit {
             return Err(AuctionError::ExposureExceeded {
@@ -1128,7 +1120,8 @@ impl Session {
         Ok(())
     }
 
-    /// The buyers who have won something in this session, with the value, for settlement.
+    /// The buyers who have won something in this session, with what they owe for it (value
+    /// and buyer's levy) and have not paid yet.
     pub fn purchases(&self) -> impl Iterator<Item = (BuyerId, i64)> + '_ {
         self.accounts
             .iter()

@@ -913,3 +913,324 @@ proptest! {
         check(Format::Clock, &steps, &limits, reserve);
     }
 }
+
+// ---- the written rules (README "Rules", /lelang/aturan), one test each ----
+
+fn with_levy(rules: Rules) -> Rules {
+    rules.with_levy(super::levy::LevyRules::trenggalek_default())
+}
+
+#[test]
+fn a_straight_bid_above_the_leaders_maximum_pays_in_full_a_proxy_does_not() {
+    for (proxy, expected) in [(false, 25_000), (true, 20_250)] {
+        let mut s = open(Rules::ascending(), &[lot(L1, 100, 18_000, None)]);
+        ok(&mut s, max(L1, A, 20_000), T0 + 1);
+        assert_eq!(price(&s, L1), Some(18_000));
+        let cmd = if proxy {
+            max(L1, B, 25_000)
+        } else {
+            bid(L1, B, 25_000)
+        };
+        ok(&mut s, cmd, T0 + 2);
+        assert_eq!((price(&s, L1), leader(&s, L1)), (Some(expected), Some(B)));
+        assert_eq!(
+            Rules::ascending().outbid_price(20_000, 25_000, proxy, 18_250),
+            expected
+        );
+    }
+}
+
+#[test]
+fn at_a_band_edge_the_step_is_that_of_the_standing_prices_band() {
+    let r = Rules::ascending(); // below 10,000 steps of 100, from 10,000 steps of 250
+    let mut s = open(r.clone(), &[lot(L1, 10, 9_800, None)]);
+    ok(&mut s, bid(L1, A, 9_900), T0 + 1);
+    // 9,900 is in the lower band: the step is 100, the next bid 10,000.
+    assert_eq!(
+        refused(&mut s, bid(L1, B, 9_999), T0 + 2),
+        AuctionError::BidTooLow { minimum: 10_000 }
+    );
+    ok(&mut s, bid(L1, B, 10_000), T0 + 2);
+    // 10,000 is on the edge and belongs to the band above: the step is 250.
+    assert_eq!(
+        refused(&mut s, bid(L1, A, 10_100), T0 + 3),
+        AuctionError::BidTooLow { minimum: 10_250 }
+    );
+    ok(&mut s, bid(L1, A, 10_250), T0 + 3);
+    // A proxy's answer takes the step at the level of the maximum it beats.
+    ok(&mut s, max(L1, B, 20_000), T0 + 4);
+    assert_eq!(price(&s, L1), Some(10_500));
+    assert_eq!(r.minimum_bid(9_800, Some(9_900)), 10_000);
+    assert_eq!(r.minimum_bid(9_800, Some(10_000)), 10_250);
+    assert_eq!(r.outbid_price(9_900, 20_000, true, 10_000), 10_000);
+    assert_eq!(r.outbid_price(10_000, 20_000, true, 10_250), 10_250);
+}
+
+#[test]
+fn a_bid_exactly_one_window_before_the_end_does_not_extend_the_close() {
+    let r = Rules::ascending(); // W = 30 s
+    let mut s = open(r.clone(), &[lot(L1, 100, 20_000, None)]);
+    let end = T0 + r.lot_duration_ms;
+    let ev = ok(&mut s, bid(L1, A, 20_000), end - r.soft_close_ms);
+    assert!(matches!(ev[0], Event::Bid { ends_at, .. } if ends_at == end));
+    assert_eq!(
+        s.lot(L1).unwrap().ends_at,
+        end,
+        "exactly W before: no change"
+    );
+    // One millisecond later it is inside the window: the close moves to now + W.
+    ok(&mut s, bid(L1, B, 20_250), end - r.soft_close_ms + 1);
+    assert_eq!(s.lot(L1).unwrap().ends_at, end + 1);
+    let hard = end + r.max_extension_ms;
+    assert_eq!(r.soft_close(end - r.soft_close_ms, end, hard), end);
+    assert_eq!(r.soft_close(end - r.soft_close_ms + 1, end, hard), end + 1);
+    assert_eq!(r.soft_close(hard - 1, hard - 1, hard), hard);
+}
+
+#[test]
+fn the_clock_never_restarts_above_the_lots_start_price() {
+    let r = Rules::clock(); // 250 a second, restart 4 steps (1,000) up, grace 300 ms
+    let mut s = open(
+        r.clone(),
+        &[lot(L1, 100, 30_000, None), lot(L2, 10, 10_000, None)],
+    );
+    // Stopped at 29,500 two seconds in: 4 steps up would be 30,500, above the start.
+    let ev = ok(&mut s, stop(L1, A, 40), T0 + 2_000);
+    assert!(matches!(ev[0], Event::Filled { price: 29_500, .. }));
+    let ev = ok(&mut s, Command::Tick, T0 + 3_000);
+    assert_eq!(
+        ev,
+        [Event::ClockStarted {
+            lot: L1,
+            price: 30_000,
+            at: T0 + 2_300,
+            grams: 60_000,
+            step: 250,
+            interval: 1_000
+        }]
+    );
+    // Far below the start the full restart applies.
+    let ev = ok(&mut s, stop(L1, B, 10), T0 + 2_300 + 20_000);
+    assert!(matches!(ev[0], Event::Filled { price: 25_000, .. }));
+    let ev = ok(&mut s, Command::Tick, T0 + 2_300 + 21_000);
+    assert!(matches!(ev[0], Event::ClockStarted { price: 26_000, .. }));
+    assert_eq!(r.clock_restart_price(29_500, 30_000), 30_000);
+    assert_eq!(r.clock_restart_price(30_000, 30_000), 30_000);
+    assert_eq!(r.clock_restart_price(25_000, 30_000), 26_000);
+}
+
+#[test]
+fn a_too_low_bid_is_refused_with_the_minimum_as_a_number() {
+    let mut s = open(Rules::ascending(), &[lot(L1, 100, 30_000, None)]);
+    ok(&mut s, bid(L1, A, 30_250), T0 + 1);
+    assert_eq!(
+        refused(&mut s, bid(L1, B, 30_300), T0 + 2),
+        AuctionError::BidTooLow { minimum: 30_500 }
+    );
+}
+
+#[test]
+fn purchases_here_count_at_what_the_buyer_will_owe_like_those_elsewhere() {
+    // A 15,000,000 limit, 3 % buyer's levy: 100 kg at 150,000 is worth 15,000,000 and owes
+    // 15,450,000 — over the limit, refused; the same basis as unpaid tickets elsewhere.
+    let mut s = Session::new(with_levy(Rules::ascending())).unwrap();
+    ok(&mut s, lot(L1, 100, 140_000, None), T0);
+    ok(&mut s, lot(L2, 10, 10_000, None), T0);
+    ok(&mut s, admit(A, 15_000_000), T0);
+    ok(&mut s, admit(B, 100_000_000), T0);
+    ok(&mut s, admit(C, 100_000_000), T0);
+    ok(&mut s, Command::Open, T0);
+    assert_eq!(
+        refused(&mut s, bid(L1, A, 150_000), T0 + 1),
+        AuctionError::ExposureExceeded {
+            limit: 15_000_000,
+            would_be: 15_450_000
+        }
+    );
+    // 145,000 × 100 kg = 14,500,000 + 435,000 levy = 14,935,000: within the limit.
+    ok(&mut s, bid(L1, A, 145_000), T0 + 1);
+    assert_eq!(s.accounts[&A].exposure(), 14_935_000);
+    // 10 kg at 10,000 = 100,000 + 3,000 would make 15,038,000.
+    assert_eq!(
+        refused(&mut s, bid(L2, A, 10_000), T0 + 2),
+        AuctionError::ExposureExceeded {
+            limit: 15_000_000,
+            would_be: 15_038_000
+        }
+    );
+    // Won, the purchase still counts what she will pay the cashier, levy included.
+    ok(&mut s, Command::Close, T0 + 3);
+    assert_eq!(s.accounts[&A].won, 14_935_000);
+    assert_eq!(
+        s.purchases().find(|(b, _)| *b == A).map(|(_, v)| v),
+        Some(14_935_000)
+    );
+    // A payment of what the ticket says frees all of it.
+    ok(
+        &mut s,
+        Command::Paid {
+            buyer: A,
+            amount: 14_935_000,
+        },
+        T0 + 4,
+    );
+    assert_eq!(s.accounts[&A].exposure(), 0);
+}
+
+#[test]
+fn clock_purchases_count_the_buyers_levy_too() {
+    let mut s = Session::new(with_levy(Rules::clock())).unwrap();
+    ok(&mut s, lot(L1, 100, 20_000, None), T0);
+    ok(
+        &mut s,
+        Command::Admit {
+            buyer: A,
+            limit: 3_000_000,
+            outside: 1_545_000,
+            blocked: false,
+        },
+        T0,
+    );
+    ok(&mut s, admit(B, 100_000_000), T0);
+    ok(&mut s, admit(C, 100_000_000), T0);
+    ok(&mut s, Command::Open, T0);
+    // 75 kg × 20,000 = 1,500,000 + 45,000 = 1,545,000: 3,090,000 with what is owed elsewhere.
+    assert_eq!(
+        refused(&mut s, stop(L1, A, 75), T0),
+        AuctionError::ExposureExceeded {
+            limit: 3_000_000,
+            would_be: 3_090_000
+        }
+    );
+    ok(&mut s, stop(L1, A, 70), T0); // 1,400,000 + 42,000
+    assert_eq!(s.accounts[&A].exposure(), 2_987_000);
+}
+
+/// Buyer levies for the property: a share of the value or rupiah per kg, any rounding.
+fn levy_rules() -> impl Strategy<Value = super::levy::LevyRules> {
+    use super::levy::{LevyBasis, LevyRules, Rounding};
+    let basis = prop_oneof![
+        (0..1_000i64, 0..1_000i64).prop_map(|(seller_bp, buyer_bp)| LevyBasis::Percent {
+            seller_bp,
+            buyer_bp
+        }),
+        (0..500i64, 0..3_000i64).prop_map(|(seller_per_kg, buyer_per_kg)| LevyBasis::PerKg {
+            seller_per_kg,
+            buyer_per_kg
+        }),
+    ];
+    let rounding = prop_oneof![
+        Just(Rounding::HalfUp),
+        Just(Rounding::Down),
+        Just(Rounding::Up)
+    ];
+    (
+        basis,
+        rounding,
+        prop_oneof![Just(1i64), Just(100), Just(1_000)],
+    )
+        .prop_map(|(basis, rounding, round_to)| LevyRules {
+            basis,
+            rounding,
+            round_to,
+            ..LevyRules::trenggalek_default()
+        })
+}
+
+/// Runs a random session with a levy and checks, after every command, that what each buyer
+/// owes — their unpaid tickets elsewhere plus, for every purchase here, the ticket's value and
+/// buyer's levy as settlement computes it — never exceeds deposit + credit.
+fn check_owed(
+    format: Format,
+    steps: &[(Step, i64)],
+    limits: &[i64],
+    outside: &[i64],
+    levy: super::levy::LevyRules,
+) {
+    let (_, setup) = scenario(format, limits, None);
+    let mut s = Session::new(setup_rules(format).with_levy(levy.clone())).unwrap();
+    for (i, (limit, out)) in limits.iter().zip(outside).enumerate() {
+        s.apply(
+            &Command::Admit {
+                buyer: BuyerId(i as i64 + 1),
+                limit: *limit,
+                outside: *out,
+                blocked: false,
+            },
+            T0,
+        );
+    }
+    for (c, at) in setup {
+        if !matches!(c, Command::Admit { .. }) {
+            s.apply(&c, at);
+        }
+    }
+    let mut owed: Vec<i64> = outside.to_vec();
+    let mut at = T0;
+    for (step, dt) in steps {
+        at += dt;
+        let o = s.apply(&to_command(step), at);
+        for n in &o.events {
+            if let Event::Sold {
+                buyer,
+                price,
+                grams,
+                ..
+            }
+            | Event::Filled {
+                buyer,
+                price,
+                grams,
+                ..
+            } = n.event
+            {
+                let value = super::rules::value(price, grams);
+                let ticket = super::settlement::levy_for(&levy, value, grams, None).unwrap();
+                owed[buyer.0 as usize - 1] += ticket.buyer_pays;
+            }
+        }
+        for (i, limit) in limits.iter().enumerate() {
+            assert!(
+                owed[i] <= *limit,
+                "buyer {} owes {} over {limit}",
+                i + 1,
+                owed[i]
+            );
+            let acc = &s.accounts[&BuyerId(i as i64 + 1)];
+            // The engine counts exactly what the tickets will say.
+            assert_eq!(acc.outside + acc.won, owed[i]);
+            assert!(acc.exposure() <= acc.limit);
+        }
+    }
+}
+
+fn setup_rules(format: Format) -> Rules {
+    let mut rules = match format {
+        Format::Ascending => Rules::ascending(),
+        Format::Clock => Rules::clock(),
+    };
+    rules.lot_duration_ms = 60_000;
+    rules.stagger_ms = 10_000;
+    rules.soft_close_ms = 15_000;
+    rules.max_extension_ms = 60_000;
+    rules
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn what_a_buyer_owes_never_exceeds_deposit_and_credit(
+        steps in steps(),
+        limits in prop::collection::vec(1_000_000..4_000_000i64, 4),
+        owed_elsewhere in prop::collection::vec(0..60i64, 4),
+        levy in levy_rules(),
+        clock in any::<bool>(),
+    ) {
+        let format = if clock { Format::Clock } else { Format::Ascending };
+        // Unpaid tickets elsewhere of up to 60 % of the limit (more would leave no room).
+        let outside: Vec<i64> =
+            limits.iter().zip(&owed_elsewhere).map(|(l, p)| l * p / 100).collect();
+        check_owed(format, &steps, &limits, &outside, levy);
+    }
+}

@@ -97,6 +97,46 @@ pub struct LevyBreakdown {
     pub shares: Vec<(String, i64)>,
 }
 
+/// The levy of a day's sales at a port, by side and by account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LevyTotals {
+    pub seller: i64,
+    pub buyer: i64,
+    pub total: i64,
+    /// (account code, rupiah), in the order the tickets first name them.
+    pub accounts: Vec<(String, i64)>,
+    /// Sales whose levy could not be computed by the rules (for the cashier to settle).
+    pub unsettled: i64,
+}
+
+impl LevyTotals {
+    /// The day's totals from its tickets' own breakdowns (`None` for a sale without one).
+    ///
+    /// An account's day total is the sum of its shares on each ticket, never the day's total
+    /// split again: each ticket is split to the rupiah by largest remainder, so splitting the
+    /// sum instead would differ from what the tickets booked by up to a rupiah per ticket and
+    /// account (22 rupiah was seen), and the report would not agree with the receipts.
+    pub fn of_tickets<'a>(tickets: impl IntoIterator<Item = Option<&'a LevyBreakdown>>) -> Self {
+        let mut t = LevyTotals::default();
+        for ticket in tickets {
+            let Some(b) = ticket else {
+                t.unsettled += 1;
+                continue;
+            };
+            t.seller = t.seller.saturating_add(b.seller_levy);
+            t.buyer = t.buyer.saturating_add(b.buyer_levy);
+            t.total = t.total.saturating_add(b.total);
+            for (code, v) in &b.shares {
+                match t.accounts.iter_mut().find(|(c, _)| c == code) {
+                    Some((_, sum)) => *sum = sum.saturating_add(*v),
+                    None => t.accounts.push((code.clone(), *v)),
+                }
+            }
+        }
+        t
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LevyError {
     #[error("invalid levy rules: {0}")]
@@ -192,21 +232,13 @@ impl LevyRules {
         if sale.value < 0 || sale.grams < 0 || sale.vessel_gt_tenths.is_some_and(|gt| gt < 0) {
             return Err(LevyError::Negative);
         }
-        let (seller_levy, buyer_levy) = match &self.basis {
-            LevyBasis::Percent {
-                seller_bp,
-                buyer_bp,
-            } => (
-                self.assess(sale.value, *seller_bp, BP_WHOLE)?,
-                self.assess(sale.value, *buyer_bp, BP_WHOLE)?,
-            ),
-            LevyBasis::PerKg {
-                seller_per_kg,
-                buyer_per_kg,
-            } => (
-                self.assess(sale.grams, *seller_per_kg, GRAMS_PER_KG)?,
-                self.assess(sale.grams, *buyer_per_kg, GRAMS_PER_KG)?,
-            ),
+        let seller_levy = match &self.basis {
+            LevyBasis::Percent { seller_bp, .. } => {
+                self.assess(sale.value, *seller_bp, BP_WHOLE)?
+            }
+            LevyBasis::PerKg { seller_per_kg, .. } => {
+                self.assess(sale.grams, *seller_per_kg, GRAMS_PER_KG)?
+            }
             LevyBasis::FlatByVessel { bands } => {
                 let gt = sale.vessel_gt_tenths.ok_or(LevyError::NoVesselSize)?;
                 let band = bands
@@ -214,9 +246,10 @@ impl LevyRules {
                     .find(|b| b.upto_gt_tenths.is_none_or(|upto| gt < upto))
                     // Unreachable after validate (the last band is open); kept panic-free.
                     .ok_or(LevyError::InvalidRules("no vessel band matches"))?;
-                (band.amount, 0)
+                band.amount
             }
         };
+        let buyer_levy = self.buyer_levy(sale.value, sale.grams)?;
         if seller_levy > sale.value {
             return Err(LevyError::SellerLevyExceedsValue);
         }
@@ -236,6 +269,34 @@ impl LevyRules {
             seller_receives: sale.value - seller_levy,
             shares: split_shares(total, &self.accounts),
         })
+    }
+
+    /// The buyer's side of the levy on a sale of `value` rupiah weighing `grams`: a share of
+    /// the value, rupiah per kg, or nothing (a flat levy by vessel size is the seller's). The
+    /// one computation of it, for the ticket ([`compute`](Self::compute)) and for what a buyer
+    /// will owe while still bidding ([`buyer_owes`](Self::buyer_owes)). Expects valid rules
+    /// and amounts that are not negative.
+    pub fn buyer_levy(&self, value: i64, grams: i64) -> Result<i64, LevyError> {
+        if value < 0 || grams < 0 {
+            return Err(LevyError::Negative);
+        }
+        match &self.basis {
+            LevyBasis::Percent { buyer_bp, .. } => self.assess(value, *buyer_bp, BP_WHOLE),
+            LevyBasis::PerKg { buyer_per_kg, .. } => {
+                self.assess(grams, *buyer_per_kg, GRAMS_PER_KG)
+            }
+            LevyBasis::FlatByVessel { .. } => Ok(0),
+        }
+    }
+
+    /// What the buyer will owe for a purchase of `value` rupiah weighing `grams`: the value
+    /// plus the buyer's levy — the ticket's "buyer pays". The one basis on which a buyer's
+    /// exposure is counted, for purchases of earlier sessions and of the running one alike,
+    /// and for the lots they lead. Saturates instead of failing: an amount too large for
+    /// `i64` is more than any limit.
+    pub fn buyer_owes(&self, value: i64, grams: i64) -> i64 {
+        let value = value.max(0);
+        value.saturating_add(self.buyer_levy(value, grams.max(0)).unwrap_or(i64::MAX))
     }
 
     /// `quantity * rate / per`, rounded once to a multiple of `round_to`.
@@ -395,6 +456,27 @@ mod tests {
             }
             other => panic!("expected InvalidRules, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_days_totals_per_account_are_the_sums_of_the_tickets_splits() {
+        let rules = LevyRules::trenggalek_default();
+        // Small sales whose levy splits unevenly, each to the rupiah on its own ticket.
+        let tickets: Vec<LevyBreakdown> = (1..=60)
+            .map(|i| rules.compute(&sale(30 + 7 * i, 1_000)).unwrap())
+            .collect();
+        let day = LevyTotals::of_tickets(tickets.iter().map(Some).chain([None]));
+        assert_eq!(day.unsettled, 1, "a sale without a levy is counted apart");
+        for (k, (code, sum)) in day.accounts.iter().enumerate() {
+            assert_eq!(code, &rules.accounts[k].code);
+            assert_eq!(*sum, tickets.iter().map(|b| b.shares[k].1).sum::<i64>());
+        }
+        assert_eq!(day.total, tickets.iter().map(|b| b.total).sum::<i64>());
+        assert_eq!(day.seller + day.buyer, day.total);
+        assert_eq!(day.accounts.iter().map(|a| a.1).sum::<i64>(), day.total);
+        // Splitting the day's total again would book other amounts than the tickets did.
+        let resplit = split_shares(day.total, &rules.accounts);
+        assert_ne!(amounts(&resplit), amounts(&day.accounts));
     }
 
     fn amounts(shares: &[(String, i64)]) -> Vec<i64> {

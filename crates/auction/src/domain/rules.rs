@@ -3,6 +3,7 @@
 //! engine never meets a rule that could stall or loop.
 
 use super::AuctionError;
+use super::levy::LevyRules;
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch (the server's clock).
@@ -133,6 +134,12 @@ pub struct Rules {
     pub grace_ms: i64,
     /// A session may not open with fewer eligible buyers (the port's rule; default 3).
     pub min_buyers: i64,
+    /// The port's levy as it stood when the session was scheduled: its tickets are assessed by
+    /// it, and what a buyer will owe for a purchase ([`Rules::owed`]) counts its buyer's side.
+    /// Absent in sessions scheduled before the levy was part of the rules (nothing counted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub levy: Option<LevyRules>,
 }
 
 impl Rules {
@@ -149,6 +156,7 @@ impl Rules {
             clock_restart_steps: 4,
             grace_ms: 300,
             min_buyers: 3,
+            levy: None,
         }
     }
 
@@ -160,13 +168,81 @@ impl Rules {
     }
 
     /// A session's rules at a port: the format's defaults with the port's minimum of eligible
-    /// buyers.
+    /// buyers (the port's levy is added when the session is scheduled, [`Rules::with_levy`]).
     pub fn for_port(format: Format, min_buyers: i64) -> Rules {
         let base = match format {
             Format::Ascending => Rules::ascending(),
             Format::Clock => Rules::clock(),
         };
         Rules { min_buyers, ..base }
+    }
+
+    /// These rules with the port's levy, as a session keeps it from the moment it is
+    /// scheduled: its tickets and its buyers' exposure then agree, whatever the port changes
+    /// later.
+    pub fn with_levy(self, levy: LevyRules) -> Rules {
+        Rules {
+            levy: Some(levy),
+            ..self
+        }
+    }
+
+    /// The price per kg at which the clock restarts for a lot's remainder after a stop at
+    /// `stopped`: `clock_restart_steps` steps higher, never above the lot's `start_price`.
+    pub fn clock_restart_price(&self, stopped: i64, start_price: i64) -> i64 {
+        stopped
+            .saturating_add(self.clock_restart_steps.saturating_mul(self.clock_step))
+            .min(start_price)
+            .max(stopped)
+    }
+
+    /// The lowest bid an ascending lot accepts next: its start price before any bid, else one
+    /// step above the standing price, the step taken at the standing price's level (a price
+    /// exactly on a band's edge is in the band above it).
+    pub fn minimum_bid(&self, start_price: i64, standing: Option<i64>) -> i64 {
+        match standing {
+            None => start_price,
+            Some(p) => p.saturating_add(self.ladder.step(p)),
+        }
+    }
+
+    /// The standing price when a bid of `amount` beats the leader's maximum `leader_max`: a
+    /// straight bid pays its full amount; a proxy maximum pays one step over the leader's
+    /// maximum (the step at that maximum's level), capped at its own amount, and never less
+    /// than the lot's `minimum`.
+    pub fn outbid_price(&self, leader_max: i64, amount: i64, proxy: bool, minimum: i64) -> i64 {
+        if proxy {
+            amount
+                .min(leader_max.saturating_add(self.ladder.step(leader_max)))
+                .max(minimum)
+        } else {
+            amount
+        }
+    }
+
+    /// Whether a price-changing bid at `now` extends an ascending lot ending at `ends_at`:
+    /// only strictly inside the last `soft_close_ms` (a bid exactly one window before the end
+    /// does not), and then to `now + soft_close_ms`, never past `hard_end`.
+    pub fn soft_close(&self, now: Millis, ends_at: Millis, hard_end: Millis) -> Millis {
+        if ends_at - now < self.soft_close_ms {
+            now.saturating_add(self.soft_close_ms)
+                .min(hard_end)
+                .max(ends_at)
+        } else {
+            ends_at
+        }
+    }
+
+    /// What a buyer will owe for `grams` bought at `price_per_kg`: the value and the buyer's
+    /// levy ([`LevyRules::buyer_owes`]). The one basis of exposure: a purchase of this session,
+    /// the value at their maximum of a lot they lead, and the unpaid tickets of earlier
+    /// sessions (`value + buyer_levy`) all count what the buyer will pay the cashier.
+    pub fn owed(&self, price_per_kg: i64, grams: i64) -> i64 {
+        let v = value(price_per_kg, grams);
+        match &self.levy {
+            Some(levy) => levy.buyer_owes(v, grams),
+            None => v,
+        }
     }
 
     pub fn validate(&self) -> Result<(), AuctionError> {
@@ -182,10 +258,12 @@ impl Rules {
             && in_range(self.clock_restart_steps, 0, 1_000)
             && in_range(self.grace_ms, 0, 10_000)
             && in_range(self.min_buyers, 1, 1_000);
-        if ok {
-            Ok(())
-        } else {
-            Err(AuctionError::BadRules("timers"))
+        if !ok {
+            return Err(AuctionError::BadRules("timers"));
+        }
+        match &self.levy {
+            Some(levy) if levy.validate().is_err() => Err(AuctionError::BadRules("levy")),
+            _ => Ok(()),
         }
     }
 }
@@ -223,7 +301,9 @@ mod tests {
 
     #[test]
     fn a_port_sets_the_minimum_of_buyers_and_sessions_start_within_a_week() {
-        let r = Rules::for_port(Format::Clock, 5);
+        let levy = LevyRules::trenggalek_default();
+        let r = Rules::for_port(Format::Clock, 5).with_levy(levy.clone());
+        assert_eq!(r.levy, Some(levy));
         assert_eq!((r.format, r.min_buyers), (Format::Clock, 5));
         assert_eq!(r.lot_duration_ms, Rules::clock().lot_duration_ms);
         let now = 1_800_000_000_000;

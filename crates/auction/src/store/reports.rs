@@ -1,6 +1,8 @@
 //! Figures from the sales: a day's prices by species, for the public page and the port's report.
 
 use super::Result;
+use crate::domain::levy::LevyBreakdown;
+pub use crate::domain::levy::LevyTotals;
 use anjungan_kernel::Db;
 use serde::Serialize;
 use sqlx::Row;
@@ -99,18 +101,8 @@ pub async fn history(
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// The levy collected on a day's sales at a port, by account.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
-pub struct LevyTotals {
-    pub seller: i64,
-    pub buyer: i64,
-    pub total: i64,
-    /// (account code, rupiah), in the order of the port's rules.
-    pub accounts: Vec<(String, i64)>,
-    /// Sales whose levy could not be computed by the rules (for the cashier to settle).
-    pub unsettled: i64,
-}
-
+/// The levy collected on a day's sales at a port, by account: the sums of the tickets' own
+/// breakdowns ([`LevyTotals::of_tickets`]).
 pub async fn levy_of_day(db: &Db, port: i64, day: &str) -> Result<LevyTotals> {
     let rows = sqlx::query(
         "SELECT s.levy FROM auction_sales s JOIN auction_sessions se ON se.id = s.session_id \
@@ -120,24 +112,10 @@ pub async fn levy_of_day(db: &Db, port: i64, day: &str) -> Result<LevyTotals> {
     .bind(day)
     .fetch_all(&db.pool)
     .await?;
-    let mut t = LevyTotals::default();
+    let mut tickets = Vec::with_capacity(rows.len());
     for r in &rows {
         let text: Option<String> = r.try_get("levy")?;
-        match text.and_then(|j| serde_json::from_str::<crate::domain::levy::LevyBreakdown>(&j).ok())
-        {
-            Some(b) => {
-                t.seller += b.seller_levy;
-                t.buyer += b.buyer_levy;
-                t.total += b.total;
-                for (code, v) in b.shares {
-                    match t.accounts.iter_mut().find(|(c, _)| *c == code) {
-                        Some((_, sum)) => *sum += v,
-                        None => t.accounts.push((code, v)),
-                    }
-                }
-            }
-            None => t.unsettled += 1,
-        }
+        tickets.push(text.and_then(|j| serde_json::from_str::<LevyBreakdown>(&j).ok()));
     }
-    Ok(t)
+    Ok(LevyTotals::of_tickets(tickets.iter().map(Option::as_ref)))
 }

@@ -58,8 +58,17 @@ pub async fn create(
     auctioneer: Option<i64>,
     rules: &Rules,
 ) -> Result<i64> {
-    rules.validate()?;
     let mut tx = db.begin_write().await?;
+    // The session keeps the port's levy as it stands now (`Rules::with_levy`).
+    let port = sqlx::query("SELECT levy FROM auction_ports WHERE id = $1")
+        .bind(port_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AuctionError::NotFound)?;
+    let rules = &rules
+        .clone()
+        .with_levy(anjungan_kernel::db::json_column(&port, "levy")?);
+    rules.validate()?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO auction_sessions (port_id, day, starts_at, auctioneer_id, format, rules, state, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7) RETURNING id",
@@ -329,7 +338,7 @@ pub async fn project(tx: &mut Tx, session_id: i64, events: &[Numbered], seq: i64
                 .bind(now)
                 .fetch_one(&mut **tx)
                 .await?;
-                super::settlement::settle_sale(tx, sale_id, lot.0, value, *grams, *at).await?;
+                super::settlement::settle_sale(tx, session_id, sale_id, lot.0, value, *grams, *at).await?;
                 let sold = matches!(n.event, Event::Sold { .. });
                 sqlx::query(
                     "UPDATE auction_lots SET sold_grams = sold_grams + $2, price = $3, buyer_id = $4, \

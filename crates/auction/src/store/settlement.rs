@@ -6,6 +6,7 @@ use super::Result;
 use crate::domain::AuctionError;
 use crate::domain::audit::AuctionEvent;
 use crate::domain::levy::LevyRules;
+use crate::domain::rules::Rules;
 use crate::domain::settlement::{PayoutLine, levy_for, ticket_number};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
@@ -14,9 +15,11 @@ use anjungan_kernel::db::Tx;
 use serde::Serialize;
 use sqlx::Row;
 
-/// Numbers the new sale's ticket and computes its levy.
+/// Numbers the new sale's ticket and computes its levy: by the levy the session kept when it
+/// was scheduled (the port's for sessions scheduled before sessions kept one).
 pub(crate) async fn settle_sale(
     tx: &mut Tx,
+    session_id: i64,
     sale_id: i64,
     lot_id: i64,
     value: i64,
@@ -31,7 +34,15 @@ pub(crate) async fn settle_sale(
     .fetch_one(&mut **tx)
     .await?;
     let code: String = row.try_get("code")?;
-    let rules: LevyRules = anjungan_kernel::db::json_column(&row, "levy")?;
+    let session = sqlx::query("SELECT rules FROM auction_sessions WHERE id = $1")
+        .bind(session_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let kept: Rules = anjungan_kernel::db::json_column(&session, "rules")?;
+    let rules: LevyRules = match kept.levy {
+        Some(levy) => levy,
+        None => anjungan_kernel::db::json_column(&row, "levy")?,
+    };
     let (seller, buyer, detail) = match levy_for(&rules, value, grams, row.try_get("gt_tenths")?) {
         Ok(b) => (
             Some(b.seller_levy),

@@ -3,6 +3,7 @@
 //! the hall's display board can use all of it. The live feed is `…/sessions/{id}/feed` (SSE).
 
 use super::view::{self, LotView};
+use super::{Refusal, api_error};
 use crate::domain::AuctionError;
 use crate::domain::access::Action;
 use crate::domain::catalogue::{Grade, LotInput};
@@ -17,6 +18,7 @@ use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::web::{AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State as St};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -371,15 +373,17 @@ async fn acting_buyer(
 /// refused bid changes nothing and says why (`code` in the problem document).
 #[utoipa::path(post, path = "/api/v1/lots/{id}/bids", operation_id = "placeBid", tag = "auction",
     request_body = NewBid, params(("id" = i64, Path, description = "Lot id")), security(("bearer" = [])),
-    responses((status = 201, body = BidAccepted), (status = 401), (status = 403, description = "not admitted, blocked, or over the limit"),
-        (status = 404), (status = 409, description = "closed, not open, or already leading"), (status = 422, description = "too low or invalid")))]
+    responses((status = 201, body = BidAccepted), (status = 401),
+        (status = 403, body = Refusal, content_type = "application/problem+json", description = "not admitted, blocked, or over the limit (`limit`, `would_be`)"),
+        (status = 404), (status = 409, body = Refusal, content_type = "application/problem+json", description = "closed, not open, or already leading"),
+        (status = 422, body = Refusal, content_type = "application/problem+json", description = "too low (`minimum`: the lowest bid accepted now, per kg), a maximum not above one's own (`current`), or invalid")))]
 async fn place_bid(
     St(state): St<AppState>,
     Extension(hall): Extension<SharedHall>,
     ctx: Ctx,
     Path(lot_id): Path<i64>,
     Json(b): Json<NewBid>,
-) -> WebResult<(StatusCode, Json<BidAccepted>)> {
+) -> WebResult<Response> {
     ctx.signed_in()?;
     let home = hall.lot_home(lot_id).await?;
     let session_id = home.session_id;
@@ -391,9 +395,13 @@ async fn place_bid(
         proxy: b.proxy,
         channel,
     };
-    let o = hall
+    let o = match hall
         .execute(session_id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
-        .await?;
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => return Ok(api_error(&ctx, &format!("/api/v1/lots/{lot_id}/bids"), e)),
+    };
     let accepted = o
         .events
         .iter()
@@ -417,7 +425,7 @@ async fn place_bid(
             _ => None,
         })
         .ok_or(AuctionError::Busy)?;
-    Ok((StatusCode::CREATED, Json(accepted)))
+    Ok((StatusCode::CREATED, Json(accepted)).into_response())
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -439,14 +447,17 @@ struct Bought {
 /// Stops the descending clock on a lot and buys at its price now.
 #[utoipa::path(post, path = "/api/v1/lots/{id}/stops", operation_id = "stopClock", tag = "auction",
     request_body = NewStop, params(("id" = i64, Path, description = "Lot id")), security(("bearer" = [])),
-    responses((status = 201, body = Bought), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 201, body = Bought), (status = 401),
+        (status = 403, body = Refusal, content_type = "application/problem+json", description = "not admitted, blocked, or over the limit (`limit`, `would_be`)"),
+        (status = 404), (status = 409, body = Refusal, content_type = "application/problem+json"),
+        (status = 422, body = Refusal, content_type = "application/problem+json")))]
 async fn stop_clock(
     St(state): St<AppState>,
     Extension(hall): Extension<SharedHall>,
     ctx: Ctx,
     Path(lot_id): Path<i64>,
     Json(s): Json<NewStop>,
-) -> WebResult<(StatusCode, Json<Bought>)> {
+) -> WebResult<Response> {
     ctx.signed_in()?;
     let home = hall.lot_home(lot_id).await?;
     let session_id = home.session_id;
@@ -457,9 +468,13 @@ async fn stop_clock(
         grams: s.grams,
         channel,
     };
-    let o = hall
+    let o = match hall
         .execute(session_id, cmd, ctx.principal.as_ref().map(|p| p.user_id.0))
-        .await?;
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => return Ok(api_error(&ctx, &format!("/api/v1/lots/{lot_id}/stops"), e)),
+    };
     let bought = o
         .events
         .iter()
@@ -475,7 +490,7 @@ async fn stop_clock(
             _ => None,
         })
         .ok_or(AuctionError::Busy)?;
-    Ok((StatusCode::CREATED, Json(bought)))
+    Ok((StatusCode::CREATED, Json(bought)).into_response())
 }
 
 /// A day's prices by species (per kg), at one port or all.

@@ -25,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/lelang", get(index))
+        .route("/lelang/aturan", get(rules_page))
         .route("/lelang/sesi/{id}", get(session_page))
         .route("/lelang/sesi/{id}/tawar", post(bid_form))
         .route("/lelang/sesi/{id}/beli", post(stop_form))
@@ -92,6 +93,170 @@ async fn index(
         prices: reports::prices_of_day(&state.db, &day, None).await?,
         day,
         ports,
+    })
+}
+
+/// One band of the increment ladder as the rules page shows it.
+struct BandRow {
+    from: String,
+    below: Option<String>,
+    step: String,
+}
+
+#[derive(Template)]
+#[template(path = "auction_rules.html")]
+struct RulesPage {
+    shell: Shell,
+    bands: Vec<BandRow>,
+    /// Every sentence with a number, as `(locale key, arguments)`: each number is computed
+    /// from the rules the engine applies, never copied.
+    rules: Vec<(&'static str, Vec<(&'static str, String)>)>,
+}
+
+impl RulesPage {
+    fn text(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.shell.t.f(key, &args)
+    }
+}
+
+fn seconds(ms: i64) -> String {
+    if ms % 1_000 == 0 {
+        (ms / 1_000).to_string()
+    } else {
+        format!("{},{:03}", ms / 1_000, ms % 1_000)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// The rules of a Lion auction in plain words, with every number taken from the rules the
+/// engine applies (a session's defaults) and the regency's default levy.
+async fn rules_page(ctx: Ctx) -> WebResult<Response> {
+    use crate::domain::catalogue::{PAYMENT_WINDOW_MS, format_rupiah as rp};
+    use crate::domain::levy::{LevyBasis, LevyRules};
+    use crate::domain::rules::Rules;
+    let asc = Rules::ascending();
+    let clock = Rules::clock();
+    let mut from = 0;
+    let bands = asc
+        .ladder
+        .bands
+        .iter()
+        .map(|b| {
+            let row = BandRow {
+                from: rp(from),
+                below: b.below.map(rp),
+                step: rp(b.step),
+            };
+            from = b.below.unwrap_or(from);
+            row
+        })
+        .collect();
+    let mut rules = Vec::new();
+    // A straight bid above the leader's maximum pays in full; a proxy maximum does not.
+    let (standing, leader_max, amount) = (18_000, 20_000, 25_000);
+    let minimum = asc.minimum_bid(standing, Some(standing));
+    rules.push((
+        "auction.rules.straight",
+        vec![
+            ("max", rp(leader_max)),
+            ("amount", rp(amount)),
+            (
+                "straight",
+                rp(asc.outbid_price(leader_max, amount, false, minimum)),
+            ),
+            (
+                "proxy",
+                rp(asc.outbid_price(leader_max, amount, true, minimum)),
+            ),
+        ],
+    ));
+    // The step at a band's edge: taken at the standing price's level.
+    if let Some(edge) = asc.ladder.bands.iter().find_map(|b| b.below) {
+        let under = edge - asc.ladder.step(edge - 1);
+        rules.push((
+            "auction.rules.edge",
+            vec![
+                ("under", rp(under)),
+                ("step_under", rp(asc.ladder.step(under))),
+                ("min_under", rp(asc.minimum_bid(under, Some(under)))),
+                ("edge", rp(edge)),
+                ("step_edge", rp(asc.ladder.step(edge))),
+                ("min_edge", rp(asc.minimum_bid(edge, Some(edge)))),
+            ],
+        ));
+    }
+    // Soft close, and whether a bid exactly one window before the end extends it.
+    let end = asc.lot_duration_ms;
+    let hard = end + asc.max_extension_ms;
+    let exact = asc.soft_close(end - asc.soft_close_ms, end, hard) > end;
+    rules.push((
+        "auction.rules.soft_close",
+        vec![
+            ("window", seconds(asc.soft_close_ms)),
+            ("cap", (asc.max_extension_ms / 60_000).to_string()),
+        ],
+    ));
+    rules.push((
+        if exact {
+            "auction.rules.soft_exact_extends"
+        } else {
+            "auction.rules.soft_exact_not"
+        },
+        vec![("window", seconds(asc.soft_close_ms))],
+    ));
+    // The descending clock and its restart, never above the start price.
+    let start = 30_000;
+    let stopped = start - 2 * clock.clock_step;
+    rules.push((
+        "auction.rules.clock",
+        vec![
+            ("step", rp(clock.clock_step)),
+            ("interval", seconds(clock.clock_interval_ms)),
+            ("grace", clock.grace_ms.to_string()),
+            ("steps", clock.clock_restart_steps.to_string()),
+            ("start", rp(start)),
+            ("stopped", rp(stopped)),
+            ("restart", rp(clock.clock_restart_price(stopped, start))),
+        ],
+    ));
+    // Exposure: one basis, what the buyer will owe, levy included.
+    let levy = LevyRules::trenggalek_default();
+    let buyer_bp = match levy.basis {
+        LevyBasis::Percent { buyer_bp, .. } => buyer_bp,
+        _ => 0,
+    };
+    let percent = match buyer_bp % 100 {
+        0 => (buyer_bp / 100).to_string(),
+        r => format!("{},{:02}", buyer_bp / 100, r)
+            .trim_end_matches('0')
+            .to_string(),
+    };
+    let (limit, value) = (15_000_000, 15_000_000);
+    rules.push((
+        "auction.rules.exposure",
+        vec![
+            ("limit", rp(limit)),
+            ("percent", percent),
+            ("value", rp(value)),
+            ("owes", rp(levy.buyer_owes(value, 1_000_000))),
+            ("hours", (PAYMENT_WINDOW_MS / 3_600_000).to_string()),
+        ],
+    ));
+    rules.push(("auction.rules.levy_totals", Vec::new()));
+    rules.push((
+        "auction.rules.too_low",
+        vec![(
+            "minimum",
+            asc.minimum_bid(start, Some(start + asc.ladder.step(start)))
+                .to_string(),
+        )],
+    ));
+    render(&RulesPage {
+        shell: Shell::new(&ctx),
+        bands,
+        rules,
     })
 }
 

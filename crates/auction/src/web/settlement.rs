@@ -208,7 +208,7 @@ async fn record_payment(
                     t.session_id,
                     Command::Paid {
                         buyer: BuyerId(t.buyer_id),
-                        amount: t.value,
+                        amount: t.buyer_pays(),
                     },
                     Some(p.user_id.0),
                 )

@@ -6,7 +6,10 @@
 use crate::both_backends;
 use crate::desk::pdf_text;
 use crate::support::*;
-use anjungan_auction::service::runtime::Hall;
+use anjungan_auction::domain::catalogue::format_rupiah as rp;
+use anjungan_auction::domain::engine::{BuyerId, LotId};
+use anjungan_auction::domain::rules::{Rules, value};
+use anjungan_auction::service::runtime::{Hall, SharedHall};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -20,6 +23,12 @@ both_backends!(
     the_port_report_exports_and_the_price_history,
     the_admin_sets_ports_levy_rules_and_species,
     corrupt_rules_are_an_error_never_another_auction,
+    what_a_buyer_owes_counts_the_levy_here_as_elsewhere,
+    straight_and_proxy_bids_band_edges_and_the_minimum_as_a_field,
+    a_bid_exactly_one_window_before_the_end_does_not_extend_the_close,
+    the_clock_never_restarts_above_the_start_price,
+    a_days_levy_per_account_is_the_sum_of_the_tickets,
+    the_rules_page_states_each_rule_from_the_rules,
 );
 
 /// A session's rule set or a port's levy that no longer parses is reported as an error; it never
@@ -1501,4 +1510,624 @@ async fn the_admin_sets_ports_levy_rules_and_species(app: TestApp) {
             "{email}: {link}"
         );
     }
+}
+
+// ---- issue 20: what a buyer owes, and the written rules (README "Rules", /lelang/aturan) ----
+
+/// The hall the app runs (the same one its handlers use).
+fn app_hall(app: &TestApp) -> SharedHall {
+    app.state
+        .shared::<SharedHall>(|| panic!("the app installs Lion's hall"))
+}
+
+/// A lot's weight and start price.
+async fn lot_spec(app: &TestApp, lot: i64) -> (i64, i64) {
+    sqlx::query_as("SELECT grams, start_price FROM auction_lots WHERE id = $1")
+        .bind(lot)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// What a buyer owes on their unpaid tickets: value and buyer's levy, as the cashier asks.
+async fn unpaid(app: &TestApp, buyer: i64) -> i64 {
+    scalar(
+        app,
+        "SELECT CAST(COALESCE(SUM(value + COALESCE(buyer_levy, 0)), 0) AS BIGINT) FROM auction_sales \
+         WHERE buyer_id = $1 AND paid_at IS NULL",
+        buyer,
+    )
+    .await
+}
+
+/// The port staff set a buyer's deposit (no credit); the running session learns it.
+async fn set_deposit(app: &TestApp, buyer: i64, deposit: i64) {
+    let juru = app.signed_in("jurulelang.prigi@anjungan.test").await;
+    let r = app
+        .post_form(
+            &juru,
+            "/lelang/kelola",
+            &format!("/lelang/kelola/pembeli/{buyer}/verifikasi"),
+            &[
+                ("identitas", "1"),
+                ("deposit", &deposit.to_string()),
+                ("kredit", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+}
+
+/// Issue 20, item 7: a purchase in the running session counts at value plus the buyer's levy,
+/// as unpaid tickets of earlier sessions do, so a buyer never ends up owing more than deposit
+/// plus credit.
+async fn what_a_buyer_owes_counts_the_levy_here_as_elsewhere(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let me = paddle(&app, "Bu Sumi").await;
+    let hall = app_hall(&app);
+    let live = hall.live(session).await.unwrap();
+    let levy = live
+        .with(|s| s.rules.levy.clone())
+        .expect("the session keeps the port's levy");
+    // She owes on the early session's tickets: counted at value + levy in this session.
+    let elsewhere = unpaid(&app, me).await;
+    assert!(
+        elsewhere > 0,
+        "the demo's early session left her tickets unpaid"
+    );
+    let (outside, here) = live.with(|s| {
+        let a = &s.accounts[&BuyerId(me)];
+        (a.outside, a.exposure())
+    });
+    assert_eq!(outside, elsewhere, "earlier tickets: value + buyer's levy");
+    let lot = lots[7];
+    let (grams, start) = lot_spec(&app, lot).await;
+    let v = value(start, grams);
+    let owes = levy.buyer_owes(v, grams);
+    assert!(owes > v, "the port charges buyers a levy");
+    // A limit that the value alone fits but value + levy does not: refused, with the figures.
+    set_deposit(&app, me, here + v).await;
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, p) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": start}),
+    )
+    .await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (403, Some("auction.error.exposure")),
+        "{p}"
+    );
+    assert_eq!(p["limit"].as_i64(), Some(here + v), "{p}");
+    assert_eq!(p["would_be"].as_i64(), Some(here + owes), "{p}");
+    // Room for what she will owe: accepted; her exposure is exactly her limit.
+    set_deposit(&app, me, here + owes).await;
+    let (st, p) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": start}),
+    )
+    .await;
+    assert_eq!(st, 201, "{p}");
+    assert_eq!(
+        live.with(|s| s.accounts[&BuyerId(me)].exposure()),
+        here + owes
+    );
+    // The session closes: she wins what she leads, and what her tickets say she owes in all
+    // never exceeds deposit + credit.
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let (st, p) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/auction/sessions/{session}/commands"),
+        json!({"command": "close"}),
+    )
+    .await;
+    assert_eq!(st, 200, "{p}");
+    let ticket: (i64, Option<i64>) = sqlx::query_as(
+        "SELECT value, buyer_levy FROM auction_sales WHERE session_id = $1 AND lot_id = $2",
+    )
+    .bind(session)
+    .bind(lot)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        ticket.0 + ticket.1.unwrap(),
+        owes,
+        "the ticket says what was counted"
+    );
+    let total = unpaid(&app, me).await;
+    assert!(total <= here + owes, "owes {total} over {}", here + owes);
+}
+
+/// Issue 20, item 8: a straight bid above the leader's maximum pays its full amount and a proxy
+/// maximum does not; at a band's edge the step is the standing price's band's; a bid too low is
+/// refused with the minimum as a number of its own.
+async fn straight_and_proxy_bids_band_edges_and_the_minimum_as_a_field(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let rules = app_hall(&app)
+        .live(session)
+        .await
+        .unwrap()
+        .with(|s| s.rules.clone());
+    let ladder = &rules.ladder;
+    let sumi = app.token("bakul@anjungan.test").await;
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let harno = paddle(&app, "Pak Harno").await;
+    let bid = |lot: i64, amount: i64, proxy: bool, hall_for: Option<i64>| {
+        let token = if hall_for.is_some() { &juru } else { &sumi };
+        let mut body = json!({"amount": amount, "proxy": proxy});
+        if let Some(b) = hall_for {
+            body["buyer_id"] = json!(b);
+        }
+        let app = &app;
+        async move { post_json(app, token, &format!("/api/v1/lots/{lot}/bids"), body).await }
+    };
+    // Straight and proxy: her maximum, beaten by his straight bid, which pays in full.
+    let lot = lots[5];
+    let (_, start) = lot_spec(&app, lot).await;
+    let her_max = start + 8 * ladder.step(start);
+    let (st, b) = bid(lot, her_max, true, None).await;
+    assert_eq!((st, b["price"].as_i64()), (201, Some(start)), "{b}");
+    let straight = her_max + 4 * ladder.step(her_max);
+    let (st, b) = bid(lot, straight, false, Some(harno)).await;
+    assert_eq!(st, 201, "{b}");
+    assert_eq!(
+        (b["price"].as_i64(), b["leader"].as_i64()),
+        (Some(straight), Some(harno)),
+        "a straight bid above the leader's maximum pays its full amount"
+    );
+    // Her new maximum beats his bid by one step only: a maximum is not paid in full.
+    let new_max = straight + 10 * ladder.step(straight);
+    let (st, b) = bid(lot, new_max, true, None).await;
+    assert_eq!(st, 201, "{b}");
+    let expected = rules.outbid_price(straight, new_max, true, straight + ladder.step(straight));
+    assert_eq!(expected, straight + ladder.step(straight));
+    assert_eq!(
+        (b["price"].as_i64(), b["leading"].as_bool()),
+        (Some(expected), Some(true))
+    );
+
+    // A band's edge, on the lightest lot without bids.
+    let mut candidates = Vec::new();
+    for l in &lots[6..] {
+        candidates.push((lot_spec(&app, *l).await.0, *l));
+    }
+    let (_, lot) = *candidates.iter().min().unwrap();
+    let (_, start) = lot_spec(&app, lot).await;
+    let edge = ladder
+        .bands
+        .iter()
+        .filter_map(|b| b.below)
+        .find(|e| *e > start + ladder.step(start))
+        .unwrap();
+    let under = edge - ladder.step(edge - 1);
+    let (st, b) = bid(lot, under, false, Some(harno)).await;
+    assert_eq!(st, 201, "{b}");
+    assert_eq!(
+        b["min"].as_i64(),
+        Some(edge),
+        "below the edge the lower band's step"
+    );
+    // Too low: refused with the minimum as a number, and in the translated message.
+    let (st, p) = bid(lot, edge - 1, false, None).await;
+    assert_eq!(
+        (st, p["code"].as_str()),
+        (422, Some("auction.error.bid_too_low")),
+        "{p}"
+    );
+    assert_eq!(p["minimum"].as_i64(), Some(edge), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains(&rp(edge)), "{p}");
+    let (st, b) = bid(lot, edge, false, None).await;
+    assert_eq!(st, 201, "{b}");
+    let above = edge + ladder.step(edge);
+    assert!(
+        ladder.step(edge) > ladder.step(under),
+        "the edge starts the next band"
+    );
+    assert_eq!(
+        b["min"].as_i64(),
+        Some(above),
+        "on the edge the band above's step"
+    );
+    let (st, p) = bid(lot, edge + ladder.step(under), false, Some(harno)).await;
+    assert_eq!((st, p["minimum"].as_i64()), (422, Some(above)), "{p}");
+    // The API's description says so.
+    let openapi = app.get_json("/api/openapi.json").await;
+    let refusal = &openapi["components"]["schemas"]["Refusal"]["properties"];
+    assert_eq!(refusal["minimum"]["type"], "integer", "{refusal}");
+    let too_low = &openapi["paths"]["/api/v1/lots/{id}/bids"]["post"]["responses"]["422"];
+    assert!(too_low.to_string().contains("Refusal"), "{too_low}");
+}
+
+/// Issue 20, item 8: a bid exactly one soft-close window before a lot's end does not extend
+/// it; one a millisecond later does — as the journal is replayed from either database.
+async fn a_bid_exactly_one_window_before_the_end_does_not_extend_the_close(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let lot = lots[9];
+    let window = app_hall(&app)
+        .live(session)
+        .await
+        .unwrap()
+        .with(|s| s.rules.soft_close_ms);
+    let end = scalar(&app, "SELECT ends_at FROM auction_lots WHERE id = $1", lot).await;
+    let (_, start) = lot_spec(&app, lot).await;
+    let step = Rules::ascending().ladder.step(start);
+    let append = |buyer: i64, amount: i64, at: i64| {
+        let app = &app;
+        async move {
+            let seq = scalar(
+                app,
+                "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM auction_journal WHERE session_id = $1",
+                session,
+            )
+            .await;
+            let cmd = json!({"c": "bid", "lot": lot, "buyer": buyer, "amount": amount, "proxy": false, "channel": "api"});
+            sqlx::query("INSERT INTO auction_journal (session_id, seq, at, command, by_user, node) VALUES ($1, $2, $3, $4, NULL, 'test')")
+                .bind(session)
+                .bind(seq + 1)
+                .bind(at)
+                .bind(cmd.to_string())
+                .execute(&app.state.db.pool)
+                .await
+                .unwrap();
+        }
+    };
+    let replayed_end = || async {
+        let other = Hall::new(app.state.db.clone());
+        let live = other.live(session).await.unwrap();
+        let s = live.snapshot();
+        other.stop();
+        let l = s.lot(LotId(lot)).unwrap();
+        (l.ends_at, l.price)
+    };
+    append(paddle(&app, "Bu Sumi").await, start, end - window).await;
+    assert_eq!(
+        replayed_end().await,
+        (end, Some(start)),
+        "exactly one window before: no change"
+    );
+    append(
+        paddle(&app, "Pak Harno").await,
+        start + step,
+        end - window + 1,
+    )
+    .await;
+    assert_eq!(
+        replayed_end().await,
+        (end + 1, Some(start + step)),
+        "inside the window: the close moves to the bid plus the window"
+    );
+}
+
+/// Issue 20, item 8: after a stop the clock restarts some steps higher for the rest of the lot,
+/// but never above the lot's start price (30,500 after a start of 30,000 was seen).
+async fn the_clock_never_restarts_above_the_start_price(app: TestApp) {
+    let juru = app.signed_in("jurulelang.prigi@anjungan.test").await;
+    let prigi = scalar(
+        &app,
+        "SELECT id FROM auction_ports WHERE code = 'PRIGI' AND id > $1",
+        0,
+    )
+    .await;
+    let species = scalar(
+        &app,
+        "SELECT id FROM auction_species WHERE code = 'SKJ' AND id > $1",
+        0,
+    )
+    .await;
+    let fisher = scalar(
+        &app,
+        "SELECT MIN(id) FROM auction_fishers WHERE port_id = $1",
+        prigi,
+    )
+    .await;
+    let (morning_id, _) = morning(&app).await;
+    let r = run_command(
+        &app,
+        &juru,
+        &format!("/lelang/kelola/sesi/{morning_id}"),
+        "close",
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .post_form(
+            &juru,
+            "/lelang/kelola",
+            &format!("/lelang/kelola/pelabuhan/{prigi}/lot"),
+            &[
+                ("species", &species.to_string()),
+                ("fisher", &fisher.to_string()),
+                ("kg", "50"),
+                ("grade", "a"),
+                ("harga", "30.000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let lot = scalar(
+        &app,
+        "SELECT MAX(id) FROM auction_lots WHERE port_id = $1",
+        prigi,
+    )
+    .await;
+    let r = app
+        .post_form(
+            &juru,
+            "/lelang/kelola",
+            &format!("/lelang/kelola/pelabuhan/{prigi}/sesi"),
+            &[("format", "clock"), ("mulai", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let session: i64 = run.rsplit('/').next().unwrap().parse().unwrap();
+    let r = app
+        .post_form(
+            &juru,
+            &run,
+            &format!("{run}/lot"),
+            &[("lot", &lot.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(run_command(&app, &juru, &run, "open").await.status(), 303);
+    // Bu Sumi stops the clock at once for 10 kg: within a few steps of the start price.
+    let token = app.token("bakul@anjungan.test").await;
+    let (st, bought) = post_json(
+        &app,
+        &token,
+        &format!("/api/v1/lots/{lot}/stops"),
+        json!({"grams": 10000}),
+    )
+    .await;
+    assert_eq!(st, 201, "{bought}");
+    let stopped = bought["price"].as_i64().unwrap();
+    let rules = Rules::clock();
+    assert!(
+        stopped + rules.clock_restart_steps * rules.clock_step > 30_000 || stopped < 29_000,
+        "{stopped}"
+    );
+    // After the grace window the clock restarts for the remaining 40 kg.
+    let mut restart = None;
+    for _ in 0..100 {
+        let page = app
+            .get_json(&format!(
+                "/api/v1/auction/sessions/{session}/events?after=0"
+            ))
+            .await;
+        restart = page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["e"] == "clock_started" && e["lot"].as_i64() == Some(lot))
+            .nth(1)
+            .and_then(|e| e["price"].as_i64());
+        if restart.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let restart = restart.expect("the clock restarted after the grace window");
+    assert_eq!(restart, rules.clock_restart_price(stopped, 30_000));
+    assert!(
+        restart <= 30_000,
+        "restarted at {restart}, above the start price"
+    );
+    assert_eq!(
+        restart,
+        (stopped + rules.clock_restart_steps * rules.clock_step).min(30_000)
+    );
+    assert!(
+        scalar(&app, "SELECT price FROM auction_lots WHERE id = $1", lot).await <= 30_000,
+        "the lot's projected price too"
+    );
+    assert_eq!(run_command(&app, &juru, &run, "close").await.status(), 303);
+}
+
+/// Issue 20, item 8: the port's levy per account for a day is the sum of each ticket's own
+/// split, never the day's total split again (which differs by up to a rupiah per ticket).
+async fn a_days_levy_per_account_is_the_sum_of_the_tickets(app: TestApp) {
+    use anjungan_auction::domain::levy::{LevyRules, Sale};
+    let (early, day, port): (i64, String, i64) = sqlx::query_as(
+        "SELECT id, day, port_id FROM auction_sessions WHERE state = 'closed' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    // Thirty small sales (a few kg of bait fish) on the same day: their levies split unevenly.
+    let (lot, buyer): (i64, i64) = sqlx::query_as(
+        "SELECT lot_id, buyer_id FROM auction_sales WHERE session_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(early)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let rules = LevyRules::trenggalek_default();
+    for i in 1..=30i64 {
+        let v = 30 + 7 * i;
+        let b = rules
+            .compute(&Sale {
+                value: v,
+                grams: 1_000,
+                vessel_gt_tenths: None,
+            })
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO auction_sales (event_n, session_id, lot_id, buyer_id, grams, price, value, at, \
+             seller_levy, buyer_levy, levy, created_at) VALUES ($1, $2, $3, $4, 1000, $5, $5, 0, $6, $7, $8, 0)",
+        )
+        .bind(100_000 + i)
+        .bind(early)
+        .bind(lot)
+        .bind(buyer)
+        .bind(v)
+        .bind(b.seller_levy)
+        .bind(b.buyer_levy)
+        .bind(serde_json::to_string(&b).unwrap())
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    // The tickets' own splits, summed per account.
+    let levies: Vec<Option<String>> = sqlx::query_scalar(
+        "SELECT s.levy FROM auction_sales s JOIN auction_sessions se ON se.id = s.session_id \
+         WHERE se.port_id = $1 AND se.day = $2",
+    )
+    .bind(port)
+    .bind(&day)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut total = 0;
+    let mut sums = vec![0i64; rules.accounts.len()];
+    for l in levies.iter().flatten() {
+        let b: Value = serde_json::from_str(l).unwrap();
+        total += b["total"].as_i64().unwrap();
+        for (k, share) in b["shares"].as_array().unwrap().iter().enumerate() {
+            sums[k] += share[1].as_i64().unwrap();
+        }
+    }
+    assert_eq!(sums.iter().sum::<i64>(), total);
+    // Splitting the day's total instead would give the treasury another amount.
+    let kas = rules.accounts[0].share_bp;
+    assert_ne!(
+        sums[0],
+        total * kas / 10_000,
+        "the data shows the difference"
+    );
+    assert_ne!(
+        sums[0],
+        (total * kas + 5_000) / 10_000,
+        "the data shows the difference"
+    );
+    let kasir = app.signed_in("kasir.prigi@anjungan.test").await;
+    let html = kasir
+        .get(app.url(&format!("/lelang/kelola/laporan/{port}?tanggal={day}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("data-testid=\"levy-total\">{}", rp(total))),
+        "total {}",
+        rp(total)
+    );
+    for (a, sum) in rules.accounts.iter().zip(&sums) {
+        assert!(
+            html.contains(&format!("data-testid=\"account-{}\">{}", a.code, rp(*sum))),
+            "{} {}",
+            a.code,
+            rp(*sum)
+        );
+    }
+}
+
+/// Issue 20, item 8: `/lelang/aturan` states every rule, linked from `/lelang`, its figures
+/// taken from the rules the engine applies.
+async fn the_rules_page_states_each_rule_from_the_rules(app: TestApp) {
+    let (_, index) = app_get_status(&app, "/lelang").await;
+    assert!(
+        index.contains("href=\"/lelang/aturan\""),
+        "linked from /lelang"
+    );
+    let (st, page) = app_get_status(&app, "/lelang/aturan").await;
+    assert_eq!(st, 200);
+    let asc = Rules::ascending();
+    let clock = Rules::clock();
+    // The increment ladder, band by band.
+    let mut from = 0;
+    for b in &asc.ladder.bands {
+        let row = match b.below {
+            Some(below) => format!(
+                "<td>{}</td><td>{}</td><td>{}</td>",
+                rp(from),
+                rp(below),
+                rp(b.step)
+            ),
+            None => format!("<td>{}</td><td>—</td><td>{}</td>", rp(from), rp(b.step)),
+        };
+        assert!(page.contains(&row), "ladder row {row}");
+        from = b.below.unwrap_or(from);
+    }
+    assert_eq!(page.matches("data-testid=\"rule\"").count(), 8);
+    // Straight against proxy, with the engine's own prices.
+    let min = asc.minimum_bid(18_000, Some(18_000));
+    assert!(page.contains(&format!(
+        "harga menjadi {}",
+        rp(asc.outbid_price(20_000, 25_000, false, min))
+    )));
+    assert!(page.contains(&format!(
+        "menjadi {}, dan sisanya",
+        rp(asc.outbid_price(20_000, 25_000, true, min))
+    )));
+    // The band edge.
+    let edge = asc.ladder.bands[0].below.unwrap();
+    assert!(page.contains(&format!(
+        "Tepat pada {} harga sudah masuk pita berikutnya: langkahnya {}, jadi tawaran berikutnya paling sedikit {}",
+        rp(edge),
+        rp(asc.ladder.step(edge)),
+        rp(asc.minimum_bid(edge, Some(edge)))
+    )));
+    // The soft close, and the bid exactly one window before the end.
+    let w = asc.soft_close_ms / 1_000;
+    assert!(page.contains(&format!(
+        "Tawaran tepat {w} detik sebelum tutup tidak memundurkan penutupan"
+    )));
+    assert_eq!(
+        asc.soft_close(0, asc.soft_close_ms, i64::MAX),
+        asc.soft_close_ms
+    );
+    // The clock's restart, capped at the start price.
+    assert!(page.contains(&format!(
+        "dibuka {} dan berhenti pada {} dimulai lagi pada {}",
+        rp(30_000),
+        rp(30_000 - 2 * clock.clock_step),
+        rp(clock.clock_restart_price(30_000 - 2 * clock.clock_step, 30_000))
+    )));
+    // Exposure on one basis, levy included.
+    let owes = anjungan_auction::domain::levy::LevyRules::trenggalek_default()
+        .buyer_owes(15_000_000, 1_000_000);
+    assert!(page.contains(&format!(
+        "retribusi bakul 3 %, lot senilai {} menjadi tanggungan {}",
+        rp(15_000_000),
+        rp(owes)
+    )));
+    assert!(page.contains("nilai ditambah retribusi bakul"));
+    // The day's levy per account, and the minimum as a field.
+    assert!(
+        page.contains("jumlah bagiannya pada tiap karcis, bukan total harian yang dibagi ulang")
+    );
+    assert!(
+        page.contains(&format!(
+            "minimum&#34;: {}",
+            asc.minimum_bid(30_000, Some(30_000 + asc.ladder.step(30_000)))
+        )) || page.contains(&format!(
+            "minimum&quot;: {}",
+            asc.minimum_bid(30_000, Some(30_000 + asc.ladder.step(30_000)))
+        )),
+        "the refusal's field"
+    );
+    // In English too.
+    let en = app
+        .client()
+        .get(app.url("/lelang/aturan"))
+        .header("cookie", "anj_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        en.contains("Auction rules") && en.contains("does not extend it"),
+        "English"
+    );
 }
