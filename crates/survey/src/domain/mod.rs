@@ -18,11 +18,6 @@ pub use formula::{
 pub use period::{Period, PeriodError};
 pub use profile::{AGE_BANDS, Education, Occupation, Profile, ProfileError, SMALL_GROUP, Sex};
 
-/// Age bands used in reports: (from, to, label).
-pub fn profile_age_bands() -> &'static [(u8, u8, &'static str)] {
-    AGE_BANDS
-}
-
 /// A filled questionnaire as the citizen gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {

@@ -107,11 +107,7 @@ impl Profile {
     }
 
     pub fn age_band(age: u8) -> &'static str {
-        AGE_BANDS
-            .iter()
-            .find(|(lo, hi, _)| (*lo..=*hi).contains(&age))
-            .map(|b| b.2)
-            .unwrap_or("?")
+        super::disclosure::band_of(age as i64).unwrap_or("?")
     }
 }
 
