@@ -2,6 +2,7 @@
 //! species, fishers and buyers, lots, the auction engine and its sequencer, the live feed, and
 //! settlement.
 
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod render;

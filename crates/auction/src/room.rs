@@ -31,6 +31,7 @@ pub static ROOM: Room = Room {
     on_start: None,
     layers,
     jobs,
+    demo: Some(crate::demo::load),
 };
 
 /// The hall of live sessions, one per state; on PostgreSQL it listens for other nodes' bids.

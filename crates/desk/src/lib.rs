@@ -2,6 +2,7 @@
 //! citizen reaches every service of the regency's agencies, villages and wards — requests,
 //! verified residents, signed letters, SLAs, complaints, and Open311 GeoReport v2.
 
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod render;

@@ -30,6 +30,7 @@ pub static ROOM: Room = Room {
     on_start: Some(on_start),
     layers,
     jobs,
+    demo: Some(crate::demo::load),
 };
 
 /// The durable submission queue and the service-definition cache, one each per state.

@@ -6,6 +6,7 @@
 //! its iCalendar, Frab and PDF output, `web` HTTP only, `ports` what it needs from other rooms,
 //! `error` its error, and `room` the value the binary installs.
 
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod ports;

@@ -16,12 +16,19 @@ pub struct InnovationSummary {
     #[serde(skip)]
     pub organisation_path: String,
     pub verified: bool,
+    /// The date (YYYY-MM-DD) since which it runs: its implementation, else its trial; empty
+    /// when the profile gives neither.
+    #[serde(skip)]
+    pub running_since: String,
 }
 
 pub trait Innovations: Send + Sync + 'static {
     fn get(&self, id: i64) -> BoxFuture<'_, Option<InnovationSummary>>;
     /// Verified innovations of organisations under any of these paths.
     fn verified_under(&self, paths: Vec<String>) -> BoxFuture<'_, Vec<InnovationSummary>>;
+    /// The registry's profile as a proposal's sections (key, text), to start a proposal from;
+    /// empty sections are left out.
+    fn proposal_sections(&self, id: i64) -> BoxFuture<'_, Vec<(String, String)>>;
 }
 
 pub type Catalogue = Arc<dyn Innovations>;

@@ -27,6 +27,7 @@ pub static ROOM: Room = Room {
     on_start: None,
     layers,
     jobs: anjungan_kernel::room::no_jobs,
+    demo: Some(crate::demo::load),
 };
 
 /// The public vote's group-commit queue, one per state.

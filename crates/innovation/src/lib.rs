@@ -2,6 +2,7 @@
 //! the regent's method (vision → regulation → collaboration partners → execution) and the national
 //! regional-innovation profile (IID, Permendagri 104/2018).
 
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod ports;

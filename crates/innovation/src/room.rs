@@ -22,6 +22,7 @@ pub static ROOM: Room = Room {
     on_start: None,
     layers: anjungan_kernel::room::no_layers,
     jobs: anjungan_kernel::room::no_jobs,
+    demo: Some(crate::demo::load),
 };
 
 /// What a grant opens in this room, on the signed-in person's dashboard.

@@ -22,6 +22,8 @@ pub mod outbox;
 pub mod pdf;
 pub mod room;
 mod room_free;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod text;
 pub mod web;
 

@@ -41,6 +41,43 @@ pub struct Room {
     /// Its background work while the server runs (reminders, resuming live sessions); each task
     /// ends when `stop` turns true. Tests that build only the app run none of it.
     pub jobs: fn(&AppState, Stop) -> Vec<Job>,
+    /// Its part of the demo data set, loaded once into an empty database after the agencies
+    /// and the demo accounts, in the binary's order of rooms (a room's demo may use what the
+    /// rooms before it loaded, through its ports).
+    pub demo: Option<for<'a> fn(&'a Demo<'a>) -> DemoFuture<'a>>,
+}
+
+/// What a room's demo data is loaded with.
+pub struct Demo<'a> {
+    pub db: &'a Db,
+    pub keys: &'a Keys,
+    pub data_dir: &'a std::path::Path,
+    /// The demo accounts' shared password, for accounts a room adds of its own.
+    pub password: &'a str,
+    /// What rooms need from one another, as the binary provides it (see [`Ports`]).
+    pub ports: &'a Ports,
+}
+
+/// A future a room's demo returns.
+pub type DemoFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send + 'a>>;
+
+/// The ports the binary implements, one value per type (each room's `ports.rs` names its own).
+#[derive(Default)]
+pub struct Ports(std::collections::HashMap<std::any::TypeId, Box<dyn std::any::Any + Send + Sync>>);
+
+impl Ports {
+    pub fn with<T: std::any::Any + Send + Sync>(mut self, port: T) -> Self {
+        self.0.insert(std::any::TypeId::of::<T>(), Box::new(port));
+        self
+    }
+
+    /// The port of this type, or an error naming it when the binary gave none.
+    pub fn get<T: std::any::Any + Send + Sync>(&self) -> anyhow::Result<&T> {
+        self.0
+            .get(&std::any::TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref::<T>())
+            .ok_or_else(|| anyhow::anyhow!("port {} not provided", std::any::type_name::<T>()))
+    }
 }
 
 /// Turns true when the server stops.

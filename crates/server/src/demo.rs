@@ -8,6 +8,7 @@ use anjungan_kernel::identity::domain::{Email, Password, PersonName, Phone, Role
 use anjungan_kernel::identity::{service, store::NewUser};
 use anjungan_kernel::orgs::domain::OrgProfile;
 use anjungan_kernel::orgs::store as orgs;
+use anjungan_kernel::room::Demo;
 
 pub const DEMO_PASSWORD: &str = "anjungan-demo";
 
@@ -208,12 +209,22 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
             service::create_user(db, keys, &actor, user, &[(*role, org_id)]).await?;
         }
     }
-    crate::demo_survey::load(db).await?;
-    crate::demo_innovation::load(db).await?;
-    crate::demo_festival::load(db).await?;
-    crate::demo_desk::load(db, keys, data_dir).await?;
-    crate::demo_stories::load(db, keys, "pustakawan@anjungan.test").await?;
-    crate::demo_auction::load(db, keys).await?;
+    // Each room's part, in the binary's order: a room may use what the rooms before it loaded.
+    let ports = crate::ports::all(db);
+    let platform = Demo {
+        db,
+        keys,
+        data_dir,
+        password: DEMO_PASSWORD,
+        ports: &ports,
+    };
+    for room in crate::ROOMS {
+        if let Some(load) = room.demo {
+            load(&platform)
+                .await
+                .map_err(|e| e.context(format!("demo data of {}", room.name)))?;
+        }
+    }
     tracing::info!(ms = t0.elapsed().as_millis() as u64, "demo data loaded");
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);

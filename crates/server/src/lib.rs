@@ -3,12 +3,6 @@
 
 pub mod cli;
 pub mod demo;
-pub mod demo_auction;
-pub mod demo_desk;
-pub mod demo_festival;
-pub mod demo_innovation;
-pub mod demo_stories;
-pub mod demo_survey;
 pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
@@ -26,10 +20,11 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// The rooms of the platform, in the order their dashboard links appear.
+/// The rooms of the platform, in the order their dashboard links appear and their demo data
+/// loads (the survey first: the registry links its units as live evidence).
 pub static ROOMS: &[&anjungan_kernel::room::Room] = &[
-    &anjungan_innovation::ROOM,
     &anjungan_survey::ROOM,
+    &anjungan_innovation::ROOM,
     &anjungan_festival::ROOM,
     &anjungan_desk::ROOM,
     &anjungan_stories::ROOM,

@@ -7,15 +7,30 @@ use std::sync::Arc;
 
 /// Adds every port to the router, for the handlers that extract one.
 pub fn ports(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
-    let catalogue: anjungan_festival::ports::Catalogue = Arc::new(InnovationCatalogue {
-        db: state.db.clone(),
-    });
-    let live: anjungan_innovation::ports::Live = Arc::new(SurveyEvidence {
-        db: state.db.clone(),
-    });
+    let (catalogue, live) = adapters(&state.db);
     router
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(live))
+}
+
+/// Every port, for the rooms' demo data.
+pub fn all(db: &Db) -> anjungan_kernel::room::Ports {
+    let (catalogue, live) = adapters(db);
+    anjungan_kernel::room::Ports::default()
+        .with(catalogue)
+        .with(live)
+}
+
+fn adapters(
+    db: &Db,
+) -> (
+    anjungan_festival::ports::Catalogue,
+    anjungan_innovation::ports::Live,
+) {
+    let catalogue: anjungan_festival::ports::Catalogue =
+        Arc::new(InnovationCatalogue { db: db.clone() });
+    let live: anjungan_innovation::ports::Live = Arc::new(SurveyEvidence { db: db.clone() });
+    (catalogue, live)
 }
 
 use anjungan_innovation::ports::{BoxFuture, Figures, LiveEvidence, SURVEY_UNIT};
@@ -81,7 +96,20 @@ fn summary(
         organisation: i.org_name.clone(),
         organisation_path: i.org_path.clone(),
         verified: i.status == anjungan_innovation::domain::Status::Verified,
+        running_since: if i.draft.implementation_date.is_empty() {
+            i.draft.trial_date.clone()
+        } else {
+            i.draft.implementation_date.clone()
+        },
     }
+}
+
+/// The first `max` words of a text.
+fn words(text: &str, max: usize) -> String {
+    text.split_whitespace()
+        .take(max)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl anjungan_festival::ports::Innovations for InnovationCatalogue {
@@ -122,6 +150,41 @@ impl anjungan_festival::ports::Innovations for InnovationCatalogue {
                 }
             }
             out
+        })
+    }
+
+    fn proposal_sections(
+        &self,
+        id: i64,
+    ) -> anjungan_festival::ports::BoxFuture<'_, Vec<(String, String)>> {
+        Box::pin(async move {
+            let Ok(Some(i)) = anjungan_innovation::store::get(&self.db, id).await else {
+                return Vec::new();
+            };
+            let d = &i.draft;
+            let legal = if d.regulation_type.is_empty() {
+                d.vision.clone()
+            } else {
+                format!(
+                    "Dasar hukum: {} {} tahun {}. {}",
+                    d.regulation_type, d.regulation_number, d.regulation_year, d.vision
+                )
+            };
+            [
+                ("summary", words(&d.goal, 200)),
+                ("background", words(&d.design, 300)),
+                ("novelty", words(&d.benefit, 200)),
+                (
+                    "implementation",
+                    words(&d.sop_steps.replace('\n', "; "), 200),
+                ),
+                ("significance", words(&d.result, 600)),
+                ("sustainability", words(&legal, 500)),
+            ]
+            .into_iter()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(k, t)| (k.to_string(), t))
+            .collect()
         })
     }
 }

@@ -27,6 +27,7 @@ pub static ROOM: Room = Room {
     on_start: None,
     layers,
     jobs: anjungan_kernel::room::no_jobs,
+    demo: Some(crate::demo::load),
 };
 
 /// Reads are counted in memory and written every two seconds (the flusher ends with the counter).

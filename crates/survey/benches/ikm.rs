@@ -27,9 +27,14 @@ async fn seed(db: &Db) -> (Vec<i64>, Period) {
         .await
         .unwrap();
     for id in &orgs {
-        store::enable_unit(db, &actor, *id, &["Layanan A".into(), "Layanan B".into()])
-            .await
-            .unwrap();
+        anjungan_survey::service::setup::enable_unit(
+            db,
+            &actor,
+            *id,
+            &["Layanan A".into(), "Layanan B".into()],
+        )
+        .await
+        .unwrap();
     }
     let end = now_ms();
     let start = end - 365 * DAY;

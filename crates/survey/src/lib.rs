@@ -1,6 +1,7 @@
 //! The survey room: the citizen satisfaction survey (SKM) and its index (IKM) for every service
 //! unit, computed exactly as PermenPANRB 14/2017 prescribes.
 
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod render;

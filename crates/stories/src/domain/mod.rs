@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod collection;
 pub mod export;
+pub mod notice;
 pub mod oai;
 pub mod richtext;
 pub mod search;

@@ -1,12 +1,12 @@
 //! Works, their chapters, pen names and the editorial workflow. Every decision is written to the
 //! work's history and the audit log in the same transaction, and the author is told by e-mail.
 
-use super::{Result, search};
+use super::Result;
 use crate::domain::audit::StoryEvent;
 use crate::domain::richtext::SafeHtml;
 use crate::domain::work::{self, ArchiveRef, Category, Language, Rating, WorkInput};
-use crate::domain::workflow::{self, Actor, Command, Facts, State};
-use crate::domain::{MAX_CHAPTERS, StoryError};
+use crate::domain::workflow::{self, Command, Facts, State};
+use crate::domain::{MAX_CHAPTERS, StoryError, notice};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor as AuditActor};
 use anjungan_kernel::crypto::Keys;
@@ -739,7 +739,8 @@ pub struct HistoryEntry {
     pub note: String,
 }
 
-async fn history(
+/// Adds a step to the work's history (shown to its authors and librarians).
+pub async fn history(
     conn: &mut Conn,
     work_id: i64,
     actor: &AuditActor,
@@ -783,116 +784,56 @@ pub async fn history_of(db: &Db, work_id: i64) -> Result<Vec<HistoryEntry>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Gives `command` to the work as `by`; on publishing the work enters the search index and the
-/// OAI-PMH list, on leaving the site it leaves the index and becomes a deleted record.
-#[allow(clippy::too_many_arguments)]
-pub async fn step(
-    db: &Db,
-    keys: &Keys,
-    actor: &AuditActor,
-    work_id: i64,
-    command: Command,
-    by: Actor,
-    note: &str,
-    base_url: &str,
-) -> Result<State> {
-    let note = note.trim();
-    if note.chars().count() > work::MAX_NOTE {
-        return Err(StoryError::TooLong.into());
-    }
-    let mut tx = db.begin_write().await?;
+/// The work as it stands, read inside a writing transaction.
+pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Work>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
     ))
-    .bind(work_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(anjungan_kernel::Error::NotFound)?;
-    let w = from_row(&row)?;
-    let next = workflow::transition(w.facts(), command, by, note)?;
-    let now = anjungan_kernel::clock::now_ms();
-    let keep_note = matches!(
-        command,
-        Command::Return | Command::TakeDown | Command::Unpublish
-    );
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// Moves a work to the state the workflow allowed, keeping `note` as its visible note; on
+/// publishing it gets its first publication date, and every change of a published work
+/// refreshes its OAI-PMH datestamp.
+pub async fn set_state(
+    conn: &mut Conn,
+    work_id: i64,
+    next: State,
+    note: &str,
+    now: anjungan_kernel::clock::Millis,
+) -> Result<()> {
     sqlx::query(
         "UPDATE story_works SET state = $1, note = $2, updated_at = $3, \
          published_at = CASE WHEN $4 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
          oai_at = CASE WHEN $4 = 1 OR published_at IS NOT NULL THEN $3 ELSE oai_at END WHERE id = $5",
     )
     .bind(next.code())
-    .bind(if keep_note { note } else { "" })
+    .bind(note)
     .bind(now)
     .bind((next == State::Published) as i64)
     .bind(work_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    if next == State::Published {
-        search::index(db, &mut tx, work_id).await?;
-    } else if w.state == State::Published {
-        search::unindex(db, &mut tx, work_id).await?;
-    }
-    history(&mut tx, work_id, actor, command.code(), next, note).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::WorkMoved {
-            id: work_id,
-            command,
-            from: w.state,
-            to: next,
-            note,
-        },
-    )
-    .await?;
-    if by == Actor::Librarian {
-        notify_authors(&mut tx, keys, &w, next, note, base_url).await?;
-    }
-    tx.commit().await?;
-    Ok(next)
+    Ok(())
 }
 
-async fn notify_authors(
-    conn: &mut Conn,
-    keys: &Keys,
-    w: &Work,
-    next: State,
-    note: &str,
-    base_url: &str,
-) -> Result<()> {
-    let (subject, what) = match next {
-        State::InReview => ("Karya Anda sedang ditelaah", "sedang ditelaah pustakawan"),
-        State::Published => ("Karya Anda terbit", "telah diterbitkan"),
-        State::Returned => ("Karya Anda dikembalikan", "dikembalikan dengan catatan"),
-        State::Unpublished => ("Karya Anda ditarik", "ditarik dari situs"),
-        State::TakenDown => ("Karya Anda diturunkan", "diturunkan"),
-        _ => return Ok(()),
-    };
-    for a in &w.authors {
+/// The e-mail address of each credited author who has one: (pen name, e-mail).
+pub async fn author_emails(conn: &mut Conn, authors: &[Byline]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for a in authors {
         let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
             .bind(a.user_id)
             .fetch_optional(&mut *conn)
             .await?
             .flatten();
-        let Some(email) = email else { continue };
-        let mut body = format!("Halo {},\n\n\"{}\" {}.\n", a.pen_name, w.title, what);
-        if !note.is_empty() {
-            body.push_str(&format!("\nCatatan pustakawan:\n{note}\n"));
+        if let Some(email) = email {
+            out.push((a.pen_name.clone(), email));
         }
-        body.push_str(&format!("\n{base_url}/cerita/tulis/{}\n", w.id));
-        outbox::store::enqueue(
-            conn,
-            keys,
-            &NewMessage {
-                channel: outbox::domain::Channel::Email,
-                recipient: email,
-                subject: format!("Cilen: {subject}"),
-                body,
-            },
-        )
-        .await?;
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Credits another author, found by the e-mail address of an account with a pen name, on a
@@ -951,22 +892,14 @@ pub async fn add_author(
         .map(|a| a.pen_name.as_str())
         .unwrap_or("Penulis");
     if let Some(email) = email {
-        outbox::store::enqueue(
-            &mut tx,
-            keys,
-            &NewMessage {
-                channel: outbox::domain::Channel::Email,
-                recipient: email.as_str().to_string(),
-                subject: "Cilen: Anda penulis bersama".into(),
-                body: format!(
-                    "Halo {pen_name},\n\n{by} mencantumkan Anda sebagai penulis bersama \"{}\". \
-                     Anda dapat menyuntingnya di:\n{}/cerita/tulis/{id}\n",
-                    w.title,
-                    base_url.trim_end_matches('/')
-                ),
-            },
-        )
-        .await?;
+        let (subject, body) = notice::co_author(&pen_name, by, &w.title, base_url, id);
+        let message = NewMessage {
+            channel: outbox::domain::Channel::Email,
+            recipient: email.as_str().to_string(),
+            subject,
+            body,
+        };
+        outbox::store::enqueue(&mut tx, keys, &message).await?;
     }
     tx.commit().await?;
     Ok(Byline {

@@ -364,7 +364,7 @@ async fn work_step(
             return Err(StoryError::Workflow(crate::domain::WorkflowError::NotYours).into());
         }
     };
-    let state_now = works::step(
+    let state_now = crate::service::workflow::step(
         &state.db,
         &state.keys,
         &ctx.actor(),

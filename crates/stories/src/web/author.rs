@@ -519,7 +519,7 @@ async fn step(
     let w = own(&state, &ctx, id).await?;
     let command =
         Command::parse(&f.perintah).ok_or_else(|| AppError::bad_request("stories.error.choice"))?;
-    let result = works::step(
+    let result = crate::service::workflow::step(
         &state.db,
         &state.keys,
         &ctx.actor(),

@@ -127,7 +127,7 @@ async fn step(
     librarian(&ctx)?;
     let command =
         Command::parse(&f.perintah).ok_or_else(|| AppError::bad_request("stories.error.choice"))?;
-    match works::step(
+    match crate::service::workflow::step(
         &state.db,
         &state.keys,
         &ctx.actor(),

@@ -9,6 +9,7 @@ mod elements;
 mod formula;
 mod period;
 mod profile;
+pub mod setup;
 
 pub use crate::error::SurveyError;
 pub use elements::{Element, Score, StandardComponent};

@@ -1,11 +1,9 @@
 //! Units' own extra questions and follow-up actions on weak elements.
 
 use super::Result;
-use crate::domain::audit::SurveyEvent;
-use crate::domain::{ActionDraft, Element, Period, SurveyError};
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use crate::domain::{ActionDraft, Element, Period};
+use anjungan_kernel::clock::Millis;
+use anjungan_kernel::db::{Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -32,30 +30,16 @@ pub async fn extra_questions(db: &Db, org_id: i64) -> Result<Vec<ExtraQuestion>>
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-pub async fn add_question(db: &Db, actor: &Actor, org_id: i64, text: &str) -> Result<i64> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > 300 {
-        return Err(SurveyError::QuestionText.into());
-    }
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO survey_extra_questions (org_id, text, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(org_id)
-        .bind(text)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &SurveyEvent::QuestionAdded {
-            org_id,
-            question_id: id,
-        },
+/// Adds an extra question (its text already checked); returns its id.
+pub async fn insert_question(tx: &mut Tx, org_id: i64, text: &str, now: Millis) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO survey_extra_questions (org_id, text, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
-    Ok(id)
+    .bind(org_id)
+    .bind(text)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -96,16 +80,15 @@ pub async fn actions(db: &Db, org_id: i64) -> Result<Vec<Action>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-pub async fn add_action(
-    db: &Db,
-    actor: &Actor,
+/// Adds an open follow-up action; returns its id.
+pub async fn insert_action(
+    tx: &mut Tx,
     org_id: i64,
     period: &Period,
     a: &ActionDraft,
+    now: Millis,
 ) -> Result<i64> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO survey_actions (org_id, element, period, action, owner, due_date, status, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $7) RETURNING id",
     )
@@ -116,38 +99,20 @@ pub async fn add_action(
     .bind(&a.owner)
     .bind(a.due.map(|d| d.to_string()))
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &SurveyEvent::ActionAdded {
-            id,
-            element: a.element,
-            period,
-        },
-    )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(&mut **tx)
+    .await?)
 }
 
-pub async fn complete_action(db: &Db, actor: &Actor, org_id: i64, id: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let n = sqlx::query("UPDATE survey_actions SET status = 'done', updated_at = $1 WHERE id = $2 AND org_id = $3 AND status = 'open'")
-        .bind(now_ms())
-        .bind(id)
-        .bind(org_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(&mut tx, actor, &SurveyEvent::ActionDone { id })
-        .await
-        .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
-    Ok(())
+/// Marks a unit's open action done; false when it has no such open action.
+pub async fn close_action(tx: &mut Tx, org_id: i64, id: i64, now: Millis) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE survey_actions SET status = 'done', updated_at = $1 WHERE id = $2 AND org_id = $3 AND status = 'open'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(org_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
 }

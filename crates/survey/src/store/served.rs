@@ -1,11 +1,9 @@
 //! People served per unit and period (the population of the Krejcie–Morgan sample).
 
 use super::Result;
-use crate::domain::audit::SurveyEvent;
-use crate::domain::{Period, SurveyError};
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use crate::domain::Period;
+use anjungan_kernel::clock::Millis;
+use anjungan_kernel::db::{Db, Tx};
 use sqlx::Row;
 
 /// The people served of every unit that entered a count for the period: (unit, served).
@@ -32,17 +30,14 @@ pub async fn served(db: &Db, org_id: i64, period: &Period) -> Result<Option<i64>
     )
 }
 
-pub async fn set_served(
-    db: &Db,
-    actor: &Actor,
+/// Saves the people a unit served in a period.
+pub async fn save_served(
+    tx: &mut Tx,
     org_id: i64,
     period: &Period,
     served: i64,
+    now: Millis,
 ) -> Result<()> {
-    if !(0..=10_000_000).contains(&served) {
-        return Err(SurveyError::BadServed.into());
-    }
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO survey_served (org_id, period, served, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (org_id, period) DO UPDATE SET served = excluded.served, updated_at = excluded.updated_at",
@@ -50,20 +45,8 @@ pub async fn set_served(
     .bind(org_id)
     .bind(period.key())
     .bind(served)
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut **tx)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &SurveyEvent::ServedSet {
-            org_id,
-            period,
-            served,
-        },
-    )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
     Ok(())
 }

@@ -2,10 +2,8 @@
 
 use super::Result;
 use crate::domain::SurveyError;
-use crate::domain::audit::SurveyEvent;
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::clock::Millis;
+use anjungan_kernel::db::{Db, Tx};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -63,20 +61,9 @@ pub async fn unit(db: &Db, org_id: i64) -> Result<Unit> {
         .ok_or(SurveyError::UnitNotFound.into())
 }
 
-/// Starts (or reconfigures) the survey for an organisation with its list of services.
-pub async fn enable_unit(db: &Db, actor: &Actor, org_id: i64, services: &[String]) -> Result<()> {
-    let now = now_ms();
-    let services: Vec<String> = services
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .take(50)
-        .collect();
-    if services.iter().any(|s| s.chars().count() > 200) {
-        return Err(SurveyError::ServiceTooLong.into());
-    }
+/// Saves a unit's services (starting its survey, or changing the list).
+pub async fn save_unit(tx: &mut Tx, org_id: i64, services: &[String], now: Millis) -> Result<()> {
     let json = anjungan_kernel::db::json_text(&services)?;
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO survey_units (org_id, services, created_at, updated_at) VALUES ($1, $2, $3, $3) \
          ON CONFLICT (org_id) DO UPDATE SET services = excluded.services, updated_at = excluded.updated_at",
@@ -84,18 +71,7 @@ pub async fn enable_unit(db: &Db, actor: &Actor, org_id: i64, services: &[String
     .bind(org_id)
     .bind(&json)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &SurveyEvent::UnitEnabled {
-            org_id,
-            services: &services,
-        },
-    )
-    .await
-    .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
     Ok(())
 }

@@ -271,7 +271,7 @@ async fn invite(
     let unit = managed_unit(&state, &ctx, id).await?;
     let send = super::delivery(&state, ctx.tr(), &unit, &r.contact)?;
     let sent = send.is_some();
-    let token = store::create_invitation(
+    let token = crate::service::invitations::create_invitation(
         &state.db,
         &ctx.actor(),
         id,
@@ -287,7 +287,7 @@ async fn invite(
     if sent {
         state.outbox_wake.notify_one();
     }
-    let url = store::invitation_link(&state.config.base_url, &token);
+    let url = crate::service::invitations::invitation_link(&state.config.base_url, &token);
     Ok((StatusCode::CREATED, Json(Invitation { url, sent })).into_response())
 }
 

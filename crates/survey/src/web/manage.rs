@@ -92,7 +92,7 @@ async fn enable(
             anjungan_kernel::orgs::domain::OrgError::NotFound,
         ))?;
     let services: Vec<String> = f.services.lines().map(str::to_string).collect();
-    store::enable_unit(&state.db, &ctx.actor(), org.id, &services).await?;
+    crate::service::setup::enable_unit(&state.db, &ctx.actor(), org.id, &services).await?;
     Ok(Redirect::to(&format!("/ikm/kelola/{}", org.id)).into_response())
 }
 
@@ -443,7 +443,7 @@ async fn served(
         .replace('.', "")
         .parse()
         .map_err(|_| AppError::from(crate::domain::SurveyError::BadServed))?;
-    store::set_served(&state.db, &ctx.actor(), id, &period, n).await?;
+    crate::service::setup::set_served(&state.db, &ctx.actor(), id, &period, n).await?;
     Ok(back(id, &period.key()))
 }
 
@@ -470,7 +470,7 @@ async fn add_action(
     }
     .period()?;
     let draft = ActionDraft::parse(&f.element, &f.action, &f.owner, &f.due)?;
-    store::add_action(&state.db, &ctx.actor(), id, &period, &draft).await?;
+    crate::service::setup::add_action(&state.db, &ctx.actor(), id, &period, &draft).await?;
     Ok(back(id, &period.key()))
 }
 
@@ -480,7 +480,7 @@ async fn complete_action(
     Path((id, action)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
     managed_unit(&state, &ctx, id).await?;
-    store::complete_action(&state.db, &ctx.actor(), id, action).await?;
+    crate::service::setup::complete_action(&state.db, &ctx.actor(), id, action).await?;
     Ok(Redirect::to(&format!("/ikm/kelola/{id}")).into_response())
 }
 
@@ -496,7 +496,7 @@ async fn add_question(
     Form(f): Form<QuestionForm>,
 ) -> WebResult<Response> {
     managed_unit(&state, &ctx, id).await?;
-    store::add_question(&state.db, &ctx.actor(), id, &f.text).await?;
+    crate::service::setup::add_question(&state.db, &ctx.actor(), id, &f.text).await?;
     Ok(Redirect::to(&format!("/ikm/kelola/{id}")).into_response())
 }
 
@@ -518,7 +518,7 @@ async fn invite(
 ) -> WebResult<Response> {
     let unit = managed_unit(&state, &ctx, id).await?;
     let send = super::delivery(&state, ctx.tr(), &unit, &f.contact)?;
-    let token = store::create_invitation(
+    let token = crate::service::invitations::create_invitation(
         &state.db,
         &ctx.actor(),
         id,
@@ -532,6 +532,6 @@ async fn invite(
         "survey.error.invitation",
     ))?;
     state.outbox_wake.notify_one();
-    let link = store::invitation_link(&state.config.base_url, &token);
+    let link = crate::service::invitations::invitation_link(&state.config.base_url, &token);
     dashboard_page(&state, &ctx, id, DashQuery::default(), Some(link)).await
 }

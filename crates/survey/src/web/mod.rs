@@ -84,7 +84,7 @@ pub(crate) fn delivery<'a>(
     tr: Tr,
     unit: &Unit,
     contact: &str,
-) -> Result<Option<store::Delivery<'a>>, AppError> {
+) -> Result<Option<crate::service::invitations::Delivery<'a>>, AppError> {
     use anjungan_kernel::identity::domain::{Email, Phone};
     use anjungan_kernel::outbox::domain::Channel;
     let contact = contact.trim();
@@ -108,7 +108,7 @@ pub(crate) fn delivery<'a>(
                 .to_string(),
         )
     };
-    Ok(Some(store::Delivery {
+    Ok(Some(crate::service::invitations::Delivery {
         keys: &state.keys,
         channel,
         recipient,

@@ -4,19 +4,20 @@
 //! through every channel, with signed letters; the holiday calendar; one complaint with a LAPOR!
 //! reference. Loaded once, when no service exists yet.
 
-use anjungan_desk::domain::form::{Choice, Field, FieldKind, Form};
-use anjungan_desk::domain::letter::LetterTemplate;
-use anjungan_desk::domain::nik::{Kk, Nik, Sex};
-use anjungan_desk::domain::register::Resident;
-use anjungan_desk::domain::request::Channel;
-use anjungan_desk::domain::standard::{COMPONENTS, Standard};
-use anjungan_desk::domain::workflow::{self, Command};
-use anjungan_desk::store::requests::{NewRequest, Step};
-use anjungan_desk::store::services::ServiceInput;
-use anjungan_desk::store::{admin, letters, requests, residents, services};
+use crate::domain::form::{Choice, Field, FieldKind, Form};
+use crate::domain::letter::LetterTemplate;
+use crate::domain::nik::{Kk, Nik, Sex};
+use crate::domain::register::Resident;
+use crate::domain::request::Channel;
+use crate::domain::standard::{COMPONENTS, Standard};
+use crate::domain::workflow::{self, Command};
+use crate::store::requests::{NewRequest, Step};
+use crate::store::services::ServiceInput;
+use crate::store::{admin, letters, requests, residents, services};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 use sqlx::Row;
 use std::path::Path;
 
@@ -1787,9 +1788,9 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
                 else {
                     return Ok(());
                 };
-                anjungan_desk::service::letters::sign(
+                crate::service::letters::sign(
                     db,
-                    &anjungan_desk::service::letters::SignContext {
+                    &crate::service::letters::SignContext {
                         keys,
                         actor: head,
                         user_id: *user_id,
@@ -1819,7 +1820,12 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
 
 // --- the loader ---
 
-pub async fn load(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db, d.keys, d.data_dir))
+}
+
+async fn seed(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_services")
         .fetch_one(&db.pool)
         .await?;

@@ -3,18 +3,19 @@
 //! finished early session at Prigi and this morning's session still running — every bid
 //! through the real sequencer, so journal, projection and audit are true.
 
-use anjungan_auction::domain::catalogue::{Grade, LotInput};
-use anjungan_auction::domain::engine::{BuyerId, Channel, Command, LotId};
-use anjungan_auction::domain::levy::LevyRules;
-use anjungan_auction::domain::rules::Rules;
-use anjungan_auction::service::runtime::Hall;
-use anjungan_auction::store::catalogue::{NewBuyer, PortInput};
-use anjungan_auction::store::{catalogue, lots, sessions};
+use crate::domain::catalogue::{Grade, LotInput};
+use crate::domain::engine::{BuyerId, Channel, Command, LotId};
+use crate::domain::levy::LevyRules;
+use crate::domain::rules::Rules;
+use crate::service::runtime::Hall;
+use crate::store::catalogue::{NewBuyer, PortInput};
+use crate::store::{catalogue, lots, sessions};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{HOUR, MINUTE, now_ms};
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::Email;
+use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 
 const SPECIES: &[(&str, &str, &str, &str)] = &[
     ("KAW", "Tongkol komo", "Kawakawa", "Euthynnus affinis"),
@@ -86,7 +87,12 @@ const MORNING_LOTS: &[(&str, i64, Grade, i64, usize)] = &[
     ("SKJ", 90, Grade::A, 23_000, 0),
 ];
 
-pub async fn load(db: &Db, keys: &Keys) -> anyhow::Result<()> {
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db, d.keys))
+}
+
+async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     let ports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM auction_ports")
         .fetch_one(&db.pool)
         .await?;

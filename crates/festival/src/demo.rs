@@ -1,12 +1,14 @@
 //! Demo festival: the 2nd TIF (14–15 December 2020, Anjungan Cerdas, Desa Nglinggis, Kecamatan
 //! Tugu, hybrid) as the article tells it, and this year's edition open for entries.
 
-use anjungan_festival::domain::phase::{Phase, PhaseKind};
-use anjungan_festival::store::{self, NewEdition, Session};
-use anjungan_innovation::domain::Status;
+use crate::domain::phase::{Phase, PhaseKind};
+use crate::ports::{Catalogue, Innovations};
+use crate::store::{self, NewEdition, Session};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{DAY, HOUR, WIB, now_ms};
+use anjungan_kernel::room::Ports;
+use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 
 fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> anyhow::Result<i64> {
     let date = time::Date::from_calendar_date(y, time::Month::try_from(m)?, d)?;
@@ -14,7 +16,13 @@ fn wib(y: i32, m: u8, d: u8, h: u8, min: u8) -> anyhow::Result<i64> {
     Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
-pub async fn load(db: &Db) -> anyhow::Result<()> {
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db, d.ports))
+}
+
+async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
+    let catalogue = ports.get::<Catalogue>()?;
     if !store::editions(db).await?.is_empty() {
         return Ok(());
     }
@@ -160,24 +168,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     ] {
         store::add_session(db, &actor, second, &session).await?;
     }
-    let verified = anjungan_innovation::store::list(
-        db,
-        &[Status::Verified],
-        None,
-        &anjungan_innovation::store::Filter::default(),
-        1000,
-        0,
-    )
-    .await?;
+    // Every verified innovation in the registry (every organisation's path starts with "").
+    let verified = catalogue.verified_under(vec![String::new()]).await;
     for i in &verified {
         // Innovations already on trial or implemented before the festival took part in it.
-        let since = if i.draft.implementation_date.is_empty() {
-            &i.draft.trial_date
-        } else {
-            &i.draft.implementation_date
-        };
+        let since = &i.running_since;
         if !since.is_empty() && since.as_str() < "2020-12-01" {
-            store::add_entry(db, &actor, second, i.id, i.org_id).await?;
+            store::add_entry(db, &actor, second, i.id, i.organisation_id).await?;
         }
     }
     // One stand per exhibiting agency, five to a row.
@@ -201,7 +198,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     }
     // The jury of the 2nd TIF: desk review 70% (the five best go on) and presentation 30%
     // (median), jurors assigned without conflicts, and their scores.
-    use anjungan_festival::domain::scoring::{Aggregation, PhaseSpec, Review, Rubric};
+    use crate::domain::scoring::{Aggregation, PhaseSpec, Review, Rubric};
     let specs = [
         PhaseSpec {
             key: "desk_review".into(),
@@ -221,19 +218,19 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             advance: 0,
         },
     ];
-    let entries: Vec<anjungan_festival::domain::assignment::Entry> = store::entries(db, second)
+    let entries: Vec<crate::domain::assignment::Entry> = store::entries(db, second)
         .await?
         .into_iter()
-        .map(|(id, _, org)| anjungan_festival::domain::assignment::Entry { id, agency: org })
+        .map(|(id, _, org)| crate::domain::assignment::Entry { id, agency: org })
         .collect();
-    let jurors: Vec<anjungan_festival::domain::assignment::Juror> =
+    let jurors: Vec<crate::domain::assignment::Juror> =
         anjungan_kernel::identity::store::users_with_role(
             db,
             anjungan_kernel::identity::domain::Role::Jury,
         )
         .await?
         .into_iter()
-        .map(|(u, _, org)| anjungan_festival::domain::assignment::Juror {
+        .map(|(u, _, org)| crate::domain::assignment::Juror {
             id: u.0,
             agency: org,
         })
@@ -244,7 +241,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         if let Some(i) = verified.iter().find(|i| i.id == innovation) {
             if ["Petung Dadi", "Cilen", "Lion"]
                 .iter()
-                .any(|n| i.name().starts_with(n))
+                .any(|n| i.name.starts_with(n))
             {
                 leads.push(entry);
             }
@@ -254,14 +251,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         for spec in &specs {
             store::set_rubric(db, &actor, second, spec).await?;
             // Only the entries shortlisted by the phases before are reviewed.
-            let (_, standings) =
-                anjungan_festival::service::standings::ranking(db, second, now_ms()).await?;
-            let still_in: Vec<anjungan_festival::domain::assignment::Entry> = entries
+            let (_, standings) = crate::service::standings::ranking(db, second, now_ms()).await?;
+            let still_in: Vec<crate::domain::assignment::Entry> = entries
                 .iter()
                 .filter(|e| standings.get(&e.id).is_none_or(|s| s.in_contest()))
                 .cloned()
                 .collect();
-            let a = anjungan_festival::domain::assignment::assign(&still_in, &jurors, 2)?;
+            let a = crate::domain::assignment::assign(&still_in, &jurors, 2)?;
             store::set_assignments(db, &actor, second, &spec.key, &a).await?;
             for (entry, js) in &a {
                 for (k, j) in js.iter().enumerate() {
@@ -303,18 +299,17 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             }
         }
     }
-    proposals(db, &actor, second, &verified).await?;
+    proposals(db, &actor, second, catalogue.as_ref()).await?;
     let votes = votes(db, &actor, second, &leads).await?;
     // Awards of the 2nd TIF: winners from the computed ranking (shortlists applied), the
     // favourite from the public vote, and the regent's special attention.
     if !store::rubrics(db, second).await?.is_empty() {
-        let (ranking, _) =
-            anjungan_festival::service::standings::ranking(db, second, now_ms()).await?;
+        let (ranking, _) = crate::service::standings::ranking(db, second, now_ms()).await?;
         store::set_computed_awards(
             db,
             &actor,
             second,
-            &anjungan_festival::domain::award::computed(&ranking, &votes),
+            &crate::domain::award::computed(&ranking, &votes),
         )
         .await?;
         if let Some(last) = ranking.last() {
@@ -373,12 +368,12 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     )
     .await?;
     // This year the jury reviews blind, and visitors sign up for the panels.
-    anjungan_festival::store::proposals::set_settings(
+    crate::store::proposals::set_settings(
         db,
         &actor,
         current,
         true,
-        &anjungan_festival::domain::proposal::default_kipp(),
+        &crate::domain::proposal::default_kipp(),
     )
     .await?;
     let day = now + 60 * DAY;
@@ -432,7 +427,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             .into_iter()
             .take(2)
             {
-                anjungan_festival::store::signups::sign_up(db, &actor, current, session, u.0, now)
+                crate::store::signups::sign_up(db, &actor, current, session, u.0, now)
                     .await
                     .map_err(|e| anyhow::anyhow!("demo sign-up: {e}"))?;
             }
@@ -441,51 +436,18 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The first `limit` words of a text.
-fn words(text: &str, limit: usize) -> String {
-    text.split_whitespace()
-        .take(limit)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Proposals of the 2nd TIF's entries, drawn from their profiles.
+/// Proposals of the 2nd TIF's entries, drawn from their profiles in the registry.
 async fn proposals(
     db: &Db,
     actor: &Actor,
     edition: i64,
-    verified: &[anjungan_innovation::store::Innovation],
+    catalogue: &dyn Innovations,
 ) -> anyhow::Result<()> {
     for (entry, innovation, _) in store::entries(db, edition).await? {
-        let Some(i) = verified.iter().find(|i| i.id == innovation) else {
-            continue;
-        };
-        let d = &i.draft;
-        let texts: Vec<(String, String)> = [
-            ("summary", words(&d.goal, 200)),
-            ("background", words(&d.design, 300)),
-            ("novelty", words(&d.benefit, 200)),
-            (
-                "implementation",
-                words(&d.sop_steps.replace('\n', "; "), 200),
-            ),
-            ("significance", words(&d.result, 600)),
-            (
-                "sustainability",
-                words(
-                    &format!(
-                        "Dasar hukum: {} {} tahun {}. {}",
-                        d.regulation_type, d.regulation_number, d.regulation_year, d.vision
-                    ),
-                    500,
-                ),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, t)| !t.trim().is_empty())
-        .map(|(k, t)| (k.to_string(), t))
-        .collect();
-        anjungan_festival::store::proposals::save_proposal(db, actor, entry, &texts).await?;
+        let texts = catalogue.proposal_sections(innovation).await;
+        if !texts.is_empty() {
+            crate::store::proposals::save_proposal(db, actor, entry, &texts).await?;
+        }
     }
     Ok(())
 }

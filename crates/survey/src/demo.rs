@@ -1,13 +1,12 @@
 //! Demo data of the satisfaction survey: a year of responses for a handful of units, with
 //! different strengths so the index shows grades A to D, plus served counts and follow-ups.
 
+use crate::domain::{ActionDraft, Education, Occupation, Period, Profile, Response, Score, Sex};
+use crate::store::{self, Channel, NewResponse};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{DAY, now_ms};
-use anjungan_survey::domain::{
-    ActionDraft, Education, Occupation, Period, Profile, Response, Score, Sex,
-};
-use anjungan_survey::store::{self, Channel, NewResponse};
+use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 
 /// (organisation code, services, responses in the year, chance of the best answer per element)
 type DemoUnit = (&'static str, &'static [&'static str], usize, [f64; 9]);
@@ -101,7 +100,12 @@ fn answer(rng: &mut Rng, best: f64) -> Option<Score> {
     }
 }
 
-pub async fn load(db: &Db) -> anyhow::Result<()> {
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db))
+}
+
+async fn seed(db: &Db) -> anyhow::Result<()> {
     if !store::units(db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -118,7 +122,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             continue;
         };
         let services: Vec<String> = services.iter().map(|s| s.to_string()).collect();
-        store::enable_unit(db, &actor, org.id, &services)
+        crate::service::setup::enable_unit(db, &actor, org.id, &services)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         for i in 0..*n {
@@ -174,7 +178,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         } else {
             forms * 21 / 20
         };
-        store::set_served(db, &actor, org.id, &year, served)
+        crate::service::setup::set_served(db, &actor, org.id, &year, served)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
@@ -210,13 +214,13 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         ] {
             let draft =
                 ActionDraft::parse(el, text, owner, "").map_err(|e| anyhow::anyhow!("{e}"))?;
-            store::add_action(db, &actor, dinkes.id, &prev, &draft)
+            crate::service::setup::add_action(db, &actor, dinkes.id, &prev, &draft)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
     }
     if let Some(village) = anjungan_kernel::orgs::store::get_by_code(db, "35.03.05.2001").await? {
-        store::add_question(
+        crate::service::setup::add_question(
             db,
             &actor,
             village.id,

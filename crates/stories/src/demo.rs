@@ -2,15 +2,16 @@
 //! (`demo/stories.toml`), their authors, a collection or two, kudos and reads. Published works go
 //! through the real workflow (submit, review, publish) so history, audit and index are true.
 
+use crate::domain::work::{ArchiveRef, WorkInput};
+use crate::domain::workflow::{Actor as By, Command, State};
+use crate::domain::{Category, Language, Rating};
+use crate::store::{collections, works};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::{Email, Password, PersonName, Role};
 use anjungan_kernel::identity::{service, store::NewUser};
-use anjungan_stories::domain::work::{ArchiveRef, WorkInput};
-use anjungan_stories::domain::workflow::{Actor as By, Command, State};
-use anjungan_stories::domain::{Category, Language, Rating};
-use anjungan_stories::store::{collections, works};
+use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 
 const SOURCE: &str = include_str!("../demo/stories.toml");
 
@@ -82,8 +83,13 @@ async fn user_id(db: &Db, email: &str) -> anyhow::Result<Option<i64>> {
         .await?)
 }
 
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db, d.keys, d.password, "pustakawan@anjungan.test"))
+}
+
 /// Loads the demo works once (skipped when any work exists).
-pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result<()> {
+async fn seed(db: &Db, keys: &Keys, password: &str, librarian_email: &str) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_works")
         .fetch_one(&db.pool)
         .await?;
@@ -105,7 +111,7 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
         .await?;
     // Authors: the demo accounts exist for `penulis` and `pustakawan`; the others are created
     // as authors with the demo password.
-    let hash = service::hash_password(&Password::parse(crate::demo::DEMO_PASSWORD)?).await?;
+    let hash = service::hash_password(&Password::parse(password)?).await?;
     let mut authors = Vec::new();
     for a in &demo.author {
         let email = email_of(&a.key);
@@ -168,11 +174,21 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
         let target = State::parse(&w.state).ok_or_else(|| anyhow::anyhow!("state {}", w.state))?;
         let base = "http://localhost:8080";
         if target != State::Draft {
-            works::step(db, keys, &actor, id, Command::Submit, By::Author, "", base).await?;
+            crate::service::workflow::step(
+                db,
+                keys,
+                &actor,
+                id,
+                Command::Submit,
+                By::Author,
+                "",
+                base,
+            )
+            .await?;
         }
         match target {
             State::Published => {
-                works::step(
+                crate::service::workflow::step(
                     db,
                     keys,
                     &librarian_actor,
@@ -183,7 +199,7 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
                     base,
                 )
                 .await?;
-                works::step(
+                crate::service::workflow::step(
                     db,
                     keys,
                     &librarian_actor,
@@ -225,7 +241,7 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
                     .await?;
             }
             State::Returned => {
-                works::step(
+                crate::service::workflow::step(
                     db,
                     keys,
                     &librarian_actor,
@@ -236,7 +252,7 @@ pub async fn load(db: &Db, keys: &Keys, librarian_email: &str) -> anyhow::Result
                     base,
                 )
                 .await?;
-                works::step(
+                crate::service::workflow::step(
                     db,
                     keys,
                     &librarian_actor,

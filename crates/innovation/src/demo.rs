@@ -1,11 +1,13 @@
 //! Demo innovations: the three of the article (Petung Dadi, Cilen, Lion) and a dozen more, in
 //! every status, with the regent's four pillars filled in where the agency has done so.
 
-use anjungan_innovation::domain::audit::Step;
-use anjungan_innovation::domain::{Draft, Partner, Status};
-use anjungan_innovation::store;
+use crate::domain::audit::Step;
+use crate::domain::{Draft, Partner, Status};
+use crate::ports::Live;
+use crate::store;
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
+use anjungan_kernel::room::{Demo as Platform, DemoFuture, Ports};
 
 struct Demo {
     code: &'static str,
@@ -403,8 +405,8 @@ fn design(d: &Demo) -> String {
 /// IID self-assessments of this year for the verified demo innovations (accepted by the
 /// coordinator), and the regency's government aspect, so the index shows a category.
 async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
-    use anjungan_innovation::domain::iid::{Aspect, Review};
-    use anjungan_innovation::store::iid as iid_store;
+    use crate::domain::iid::{Aspect, Review};
+    use crate::store::iid as iid_store;
     let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
     let cat = iid_store::catalogue(db, actor, year).await?;
     let government: Vec<(i64, u8, Review, &str)> = cat
@@ -455,7 +457,12 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn load(db: &Db) -> anyhow::Result<()> {
+/// The room's part of the demo data set (the platform's agencies and accounts exist already).
+pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
+    Box::pin(seed(d.db, d.ports))
+}
+
+async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM innovations")
         .fetch_one(&db.pool)
         .await?;
@@ -463,11 +470,19 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     let actor = Actor::system("demo");
-    load_innovations(db, &actor).await?;
+    // Live evidence: the owning unit's own satisfaction survey, where it runs one.
+    let surveyed: Vec<i64> = ports
+        .get::<Live>()?
+        .survey_units()
+        .await
+        .into_iter()
+        .map(|(org, _)| org)
+        .collect();
+    load_innovations(db, &actor, &surveyed).await?;
     load_iid(db, &actor).await
 }
 
-async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
+async fn load_innovations(db: &Db, actor: &Actor, surveyed: &[i64]) -> anyhow::Result<()> {
     let actor = actor.clone();
     for d in DEMOS {
         let Some(org) = anjungan_kernel::orgs::store::get_by_code(db, d.code).await? else {
@@ -514,16 +529,8 @@ async fn load_innovations(db: &Db, actor: &Actor) -> anyhow::Result<()> {
             );
         }
         let id = store::create(db, &actor, org.id, &draft, &profile).await?;
-        // Live evidence: the owning unit's own satisfaction survey, where it runs one.
-        if anjungan_survey::store::unit(db, org.id).await.is_ok() {
-            store::link(
-                db,
-                &actor,
-                id,
-                anjungan_innovation::ports::SURVEY_UNIT,
-                org.id,
-            )
-            .await?;
+        if surveyed.contains(&org.id) {
+            store::link(db, &actor, id, crate::ports::SURVEY_UNIT, org.id).await?;
         }
         for (name, kind, role) in d.partners {
             let p = Partner::parse(name, kind, role).map_err(|e| anyhow::anyhow!("{e:?}"))?;
