@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod ports;
+pub mod render;
 pub mod room;
 pub mod service;
 pub mod store;

@@ -80,7 +80,8 @@ fn every_room_has_the_same_shape() {
     for room in anjungan_server::ROOMS {
         let src = crates.join(room.name).join("src");
         for part in [
-            "lib.rs", "room.rs", "error.rs", "demo.rs", "domain", "store", "service", "web",
+            "lib.rs", "room.rs", "error.rs", "demo.rs", "domain", "store", "service", "render",
+            "web",
         ] {
             if !src.join(part).exists() {
                 problems.push(format!("{}: no src/{part}", room.name));
