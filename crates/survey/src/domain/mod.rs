@@ -9,6 +9,7 @@ mod elements;
 mod formula;
 mod period;
 mod profile;
+pub mod segment;
 pub mod setup;
 
 pub use crate::error::SurveyError;

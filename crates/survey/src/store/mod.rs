@@ -9,6 +9,7 @@ mod served;
 mod tallies;
 mod units;
 
+pub use crate::domain::segment::Segment;
 pub use crate::error::{Result, StoreError};
 pub use followup::*;
 pub use invitations::*;

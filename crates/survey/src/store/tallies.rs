@@ -2,8 +2,9 @@
 //! form's profile from the raw rows, exports and recent comments.
 
 use super::{Result, day_range};
-use crate::domain::disclosure::{Dimension, FormProfile, Group, age_band, band_of};
-use crate::domain::{Period, SurveyError, Tally};
+use crate::domain::disclosure::FormProfile;
+use crate::domain::segment::Segment;
+use crate::domain::{Period, Tally};
 use anjungan_kernel::clock::Millis;
 use anjungan_kernel::db::Db;
 use sqlx::Row;
@@ -91,101 +92,6 @@ pub async fn tallies_by_service(
             Ok((r.try_get("service")?, tally_from(r)?))
         })
         .collect::<std::result::Result<Vec<_>, _>>()?)
-}
-
-/// A respondent segment for the index, read from the raw rows.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-pub struct Segment {
-    /// L or P
-    pub sex: Option<String>,
-    /// sd, smp, sma, diploma, s1, s2, s3
-    pub education: Option<String>,
-    /// pns, tni_polri, swasta, wirausaha, pelajar, lainnya
-    pub occupation: Option<String>,
-    /// An age band: `15-24`, `25-34`, `35-44`, `45-54`, `55-64` or `65+`.
-    pub age: Option<String>,
-    /// With `age_max`, another way to name an age band (`age_min=25&age_max=34`).
-    pub age_min: Option<i64>,
-    pub age_max: Option<i64>,
-}
-
-impl Segment {
-    pub fn is_empty(&self) -> bool {
-        self.sex.is_none()
-            && self.education.is_none()
-            && self.occupation.is_none()
-            && self.age.is_none()
-            && self.age_min.is_none()
-            && self.age_max.is_none()
-    }
-    pub fn normalised(mut self) -> Self {
-        for f in [
-            &mut self.sex,
-            &mut self.education,
-            &mut self.occupation,
-            &mut self.age,
-        ] {
-            if f.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                *f = None;
-            }
-        }
-        self
-    }
-}
-
-impl Segment {
-    /// The one group this segment names (`None`: everyone). Segments are single groups, so that
-    /// every figure that can be asked for is one that the disclosure rules have judged.
-    pub fn group(&self) -> std::result::Result<Option<Group>, SurveyError> {
-        let s = self.clone().normalised();
-        let mut named = Vec::new();
-        if let Some(v) = &s.sex {
-            let sex = crate::domain::Sex::parse(v)
-                .ok_or(SurveyError::Profile(crate::domain::ProfileError::Sex))?;
-            named.push(Group::new(Dimension::Sex, sex.code()));
-        }
-        if let Some(v) = &s.education {
-            let e = crate::domain::Education::parse(v)
-                .ok_or(SurveyError::Profile(crate::domain::ProfileError::Education))?;
-            named.push(Group::new(Dimension::Education, e.code()));
-        }
-        if let Some(v) = &s.occupation {
-            let o = crate::domain::Occupation::parse(v).ok_or(SurveyError::Profile(
-                crate::domain::ProfileError::Occupation,
-            ))?;
-            named.push(Group::new(Dimension::Occupation, o.code()));
-        }
-        let band = match (&s.age, s.age_min, s.age_max) {
-            (None, None, None) => None,
-            (Some(label), None, None) => Some(age_band(label).ok_or(SurveyError::SegmentAge)?),
-            (None, Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => return Err(SurveyError::SegmentAge),
-        };
-        if let Some((lo, hi)) = band {
-            let label = band_of(lo)
-                .filter(|l| age_band(l) == Some((lo, hi)))
-                .ok_or(SurveyError::SegmentAge)?;
-            named.push(Group::new(Dimension::Age, label));
-        }
-        match named.len() {
-            0 => Ok(None),
-            1 => Ok(named.pop()),
-            _ => Err(SurveyError::SegmentOneGroup),
-        }
-    }
-
-    /// The segment of exactly one group.
-    pub fn of_group(g: &Group) -> Self {
-        let mut s = Segment::default();
-        match g.dimension {
-            Dimension::Sex => s.sex = Some(g.value.clone()),
-            Dimension::Education => s.education = Some(g.value.clone()),
-            Dimension::Occupation => s.occupation = Some(g.value.clone()),
-            Dimension::Age => (s.age_min, s.age_max) = g.age_range().unzip(),
-        }
-        s
-    }
 }
 
 pub async fn segment_tally(db: &Db, org_id: i64, period: &Period, seg: &Segment) -> Result<Tally> {
