@@ -128,6 +128,14 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> 
     })
 }
 
+/// Publishes a new service of a unit in its own transaction; returns its id.
+pub async fn create(db: &Db, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
+    let mut tx = db.begin_write().await?;
+    let id = insert(&mut tx, actor, org_id, s).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
     s.validate()?;
     let now = anjungan_kernel::clock::now_ms();

@@ -93,9 +93,7 @@ async fn create_service(
     Json(input): Json<ServiceInput>,
 ) -> WebResult<Response> {
     let unit = super::staff::managed(&state, &ctx, &org).await?;
-    let mut tx = state.db.begin_write().await?;
-    let id = services::insert(&mut tx, &ctx.actor(), unit.id, &input).await?;
-    tx.commit().await?;
+    let id = services::create(&state.db, &ctx.actor(), unit.id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {

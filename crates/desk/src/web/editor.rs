@@ -245,10 +245,8 @@ async fn create(
         Ok(i) => i,
         Err(key) => return page(&ctx, unit, f, true, Some(key)),
     };
-    let mut tx = state.db.begin_write().await?;
-    match services::insert(&mut tx, &ctx.actor(), unit.id, &input).await {
+    match services::create(&state.db, &ctx.actor(), unit.id, &input).await {
         Ok(_) => {
-            tx.commit().await?;
             Ok(Redirect::to(&format!("/layanan/kelola/{}/layanan", unit.code)).into_response())
         }
         Err(crate::store::StoreError::Desk(e)) => page(&ctx, unit, f, true, Some(e.message_key())),
