@@ -1185,8 +1185,14 @@ fn check_owed(
             } = n.event
             {
                 let value = super::rules::value(price, grams);
-                let ticket = super::settlement::levy_for(&levy, value, grams, None).unwrap();
-                owed[buyer.0 as usize - 1] += ticket.buyer_pays;
+                let pays = value + levy.buyer_levy(value, grams).unwrap();
+                // The ticket says the same, wherever a ticket can be made: a seller's levy per
+                // kg above a very low price is refused at settlement, not at the hammer.
+                match super::settlement::levy_for(&levy, value, grams, None) {
+                    Ok(ticket) => assert_eq!(ticket.buyer_pays, pays),
+                    Err(e) => assert_eq!(e, super::levy::LevyError::SellerLevyExceedsValue),
+                }
+                owed[buyer.0 as usize - 1] += pays;
             }
         }
         for (i, limit) in limits.iter().enumerate() {
