@@ -59,7 +59,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
 
 /// The OpenAPI document as pretty JSON. utoipa 6 leaves out a response's description when it is
 /// empty (OpenAPI 3.2 made it optional), but the document declares 3.1, where every response object
-/// must have one: an omitted description is put back as the empty string it was before.
+/// must have one: an omitted description becomes the status's reason phrase ("Not Found").
 fn openapi_json(api: &utoipa::openapi::OpenApi) -> serde_json::Result<String> {
     let mut doc = serde_json::to_value(api)?;
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
@@ -71,17 +71,30 @@ fn openapi_json(api: &utoipa::openapi::OpenApi) -> serde_json::Result<String> {
             let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
                 continue;
             };
-            for response in responses.values_mut().filter_map(|r| r.as_object_mut()) {
+            for (status, response) in responses.iter_mut() {
+                let Some(response) = response.as_object_mut() else {
+                    continue;
+                };
                 if !response.contains_key("$ref") && !response.contains_key("description") {
                     response.insert(
                         "description".into(),
-                        serde_json::Value::String(String::new()),
+                        serde_json::Value::String(reason(status).into()),
                     );
                 }
             }
         }
     }
     serde_json::to_string_pretty(&doc)
+}
+
+/// The reason phrase of a response key (`"404"` → "Not Found"); empty for `default` or ranges.
+fn reason(status: &str) -> &'static str {
+    status
+        .parse::<u16>()
+        .ok()
+        .and_then(|n| axum::http::StatusCode::from_u16(n).ok())
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
