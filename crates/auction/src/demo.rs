@@ -12,7 +12,7 @@ use crate::store::catalogue::{NewBuyer, PortInput};
 use crate::store::{catalogue, lots, sessions};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::{HOUR, MINUTE, now_ms};
+use anjungan_kernel::clock::{DAY, HOUR, MINUTE, now_ms};
 use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::identity::domain::Email;
 use anjungan_kernel::room::{Demo as Platform, DemoFuture};
@@ -203,12 +203,15 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     let now = now_ms();
     let auctioneer = user_of("jurulelang.prigi@anjungan.test").await;
 
-    // The early session: four lots, bid in the hall, closed by the auctioneer.
+    // The early session: four lots, bid in the hall, closed by the auctioneer; on the same
+    // WIB day as this morning's (a session's prices belong to the day it starts), even just
+    // after midnight.
+    let day_start = now - (now + 7 * HOUR).rem_euclid(DAY);
     let early = sessions::create(
         db,
         &actor,
         prigi,
-        now - 2 * HOUR,
+        (now - 2 * HOUR).max(day_start),
         auctioneer,
         &Rules::ascending(),
     )
