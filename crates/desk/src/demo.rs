@@ -11,9 +11,10 @@ use crate::domain::register::Resident;
 use crate::domain::request::Channel;
 use crate::domain::standard::{COMPONENTS, Standard};
 use crate::domain::workflow::{self, Command};
-use crate::store::requests::{NewRequest, Step};
+use crate::service;
+use crate::service::requests::{NewRequest, Step};
 use crate::store::services::ServiceInput;
-use crate::store::{admin, letters, requests, residents, services};
+use crate::store::{admin, services};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
@@ -1768,7 +1769,7 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
         created_by: if by_staff { submitter.user_id } else { None },
         api_client: None,
     };
-    let done = requests::submit(db, keys, submitter, BASE_URL, &service, &request).await?;
+    let done = service::requests::submit(db, keys, submitter, BASE_URL, &service, &request).await?;
     let staff_actor = operator.unwrap_or(&system);
     for go in p.path {
         let (command, role, actor, note) = match *go {
@@ -1813,7 +1814,7 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
             role,
             base_url: BASE_URL,
         };
-        requests::act(db, keys, step, done.id, command, note).await?;
+        service::requests::act(db, keys, step, done.id, command, note).await?;
     }
     Ok(())
 }
@@ -1863,7 +1864,7 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
             "collective_leave",
         ),
     ] {
-        admin::set_holiday(db, &actor, day, name, kind).await?;
+        service::admin::set_holiday(db, &actor, day, name, kind).await?;
     }
 
     // Services: six letters in every village and ward, and the agencies', in one transaction.
@@ -1903,7 +1904,7 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
         }
     }
     let mut tx = db.begin_write().await?;
-    services::insert_many(&mut tx, &actor, &catalogue).await?;
+    service::catalogue::insert_many(&mut tx, &actor, &catalogue).await?;
     tx.commit().await?;
 
     // Resident registers.
@@ -1917,13 +1918,13 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
             .iter()
             .map(resident)
             .collect::<anyhow::Result<Vec<_>>>()?;
-        residents::import(db, keys, &actor, id, &rows).await?;
+        service::residents::import(db, keys, &actor, id, &rows).await?;
     }
 
     // The Nglinggis head's signing key, and who acts for the units.
     let head = user_actor(db, "kades.nglinggis@anjungan.test").await?;
     if let (Some((user_id, head_actor)), Some(org)) = (&head, nglinggis) {
-        letters::rotate_key(db, keys, head_actor, *user_id, org).await?;
+        service::letters::rotate_key(db, keys, head_actor, *user_id, org).await?;
     }
     let mut operators = Vec::new();
     if let (Some((_, a)), Some(org)) = (
@@ -1958,11 +1959,11 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
         .bind(org)
         .fetch_optional(&db.pool)
         .await?;
-        admin::complain(
+        service::admin::complain(
             db,
             keys,
             &Actor::anonymous(audit::Channel::Web),
-            &admin::NewComplaint {
+            &service::admin::NewComplaint {
                 org_id: org,
                 service_id: service.map(|s| s.id),
                 request_id: request,

@@ -35,8 +35,8 @@ pub static ROOM: Room = Room {
 
 /// The durable submission queue and the service-definition cache, one each per state.
 fn layers(router: axum::Router<AppState>, state: &AppState) -> axum::Router<AppState> {
-    let queue =
-        state.shared(|| crate::store::requests::submit_queue(state.db.clone(), state.keys.clone()));
+    let queue = state
+        .shared(|| crate::service::requests::submit_queue(state.db.clone(), state.keys.clone()));
     let services = state.shared(crate::store::services::ServiceCache::default);
     router
         .layer(axum::Extension(queue))
@@ -48,7 +48,7 @@ fn jobs(state: &AppState, mut stop: Stop) -> Vec<Job> {
     let state = state.clone();
     vec![tokio::spawn(async move {
         loop {
-            match crate::store::requests::send_reminders(
+            match crate::service::requests::send_reminders(
                 &state.db,
                 &state.keys,
                 &state.config.base_url,

@@ -251,7 +251,8 @@ async fn seed_requests(
     db: &anjungan_kernel::Db,
     keys: &anjungan_kernel::crypto::Keys,
 ) -> (Vec<String>, Vec<String>) {
-    use anjungan_desk::store::{requests, services};
+    use anjungan_desk::service;
+    use anjungan_desk::store::services;
     let service = services::by_code(db, "35.03.05.2001.domisili")
         .await
         .unwrap()
@@ -295,7 +296,7 @@ async fn seed_requests(
     let actor = anjungan_kernel::audit::Actor::system("bench");
     let (mut codes, mut numbers) = (Vec::new(), Vec::new());
     for i in 0..DESK_SAMPLES {
-        let r = requests::NewRequest {
+        let r = service::requests::NewRequest {
             channel: anjungan_desk::domain::Channel::Web,
             applicant: format!("Pemohon {i}"),
             nik: Some(anjungan_desk::domain::Nik::parse("3503055203900002").unwrap()),
@@ -311,7 +312,7 @@ async fn seed_requests(
             created_by: None,
             api_client: None,
         };
-        let s = requests::submit(db, keys, &actor, "http://127.0.0.1", &service, &r)
+        let s = service::requests::submit(db, keys, &actor, "http://127.0.0.1", &service, &r)
             .await
             .unwrap();
         codes.push(s.tracking_code);

@@ -8,6 +8,7 @@ pub mod form;
 pub mod letter;
 pub mod nik;
 pub mod notice;
+pub mod records;
 pub mod register;
 pub mod request;
 pub mod signing;

@@ -1,5 +1,5 @@
 //! What Petung Dadi tells a citizen (by WhatsApp or e-mail) and a unit (by e-mail): the words of
-//! each notice, in Bahasa Indonesia, pure. The store only queues them.
+//! each notice, in Bahasa Indonesia, pure. The services queue them.
 
 use super::letter::long_date;
 use super::request::display_tracking_code;
@@ -73,6 +73,24 @@ pub fn reminder(
             "Permohonan {number} ({service}) jatuh tempo {due_on}. Status: {}. Buka: {}/layanan/kelola/permohonan/{request_id}",
             state.code(),
             base_url.trim_end_matches('/'),
+        ),
+    }
+}
+
+/// The unit's answer to a complaint, to the contact the citizen left.
+pub fn complaint_answered(response: &str) -> Notice {
+    Notice {
+        subject: "Tanggapan pengaduan".into(),
+        body: format!("Tanggapan atas pengaduan Anda: {response}"),
+    }
+}
+
+/// A one-time code that proves the citizen holds a phone number or an e-mail address.
+pub fn contact_code(code: &str) -> Notice {
+    Notice {
+        subject: "Kode verifikasi Petung Dadi".into(),
+        body: format!(
+            "Kode verifikasi Petung Dadi Anda: {code}. Berlaku 15 menit. Jangan berikan kepada siapa pun."
         ),
     }
 }

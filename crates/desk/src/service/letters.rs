@@ -4,6 +4,7 @@
 //! queues the citizen's notice.
 
 use crate::domain::DeskError;
+use crate::domain::audit::DeskEvent;
 use crate::domain::form;
 use crate::domain::letter::{long_date, unit_title};
 use crate::domain::signing::{self, DocumentSigner};
@@ -14,7 +15,7 @@ use crate::store::requests::{self, Request};
 use crate::store::services::{self, Service};
 use crate::store::{Result, calendar, parse_iso, residents, today};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::Actor;
+use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -116,10 +117,10 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         None => None,
     };
     let mut tx = db.begin_write().await?;
-    requests::apply(
+    super::requests::apply(
         &mut tx,
         keys,
-        requests::Step {
+        super::requests::Step {
             actor: cx.actor,
             role: workflow::Actor::Head,
             base_url: cx.base_url,
@@ -166,7 +167,6 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         let subject = mask_name(&template.subject_of(&v));
         letters::insert(
             &mut tx,
-            cx.actor,
             &letters::NewLetter {
                 request_id,
                 code: &code,
@@ -183,12 +183,19 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
             },
         )
         .await?;
+        let event = DeskEvent::LetterSigned {
+            code: &code,
+            request: request_id,
+            number: &number,
+            sha256: &hex::encode(digest),
+        };
+        audit::store::write(&mut tx, cx.actor, &event).await?;
     }
     let system = Actor::system("petung-dadi");
-    let (_, to) = requests::apply(
+    let (_, to) = super::requests::apply(
         &mut tx,
         keys,
-        requests::Step {
+        super::requests::Step {
             actor: &system,
             role: workflow::Actor::System,
             base_url: cx.base_url,
@@ -201,4 +208,34 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
     .await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// Retires the head's current key for the unit (old letters still verify) and makes a new one.
+pub async fn rotate_key(
+    db: &Db,
+    keys: &Keys,
+    actor: &Actor,
+    user_id: i64,
+    org_id: i64,
+) -> Result<letters::KeyInfo> {
+    let key = crate::domain::signing::Ed25519Key::generate();
+    let public_key = key.public_hex();
+    let now = anjungan_kernel::clock::now_ms();
+    let sealed = keys.seal(&key.secret_hex());
+    let mut tx = db.begin_write().await?;
+    let id = letters::replace_key(&mut tx, user_id, org_id, &public_key, &sealed, now).await?;
+    let event = DeskEvent::SigningKeyRotated {
+        id,
+        org: org_id,
+        public_key: &public_key,
+    };
+    audit::store::write(&mut tx, actor, &event).await?;
+    tx.commit().await?;
+    Ok(letters::KeyInfo {
+        id,
+        org_id,
+        public_key,
+        created_at: now,
+        retired_at: None,
+    })
 }

@@ -1,15 +1,11 @@
-//! The desk's supporting records: the holiday calendar, complaints, Open311 API keys and the
-//! one-time codes that prove a citizen's contact.
+//! The SQL of the desk's supporting records: the holiday calendar, complaints and Open311 API
+//! keys. Their use cases (rules, audit, messages) are in `service::admin`.
 
-use super::{Result, calendar, forget_calendar, iso, parse_iso, today};
-use crate::domain::DeskError;
-use crate::domain::audit::DeskEvent;
-use crate::domain::calendar::{HolidayKind, fixed_holidays};
-use crate::domain::request::COMPLAINT_RESPONSE_DAYS;
+use super::{Result, forget_calendar, iso, parse_iso, today};
+use crate::domain::calendar::fixed_holidays;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::crypto::{Keys, random_token, token_hash};
-use anjungan_kernel::outbox::{self, domain::NewMessage};
+use anjungan_kernel::crypto::{Keys, token_hash};
+use anjungan_kernel::db::Conn;
 use sqlx::Row;
 
 // --- holidays ---
@@ -41,60 +37,27 @@ pub async fn holidays(db: &Db, year: i32) -> Result<Vec<Holiday>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Adds or renames a holiday.
-pub async fn set_holiday(db: &Db, actor: &Actor, day: &str, name: &str, kind: &str) -> Result<()> {
-    let date = parse_iso(day.trim())
-        .and_then(crate::domain::calendar::holiday_date)
-        .ok_or(DeskError::BadDate)?;
-    let kind = HolidayKind::parse(kind).ok_or(DeskError::BadText)?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(DeskError::BadName.into());
-    }
-    let mut tx = db.begin_write().await?;
+/// Adds a holiday, or renames the one on that day.
+pub async fn upsert_holiday(conn: &mut Conn, day: &str, name: &str, kind: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO desk_holidays (day, name, kind) VALUES ($1, $2, $3) ON CONFLICT (day) DO UPDATE SET name = $2, kind = $3",
     )
-    .bind(iso(date))
+    .bind(day)
     .bind(name)
-    .bind(kind.code())
-    .execute(&mut *tx)
+    .bind(kind)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::HolidaySet {
-            day: &iso(date),
-            name,
-            kind,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    forget_calendar(db);
     Ok(())
 }
 
-pub async fn delete_holiday(db: &Db, actor: &Actor, day: &str) -> Result<()> {
-    let date = parse_iso(day.trim()).ok_or(DeskError::BadDate)?;
-    let mut tx = db.begin_write().await?;
+/// Removes the holiday on a day; false if there was none.
+pub async fn remove_holiday(conn: &mut Conn, day: &str) -> Result<bool> {
     let n = sqlx::query("DELETE FROM desk_holidays WHERE day = $1")
-        .bind(iso(date))
-        .execute(&mut *tx)
+        .bind(day)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::HolidayDeleted { day: &iso(date) },
-    )
-    .await?;
-    tx.commit().await?;
-    forget_calendar(db);
-    Ok(())
+    Ok(n > 0)
 }
 
 /// Seeds the fixed national holidays of the given years (existing days are kept).
@@ -130,54 +93,33 @@ pub struct Complaint {
     pub overdue: bool,
 }
 
-pub struct NewComplaint {
+/// A complaint's columns, body and contact sealed.
+pub struct ComplaintRow {
     pub org_id: i64,
     pub service_id: Option<i64>,
     pub request_id: Option<i64>,
     pub body: String,
     pub contact: String,
     pub lapor_ref: String,
+    pub due_on: String,
+    pub now: i64,
 }
 
-pub async fn complain(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
-    c: &NewComplaint,
-) -> Result<(i64, String)> {
-    let body = c.body.trim();
-    if body.is_empty() || body.chars().count() > 4000 {
-        return Err(DeskError::BadText.into());
-    }
-    let cal = calendar(db).await?;
-    let due = cal.add_working_days(today(), COMPLAINT_RESPONSE_DAYS);
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+pub async fn insert_complaint(conn: &mut Conn, c: &ComplaintRow) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO desk_complaints (org_id, service_id, request_id, body, contact, lapor_ref, due_on, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(c.org_id)
     .bind(c.service_id)
     .bind(c.request_id)
-    .bind(keys.seal(body))
-    .bind(if c.contact.trim().is_empty() { String::new() } else { keys.seal(c.contact.trim()) })
+    .bind(&c.body)
+    .bind(&c.contact)
     .bind(&c.lapor_ref)
-    .bind(iso(due))
-    .bind(anjungan_kernel::clock::now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::ComplaintFiled {
-            id,
-            org: c.org_id,
-            lapor: &c.lapor_ref,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, iso(due)))
+    .bind(&c.due_on)
+    .bind(c.now)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn complaints(db: &Db, keys: &Keys, org_id: i64) -> Result<Vec<Complaint>> {
@@ -219,54 +161,24 @@ pub async fn complaints(db: &Db, keys: &Keys, org_id: i64) -> Result<Vec<Complai
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-pub async fn respond(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
-    org_id: i64,
-    id: i64,
-    response: &str,
-) -> Result<()> {
-    let response = response.trim();
-    if response.is_empty() || response.chars().count() > 4000 {
-        return Err(DeskError::BadText.into());
-    }
-    let mut tx = db.begin_write().await?;
-    let row = sqlx::query("SELECT contact FROM desk_complaints WHERE id = $1 AND org_id = $2")
-        .bind(id)
-        .bind(org_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(anjungan_kernel::Error::NotFound)?;
+/// The sealed contact a complaint of the unit left (empty if none); `None` if no such complaint.
+pub async fn complaint_contact(conn: &mut Conn, org_id: i64, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT contact FROM desk_complaints WHERE id = $1 AND org_id = $2")
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn save_response(conn: &mut Conn, id: i64, response: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE desk_complaints SET response = $1, responded_at = $2 WHERE id = $3")
         .bind(response)
-        .bind(anjungan_kernel::clock::now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    let contact = keys
-        .open(row.try_get::<&str, _>("contact")?)
-        .unwrap_or_default();
-    if !contact.is_empty() {
-        let channel = if contact.contains('@') {
-            outbox::domain::Channel::Email
-        } else {
-            outbox::domain::Channel::Whatsapp
-        };
-        outbox::store::enqueue(
-            &mut tx,
-            keys,
-            &NewMessage {
-                channel,
-                recipient: contact,
-                subject: "Tanggapan pengaduan".into(),
-                body: format!("Tanggapan atas pengaduan Anda: {response}"),
-            },
-        )
-        .await?;
-    }
-    audit::store::write(&mut tx, actor, &DeskEvent::ComplaintAnswered { id }).await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -280,44 +192,35 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
-/// Issues a key for a client; the key itself is returned once and only its hash is kept.
-pub async fn create_api_key(db: &Db, actor: &Actor, name: &str) -> Result<(i64, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(DeskError::BadName.into());
-    }
-    let key = random_token(24);
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+pub async fn insert_api_key(
+    conn: &mut Conn,
+    name: &str,
+    key_hash: &str,
+    created_by: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO desk_api_keys (name, key_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
-    .bind(token_hash(&key))
-    .bind(actor.user_id)
-    .bind(anjungan_kernel::clock::now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(&mut tx, actor, &DeskEvent::ApiKeyCreated { id, name }).await?;
-    tx.commit().await?;
-    Ok((id, key))
+    .bind(key_hash)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
-pub async fn revoke_api_key(db: &Db, actor: &Actor, id: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
+/// Revokes a live key; false if there is none with that id.
+pub async fn revoke_api_key(conn: &mut Conn, id: i64, now: i64) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE desk_api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
     )
-    .bind(anjungan_kernel::clock::now_ms())
+    .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(&mut tx, actor, &DeskEvent::ApiKeyRevoked { id }).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
 pub async fn api_keys(db: &Db) -> Result<Vec<ApiKey>> {
@@ -354,65 +257,4 @@ pub async fn api_client(db: &Db, key: &str) -> Result<Option<(i64, String)>> {
             Ok((r.try_get("id")?, r.try_get("name")?))
         })
         .transpose()?)
-}
-
-// --- contact codes ---
-
-/// What a Petung Dadi contact code is for, in the kernel's one-time code table.
-const CODE_PURPOSE: &str = "desk-contact";
-
-/// Sends a six-digit code to a phone (WhatsApp) or e-mail address, within the kernel's limits
-/// per contact and per client address.
-pub async fn send_code(db: &Db, keys: &Keys, contact: &str, client: &str, now: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let code = anjungan_kernel::otp::store::issue(
-        &mut tx,
-        keys,
-        &anjungan_kernel::otp::Limits::default(),
-        CODE_PURPOSE,
-        contact,
-        client,
-        now,
-    )
-    .await?;
-    let code = match code {
-        Ok(code) => code,
-        Err(refused) => {
-            // The counts of the refused request stay: they are what keeps the limit.
-            tx.commit().await?;
-            return Err(anjungan_kernel::Error::from(refused).into());
-        }
-    };
-    let channel = if contact.contains('@') {
-        outbox::domain::Channel::Email
-    } else {
-        outbox::domain::Channel::Whatsapp
-    };
-    outbox::store::enqueue(&mut tx, keys, &NewMessage {
-        channel,
-        recipient: contact.to_string(),
-        subject: "Kode verifikasi Petung Dadi".into(),
-        body: format!("Kode verifikasi Petung Dadi Anda: {code}. Berlaku 15 menit. Jangan berikan kepada siapa pun."),
-    })
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Checks a code: a correct one is used up; wrong ones count against the contact, and past the
-/// limit no code is accepted for a while, not even a new one.
-pub async fn check_code(db: &Db, keys: &Keys, contact: &str, code: &str, now: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let checked = anjungan_kernel::otp::store::verify(
-        &mut tx,
-        keys,
-        &anjungan_kernel::otp::Limits::default(),
-        CODE_PURPOSE,
-        contact,
-        code,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    checked.map_err(|e| anjungan_kernel::Error::from(e).into())
 }

@@ -3,10 +3,8 @@
 
 use super::Result;
 use crate::domain::DeskError;
-use crate::domain::audit::DeskEvent;
 use crate::domain::signing::{self, DocumentSignature, Ed25519Key};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
 use sqlx::Row;
 use std::path::Path;
@@ -22,51 +20,32 @@ pub struct KeyInfo {
     pub retired_at: Option<i64>,
 }
 
-/// Retires the head's current key for the unit (old letters still verify) and makes a new one.
-pub async fn rotate_key(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
+/// Retires the head's current key for the unit (old letters still verify) and stores a new
+/// public key with its sealed secret; returns the new key's id.
+pub async fn replace_key(
+    conn: &mut anjungan_kernel::db::Conn,
     user_id: i64,
     org_id: i64,
-) -> Result<KeyInfo> {
-    let key = Ed25519Key::generate();
-    let now = anjungan_kernel::clock::now_ms();
-    let mut tx = db.begin_write().await?;
+    public_key: &str,
+    sealed_secret: &str,
+    now: i64,
+) -> Result<i64> {
     sqlx::query("UPDATE desk_signing_keys SET retired_at = $1 WHERE user_id = $2 AND org_id = $3 AND retired_at IS NULL")
         .bind(now)
         .bind(user_id)
         .bind(org_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO desk_signing_keys (user_id, org_id, public_key, secret, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user_id)
     .bind(org_id)
-    .bind(key.public_hex())
-    .bind(keys.seal(&key.secret_hex()))
+    .bind(public_key)
+    .bind(sealed_secret)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::SigningKeyRotated {
-            id,
-            org: org_id,
-            public_key: &key.public_hex(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(KeyInfo {
-        id,
-        org_id,
-        public_key: key.public_hex(),
-        created_at: now,
-        retired_at: None,
-    })
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn keys_of(db: &Db, user_id: i64) -> Result<Vec<KeyInfo>> {
@@ -247,12 +226,8 @@ pub(crate) struct NewLetter<'a> {
     pub file_sha: &'a str,
 }
 
-/// Stores a signed letter and its audit entry in the caller's transaction.
-pub(crate) async fn insert(
-    tx: &mut anjungan_kernel::db::Conn,
-    actor: &Actor,
-    l: &NewLetter<'_>,
-) -> Result<()> {
+/// Stores a signed letter in the caller's transaction.
+pub(crate) async fn insert(tx: &mut anjungan_kernel::db::Conn, l: &NewLetter<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO desk_letters (request_id, code, number, org_id, title, subject, sha256, scheme, public_key, signature, key_id, \
          signer_name, signer_title, file_sha, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
@@ -273,17 +248,6 @@ pub(crate) async fn insert(
     .bind(l.file_sha)
     .bind(anjungan_kernel::clock::now_ms())
     .execute(&mut *tx)
-    .await?;
-    audit::store::write(
-        tx,
-        actor,
-        &DeskEvent::LetterSigned {
-            code: l.code,
-            request: l.request_id,
-            number: l.number,
-            sha256: l.sha256,
-        },
-    )
     .await?;
     Ok(())
 }

@@ -1,49 +1,18 @@
-//! Requests: submission, the workflow's transitions with their history, audit and notices to the
-//! citizen through the outbox, queues for the unit, and the figures behind SLA dashboards.
+//! Requests' SQL: the row, its public history, the reads for staff, the public and the citizen,
+//! queues for the unit, and the figures behind SLA dashboards. The use cases that write them
+//! (submitting, each step, reminders) are in `service::requests`.
 
-use super::services::Service;
-use super::{Result, calendar, iso, parse_iso, today};
-use crate::domain::audit::DeskEvent;
+use super::{Result, parse_iso, today};
+use crate::domain::SlaClock;
 use crate::domain::form::Answers;
-use crate::domain::nik::{Nik, mask16};
-use crate::domain::notice;
+use crate::domain::nik::mask16;
 use crate::domain::request::{self, Channel};
 use crate::domain::sla::Sample;
-use crate::domain::workflow::{self, Command, State};
-use crate::domain::{DeskError, SlaClock};
+use crate::domain::workflow::State;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::{Keys, token_hash};
 use anjungan_kernel::db::Conn;
-use anjungan_kernel::outbox::{self, domain::NewMessage};
 use sqlx::Row;
-
-/// A request as it arrives, already validated by the edge (form answers, NIK, contact).
-#[derive(Debug, Clone)]
-pub struct NewRequest {
-    pub channel: Channel,
-    pub applicant: String,
-    pub nik: Option<Nik>,
-    /// A mobile number in `62…` form.
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub answers: Answers,
-    pub description: String,
-    pub address: String,
-    pub lat: String,
-    pub lon: String,
-    pub created_by: Option<i64>,
-    pub api_client: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Submitted {
-    pub id: i64,
-    pub number: String,
-    /// Shown once; only its hash is looked up.
-    pub tracking_code: String,
-    pub due_on: String,
-}
 
 /// `PD-2026-000123` from the row id and the submission year.
 pub fn number_of(id: i64, submitted_on: &str) -> String {
@@ -68,260 +37,68 @@ pub fn id_of_number(number: &str) -> Option<i64> {
     well_formed.then(|| id.parse().ok())?
 }
 
-/// Where the citizen hears about their request.
-fn notices(keys: &Keys, phone: &str, email: &str) -> Vec<(outbox::domain::Channel, String)> {
-    let mut to = Vec::new();
-    if let Ok(p) = keys.open(phone) {
-        if !p.is_empty() {
-            to.push((outbox::domain::Channel::Whatsapp, p));
-        }
-    }
-    if let Ok(e) = keys.open(email) {
-        if !e.is_empty() {
-            to.push((outbox::domain::Channel::Email, e));
-        }
-    }
-    to
+/// The columns of a new request, personal ones already sealed.
+#[derive(Debug, Clone)]
+pub struct NewRow {
+    pub service_id: i64,
+    pub org_id: i64,
+    pub channel: Channel,
+    pub tracking: String,
+    pub tracking_hash: String,
+    pub applicant: String,
+    pub nik: String,
+    pub nik_index: String,
+    pub resident_id: Option<i64>,
+    pub phone: String,
+    pub email: String,
+    pub answers: String,
+    pub description: String,
+    pub address: String,
+    pub lat: String,
+    pub lon: String,
+    pub now: i64,
+    pub on: String,
+    pub days: i64,
+    pub due: String,
+    pub api_client: Option<i64>,
+    pub created_by: Option<i64>,
 }
 
-fn seal_opt(keys: &Keys, v: Option<&str>) -> String {
-    v.filter(|s| !s.is_empty())
-        .map(|s| keys.seal(s))
-        .unwrap_or_default()
-}
-
-/// A request ready to be written: checked, sealed, its due date and tracking code chosen, its
-/// notices composed. Preparing reads; writing is a few inserts, so many can share a commit.
-pub struct Prepared {
-    actor: Actor,
-    service_id: i64,
-    service_code: String,
-    org_id: i64,
-    channel: Channel,
-    code: String,
-    sealed: [String; 8],
-    nik_index: String,
-    resident_id: Option<i64>,
-    lat: String,
-    lon: String,
-    now: i64,
-    on: String,
-    days: i64,
-    due: String,
-    api_client: Option<i64>,
-    created_by: Option<i64>,
-    /// (channel, recipient) and the text, with `{number}` filled in once the id is known.
-    notices: Vec<(outbox::domain::Channel, String)>,
-    notice: String,
-}
-
-pub async fn prepare(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
-    base_url: &str,
-    service: &Service,
-    r: &NewRequest,
-) -> Result<Prepared> {
-    if !service.active {
-        return Err(DeskError::ServiceClosed.into());
-    }
-    let cal = calendar(db).await?;
-    let on = today();
-    let due = SlaClock::start(on, service.days as u32).due(&cal);
-    let code = request::new_tracking_code();
-    let resident_id = match &r.nik {
-        Some(nik) => super::residents::find_id(db, keys, service.org_id, nik).await?,
-        None => None,
-    };
-    let phone = seal_opt(keys, r.phone.as_deref());
-    let email = seal_opt(keys, r.email.as_deref());
-    let link = format!("{}/layanan/lacak/{code}", base_url.trim_end_matches('/'));
-    let notice = notice::received_template(&service.name, &service.org_name, due, &code, &link);
-    Ok(Prepared {
-        actor: actor.clone(),
-        service_id: service.id,
-        service_code: service.code.clone(),
-        org_id: service.org_id,
-        channel: r.channel,
-        sealed: [
-            keys.seal(&code),
-            keys.seal(r.applicant.trim()),
-            seal_opt(keys, r.nik.as_ref().map(|n| n.as_str())),
-            phone.clone(),
-            email.clone(),
-            keys.seal(&serde_json::to_string(&r.answers).unwrap_or_default()),
-            seal_opt(keys, Some(r.description.trim())),
-            seal_opt(keys, Some(r.address.trim())),
-        ],
-        notices: notices(keys, &phone, &email),
-        code,
-        nik_index: r
-            .nik
-            .as_ref()
-            .map(|n| super::residents::nik_index(keys, n))
-            .unwrap_or_default(),
-        resident_id,
-        lat: r.lat.clone(),
-        lon: r.lon.clone(),
-        now: anjungan_kernel::clock::now_ms(),
-        on: iso(on),
-        days: service.days,
-        due: iso(due),
-        api_client: r.api_client,
-        created_by: r.created_by,
-        notice,
-    })
-}
-
-/// Writes a prepared request, its first history entry, its audit entry and the citizen's
-/// acknowledgement inside the caller's transaction.
-pub async fn write(conn: &mut Conn, keys: &Keys, p: &Prepared) -> Result<Submitted> {
-    let [
-        tracking,
-        applicant,
-        nik,
-        phone,
-        email,
-        answers,
-        description,
-        address,
-    ] = &p.sealed;
-    let id: i64 = sqlx::query_scalar(
+/// Inserts a new request in the `submitted` state; returns its id.
+pub async fn insert(conn: &mut Conn, r: &NewRow) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
          phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \
          VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17) RETURNING id",
     )
-    .bind(p.service_id)
-    .bind(p.org_id)
-    .bind(p.channel.code())
-    .bind(token_hash(&p.code))
-    .bind(tracking)
-    .bind(applicant)
-    .bind(nik)
-    .bind(&p.nik_index)
-    .bind(p.resident_id)
-    .bind(phone)
-    .bind(email)
-    .bind(answers)
-    .bind(description)
-    .bind(address)
-    .bind(&p.lat)
-    .bind(&p.lon)
-    .bind(p.now)
-    .bind(&p.on)
-    .bind(p.days)
-    .bind(&p.due)
-    .bind(p.api_client)
-    .bind(p.created_by)
+    .bind(r.service_id)
+    .bind(r.org_id)
+    .bind(r.channel.code())
+    .bind(&r.tracking_hash)
+    .bind(&r.tracking)
+    .bind(&r.applicant)
+    .bind(&r.nik)
+    .bind(&r.nik_index)
+    .bind(r.resident_id)
+    .bind(&r.phone)
+    .bind(&r.email)
+    .bind(&r.answers)
+    .bind(&r.description)
+    .bind(&r.address)
+    .bind(&r.lat)
+    .bind(&r.lon)
+    .bind(r.now)
+    .bind(&r.on)
+    .bind(r.days)
+    .bind(&r.due)
+    .bind(r.api_client)
+    .bind(r.created_by)
     .fetch_one(&mut *conn)
-    .await?;
-    let number = number_of(id, &p.on);
-    event(
-        conn,
-        id,
-        p.now,
-        "",
-        State::Submitted,
-        role_of_channel(p.channel),
-        "",
-    )
-    .await?;
-    audit::store::write(
-        conn,
-        &p.actor,
-        &DeskEvent::RequestSubmitted {
-            id,
-            service: &p.service_code,
-            channel: p.channel,
-        },
-    )
-    .await?;
-    let received = notice::received(&p.notice, &number);
-    for (channel, to) in &p.notices {
-        outbox::store::enqueue(
-            conn,
-            keys,
-            &NewMessage {
-                channel: *channel,
-                recipient: to.clone(),
-                subject: received.subject.clone(),
-                body: received.body.clone(),
-            },
-        )
-        .await?;
-    }
-    Ok(Submitted {
-        id,
-        number,
-        tracking_code: p.code.clone(),
-        due_on: p.due.clone(),
-    })
+    .await?)
 }
 
-/// Durably records one request in its own transaction.
-pub async fn submit(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
-    base_url: &str,
-    service: &Service,
-    r: &NewRequest,
-) -> Result<Submitted> {
-    let p = prepare(db, keys, actor, base_url, service, r).await?;
-    write_one(db, keys, &p).await
-}
-
-async fn write_one(db: &Db, keys: &Keys, p: &Prepared) -> Result<Submitted> {
-    let mut tx = db.begin_write().await?;
-    let done = write(&mut tx, keys, p).await?;
-    tx.commit().await?;
-    Ok(done)
-}
-
-/// Writes many prepared requests in one transaction (one disk flush). Should the batch fail, each
-/// is retried alone so one bad request cannot sink the others.
-pub async fn write_batch(db: &Db, keys: &Keys, batch: &[Prepared]) -> Vec<Result<Submitted>> {
-    let together = async {
-        let mut tx = db.begin_write().await?;
-        let mut out = Vec::with_capacity(batch.len());
-        for p in batch {
-            out.push(write(&mut tx, keys, p).await?);
-        }
-        tx.commit().await?;
-        Ok::<_, super::StoreError>(out)
-    };
-    match together.await {
-        Ok(done) => done.into_iter().map(Ok).collect(),
-        Err(_) if batch.len() > 1 => {
-            let mut out = Vec::with_capacity(batch.len());
-            for p in batch {
-                out.push(write_one(db, keys, p).await);
-            }
-            out
-        }
-        Err(e) => vec![Err(e)],
-    }
-}
-
-/// Who appears in the public history: a role, never a name.
-fn role_of_channel(c: Channel) -> &'static str {
-    match c {
-        Channel::Web | Channel::Open311 => "citizen",
-        _ => "operator",
-    }
-}
-
-fn role_code(a: workflow::Actor) -> &'static str {
-    match a {
-        workflow::Actor::Citizen => "citizen",
-        workflow::Actor::Operator => "operator",
-        workflow::Actor::Head => "head",
-        workflow::Actor::System => "system",
-    }
-}
-
-async fn event(
+/// Appends an entry to a request's public history; `actor` is a role, never a name.
+pub async fn event(
     conn: &mut Conn,
     request_id: i64,
     at: i64,
@@ -638,162 +415,87 @@ pub async fn history(db: &Db, id: i64) -> Result<Vec<Event>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Applies one workflow step inside the caller's transaction: state, SLA clock, history, audit,
-/// notice. The row is re-read under the write lock, so two clerks cannot both move it.
-/// Who takes a step, in which role, and where the citizen's links point.
-#[derive(Debug, Clone, Copy)]
-pub struct Step<'a> {
-    pub actor: &'a Actor,
-    pub role: workflow::Actor,
-    pub base_url: &'a str,
-}
-
-pub(crate) async fn apply(
-    tx: &mut Conn,
-    keys: &Keys,
-    step: Step<'_>,
-    cal: &crate::domain::Calendar,
-    id: i64,
-    command: Command,
-    note: &str,
-) -> Result<(Request, State)> {
+/// A request read inside the caller's transaction, personal fields opened.
+pub async fn get_in(conn: &mut Conn, keys: &Keys, id: i64) -> Result<Option<Request>> {
     let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(anjungan_kernel::Error::NotFound)?;
-    let req = from_row(keys, &row)?;
-    let to = workflow::transition(req.state, command, step.role, note)?;
-    let on = today();
-    let mut clock = req.clock();
-    let mut completed = req.completed_on.clone();
-    match command {
-        Command::Return => clock.pause(on),
-        Command::Resubmit => clock.resume(cal, on),
-        Command::Issue => completed = iso(on),
-        _ => {}
-    }
-    let note = note.trim();
-    // The reason of a return stays on the request until the citizen answers it.
-    let public_note = if command.needs_note() {
-        note
-    } else if command == Command::Resubmit {
-        ""
-    } else {
-        req.note.as_str()
-    };
-    let now = anjungan_kernel::clock::now_ms();
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.as_ref().map(|r| from_row(keys, r)).transpose()?)
+}
+
+/// A request's state and SLA clock after a step.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub id: i64,
+    pub from: State,
+    pub to: State,
+    pub paused_days: i64,
+    pub paused_since: String,
+    pub due_on: String,
+    pub completed_on: String,
+    pub note: String,
+    pub now: i64,
+}
+
+/// Moves a request only if it is still in `from`; false when another step got there first.
+pub async fn save_move(conn: &mut Conn, m: &Move) -> Result<bool> {
     let moved = sqlx::query(
         "UPDATE desk_requests SET state = $1, paused_days = $2, paused_since = $3, due_on = $4, completed_on = $5, note = $6, updated_at = $7 \
          WHERE id = $8 AND state = $9",
     )
-    .bind(to.code())
-    .bind(clock.paused_days as i64)
-    .bind(clock.paused_since.map(iso).unwrap_or_default())
-    .bind(iso(clock.due(cal)))
-    .bind(&completed)
-    .bind(public_note)
-    .bind(now)
-    .bind(id)
-    .bind(req.state.code())
-    .execute(&mut *tx)
+    .bind(m.to.code())
+    .bind(m.paused_days)
+    .bind(&m.paused_since)
+    .bind(&m.due_on)
+    .bind(&m.completed_on)
+    .bind(&m.note)
+    .bind(m.now)
+    .bind(m.id)
+    .bind(m.from.code())
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if moved == 0 {
-        return Err(DeskError::Workflow(workflow::WorkflowError::NotNow {
-            from: req.state,
-            command,
-        })
-        .into());
-    }
-    event(
-        tx,
-        id,
-        now,
-        req.state.code(),
-        to,
-        role_code(step.role),
-        if command.needs_note() { note } else { "" },
-    )
-    .await?;
-    audit::store::write(
-        tx,
-        step.actor,
-        &DeskEvent::RequestMoved {
-            id,
-            command,
-            from: req.state,
-            to,
-        },
-    )
-    .await?;
-    let link = format!(
-        "{}/layanan/lacak/{}",
-        step.base_url.trim_end_matches('/'),
-        req.tracking_code(keys)
-    );
-    // Signing is followed at once by issuing: one notice, for the letter.
-    let recipients = if to == State::Signed {
-        Vec::new()
-    } else {
-        notices(keys, &req.phone_sealed, &req.email_sealed)
-    };
-    let message = notice::step(&req.number, &req.service_name, to, note, &link);
-    for (channel, recipient) in recipients {
-        outbox::store::enqueue(
-            tx,
-            keys,
-            &NewMessage {
-                channel,
-                recipient,
-                subject: message.subject.clone(),
-                body: message.body.clone(),
-            },
-        )
-        .await?;
-    }
-    Ok((req, to))
+    Ok(moved > 0)
 }
 
-/// One workflow step in its own transaction. Verifying a service for residents needs the NIK in
-/// the unit's register.
-pub async fn act(
-    db: &Db,
-    keys: &Keys,
-    step: Step<'_>,
-    id: i64,
-    command: Command,
-    note: &str,
-) -> Result<State> {
-    let cal = calendar(db).await?;
-    // The register is read before the transaction (it opens sealed fields); the match is
-    // written only if the step itself is allowed, in the step's own transaction.
-    let mut resident = None;
-    if command == Command::Verify {
-        let req = get(db, keys, id)
-            .await?
-            .ok_or(anjungan_kernel::Error::NotFound)?;
-        let service = super::services::get(db, req.service_id)
-            .await?
-            .ok_or(anjungan_kernel::Error::NotFound)?;
-        if let Some(nik) = request::register_check(service.needs_resident, &req.nik)? {
-            let entry = super::residents::find(db, keys, req.org_id, &nik)
-                .await?
-                .ok_or(DeskError::NotResident)?;
-            resident = Some(entry.id);
-        }
-    }
-    let mut tx = db.begin_write().await?;
-    let (_, to) = apply(&mut tx, keys, step, &cal, id, command, note).await?;
-    if let Some(resident_id) = resident {
-        sqlx::query("UPDATE desk_requests SET resident_id = $1 WHERE id = $2")
-            .bind(resident_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(to)
+/// Links a request to the resident-register entry its NIK matched.
+pub async fn set_resident(conn: &mut Conn, id: i64, resident_id: i64) -> Result<()> {
+    sqlx::query("UPDATE desk_requests SET resident_id = $1 WHERE id = $2")
+        .bind(resident_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces a request's (sealed) form answers.
+pub async fn set_answers(conn: &mut Conn, id: i64, sealed: &str) -> Result<()> {
+    sqlx::query("UPDATE desk_requests SET answers = $1 WHERE id = $2")
+        .bind(sealed)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Notes that the unit was reminded of a request, so it is reminded once.
+pub async fn mark_reminded(conn: &mut Conn, id: i64) -> Result<()> {
+    sqlx::query("UPDATE desk_requests SET reminded = 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The unit's own e-mail address (empty when it has none).
+pub async fn unit_email(db: &Db, org_id: i64) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT email FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(&db.pool)
+            .await?,
+    )
 }
 
 /// A row of a unit's queue.
@@ -940,125 +642,6 @@ pub async fn filtered(db: &Db, keys: &Keys, f: &Filter) -> Result<Vec<Request>> 
         .iter()
         .map(|r| from_row(keys, r))
         .collect::<std::result::Result<Vec<_>, _>>()?)
-}
-
-/// The citizen answers a return with corrected answers; the SLA clock runs again.
-pub async fn resubmit(
-    db: &Db,
-    keys: &Keys,
-    step: Step<'_>,
-    id: i64,
-    answers: &Answers,
-) -> Result<State> {
-    let cal = calendar(db).await?;
-    let mut tx = db.begin_write().await?;
-    let (_, to) = apply(&mut tx, keys, step, &cal, id, Command::Resubmit, "").await?;
-    sqlx::query("UPDATE desk_requests SET answers = $1 WHERE id = $2")
-        .bind(keys.seal(&serde_json::to_string(answers).unwrap_or_default()))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(to)
-}
-
-/// Reminds each unit of requests falling due by the next working day: one e-mail per request to
-/// the unit's operators (and the unit's own address), once. Returns how many were reminded.
-pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usize> {
-    let cal = calendar(db).await?;
-    let on = today();
-    let due: Vec<Request> = unreminded_open(db, keys)
-        .await?
-        .into_iter()
-        .filter(|r| crate::domain::sla::needs_reminder(&cal, on, &r.clock(), 1))
-        .collect();
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let operators = anjungan_kernel::identity::store::users_with_role(
-        db,
-        anjungan_kernel::identity::domain::Role::UnitOperator,
-    )
-    .await?;
-    for r in &due {
-        let mut to: Vec<String> = Vec::new();
-        let org_email: String = sqlx::query_scalar("SELECT email FROM organisations WHERE id = $1")
-            .bind(r.org_id)
-            .fetch_one(&db.pool)
-            .await?;
-        if !org_email.is_empty() {
-            to.push(org_email);
-        }
-        for (user, _, org) in &operators {
-            if *org == Some(r.org_id) {
-                if let (Some(email), _) =
-                    anjungan_kernel::identity::store::contact(db, keys, *user).await?
-                {
-                    to.push(email);
-                }
-            }
-        }
-        let message = notice::reminder(
-            &r.number,
-            &r.service_name,
-            &r.due_on,
-            r.state,
-            base_url,
-            r.id,
-        );
-        let mut tx = db.begin_write().await?;
-        for recipient in to {
-            outbox::store::enqueue(
-                &mut tx,
-                keys,
-                &NewMessage {
-                    channel: outbox::domain::Channel::Email,
-                    recipient,
-                    subject: message.subject.clone(),
-                    body: message.body.clone(),
-                },
-            )
-            .await?;
-        }
-        sqlx::query("UPDATE desk_requests SET reminded = 1 WHERE id = $1")
-            .bind(r.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-    }
-    Ok(due.len())
-}
-
-/// Submissions from concurrent requests, committed together (see `anjungan_kernel::batch`).
-pub type SubmitQueue = anjungan_kernel::batch::GroupCommit<Prepared, Result<Submitted>>;
-
-/// The most requests one commit takes.
-const MAX_BATCH: usize = 256;
-
-pub fn submit_queue(db: Db, keys: Keys) -> SubmitQueue {
-    SubmitQueue::new(MAX_BATCH, move |batch: Vec<Prepared>| {
-        let (db, keys) = (db.clone(), keys.clone());
-        async move { write_batch(&db, &keys, &batch).await }
-    })
-}
-
-/// Prepares a request and commits it with whatever else is being submitted; answers once durable.
-pub async fn submit_queued(
-    queue: &SubmitQueue,
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
-    base_url: &str,
-    service: &Service,
-    r: &NewRequest,
-) -> Result<Submitted> {
-    let p = prepare(db, keys, actor, base_url, service, r).await?;
-    queue.submit(p).await.unwrap_or_else(|| {
-        Err(
-            anjungan_kernel::Error::Internal(anyhow::anyhow!("the submission queue has stopped"))
-                .into(),
-        )
-    })
 }
 
 #[cfg(test)]

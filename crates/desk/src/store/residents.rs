@@ -2,90 +2,81 @@
 //! name, birth place and date, sex, address, RT/RW, hamlet: together they identify a person,
 //! UU PDP 27/2022); the NIK's blind index finds a resident without decrypting the register.
 
-use super::{Result, iso, parse_iso};
-use crate::domain::audit::DeskEvent;
+use super::{Result, parse_iso};
 use crate::domain::nik::{Nik, Sex, mask16};
-use crate::domain::register::Resident;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::db::Conn;
 use sqlx::Row;
 
 pub(crate) fn nik_index(keys: &Keys, nik: &Nik) -> String {
     keys.blind_index("nik", nik.as_str())
 }
 
-/// Replaces or adds the file's residents (matched by NIK) in one transaction.
-/// Returns (added, updated).
-pub async fn import(
-    db: &Db,
-    keys: &Keys,
-    actor: &Actor,
+/// A resident's register columns, each sealed.
+pub struct SealedResident {
+    pub nik: String,
+    pub kk: String,
+    pub name: String,
+    pub birth_place: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub address: String,
+    pub rt: String,
+    pub rw: String,
+    pub hamlet: String,
+}
+
+/// Updates the unit's entry with this NIK index, or adds it; true when it was added.
+pub async fn save(
+    conn: &mut Conn,
     org_id: i64,
-    rows: &[Resident],
-) -> Result<(u64, u64)> {
-    let now = anjungan_kernel::clock::now_ms();
-    let mut tx = db.begin_write().await?;
-    let (mut added, mut updated) = (0u64, 0u64);
-    for r in rows {
-        let index = nik_index(keys, &r.nik);
-        let seal = |v: &str| keys.seal(v);
-        let done = sqlx::query(
-            "UPDATE desk_residents SET kk = $1, name = $2, birth_place = $3, birth_date = $4, sex = $5, address = $6, \
-             rt = $7, rw = $8, hamlet = $9, updated_at = $10, sealed = 1 WHERE org_id = $11 AND nik_index = $12",
-        )
-        .bind(seal(r.kk.as_str()))
-        .bind(seal(&r.name))
-        .bind(seal(&r.birth_place))
-        .bind(seal(&iso(r.birth_date)))
-        .bind(seal(r.sex.code()))
-        .bind(seal(&r.address))
-        .bind(seal(&r.rt))
-        .bind(seal(&r.rw))
-        .bind(seal(&r.hamlet))
-        .bind(now)
-        .bind(org_id)
-        .bind(&index)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done > 0 {
-            updated += 1;
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO desk_residents (org_id, nik_index, nik, kk, name, birth_place, birth_date, sex, address, rt, rw, hamlet, updated_at, sealed) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
-        )
-        .bind(org_id)
-        .bind(&index)
-        .bind(seal(r.nik.as_str()))
-        .bind(seal(r.kk.as_str()))
-        .bind(seal(&r.name))
-        .bind(seal(&r.birth_place))
-        .bind(seal(&iso(r.birth_date)))
-        .bind(seal(r.sex.code()))
-        .bind(seal(&r.address))
-        .bind(seal(&r.rt))
-        .bind(seal(&r.rw))
-        .bind(seal(&r.hamlet))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        added += 1;
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::ResidentsImported {
-            org: org_id,
-            added,
-            updated,
-        },
+    index: &str,
+    r: &SealedResident,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE desk_residents SET kk = $1, name = $2, birth_place = $3, birth_date = $4, sex = $5, address = $6, \
+         rt = $7, rw = $8, hamlet = $9, updated_at = $10, sealed = 1 WHERE org_id = $11 AND nik_index = $12",
     )
+    .bind(&r.kk)
+    .bind(&r.name)
+    .bind(&r.birth_place)
+    .bind(&r.birth_date)
+    .bind(&r.sex)
+    .bind(&r.address)
+    .bind(&r.rt)
+    .bind(&r.rw)
+    .bind(&r.hamlet)
+    .bind(now)
+    .bind(org_id)
+    .bind(index)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if done > 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO desk_residents (org_id, nik_index, nik, kk, name, birth_place, birth_date, sex, address, rt, rw, hamlet, updated_at, sealed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)",
+    )
+    .bind(org_id)
+    .bind(index)
+    .bind(&r.nik)
+    .bind(&r.kk)
+    .bind(&r.name)
+    .bind(&r.birth_place)
+    .bind(&r.birth_date)
+    .bind(&r.sex)
+    .bind(&r.address)
+    .bind(&r.rt)
+    .bind(&r.rw)
+    .bind(&r.hamlet)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    Ok((added, updated))
+    Ok(true)
 }
 
 /// A register entry opened for the unit's staff; `nik` stays masked unless asked for.

@@ -1,13 +1,12 @@
-//! Services: each unit's catalogue with its standard, form and letter template.
+//! Services' SQL: each unit's catalogue with its standard, form and letter template, and the
+//! node's short cache of definitions. Publishing and editing are in `service::catalogue`.
 
 use super::Result;
 use crate::domain::DeskError;
-use crate::domain::audit::DeskEvent;
 use crate::domain::form::Form;
 use crate::domain::letter::LetterTemplate;
 use crate::domain::standard::Standard;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::db::Conn;
 use anjungan_kernel::orgs::domain::OrgRef;
 use sqlx::Row;
@@ -128,18 +127,27 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> 
     })
 }
 
-/// Publishes a new service of a unit in its own transaction; returns its id.
-pub async fn create(db: &Db, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
-    let mut tx = db.begin_write().await?;
-    let id = insert(&mut tx, actor, org_id, s).await?;
-    tx.commit().await?;
-    Ok(id)
+/// Serialised columns of a definition; the values are plain data, so serialising cannot fail.
+fn json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
 
-pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInput) -> Result<i64> {
-    s.validate()?;
-    let now = anjungan_kernel::clock::now_ms();
-    let res = sqlx::query_scalar::<_, i64>(
+fn letter_json(s: &ServiceInput) -> String {
+    s.letter.as_ref().map(json).unwrap_or_default()
+}
+
+/// A code already used is refused as such; anything else is the database's failure.
+fn code_taken(e: sqlx::Error) -> super::StoreError {
+    if anjungan_kernel::db::is_unique_violation(&e) {
+        DeskError::CodeTaken.into()
+    } else {
+        e.into()
+    }
+}
+
+/// Inserts a checked service definition; returns its id.
+pub async fn insert_row(conn: &mut Conn, org_id: i64, s: &ServiceInput, now: i64) -> Result<i64> {
+    sqlx::query_scalar::<_, i64>(
         "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
     )
@@ -151,47 +159,20 @@ pub async fn insert(conn: &mut Conn, actor: &Actor, org_id: i64, s: &ServiceInpu
     .bind(s.days)
     .bind(s.cost)
     .bind(s.needs_resident as i64)
-    .bind(serde_json::to_string(&s.standard).unwrap_or_default())
-    .bind(serde_json::to_string(&s.form).unwrap_or_default())
-    .bind(s.letter.as_ref().map(|l| serde_json::to_string(l).unwrap_or_default()).unwrap_or_default())
+    .bind(json(&s.standard))
+    .bind(json(&s.form))
+    .bind(letter_json(s))
     .bind(s.active as i64)
     .bind(now)
     .fetch_one(&mut *conn)
-    .await;
-    let id = match res {
-        Ok(id) => id,
-        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(DeskError::CodeTaken.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    audit::store::write(
-        conn,
-        actor,
-        &DeskEvent::ServiceCreated {
-            id,
-            code: &s.code,
-            org: org_id,
-        },
-    )
-    .await?;
-    changed();
-    Ok(id)
+    .await
+    .map_err(code_taken)
 }
 
-/// Publishes many services at once (a catalogue import): every one is validated first, rows go
-/// in as multi-row inserts, and the import is one audit entry listing the codes per unit.
-pub async fn insert_many(
-    conn: &mut Conn,
-    actor: &Actor,
-    items: &[(i64, ServiceInput)],
-) -> Result<usize> {
-    for (_, s) in items {
-        s.validate()?;
-    }
+/// Inserts many checked definitions as multi-row inserts of at most 100 rows.
+pub async fn insert_rows(conn: &mut Conn, items: &[(i64, ServiceInput)], now: i64) -> Result<()> {
     const ROWS: usize = 100;
     const COLS: usize = 13;
-    let now = anjungan_kernel::clock::now_ms();
     for chunk in items.chunks(ROWS) {
         let mut sql = String::from(
             "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) VALUES ",
@@ -219,45 +200,19 @@ pub async fn insert_many(
                 .bind(s.days)
                 .bind(s.cost)
                 .bind(s.needs_resident as i64)
-                .bind(serde_json::to_string(&s.standard).unwrap_or_default())
-                .bind(serde_json::to_string(&s.form).unwrap_or_default())
-                .bind(
-                    s.letter
-                        .as_ref()
-                        .map(|l| serde_json::to_string(l).unwrap_or_default())
-                        .unwrap_or_default(),
-                )
+                .bind(json(&s.standard))
+                .bind(json(&s.form))
+                .bind(letter_json(s))
                 .bind(s.active as i64)
                 .bind(now);
         }
-        match q.execute(&mut *conn).await {
-            Ok(_) => {}
-            Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-                return Err(DeskError::CodeTaken.into());
-            }
-            Err(e) => return Err(e.into()),
-        }
+        q.execute(&mut *conn).await.map_err(code_taken)?;
     }
-    let mut by_org: std::collections::BTreeMap<i64, Vec<&str>> = Default::default();
-    for (org_id, s) in items {
-        by_org.entry(*org_id).or_default().push(&s.code);
-    }
-    audit::store::write(
-        conn,
-        actor,
-        &DeskEvent::ServicesImported {
-            count: items.len(),
-            codes: &by_org,
-        },
-    )
-    .await?;
-    changed();
-    Ok(items.len())
+    Ok(())
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result<()> {
-    s.validate()?;
-    let mut tx = db.begin_write().await?;
+/// Rewrites a checked definition (its code and unit stay); false if there is no such service.
+pub async fn update_row(conn: &mut Conn, id: i64, s: &ServiceInput, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE desk_services SET name = $1, description = $2, category = $3, days = $4, cost = $5, needs_resident = $6, \
          standard = $7, form = $8, letter = $9, active = $10, updated_at = $11 WHERE id = $12",
@@ -268,32 +223,16 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result
     .bind(s.days)
     .bind(s.cost)
     .bind(s.needs_resident as i64)
-    .bind(serde_json::to_string(&s.standard).unwrap_or_default())
-    .bind(serde_json::to_string(&s.form).unwrap_or_default())
-    .bind(s.letter.as_ref().map(|l| serde_json::to_string(l).unwrap_or_default()).unwrap_or_default())
+    .bind(json(&s.standard))
+    .bind(json(&s.form))
+    .bind(letter_json(s))
     .bind(s.active as i64)
-    .bind(anjungan_kernel::clock::now_ms())
+    .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if done == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &DeskEvent::ServiceUpdated {
-            id,
-            days: s.days,
-            cost: s.cost,
-            active: s.active,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    changed();
-    Ok(())
+    Ok(done > 0)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
@@ -320,7 +259,7 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 const CACHE_TTL: i64 = 2 * anjungan_kernel::clock::SECOND;
 
 /// Every cached definition on this node is stale.
-fn changed() {
+pub(crate) fn changed() {
     GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
 }
 

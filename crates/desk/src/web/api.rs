@@ -6,8 +6,10 @@ use crate::domain::access::may_manage;
 use crate::domain::request::{self, Channel, RawIntake};
 use crate::domain::sla::Figures;
 use crate::domain::workflow::{Command, State};
+use crate::service;
+use crate::service::requests::Submitted;
 use crate::store::letters;
-use crate::store::requests::{self, Event, QueueRow, Request, Submitted};
+use crate::store::requests::{self, Event, QueueRow, Request};
 use crate::store::services::{self, Service, ServiceInput};
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State as St};
@@ -93,7 +95,7 @@ async fn create_service(
     Json(input): Json<ServiceInput>,
 ) -> WebResult<Response> {
     let unit = super::staff::managed(&state, &ctx, &org).await?;
-    let id = services::create(&state.db, &ctx.actor(), unit.id, &input).await?;
+    let id = service::catalogue::create(&state.db, &ctx.actor(), unit.id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -119,7 +121,7 @@ async fn update_service(
         .ok_or_else(AppError::not_found)?;
     super::staff::managed(&state, &ctx, &s.org_code).await?;
     input.code = s.code.clone();
-    services::update(&state.db, &ctx.actor(), s.id, &input).await?;
+    service::catalogue::update(&state.db, &ctx.actor(), s.id, &input).await?;
     Ok(Json(
         services::get(&state.db, s.id)
             .await?
@@ -186,7 +188,7 @@ struct InvalidRegister {
     responses((status = 201, body = Submitted), (status = 401), (status = 403), (status = 404), (status = 422, body = InvalidRequest, content_type = "application/problem+json")))]
 async fn submit_request(
     St(state): St<AppState>,
-    Extension(queue): Extension<requests::SubmitQueue>,
+    Extension(queue): Extension<service::requests::SubmitQueue>,
     Extension(cache): Extension<services::ServiceCache>,
     ctx: Ctx,
     Json(input): Json<RequestInput>,
@@ -256,7 +258,7 @@ async fn submit_request(
             ));
         }
     };
-    let new = requests::NewRequest {
+    let new = service::requests::NewRequest {
         channel,
         applicant: i.applicant,
         nik: i.nik,
@@ -270,7 +272,7 @@ async fn submit_request(
         created_by: Some(p.user_id.0),
         api_client: None,
     };
-    let done = requests::submit_queued(
+    let done = service::requests::submit_queued(
         &queue,
         &state.db,
         &state.keys,
@@ -446,7 +448,7 @@ async fn import_residents(
     let unit = super::staff::managed(&state, &ctx, &org).await?;
     match crate::domain::register::parse_csv(&body) {
         Ok(rows) => {
-            let (added, updated) = crate::store::residents::import(
+            let (added, updated) = crate::service::residents::import(
                 &state.db,
                 &state.keys,
                 &ctx.actor(),
@@ -589,7 +591,7 @@ async fn complain(
         .await?
         .map_err(AppError::bad_request)?;
     let (id, due_on) =
-        crate::store::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await?;
+        crate::service::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await?;
     Ok((StatusCode::CREATED, Json(ComplaintCreated { id, due_on })).into_response())
 }
 
@@ -657,7 +659,7 @@ async fn set_holiday(
     Json(h): Json<HolidayInput>,
 ) -> WebResult<StatusCode> {
     admin_only(&ctx)?;
-    crate::store::admin::set_holiday(&state.db, &ctx.actor(), &day, &h.name, &h.kind).await?;
+    crate::service::admin::set_holiday(&state.db, &ctx.actor(), &day, &h.name, &h.kind).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -670,6 +672,6 @@ async fn delete_holiday(
     Path(day): Path<String>,
 ) -> WebResult<StatusCode> {
     admin_only(&ctx)?;
-    crate::store::admin::delete_holiday(&state.db, &ctx.actor(), &day).await?;
+    crate::service::admin::delete_holiday(&state.db, &ctx.actor(), &day).await?;
     Ok(StatusCode::NO_CONTENT)
 }

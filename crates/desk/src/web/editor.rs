@@ -7,6 +7,7 @@ use crate::domain::DeskError;
 use crate::domain::form;
 use crate::domain::letter::LetterTemplate;
 use crate::domain::standard::{COMPONENTS, Standard};
+use crate::service;
 use crate::store::services::{self, Service, ServiceInput};
 use anjungan_kernel::orgs::domain::Organisation;
 use anjungan_kernel::web::pages::render;
@@ -245,7 +246,7 @@ async fn create(
         Ok(i) => i,
         Err(key) => return page(&ctx, unit, f, true, Some(key)),
     };
-    match services::create(&state.db, &ctx.actor(), unit.id, &input).await {
+    match service::catalogue::create(&state.db, &ctx.actor(), unit.id, &input).await {
         Ok(_) => {
             Ok(Redirect::to(&format!("/layanan/kelola/{}/layanan", unit.code)).into_response())
         }
@@ -267,6 +268,6 @@ async fn save(
         Ok(i) => i,
         Err(key) => return page(&ctx, unit, f, false, Some(key)),
     };
-    services::update(&state.db, &ctx.actor(), s.id, &input).await?;
+    service::catalogue::update(&state.db, &ctx.actor(), s.id, &input).await?;
     Ok(Redirect::to(&format!("/layanan/kelola/{}/layanan", unit.code)).into_response())
 }

@@ -132,14 +132,14 @@ pub fn intake(
     v: &FormValues,
     channel: crate::domain::Channel,
     contact_optional: bool,
-) -> Result<crate::store::requests::NewRequest, Vec<(String, &'static str)>> {
+) -> Result<crate::service::requests::NewRequest, Vec<(String, &'static str)>> {
     let i = crate::domain::request::check_intake(
         &service.form,
         service.needs_resident,
         contact_optional,
         &v.raw_intake(),
     )?;
-    Ok(crate::store::requests::NewRequest {
+    Ok(crate::service::requests::NewRequest {
         channel,
         applicant: i.applicant,
         nik: i.nik,

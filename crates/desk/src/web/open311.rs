@@ -9,7 +9,9 @@ use crate::domain::form::{Field, FieldKind};
 use crate::domain::nik::Nik;
 use crate::domain::request::{self, Channel};
 use crate::domain::workflow::State;
-use crate::store::requests::{self as requests, Filter, NewRequest, Request};
+use crate::service;
+use crate::service::requests::NewRequest;
+use crate::store::requests::{self as requests, Filter, Request};
 use crate::store::services::{self, Service};
 use crate::store::{StoreError, admin};
 use anjungan_kernel::audit::{Actor, Channel as AuditChannel};
@@ -705,7 +707,7 @@ async fn submit(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Outcome {
         created_by: None,
         api_client: Some(client_id),
     };
-    let done = requests::submit(
+    let done = service::requests::submit(
         &state.db,
         &state.keys,
         &actor,

@@ -6,9 +6,11 @@ use super::{FieldMessage, FormValues, form_errors, intake};
 use crate::domain::DeskError;
 use crate::domain::request::{Channel, display_tracking_code};
 use crate::domain::workflow::{self, Command, State};
-use crate::store::requests::{self, Event, NewRequest, Request, Step};
+use crate::service;
+use crate::service::requests::{NewRequest, Step};
+use crate::store::letters;
+use crate::store::requests::{self, Event, Request};
 use crate::store::services::{self, Service, UnitEntry};
-use crate::store::{admin, letters};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
@@ -157,7 +159,7 @@ async fn service_page(
 
 async fn submit(
     St(state): St<AppState>,
-    Extension(queue): Extension<requests::SubmitQueue>,
+    Extension(queue): Extension<service::requests::SubmitQueue>,
     ctx: Ctx,
     Path(code): Path<String>,
     req: axum::extract::Request,
@@ -204,7 +206,7 @@ async fn submit(
     if !signed_in {
         if v.get("langkah") == "kode" || v.get("kode").is_empty() {
             // The kernel limits codes per contact and per address, per hour and per day.
-            admin::send_code(
+            service::admin::send_code(
                 &state.db,
                 &state.keys,
                 &contact,
@@ -215,7 +217,7 @@ async fn submit(
             state.outbox_wake.notify_one();
             return page(Vec::new(), Some(masked), StatusCode::OK);
         }
-        if let Err(e) = admin::check_code(
+        if let Err(e) = service::admin::check_code(
             &state.db,
             &state.keys,
             &contact,
@@ -242,7 +244,7 @@ async fn submit(
         created_by: ctx.principal.as_ref().map(|p| p.user_id.0),
         ..checked
     };
-    let done = requests::submit_queued(
+    let done = service::requests::submit_queued(
         &queue,
         &state.db,
         &state.keys,
@@ -405,7 +407,7 @@ async fn cancel(
 ) -> WebResult<Response> {
     let r = tracked(&state, &code).await?;
     let actor = ctx.actor();
-    requests::act(
+    service::requests::act(
         &state.db,
         &state.keys,
         citizen_step(&state, &actor),
@@ -443,7 +445,7 @@ async fn resubmit(
         }
     };
     let actor = ctx.actor();
-    requests::resubmit(
+    service::requests::resubmit(
         &state.db,
         &state.keys,
         citizen_step(&state, &actor),
@@ -464,7 +466,7 @@ async fn received(
     let r = tracked(&state, &code).await?;
     let actor = ctx.actor();
     if r.state == State::Issued {
-        requests::act(
+        service::requests::act(
             &state.db,
             &state.keys,
             citizen_step(&state, &actor),
@@ -474,7 +476,7 @@ async fn received(
         )
         .await?;
     }
-    requests::act(
+    service::requests::act(
         &state.db,
         &state.keys,
         citizen_step(&state, &actor),
@@ -504,7 +506,7 @@ async fn download(
             role: workflow::Actor::System,
             base_url: &state.config.base_url,
         };
-        requests::act(&state.db, &state.keys, step, r.id, Command::Deliver, "").await?;
+        service::requests::act(&state.db, &state.keys, step, r.id, Command::Deliver, "").await?;
     }
     Ok(super::pdf_response(&letter, bytes))
 }
@@ -581,7 +583,7 @@ async fn complaint(
         Ok(n) => n,
         Err(key) => return fail(key, units, &f),
     };
-    let done = match admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await {
+    let done = match service::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await {
         Ok(d) => d,
         Err(crate::store::StoreError::Desk(e)) => return fail(e.message_key(), units, &f),
         Err(e) => return Err(e.into()),
@@ -603,7 +605,7 @@ pub(crate) async fn complaint_input(
     state: &AppState,
     units: &[UnitEntry],
     f: &ComplaintForm,
-) -> Result<Result<admin::NewComplaint, &'static str>, AppError> {
+) -> Result<Result<service::admin::NewComplaint, &'static str>, AppError> {
     let Some(unit) = units.iter().find(|u| u.code == f.unit.trim()) else {
         return Ok(Err("desk.error.choose_unit"));
     };
@@ -626,7 +628,7 @@ pub(crate) async fn complaint_input(
         Ok(fields) => fields,
         Err(key) => return Ok(Err(key)),
     };
-    Ok(Ok(admin::NewComplaint {
+    Ok(Ok(service::admin::NewComplaint {
         org_id: unit.org_id,
         service_id: service
             .map(|s| s.id)

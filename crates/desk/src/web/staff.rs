@@ -9,9 +9,11 @@ use crate::domain::access::{desk_role, may_administer, may_manage};
 use crate::domain::request::Channel;
 use crate::domain::sla::{self, Figures};
 use crate::domain::workflow::{self, Command, State};
+use crate::service;
 use crate::service::letters::SignContext;
+use crate::service::requests::Step;
 use crate::store::letters::{self, KeyInfo, Letter};
-use crate::store::requests::{self, Event, QueueRow, Request, Step};
+use crate::store::requests::{self, Event, QueueRow, Request};
 use crate::store::residents::{self, RegisterEntry};
 use crate::store::services::{self, Service};
 use crate::store::{admin, today};
@@ -371,7 +373,7 @@ pub(crate) async fn take_step(
             role,
             base_url: &state.config.base_url,
         };
-        requests::act(&state.db, &state.keys, step, id, command, note).await?
+        service::requests::act(&state.db, &state.keys, step, id, command, note).await?
     };
     state.outbox_wake.notify_one();
     Ok(to)
@@ -482,7 +484,7 @@ async fn counter_page(
 
 async fn counter_submit(
     St(state): St<AppState>,
-    Extension(queue): Extension<requests::SubmitQueue>,
+    Extension(queue): Extension<service::requests::SubmitQueue>,
     ctx: Ctx,
     Path(org): Path<String>,
     body: Bytes,
@@ -517,11 +519,11 @@ async fn counter_submit(
             return Ok(resp);
         }
     };
-    let new = requests::NewRequest {
+    let new = service::requests::NewRequest {
         created_by: ctx.principal.as_ref().map(|p| p.user_id.0),
         ..new
     };
-    let done = requests::submit_queued(
+    let done = service::requests::submit_queued(
         &queue,
         &state.db,
         &state.keys,
@@ -611,7 +613,10 @@ async fn register_import(
     let t = ctx.tr();
     let (imported, errors) = match crate::domain::register::parse_csv(&text) {
         Ok(rows) => (
-            Some(residents::import(&state.db, &state.keys, &ctx.actor(), unit.id, &rows).await?),
+            Some(
+                service::residents::import(&state.db, &state.keys, &ctx.actor(), unit.id, &rows)
+                    .await?,
+            ),
             Vec::new(),
         ),
         Err(errs) => (
@@ -672,7 +677,7 @@ async fn respond(
     Form(f): Form<RespondForm>,
 ) -> WebResult<Response> {
     let unit = managed(&state, &ctx, &org).await?;
-    admin::respond(
+    service::admin::respond(
         &state.db,
         &state.keys,
         &ctx.actor(),
@@ -727,7 +732,8 @@ async fn rotate_key(
     if !p.holds_for(Role::UnitHead, &unit.as_ref()) {
         return Err(forbidden());
     }
-    letters::rotate_key(&state.db, &state.keys, &ctx.actor(), p.user_id.0, unit.id).await?;
+    service::letters::rotate_key(&state.db, &state.keys, &ctx.actor(), p.user_id.0, unit.id)
+        .await?;
     Ok(Redirect::to(&format!("/layanan/kelola/{}/kunci", unit.code)).into_response())
 }
 
@@ -812,7 +818,8 @@ async fn holiday_set(
     let year = crate::store::parse_iso(f.tanggal.trim())
         .map(|d| d.year())
         .unwrap_or(today().year());
-    match admin::set_holiday(&state.db, &ctx.actor(), &f.tanggal, &f.nama, &f.jenis).await {
+    match service::admin::set_holiday(&state.db, &ctx.actor(), &f.tanggal, &f.nama, &f.jenis).await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/layanan/admin?tahun={year}")).into_response()),
         Err(crate::store::StoreError::Desk(e)) => {
             admin_view(
@@ -834,7 +841,7 @@ async fn holiday_delete(
     Form(f): Form<HolidayForm>,
 ) -> WebResult<Response> {
     require_admin(&ctx)?;
-    admin::delete_holiday(&state.db, &ctx.actor(), &f.tanggal).await?;
+    service::admin::delete_holiday(&state.db, &ctx.actor(), &f.tanggal).await?;
     let year = crate::store::parse_iso(f.tanggal.trim())
         .map(|d| d.year())
         .unwrap_or(today().year());
@@ -853,7 +860,7 @@ async fn api_key_create(
 ) -> WebResult<Response> {
     require_admin(&ctx)?;
     let year = today().year();
-    match admin::create_api_key(&state.db, &ctx.actor(), &f.nama).await {
+    match service::admin::create_api_key(&state.db, &ctx.actor(), &f.nama).await {
         Ok((_, key)) => admin_view(&state, &ctx, year, Some(key), None).await,
         Err(crate::store::StoreError::Desk(e)) => {
             admin_view(
@@ -875,6 +882,6 @@ async fn api_key_revoke(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     require_admin(&ctx)?;
-    admin::revoke_api_key(&state.db, &ctx.actor(), id).await?;
+    service::admin::revoke_api_key(&state.db, &ctx.actor(), id).await?;
     Ok(Redirect::to("/layanan/admin").into_response())
 }

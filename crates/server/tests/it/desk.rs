@@ -4,6 +4,7 @@
 
 use crate::both_backends;
 use crate::support::*;
+use anjungan_desk::service;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -72,7 +73,7 @@ async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
     };
     let org = app.org_id("DISPENDUKCAPIL").await;
     let mut tx = app.state.db.begin_write().await.unwrap();
-    services::insert(
+    service::catalogue::insert(
         &mut tx,
         &anjungan_kernel::audit::Actor::system("test"),
         org,
@@ -1132,7 +1133,7 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
     assert!(page.contains("data-testid=\"on-time\"") && page.contains("data-testid=\"overdue\""));
     // The unit is reminded before a request falls due, once.
     let reminded =
-        anjungan_desk::store::requests::send_reminders(&app.state.db, &app.state.keys, &app.base)
+        anjungan_desk::service::requests::send_reminders(&app.state.db, &app.state.keys, &app.base)
             .await
             .unwrap();
     assert!(reminded >= 1);
@@ -1144,7 +1145,7 @@ async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
     .unwrap();
     assert!(reminders >= 1);
     assert_eq!(
-        anjungan_desk::store::requests::send_reminders(&app.state.db, &app.state.keys, &app.base)
+        anjungan_desk::service::requests::send_reminders(&app.state.db, &app.state.keys, &app.base)
             .await
             .unwrap(),
         0

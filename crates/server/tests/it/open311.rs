@@ -5,7 +5,8 @@ use crate::support::*;
 use anjungan_desk::domain::form::{Choice, Field, FieldKind, Form};
 use anjungan_desk::domain::standard::Standard;
 use anjungan_desk::domain::workflow::{self, Command};
-use anjungan_desk::store::{admin, requests, services};
+use anjungan_desk::service;
+use anjungan_desk::store::{requests, services};
 use anjungan_kernel::audit::Actor;
 use serde_json::Value;
 use sqlx::Row;
@@ -99,7 +100,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let actor = Actor::system("test");
     let org = app.org_id(NGLINGGIS).await;
     let mut tx = db.begin_write().await.unwrap();
-    services::insert(
+    service::catalogue::insert(
         &mut tx,
         &actor,
         org,
@@ -107,7 +108,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     )
     .await
     .unwrap();
-    services::insert(
+    service::catalogue::insert(
         &mut tx,
         &actor,
         org,
@@ -116,7 +117,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let (key_id, key) = admin::create_api_key(db, &actor, "Aplikasi uji")
+    let (key_id, key) = service::admin::create_api_key(db, &actor, "Aplikasi uji")
         .await
         .unwrap();
     let org_name = services::by_code(db, FULL).await.unwrap().unwrap().org_name;
@@ -492,7 +493,7 @@ async fn service_definition_lists_the_form_in_order(app: TestApp) {
         .unwrap();
     let mut off = input(PLAIN, "Pengaduan lampu jalan (uji)", false, Form::default());
     off.active = false;
-    services::update(&app.state.db, &Actor::system("test"), s.id, &off)
+    service::catalogue::update(&app.state.db, &Actor::system("test"), s.id, &off)
         .await
         .unwrap();
     json_error(
@@ -760,10 +761,10 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
     let (plain_closed, _) = submit_ok(&app, &plain("LAMPU-8")).await;
     // The unit rejects the last one: it is closed, with the reason.
     let actor = Actor::system("test");
-    requests::act(
+    service::requests::act(
         &app.state.db,
         &app.state.keys,
-        requests::Step {
+        service::requests::Step {
             actor: &actor,
             role: workflow::Actor::Operator,
             base_url: &app.state.config.base_url,
@@ -949,12 +950,12 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
     // they resubmit (the note stays on the row).
     let (returned, _) = submit_ok(&app, &plain("LAMPU-9")).await;
     let returned_id = requests::id_of_number(&returned).unwrap();
-    let step = |role| requests::Step {
+    let step = |role| service::requests::Step {
         actor: &actor,
         role,
         base_url: &app.state.config.base_url,
     };
-    requests::act(
+    service::requests::act(
         &app.state.db,
         &app.state.keys,
         step(workflow::Actor::Operator),
@@ -974,7 +975,7 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
             .unwrap()
             .contains("Mohon sebutkan nomor tiang lampu")
     );
-    requests::act(
+    service::requests::act(
         &app.state.db,
         &app.state.keys,
         step(workflow::Actor::Citizen),
@@ -1014,10 +1015,10 @@ async fn refused_requests_change_nothing(app: TestApp) {
     let a = post(&app, "json", &submission(&fx, &[("api_key", "salah")], &[])).await;
     json_error(&a, 403);
     let (revoked_id, revoked) =
-        admin::create_api_key(&app.state.db, &Actor::system("test"), "Lama")
+        service::admin::create_api_key(&app.state.db, &Actor::system("test"), "Lama")
             .await
             .unwrap();
-    admin::revoke_api_key(&app.state.db, &Actor::system("test"), revoked_id)
+    service::admin::revoke_api_key(&app.state.db, &Actor::system("test"), revoked_id)
         .await
         .unwrap();
     let a = post(
