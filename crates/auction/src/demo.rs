@@ -7,9 +7,10 @@ use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::levy::LevyRules;
 use crate::domain::rules::Rules;
+use crate::service;
 use crate::service::runtime::Hall;
+use crate::store::catalogue;
 use crate::store::catalogue::{NewBuyer, PortInput};
-use crate::store::{catalogue, lots, sessions};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{DAY, HOUR, MINUTE, now_ms};
@@ -112,19 +113,19 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
         min_buyers: 3,
         levy: &levy,
     };
-    let prigi = catalogue::upsert_port(
+    let prigi = service::catalogue::upsert_port(
         db,
         &actor,
         &port("PRIGI", "PPN Prigi", "Tasikmadu, Watulimo"),
     )
     .await?;
-    catalogue::upsert_port(
+    service::catalogue::upsert_port(
         db,
         &actor,
         &port("PANGGUL", "TPI Panggul", "Wonocoyo, Panggul"),
     )
     .await?;
-    catalogue::upsert_port(
+    service::catalogue::upsert_port(
         db,
         &actor,
         &port("MUNJUNGAN", "TPI Munjungan", "Masaran, Munjungan"),
@@ -168,8 +169,8 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
             business,
             phone: Some(&phone),
         };
-        let id = catalogue::register_buyer(db, keys, &actor, &new).await?;
-        catalogue::verify(db, &actor, id, true, *deposit, *credit).await?;
+        let id = service::catalogue::register_buyer(db, keys, &actor, &new).await?;
+        service::catalogue::verify(db, &actor, id, true, *deposit, *credit).await?;
         buyers.push(id);
     }
     // One more waiting for the port's check.
@@ -180,7 +181,7 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
         business: "",
         phone: Some("085233009999"),
     };
-    catalogue::register_buyer(db, keys, &actor, &waiting).await?;
+    service::catalogue::register_buyer(db, keys, &actor, &waiting).await?;
 
     let species_id = |code: &str| {
         species
@@ -207,7 +208,7 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     // WIB day as this morning's (a session's prices belong to the day it starts), even just
     // after midnight.
     let day_start = now - (now + 7 * HOUR).rem_euclid(DAY);
-    let early = sessions::create(
+    let early = service::sessions::create(
         db,
         &actor,
         prigi,
@@ -218,7 +219,8 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     .await?;
     let mut early_lots = Vec::new();
     for spec in EARLY_LOTS {
-        let id = lots::register(db, &actor, prigi, &register(spec, now - 3 * HOUR)).await?;
+        let id =
+            service::lots::register(db, &actor, prigi, &register(spec, now - 3 * HOUR)).await?;
         hall.add_lot(early, id, auctioneer).await?;
         early_lots.push(id);
     }
@@ -249,16 +251,16 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     let mut rules = Rules::ascending();
     rules.lot_duration_ms = 3 * HOUR;
     rules.stagger_ms = 5 * MINUTE;
-    let morning = sessions::create(db, &actor, prigi, now, auctioneer, &rules).await?;
+    let morning = service::sessions::create(db, &actor, prigi, now, auctioneer, &rules).await?;
     let mut morning_lots = Vec::new();
     for spec in MORNING_LOTS {
-        let id = lots::register(db, &actor, prigi, &register(spec, now - HOUR)).await?;
+        let id = service::lots::register(db, &actor, prigi, &register(spec, now - HOUR)).await?;
         hall.add_lot(morning, id, auctioneer).await?;
         morning_lots.push(id);
     }
     // Two more landed and waiting for the auctioneer.
     for spec in &MORNING_LOTS[..2] {
-        lots::register(db, &actor, prigi, &register(spec, now - 10 * MINUTE)).await?;
+        service::lots::register(db, &actor, prigi, &register(spec, now - 10 * MINUTE)).await?;
     }
     hall.open_session(morning, auctioneer).await?;
     for (lot, buyer, amount, proxy) in [

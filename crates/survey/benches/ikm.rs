@@ -2,7 +2,7 @@
 //! `ANJUNGAN_TEST_POSTGRES_URL` is set) PostgreSQL. Run: `cargo bench -p anjungan-survey`.
 //!
 //! Responses are bulk-loaded straight into `survey_responses` (50 units × 20,000, spread over
-//! one year), then the daily rollups are rebuilt with the store's own `rebuild_tallies`, and the
+//! one year), then the daily rollups are rebuilt with the service's own `rebuild_tallies`, and the
 //! timed calls are the same store functions the pages and the API use.
 
 // A test or a benchmark fails loudly: unwrapping is how it says so.
@@ -74,7 +74,9 @@ async fn seed(db: &Db) -> (Vec<i64>, Period) {
         }
     }
     tx.commit().await.unwrap();
-    store::rebuild_tallies(db, &actor).await.unwrap();
+    anjungan_survey::service::setup::rebuild_tallies(db, &actor)
+        .await
+        .unwrap();
     let rollups: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_tallies")
         .fetch_one(&db.pool)
         .await

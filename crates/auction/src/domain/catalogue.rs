@@ -227,6 +227,62 @@ pub fn blocked_by_debt(oldest_unpaid_at: Option<Millis>, now: Millis) -> bool {
     oldest_unpaid_at.is_some_and(|at| now - at > PAYMENT_WINDOW_MS)
 }
 
+/// A port's code as saved: upper case, 1–20 letters, digits or `_`.
+pub fn port_code(given: &str) -> Result<String, AuctionError> {
+    let code = given.trim().to_ascii_uppercase();
+    let ok = !code.is_empty()
+        && code.len() <= 20
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    ok.then_some(code).ok_or(AuctionError::BadPortCode)
+}
+
+/// A port's name (2–80 characters) and place (at most 120), trimmed.
+pub fn port_names<'a>(name: &'a str, place: &'a str) -> Result<(&'a str, &'a str), AuctionError> {
+    let (name, place) = (name.trim(), place.trim());
+    let n = name.chars().count();
+    if !(2..=80).contains(&n) || place.chars().count() > 120 {
+        return Err(AuctionError::BadName);
+    }
+    Ok((name, place))
+}
+
+/// How many verified buyers a port needs before a session may open: 1 to 100.
+pub fn min_buyers(n: i64) -> Result<i64, AuctionError> {
+    (1..=100)
+        .contains(&n)
+        .then_some(n)
+        .ok_or(AuctionError::BadRules("min_buyers"))
+}
+
+/// A buyer's name as they register: 2–80 characters, trimmed.
+pub fn buyer_name(given: &str) -> Result<&str, AuctionError> {
+    let name = given.trim();
+    (2..=80)
+        .contains(&name.chars().count())
+        .then_some(name)
+        .ok_or(AuctionError::BadName)
+}
+
+/// At most this many photos a lot.
+pub const MAX_PHOTOS: usize = 3;
+
+/// A lot's photo list (digests separated by spaces) with one more added: refused once the lot
+/// is sold or unsold or has [`MAX_PHOTOS`]; `None` when the photo is already there.
+pub fn with_photo(photos: &str, state: &str, sha256: &str) -> Result<Option<String>, AuctionError> {
+    if matches!(state, "sold" | "unsold") {
+        return Err(AuctionError::LotOver);
+    }
+    let mut list: Vec<&str> = photos.split_whitespace().collect();
+    if list.contains(&sha256) {
+        return Ok(None);
+    }
+    if list.len() >= MAX_PHOTOS {
+        return Err(AuctionError::TooManyPhotos);
+    }
+    list.push(sha256);
+    Ok(Some(list.join(" ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,5 +386,35 @@ mod tests {
         assert!(!blocked_by_debt(None, 10));
         assert!(!blocked_by_debt(Some(0), PAYMENT_WINDOW_MS));
         assert!(blocked_by_debt(Some(0), PAYMENT_WINDOW_MS + 1));
+    }
+    #[test]
+    fn ports_buyers_and_photos_keep_their_bounds() {
+        assert_eq!(port_code(" prigi_1 ").unwrap(), "PRIGI_1");
+        for bad in ["", "PRI GI", "PELABUHAN_PERIKANAN_X"] {
+            assert_eq!(port_code(bad), Err(AuctionError::BadPortCode), "{bad}");
+        }
+        assert_eq!(
+            port_names(" PPN Prigi ", " Watulimo ").unwrap(),
+            ("PPN Prigi", "Watulimo")
+        );
+        assert_eq!(port_names("P", ""), Err(AuctionError::BadName));
+        assert_eq!(
+            port_names("PPN Prigi", &"x".repeat(121)),
+            Err(AuctionError::BadName)
+        );
+        assert_eq!(min_buyers(0), Err(AuctionError::BadRules("min_buyers")));
+        assert_eq!(min_buyers(3), Ok(3));
+        assert_eq!(buyer_name(" UD Bahari "), Ok("UD Bahari"));
+        assert_eq!(buyer_name("U"), Err(AuctionError::BadName));
+        assert_eq!(
+            with_photo("", "registered", "aa").unwrap().as_deref(),
+            Some("aa")
+        );
+        assert_eq!(with_photo("aa", "offered", "aa").unwrap(), None);
+        assert_eq!(
+            with_photo("aa bb cc", "offered", "dd"),
+            Err(AuctionError::TooManyPhotos)
+        );
+        assert_eq!(with_photo("aa", "sold", "bb"), Err(AuctionError::LotOver));
     }
 }

@@ -1,4 +1,9 @@
-//! Lion's use cases that outlive a request: the hall of live sessions, each with its sequencer,
+//! Lion's use cases: the port's catalogue, lots, scheduling and payments, each one transaction
+//! that checks a rule, saves and audits; and the hall of live sessions, each with its sequencer,
 //! journal, group commit and live feed.
 
+pub mod catalogue;
+pub mod lots;
 pub mod runtime;
+pub mod sessions;
+pub mod settlement;

@@ -3,13 +3,12 @@
 
 use super::Result;
 use crate::domain::AuctionError;
-use crate::domain::audit::AuctionEvent;
-use crate::domain::catalogue::{BuyerStatus, blocked_by_debt, parse_asfis, verify_buyer};
+use crate::domain::catalogue::{BuyerStatus, blocked_by_debt, parse_asfis};
 use crate::domain::levy::LevyRules;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::db::Conn;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -68,69 +67,53 @@ pub struct PortInput<'a> {
     pub levy: &'a LevyRules,
 }
 
-/// Creates a port, or updates the one with the same code.
-pub async fn upsert_port(db: &Db, actor: &Actor, p: &PortInput<'_>) -> Result<i64> {
-    let code = p.code.trim().to_ascii_uppercase();
-    if code.is_empty()
-        || code.len() > 20
-        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
-        return Err(AuctionError::BadPortCode.into());
-    }
-    let (name, place) = (p.name.trim(), p.place.trim());
-    if name.chars().count() < 2 || name.chars().count() > 80 || place.chars().count() > 120 {
-        return Err(AuctionError::BadName.into());
-    }
-    if !(1..=100).contains(&p.min_buyers) {
-        return Err(AuctionError::BadRules("min_buyers").into());
-    }
-    p.levy
-        .validate()
-        .map_err(|_| AuctionError::BadRules("levy"))?;
-    let mut tx = db.begin_write().await?;
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM auction_ports WHERE code = $1")
-        .bind(&code)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let levy_json = anjungan_kernel::db::json_text(p.levy)?;
-    let id = match existing {
-        Some(id) => {
-            sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5, min_buyers = $6 WHERE id = $1")
-                .bind(id)
-                .bind(name)
-                .bind(place)
-                .bind(p.org_id)
-                .bind(&levy_json)
-                .bind(p.min_buyers)
-                .execute(&mut *tx)
-                .await?;
-            id
-        }
-        None => sqlx::query_scalar(
-            "INSERT INTO auction_ports (code, name, place, org_id, levy, min_buyers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(&code)
-        .bind(name)
-        .bind(place)
-        .bind(p.org_id)
-        .bind(&levy_json)
-        .bind(p.min_buyers)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?,
-    };
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::PortSaved {
-            id,
-            code: &code,
-            levy: p.levy,
-        },
+/// The id of the port with this code, if any.
+pub async fn port_id(conn: &mut Conn, code: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM auction_ports WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *conn)
+            .await?,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+}
+
+/// A port's checked columns; the levy rules as JSON.
+pub struct PortRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub place: &'a str,
+    pub org_id: Option<i64>,
+    pub levy_json: &'a str,
+    pub min_buyers: i64,
+}
+
+pub async fn insert_port(conn: &mut Conn, p: &PortRow<'_>, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO auction_ports (code, name, place, org_id, levy, min_buyers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(p.code)
+    .bind(p.name)
+    .bind(p.place)
+    .bind(p.org_id)
+    .bind(p.levy_json)
+    .bind(p.min_buyers)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Rewrites a port's columns (its code stays).
+pub async fn update_port(conn: &mut Conn, id: i64, p: &PortRow<'_>) -> Result<()> {
+    sqlx::query("UPDATE auction_ports SET name = $2, place = $3, org_id = $4, levy = $5, min_buyers = $6 WHERE id = $1")
+        .bind(id)
+        .bind(p.name)
+        .bind(p.place)
+        .bind(p.org_id)
+        .bind(p.levy_json)
+        .bind(p.min_buyers)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -327,25 +310,24 @@ pub struct NewBuyer<'a> {
     pub phone: Option<&'a str>,
 }
 
-pub async fn register_buyer(db: &Db, keys: &Keys, actor: &Actor, b: &NewBuyer<'_>) -> Result<i64> {
-    let (port_id, user_id, name, business, phone) =
-        (b.port_id, b.user_id, b.name, b.business, b.phone);
-    let name = name.trim();
-    if name.chars().count() < 2 || name.chars().count() > 80 {
-        return Err(AuctionError::BadName.into());
-    }
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+/// Inserts a pending buyer (phone already sealed); one registration per account and port.
+pub async fn insert_buyer(
+    conn: &mut Conn,
+    b: &NewBuyer<'_>,
+    phone_sealed: Option<String>,
+    now: i64,
+) -> Result<i64> {
+    sqlx::query_scalar(
         "INSERT INTO auction_buyers (port_id, user_id, name, business, phone_enc, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
     )
-    .bind(port_id)
-    .bind(user_id)
-    .bind(name)
-    .bind(business.trim())
-    .bind(phone.map(|p| keys.seal(p)))
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .bind(b.port_id)
+    .bind(b.user_id)
+    .bind(b.name)
+    .bind(b.business)
+    .bind(phone_sealed)
+    .bind(now)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| {
         if anjungan_kernel::db::is_unique_violation(&e) {
@@ -353,28 +335,18 @@ pub async fn register_buyer(db: &Db, keys: &Keys, actor: &Actor, b: &NewBuyer<'_
         } else {
             e.into()
         }
-    })?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::BuyerRegistered { id, port: port_id },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    })
 }
 
-/// The port verifies a buyer: identity checked, deposit lodged, credit set.
-pub async fn verify(
-    db: &Db,
-    actor: &Actor,
+/// Marks a buyer verified with its deposit and credit; false if there is no such buyer.
+pub async fn set_verified(
+    conn: &mut Conn,
     buyer_id: i64,
-    identity_checked: bool,
     deposit: i64,
     credit_limit: i64,
-) -> Result<()> {
-    verify_buyer(identity_checked, deposit, credit_limit)?;
-    let mut tx = db.begin_write().await?;
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE auction_buyers SET identity_checked = 1, deposit = $2, credit_limit = $3, status = 'verified', \
          verified_by = $4, verified_at = $5 WHERE id = $1",
@@ -382,26 +354,12 @@ pub async fn verify(
     .bind(buyer_id)
     .bind(deposit)
     .bind(credit_limit)
-    .bind(actor.user_id)
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(by)
+    .bind(now)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(AuctionError::NotFound.into());
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::BuyerVerified {
-            id: buyer_id,
-            deposit,
-            credit_limit,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
 pub async fn buyers(db: &Db, keys: &Keys, port_id: i64) -> Result<Vec<Buyer>> {

@@ -3,11 +3,10 @@
 
 use super::Result;
 use crate::domain::AuctionError;
-use crate::domain::audit::AuctionEvent;
 use crate::domain::catalogue::{Grade, LotInput};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
+use anjungan_kernel::db::Conn;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -69,37 +68,43 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<LotRow, sqlx::Error> {
     })
 }
 
-/// Registers a landed lot. Its fisher (and boat) must belong to the port.
-pub async fn register(db: &Db, actor: &Actor, port_id: i64, lot: &LotInput) -> Result<i64> {
-    lot.validate()?;
-    let mut tx = db.begin_write().await?;
-    let fisher_port: Option<i64> =
+/// The port a fisher belongs to, if the fisher exists.
+pub async fn fisher_port(conn: &mut Conn, fisher_id: i64) -> Result<Option<i64>> {
+    Ok(
         sqlx::query_scalar("SELECT port_id FROM auction_fishers WHERE id = $1")
-            .bind(lot.fisher_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if fisher_port != Some(port_id) {
-        return Err(AuctionError::NoOwner.into());
-    }
-    if let Some(boat) = lot.boat_id {
-        let owner: Option<i64> =
-            sqlx::query_scalar("SELECT fisher_id FROM auction_boats WHERE id = $1")
-                .bind(boat)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if owner != Some(lot.fisher_id) {
-            return Err(AuctionError::NoOwner.into());
-        }
-    }
-    let species: Option<i64> = sqlx::query_scalar("SELECT id FROM auction_species WHERE id = $1")
-        .bind(lot.species_id)
-        .fetch_optional(&mut *tx)
+            .bind(fisher_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// The fisher who owns a boat, if the boat exists.
+pub async fn boat_owner(conn: &mut Conn, boat_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT fisher_id FROM auction_boats WHERE id = $1")
+            .bind(boat_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn species_exists(conn: &mut Conn, species_id: i64) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM auction_species WHERE id = $1")
+        .bind(species_id)
+        .fetch_optional(&mut *conn)
         .await?;
-    if species.is_none() {
-        return Err(AuctionError::BadSpecies.into());
-    }
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    Ok(found.is_some())
+}
+
+/// Inserts a checked lot in the `registered` state; returns its id.
+pub async fn insert(
+    conn: &mut Conn,
+    port_id: i64,
+    lot: &LotInput,
+    by: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO auction_lots (port_id, species_id, fisher_id, boat_id, grams, grade, landed_at, start_price, reserve, state, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'registered', $10, $11, $11) RETURNING id",
     )
@@ -112,22 +117,10 @@ pub async fn register(db: &Db, actor: &Actor, port_id: i64, lot: &LotInput) -> R
     .bind(lot.landed_at)
     .bind(lot.start_price)
     .bind(lot.reserve)
-    .bind(actor.user_id)
+    .bind(by)
     .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::LotRegistered {
-            id,
-            grams: lot.grams,
-            species: lot.species_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<LotRow> {
@@ -197,47 +190,22 @@ pub async fn unoffer(db: &Db, lot_id: i64, session_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// At most this many photos a lot.
-pub const MAX_PHOTOS: usize = 3;
-
-/// Adds a stored image to a lot's photos, until it is sold.
-/// A photo shown on the public session page becomes a public file; only an image that the actor
-/// uploaded (or one already public) can be used, so no private file is published by its digest.
-pub async fn add_photo(db: &Db, actor: &Actor, lot_id: i64, sha256: &str) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let mime = anjungan_kernel::files::store::publish(&mut tx, actor.user_id, sha256).await?;
-    if !mime.is_some_and(|m| m.starts_with("image/")) {
-        return Err(AuctionError::BadPhoto.into());
-    }
-    let row: Option<(String, String)> =
+/// A lot's photo list (digests separated by spaces) and its state, if the lot exists.
+pub async fn photos(conn: &mut Conn, lot_id: i64) -> Result<Option<(String, String)>> {
+    Ok(
         sqlx::query_as("SELECT photo, state FROM auction_lots WHERE id = $1")
             .bind(lot_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (photos, state) = row.ok_or(AuctionError::NotFound)?;
-    if matches!(state.as_str(), "sold" | "unsold") {
-        return Err(AuctionError::LotOver.into());
-    }
-    let mut list: Vec<&str> = photos.split_whitespace().collect();
-    if list.contains(&sha256) {
-        return Ok(());
-    }
-    if list.len() >= MAX_PHOTOS {
-        return Err(AuctionError::TooManyPhotos.into());
-    }
-    list.push(sha256);
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+pub async fn set_photos(conn: &mut Conn, lot_id: i64, photos: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE auction_lots SET photo = $2, updated_at = $3 WHERE id = $1")
         .bind(lot_id)
-        .bind(list.join(" "))
-        .bind(now_ms())
-        .execute(&mut *tx)
+        .bind(photos)
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::LotPhotoAdded { id: lot_id, sha256 },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }

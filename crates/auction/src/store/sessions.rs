@@ -4,10 +4,9 @@
 
 use super::Result;
 use crate::domain::AuctionError;
-use crate::domain::audit::AuctionEvent;
 use crate::domain::engine::{Command, Event, Numbered, Unsold};
+use crate::domain::levy::LevyRules;
 use crate::domain::rules::{Format, Rules};
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::{Conn, Tx};
 use anjungan_kernel::{Backend, Db};
@@ -50,26 +49,27 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<SessionRow, sqlx::Erro
     })
 }
 
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
+/// A port's levy rules as they stand now, if the port exists.
+pub async fn port_levy(conn: &mut Conn, port_id: i64) -> Result<Option<LevyRules>> {
+    let row = sqlx::query("SELECT levy FROM auction_ports WHERE id = $1")
+        .bind(port_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row
+        .map(|r| anjungan_kernel::db::json_column(&r, "levy"))
+        .transpose()?)
+}
+
+/// Inserts a checked session in the `scheduled` state; returns its id.
+pub async fn insert(
+    conn: &mut Conn,
     port_id: i64,
     starts_at: i64,
     auctioneer: Option<i64>,
     rules: &Rules,
+    now: i64,
 ) -> Result<i64> {
-    let mut tx = db.begin_write().await?;
-    // The session keeps the port's levy as it stands now (`Rules::with_levy`).
-    let port = sqlx::query("SELECT levy FROM auction_ports WHERE id = $1")
-        .bind(port_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AuctionError::NotFound)?;
-    let rules = &rules
-        .clone()
-        .with_levy(anjungan_kernel::db::json_column(&port, "levy")?);
-    rules.validate()?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO auction_sessions (port_id, day, starts_at, auctioneer_id, format, rules, state, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', $7) RETURNING id",
     )
@@ -79,21 +79,9 @@ pub async fn create(
     .bind(auctioneer)
     .bind(rules.format.code())
     .bind(anjungan_kernel::db::json_text(rules)?)
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &AuctionEvent::SessionCreated {
-            id,
-            port: port_id,
-            format: rules.format,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<SessionRow> {

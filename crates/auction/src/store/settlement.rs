@@ -3,15 +3,11 @@
 //! statement; a buyer's purchases.
 
 use super::Result;
-use crate::domain::AuctionError;
-use crate::domain::audit::AuctionEvent;
 use crate::domain::levy::LevyRules;
 use crate::domain::rules::Rules;
 use crate::domain::settlement::{PayoutLine, levy_for, ticket_number};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Tx;
+use anjungan_kernel::db::{Conn, Tx};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -248,24 +244,30 @@ pub async fn fisher_of_payout(
     )
 }
 
-pub async fn record_payment(db: &Db, actor: &Actor, sale_id: i64, port_id: i64) -> Result<Ticket> {
-    let mut tx = db.begin_write().await?;
+/// Marks a sale of the port paid; false if it is not the port's or is already paid.
+pub async fn mark_paid(
+    conn: &mut Conn,
+    sale_id: i64,
+    port_id: i64,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE auction_sales SET paid_at = $2, paid_by = $3 WHERE id = $1 AND paid_at IS NULL \
          AND lot_id IN (SELECT id FROM auction_lots WHERE port_id = $4)",
     )
     .bind(sale_id)
-    .bind(now_ms())
-    .bind(actor.user_id)
+    .bind(now)
+    .bind(by)
     .bind(port_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(AuctionError::AlreadyPaid.into());
-    }
-    audit::store::write(&mut tx, actor, &AuctionEvent::SalePaid { id: sale_id }).await?;
-    tx.commit().await?;
+    Ok(n > 0)
+}
+
+/// One sale's ticket.
+pub async fn ticket(db: &Db, sale_id: i64) -> Result<Ticket> {
     let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
         .bind(sale_id)
         .fetch_one(&db.pool)

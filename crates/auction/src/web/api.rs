@@ -9,11 +9,12 @@ use crate::domain::access::Action;
 use crate::domain::catalogue::{Grade, LotInput};
 use crate::domain::engine::{BuyerId, Channel, Command, Event, LotId, Numbered};
 use crate::domain::rules::{Format, Rules, check_start};
+use crate::service;
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::reports::{self, SpeciesPrice};
 use crate::store::sessions::{self, SessionRow};
-use crate::store::{lots, today};
+use crate::store::today;
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::web::{AppState, Ctx, WebResult};
 use axum::extract::{Path, Query, State as St};
@@ -117,7 +118,7 @@ async fn create_session(
     let now = now_ms();
     let starts_at = n.starts_at.unwrap_or(now);
     check_start(now, starts_at)?;
-    let id = sessions::create(
+    let id = service::sessions::create(
         &state.db,
         &ctx.actor(),
         port.id,
@@ -313,12 +314,12 @@ async fn register_lot(
         start_price: n.start_price,
         reserve: n.reserve,
     };
-    if n.photos.len() > lots::MAX_PHOTOS {
+    if n.photos.len() > crate::domain::catalogue::MAX_PHOTOS {
         return Err(AuctionError::TooManyPhotos.into());
     }
-    let id = lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
+    let id = service::lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
     for sha in &n.photos {
-        lots::add_photo(&state.db, &ctx.actor(), id, sha).await?;
+        service::lots::add_photo(&state.db, &ctx.actor(), id, sha).await?;
     }
     Ok((StatusCode::CREATED, Json(Created { id })))
 }

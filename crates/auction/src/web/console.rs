@@ -8,6 +8,7 @@ use crate::domain::access::{self, Action};
 use crate::domain::catalogue::{BuyerStatus, Grade, LotInput, parse_kg, parse_rupiah};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::rules::{Format, Rules, check_start};
+use crate::service;
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Fisher, Port, Species};
 use crate::store::lots::{self, LotRow};
@@ -161,7 +162,8 @@ async fn create_session(
         let starts_at = now.saturating_add(start_in.saturating_mul(60_000));
         check_start(now, starts_at)?;
         let by = ctx.principal.as_ref().map(|p| p.user_id.0);
-        let id = sessions::create(&state.db, &ctx.actor(), port.id, starts_at, by, &rules).await?;
+        let id = service::sessions::create(&state.db, &ctx.actor(), port.id, starts_at, by, &rules)
+            .await?;
         Ok(format!("/lelang/kelola/sesi/{id}"))
     }
     .await;
@@ -206,7 +208,7 @@ async fn register_lot(
                 Some(parse_rupiah(&f.cadangan).map_err(|_| AuctionError::BadPrice)?)
             },
         };
-        lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
+        service::lots::register(&state.db, &ctx.actor(), port.id, &input).await?;
         Ok("/lelang/kelola".to_string())
     }
     .await;
@@ -330,7 +332,7 @@ async fn add_photo(
                 4 * 1024 * 1024,
             )
             .await?;
-            lots::add_photo(&state.db, &ctx.actor(), id, &stored.sha256).await?;
+            service::lots::add_photo(&state.db, &ctx.actor(), id, &stored.sha256).await?;
             return Ok(match lot.session_id {
                 Some(s) => format!("/lelang/kelola/sesi/{s}"),
                 None => "/lelang/kelola".to_string(),
@@ -368,7 +370,7 @@ async fn verify_buyer(
         } else {
             parse_rupiah(&f.kredit)?
         };
-        catalogue::verify(
+        service::catalogue::verify(
             &state.db,
             &ctx.actor(),
             id,

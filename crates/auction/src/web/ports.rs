@@ -5,6 +5,7 @@
 use crate::domain::AuctionError;
 use crate::domain::levy::LevyRules;
 use crate::domain::levy_form::LevyForm;
+use crate::service;
 use crate::store::catalogue::{self, Port, PortInput, Species};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
@@ -138,7 +139,7 @@ async fn save_port(
             min_buyers,
             levy: &levy,
         };
-        catalogue::upsert_port(&state.db, &ctx.actor(), &input).await?;
+        service::catalogue::upsert_port(&state.db, &ctx.actor(), &input).await?;
         Ok::<(), AppError>(())
     }
     .await;
@@ -216,7 +217,7 @@ async fn put_port(
         min_buyers: u.min_buyers,
         levy: &u.levy,
     };
-    let id = catalogue::upsert_port(&state.db, &ctx.actor(), &input).await?;
+    let id = service::catalogue::upsert_port(&state.db, &ctx.actor(), &input).await?;
     Ok(Json(catalogue::port(&state.db, id).await?))
 }
 

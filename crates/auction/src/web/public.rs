@@ -7,6 +7,7 @@ use crate::domain::AuctionError;
 use crate::domain::catalogue::{BuyerStatus, parse_kg, parse_rupiah};
 use crate::domain::engine::{BuyerId, Channel, Command, LotId};
 use crate::domain::rules::Format;
+use crate::service;
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Buyer, Port};
 use crate::store::reports::{self, SpeciesPrice};
@@ -521,7 +522,7 @@ async fn register_form(
             business: &f.usaha,
             phone: None,
         };
-        catalogue::register_buyer(&state.db, &state.keys, &ctx.actor(), &new).await?;
+        service::catalogue::register_buyer(&state.db, &state.keys, &ctx.actor(), &new).await?;
         Ok::<(), AppError>(())
     }
     .await;

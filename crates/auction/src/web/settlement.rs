@@ -7,6 +7,7 @@ use crate::domain::access::{self, Action};
 use crate::domain::catalogue::{format_kg, format_rupiah};
 use crate::domain::engine::{BuyerId, Command};
 use crate::domain::settlement::{PayoutTotals, payout};
+use crate::service;
 use crate::service::runtime::SharedHall;
 use crate::store::catalogue::{self, Port};
 use crate::store::settlement::{self, Ticket};
@@ -200,7 +201,7 @@ async fn record_payment(
         .ok_or_else(AppError::not_found)?;
     let port = catalogue::port(&state.db, port_id).await?;
     view::require(&state, p, port.org_id, Action::RecordPayment).await?;
-    match settlement::record_payment(&state.db, &ctx.actor(), sale, port_id).await {
+    match service::settlement::record_payment(&state.db, &ctx.actor(), sale, port_id).await {
         Ok(t) => {
             let row = sessions::get(&state.db, t.session_id).await?;
             if matches!(row.state.as_str(), "open" | "paused") {

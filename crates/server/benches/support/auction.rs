@@ -8,8 +8,8 @@ use super::{CONNECTIONS, Outcome, SECONDS, collect, report};
 use anjungan_auction::domain::catalogue::{Grade, LotInput};
 use anjungan_auction::domain::rules::{Format, Rules};
 use anjungan_auction::service::runtime::Hall;
-use anjungan_auction::store::catalogue::{self, NewBuyer};
-use anjungan_auction::store::{lots, sessions};
+use anjungan_auction::service::{catalogue, lots, sessions};
+use anjungan_auction::store::catalogue::NewBuyer;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::{HOUR, now_ms};
 use anjungan_kernel::identity::domain::{Email, PersonName, Role};
@@ -108,7 +108,10 @@ async fn prepare(
         lanes.push((lot, tokens[0].clone(), tokens[1].clone()));
     }
     // One session at a time per port: the demo's morning session closes first.
-    for other in sessions::live_ids(db).await.unwrap() {
+    for other in anjungan_auction::store::sessions::live_ids(db)
+        .await
+        .unwrap()
+    {
         hall.execute(
             other,
             anjungan_auction::domain::engine::Command::Close,

@@ -426,7 +426,7 @@ async fn evidence_of_every_kind(app: &TestApp) {
     )
     .await
     .unwrap();
-    anjungan_auction::store::lots::add_photo(db, &actor, lot, &stored.sha256)
+    anjungan_auction::service::lots::add_photo(db, &actor, lot, &stored.sha256)
         .await
         .unwrap();
 }

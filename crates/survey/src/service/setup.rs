@@ -97,3 +97,14 @@ pub async fn complete_action(db: &Db, actor: &Actor, org_id: i64, id: i64) -> Re
     tx.commit().await?;
     Ok(())
 }
+
+/// Rebuilds every daily rollup from the raw responses (after a bulk import or a repair).
+pub async fn rebuild_tallies(db: &Db, actor: &Actor) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    store::replace_tallies(&mut tx).await?;
+    audit::store::write(&mut tx, actor, &SurveyEvent::TalliesRebuilt)
+        .await
+        .map_err(anjungan_kernel::Error::from)?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -2,9 +2,7 @@
 //! insertion, and rebuilding the rollups.
 
 use super::{Result, wib_day};
-use crate::domain::audit::SurveyEvent;
 use crate::domain::{Profile, Response, SurveyError};
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{Millis, now_ms};
 use anjungan_kernel::db::{Db, is_unique_violation};
 
@@ -281,10 +279,10 @@ pub fn parse_response(
     Response::parse(answers, profile, service, comment)
 }
 
-/// Rebuilds every daily rollup from the raw responses (after a bulk import or a repair).
-pub async fn rebuild_tallies(db: &Db, actor: &Actor) -> Result<()> {
+/// Replaces every daily rollup with one recomputed from the raw responses, in the caller's
+/// transaction.
+pub async fn replace_tallies(tx: &mut anjungan_kernel::db::Conn) -> Result<()> {
     let day = "((submitted_at + 25200000) / 86400000)";
-    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM survey_tallies")
         .execute(&mut *tx)
         .await?;
@@ -299,9 +297,5 @@ pub async fn rebuild_tallies(db: &Db, actor: &Actor) -> Result<()> {
     ))
     .execute(&mut *tx)
     .await?;
-    audit::store::write(&mut tx, actor, &SurveyEvent::TalliesRebuilt)
-        .await
-        .map_err(anjungan_kernel::Error::from)?;
-    tx.commit().await?;
     Ok(())
 }
