@@ -33,7 +33,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
         ends_at: e,
         voting,
     };
-    let second = store::create_edition(
+    let second = crate::service::editions::create_edition(
         db,
         &actor,
         &NewEdition {
@@ -166,7 +166,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
             "",
         ),
     ] {
-        store::add_session(db, &actor, second, &session).await?;
+        crate::service::agenda::add_session(db, &actor, second, &session).await?;
     }
     // Every verified innovation in the registry (every organisation's path starts with "").
     let verified = catalogue.verified_under(vec![String::new()]).await;
@@ -174,7 +174,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
         // Innovations already on trial or implemented before the festival took part in it.
         let since = &i.running_since;
         if !since.is_empty() && since.as_str() < "2020-12-01" {
-            store::add_entry(db, &actor, second, i.id, i.organisation_id).await?;
+            crate::service::entries::add_entry(db, &actor, second, i.id, i.organisation_id).await?;
         }
     }
     // One stand per exhibiting agency, five to a row.
@@ -185,7 +185,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
         }
     }
     for (k, org) in agencies.iter().enumerate() {
-        store::add_stand(
+        crate::service::agenda::add_stand(
             db,
             &actor,
             second,
@@ -249,7 +249,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
     }
     if jurors.len() >= 2 {
         for spec in &specs {
-            store::set_rubric(db, &actor, second, spec).await?;
+            crate::service::jury::set_rubric(db, &actor, second, spec).await?;
             // Only the entries shortlisted by the phases before are reviewed.
             let (_, standings) = crate::service::standings::ranking(db, second, now_ms()).await?;
             let still_in: Vec<crate::domain::assignment::Entry> = entries
@@ -258,7 +258,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
                 .cloned()
                 .collect();
             let a = crate::domain::assignment::assign(&still_in, &jurors, 2)?;
-            store::set_assignments(db, &actor, second, &spec.key, &a).await?;
+            crate::service::jury::set_assignments(db, &actor, second, &spec.key, &a).await?;
             for (entry, js) in &a {
                 for (k, j) in js.iter().enumerate() {
                     // Jurors differ in strictness (a coordinator may switch on normalisation).
@@ -282,7 +282,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
                             )
                         })
                         .collect();
-                    store::save_review(
+                    crate::service::jury::save_review(
                         db,
                         &actor,
                         second,
@@ -305,7 +305,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
     // favourite from the public vote, and the regent's special attention.
     if !store::rubrics(db, second).await?.is_empty() {
         let (ranking, _) = crate::service::standings::ranking(db, second, now_ms()).await?;
-        store::set_computed_awards(
+        crate::service::awards::set_computed_awards(
             db,
             &actor,
             second,
@@ -313,14 +313,14 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
         )
         .await?;
         if let Some(last) = ranking.last() {
-            store::add_special_award(db, &actor, second, last.entry).await?;
+            crate::service::awards::add_special_award(db, &actor, second, last.entry).await?;
         }
     }
     // This year's edition, open for entries now.
     let now = now_ms();
     let year = anjungan_kernel::clock::to_wib(now).year();
     let start = now - 20 * DAY;
-    let current = store::create_edition(
+    let current = crate::service::editions::create_edition(
         db,
         &actor,
         &NewEdition {
@@ -368,7 +368,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
     )
     .await?;
     // This year the jury reviews blind, and visitors sign up for the panels.
-    crate::store::proposals::set_settings(
+    crate::service::editions::set_settings(
         db,
         &actor,
         current,
@@ -400,7 +400,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
             "Tim Inovasi Daerah",
         ),
     ] {
-        let session = store::add_session(
+        let session = crate::service::agenda::add_session(
             db,
             &actor,
             current,
@@ -427,7 +427,7 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
             .into_iter()
             .take(2)
             {
-                crate::store::signups::sign_up(db, &actor, current, session, u.0, now)
+                crate::service::agenda::sign_up(db, &actor, current, session, u.0, now)
                     .await
                     .map_err(|e| anyhow::anyhow!("demo sign-up: {e}"))?;
             }
@@ -446,7 +446,7 @@ async fn proposals(
     for (entry, innovation, _) in store::entries(db, edition).await? {
         let texts = catalogue.proposal_sections(innovation).await;
         if !texts.is_empty() {
-            crate::store::proposals::save_proposal(db, actor, entry, &texts).await?;
+            crate::service::proposals::save_proposal(db, actor, entry, &texts).await?;
         }
     }
     Ok(())
@@ -496,10 +496,10 @@ async fn votes(
             at: wib(2020, 12, 15, 13, 0)? + n * 20_000,
         });
     }
-    store::import_votes(db, actor, edition, &list).await?;
+    crate::service::votes::import_votes(db, actor, edition, &list).await?;
     for v in store::votes(db, edition).await? {
         if v.device_hash == anjungan_kernel::crypto::token_hash("demo-device-burst") {
-            store::void_vote(
+            crate::service::votes::void_vote(
                 db,
                 actor,
                 edition,

@@ -101,7 +101,7 @@ async fn open_vote(
     use anjungan_festival::store;
     let actor = anjungan_kernel::audit::Actor::system("bench");
     let now = anjungan_kernel::clock::now_ms();
-    let edition = store::create_edition(
+    let edition = anjungan_festival::service::editions::create_edition(
         db,
         &actor,
         &store::NewEdition {
@@ -132,7 +132,7 @@ async fn open_vote(
     let mut entries = Vec::new();
     for (inv, org) in rows {
         entries.push(
-            store::add_entry(db, &actor, edition, inv, org)
+            anjungan_festival::service::entries::add_entry(db, &actor, edition, inv, org)
                 .await
                 .unwrap(),
         );

@@ -38,6 +38,6 @@ pub async fn submit(
         .ok_or(FestivalError::NoRubric)?;
     let (review, comment) =
         parse_submission(&spec.rubric, who.user_id.0, entry, get).map_err(FestivalError::from)?;
-    store::save_review(db, actor, e.id, &review, phase, &comment).await?;
+    super::jury::save_review(db, actor, e.id, &review, phase, &comment).await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! transaction (and one disk flush) per batch, through the kernel's `GroupCommit`; each request
 //! is answered only after its batch has committed, so an acknowledged vote is durable.
 
-use crate::store::{self, Ballot, VoteFailure};
+use crate::store::{Ballot, VoteFailure};
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::batch::GroupCommit;
 use anjungan_kernel::crypto::Keys;
@@ -37,7 +37,7 @@ impl VoteQueue {
 }
 
 async fn cast_batch(db: &Db, keys: &Keys, ballots: Vec<(Actor, Ballot)>) -> Vec<Outcome> {
-    match store::cast_votes(db, keys, &ballots).await {
+    match super::votes::cast_votes(db, keys, &ballots).await {
         Ok(outcomes) => outcomes
             .into_iter()
             .map(|o| o.map_err(VoteFailure::Rule))

@@ -1,9 +1,7 @@
 //! The agenda: sessions (panels, talks) and stands on the floor plan.
 
-use crate::domain::audit::FestivalEvent;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::Millis;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -48,14 +46,12 @@ pub async fn sessions(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<S
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-pub async fn add_session(
-    db: &Db,
-    actor: &Actor,
+pub async fn insert_session(
+    conn: &mut Conn,
     edition_id: i64,
     s: &Session,
 ) -> anjungan_kernel::Result<i64> {
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO festival_sessions (edition_id, title, kind, starts_at, ends_at, place, stream_url, speakers, moderator, capacity) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -69,19 +65,8 @@ pub async fn add_session(
     .bind(&s.speakers)
     .bind(&s.moderator)
     .bind(s.capacity)
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::SessionAdded {
-            id,
-            title: &s.title,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -115,40 +100,27 @@ pub async fn stands(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Sta
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Adds a stand; `Ok(false)` when the number is already used in the edition.
-pub async fn add_stand(
-    db: &Db,
-    actor: &Actor,
+/// Inserts a stand; `Ok(false)` when the number is already used in the edition (the caller's
+/// transaction is then spoiled on PostgreSQL and must not be committed).
+pub async fn insert_stand(
+    conn: &mut Conn,
     edition_id: i64,
     number: &str,
     org_id: i64,
     x: i64,
     y: i64,
 ) -> anjungan_kernel::Result<bool> {
-    let mut tx = db.begin_write().await?;
     let res = sqlx::query("INSERT INTO festival_stands (edition_id, number, org_id, x, y) VALUES ($1, $2, $3, $4, $5)")
         .bind(edition_id)
         .bind(number)
         .bind(org_id)
         .bind(x)
         .bind(y)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await;
     match res {
-        Ok(_) => {}
-        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
-        Err(e) => return Err(e.into()),
+        Ok(_) => Ok(true),
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::StandAdded {
-            edition_id,
-            number,
-            org_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
 }

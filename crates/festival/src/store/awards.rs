@@ -1,9 +1,7 @@
 //! Awards: computed from the standings or given by the jury, with their verification codes.
 
-use crate::domain::audit::FestivalEvent;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::{Millis, now_ms};
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -16,16 +14,14 @@ pub struct Award {
 }
 
 /// Replaces the computed awards (winners, favourite) of an edition; chosen ones stay.
-pub async fn set_computed_awards(
-    db: &Db,
-    actor: &Actor,
+pub async fn replace_computed_awards(
+    conn: &mut Conn,
     edition_id: i64,
     awards: &[(crate::domain::award::Category, i64)],
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM festival_awards WHERE edition_id = $1 AND category <> 'special'")
         .bind(edition_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     for (c, entry) in awards {
         sqlx::query("INSERT INTO festival_awards (edition_id, category, entry_id, code, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -34,49 +30,31 @@ pub async fn set_computed_awards(
             .bind(*entry)
             .bind(anjungan_kernel::crypto::random_token(9))
             .bind(now_ms())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::AwardsComputed { edition_id, awards },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-pub async fn add_special_award(
-    db: &Db,
-    actor: &Actor,
+/// Inserts a special award; `Ok(false)` when the entry already has one (the caller's
+/// transaction is then spoiled on PostgreSQL and must not be committed).
+pub async fn insert_special_award(
+    conn: &mut Conn,
     edition_id: i64,
     entry: i64,
 ) -> anjungan_kernel::Result<bool> {
-    let mut tx = db.begin_write().await?;
     let res = sqlx::query("INSERT INTO festival_awards (edition_id, category, entry_id, code, created_at) VALUES ($1, 'special', $2, $3, $4)")
         .bind(edition_id)
         .bind(entry)
         .bind(anjungan_kernel::crypto::random_token(9))
         .bind(now_ms())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await;
     match res {
-        Ok(_) => {}
-        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(false),
-        Err(e) => return Err(e.into()),
+        Ok(_) => Ok(true),
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::SpecialAwarded {
-            entry_id: entry,
-            edition_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
 }
 
 pub async fn awards(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Award>> {

@@ -1,10 +1,9 @@
 //! Editions of the festival with their phases.
 
-use crate::domain::audit::FestivalEvent;
 use crate::domain::phase::{Phase, PhaseKind};
-use anjungan_kernel::audit::{self, Actor};
+
 use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -39,12 +38,8 @@ pub struct NewEdition<'a> {
     pub phases: Vec<Phase>,
 }
 
-pub async fn create_edition(
-    db: &Db,
-    actor: &Actor,
-    e: &NewEdition<'_>,
-) -> anjungan_kernel::Result<i64> {
-    let mut tx = db.begin_write().await?;
+/// Inserts an edition with its phases; returns its id.
+pub async fn insert_edition(conn: &mut Conn, e: &NewEdition<'_>) -> anjungan_kernel::Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO festival_editions (number, year, theme, venue, starts_on, ends_on, mode, entry_limit, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -58,7 +53,7 @@ pub async fn create_edition(
     .bind(e.mode)
     .bind(e.entry_limit)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     for p in &e.phases {
         sqlx::query("INSERT INTO festival_phases (edition_id, kind, starts_at, ends_at, voting) VALUES ($1, $2, $3, $4, $5)")
@@ -67,20 +62,9 @@ pub async fn create_edition(
             .bind(p.starts_at)
             .bind(p.ends_at)
             .bind(p.voting as i64)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::EditionCreated {
-            id,
-            number: e.number,
-            year: e.year,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

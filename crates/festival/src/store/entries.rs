@@ -1,9 +1,7 @@
 //! An edition's entries: the innovations it exhibits.
 
-use crate::domain::audit::FestivalEvent;
-use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 /// Entries of an edition: (entry id, innovation id, organisation id).
@@ -39,31 +37,17 @@ pub async fn entries_of_innovation(
     )
 }
 
-pub async fn add_entry(
-    db: &Db,
-    actor: &Actor,
+pub async fn insert_entry(
+    conn: &mut Conn,
     edition_id: i64,
     innovation_id: i64,
     org_id: i64,
 ) -> anjungan_kernel::Result<i64> {
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO festival_entries (edition_id, innovation_id, org_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO festival_entries (edition_id, innovation_id, org_id, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(edition_id)
         .bind(innovation_id)
         .bind(org_id)
         .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::EntryAdded {
-            id,
-            edition_id,
-            innovation_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+        .fetch_one(&mut *conn)
+        .await?)
 }

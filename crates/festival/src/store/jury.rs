@@ -1,10 +1,9 @@
 //! The jury: rubrics, assignments, reviews and their progress.
 
-use crate::domain::audit::FestivalEvent;
 use crate::domain::phase::PhaseKind;
-use anjungan_kernel::audit::{self, Actor};
+
 use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -32,9 +31,8 @@ struct StoredRubric {
 }
 
 /// Sets the rubric of a scored phase.
-pub async fn set_rubric(
-    db: &Db,
-    actor: &Actor,
+pub async fn save_rubric(
+    conn: &mut Conn,
     edition_id: i64,
     spec: &crate::domain::scoring::PhaseSpec,
 ) -> anjungan_kernel::Result<()> {
@@ -54,7 +52,6 @@ pub async fn set_rubric(
         show_others: spec.rubric.show_others,
         advance: spec.advance,
     };
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO festival_rubrics (edition_id, phase, weight, aggregation, normalise, rubric) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (edition_id, phase) DO UPDATE SET weight = excluded.weight, aggregation = excluded.aggregation, \
@@ -69,15 +66,8 @@ pub async fn set_rubric(
     })
     .bind(spec.normalise as i64)
     .bind(anjungan_kernel::db::json_text(&rubric)?)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::RubricSet { edition_id, spec },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -125,18 +115,16 @@ pub async fn rubrics(
 }
 
 /// Replaces the assignments of a phase.
-pub async fn set_assignments(
-    db: &Db,
-    actor: &Actor,
+pub async fn replace_assignments(
+    conn: &mut Conn,
     edition_id: i64,
     phase: &str,
     assignments: &std::collections::BTreeMap<i64, Vec<i64>>,
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM festival_assignments WHERE edition_id = $1 AND phase = $2")
         .bind(edition_id)
         .bind(phase)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     for (entry, jurors) in assignments {
         for j in jurors {
@@ -145,21 +133,10 @@ pub async fn set_assignments(
                 .bind(phase)
                 .bind(*entry)
                 .bind(*j)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::AssignmentsSet {
-            edition_id,
-            phase,
-            entries: assignments.len(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -200,15 +177,13 @@ pub async fn is_assigned(
 }
 
 /// Records (or replaces) a juror's review.
-pub async fn save_review(
-    db: &Db,
-    actor: &Actor,
+pub async fn upsert_review(
+    conn: &mut Conn,
     edition_id: i64,
     review: &crate::domain::scoring::Review,
     phase: &str,
     comment: &str,
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO festival_reviews (edition_id, phase, entry_id, juror_id, scores, comment, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (edition_id, phase, entry_id, juror_id) DO UPDATE SET scores = excluded.scores, comment = excluded.comment, submitted_at = excluded.submitted_at",
@@ -220,18 +195,8 @@ pub async fn save_review(
     .bind(anjungan_kernel::db::json_text(&review.scores)?)
     .bind(comment)
     .bind(now_ms())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::ReviewSaved {
-            entry_id: review.entry,
-            phase,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -1,41 +1,28 @@
 //! Festival SQL for an edition's settings (blind review, proposal sections) and the entries'
 //! proposals.
 
-use crate::domain::audit::FestivalEvent;
 use crate::domain::proposal::Section;
-use anjungan_kernel::audit::{self, Actor};
+
 use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 use std::collections::HashMap;
 
-pub async fn set_settings(
-    db: &Db,
-    actor: &Actor,
+/// An edition's review settings: blind review and the proposal's sections.
+pub async fn save_settings(
+    conn: &mut Conn,
     edition_id: i64,
     blind_review: bool,
     sections: &[Section],
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE festival_editions SET blind_review = $1, proposal_sections = $2 WHERE id = $3",
     )
     .bind(blind_review as i64)
     .bind(anjungan_kernel::db::json_text(sections)?)
     .bind(edition_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::SettingsSet {
-            edition_id,
-            blind_review,
-            sections: sections.len(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -81,16 +68,14 @@ pub async fn proposals(
 }
 
 /// Replaces an entry's proposal with the texts given.
-pub async fn save_proposal(
-    db: &Db,
-    actor: &Actor,
+pub async fn replace_proposal(
+    conn: &mut Conn,
     entry_id: i64,
     texts: &[(String, String)],
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM festival_proposals WHERE entry_id = $1")
         .bind(entry_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let now = now_ms();
     for (section, body) in texts {
@@ -99,19 +84,9 @@ pub async fn save_proposal(
             .bind(section)
             .bind(body)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &FestivalEvent::ProposalSaved {
-            entry_id,
-            sections: texts.len(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 

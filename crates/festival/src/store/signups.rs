@@ -1,11 +1,10 @@
 //! Festival SQL for signing up to agenda sessions. The seat check runs inside the write
 //! transaction after locking the session's row, so concurrent sign-ups never exceed capacity.
 
-use crate::domain::audit::FestivalEvent;
-use crate::domain::signup::{Seat, SignupError, check};
-use anjungan_kernel::audit::{self, Actor};
+use crate::domain::signup::{Seat, SignupError};
+
 use anjungan_kernel::clock::Millis;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -25,25 +24,24 @@ impl From<sqlx::Error> for SignupFailure {
     }
 }
 
-pub async fn sign_up(
-    db: &Db,
-    actor: &Actor,
+/// Locks a session's row and reads its seats as `user_id` would take one; `None` if the edition
+/// has no such session. A no-op update takes the row lock on PostgreSQL (SQLite's write
+/// transaction is exclusive), so concurrent sign-ups are counted one after another.
+pub async fn seat(
+    conn: &mut Conn,
     edition_id: i64,
     session_id: i64,
     user_id: i64,
-    now: Millis,
-) -> Result<(), SignupFailure> {
-    let mut tx = db.begin_write().await?;
-    // A no-op update takes the row lock on PostgreSQL (SQLite's write transaction is exclusive).
+) -> anjungan_kernel::Result<Option<Seat>> {
     let locked = sqlx::query(
         "UPDATE festival_sessions SET capacity = capacity WHERE id = $1 AND edition_id = $2",
     )
     .bind(session_id)
     .bind(edition_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if locked.rows_affected() == 0 {
-        return Err(SignupFailure::NotFound);
+        return Ok(None);
     }
     let row = sqlx::query(
         "SELECT s.starts_at, s.capacity, \
@@ -53,53 +51,45 @@ pub async fn sign_up(
     )
     .bind(session_id)
     .bind(user_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    check(
-        &Seat {
-            starts_at: row.try_get("starts_at")?,
-            capacity: row.try_get("capacity")?,
-            taken: row.try_get("taken")?,
-            already: row.try_get::<i64, _>("mine")? > 0,
-        },
-        now,
-    )?;
+    Ok(Some(Seat {
+        starts_at: row.try_get("starts_at")?,
+        capacity: row.try_get("capacity")?,
+        taken: row.try_get("taken")?,
+        already: row.try_get::<i64, _>("mine")? > 0,
+    }))
+}
+
+pub async fn insert_signup(
+    conn: &mut Conn,
+    session_id: i64,
+    user_id: i64,
+    now: Millis,
+) -> anjungan_kernel::Result<()> {
     sqlx::query(
         "INSERT INTO festival_signups (session_id, user_id, created_at) VALUES ($1, $2, $3)",
     )
     .bind(session_id)
     .bind(user_id)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(&mut tx, actor, &FestivalEvent::SignedUp { session_id }).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Cancels one's sign-up; returns whether there was one.
-pub async fn cancel(
-    db: &Db,
-    actor: &Actor,
+/// Removes one's sign-up; returns whether there was one.
+pub async fn delete_signup(
+    conn: &mut Conn,
     session_id: i64,
     user_id: i64,
 ) -> anjungan_kernel::Result<bool> {
-    let mut tx = db.begin_write().await?;
     let n = sqlx::query("DELETE FROM festival_signups WHERE session_id = $1 AND user_id = $2")
         .bind(session_id)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-    if n > 0 {
-        audit::store::write(
-            &mut tx,
-            actor,
-            &FestivalEvent::SignupCancelled { session_id },
-        )
-        .await?;
-    }
-    tx.commit().await?;
     Ok(n > 0)
 }
 

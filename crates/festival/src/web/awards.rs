@@ -41,7 +41,13 @@ async fn settle(
     let e = edition(&state, &number).await?;
     let (ranking, _) = crate::web::jury::compute_ranking(&state, &e).await?;
     let votes = store::vote_counts(&state.db, e.id).await?;
-    store::set_computed_awards(&state.db, &ctx.actor(), e.id, &computed(&ranking, &votes)).await?;
+    crate::service::awards::set_computed_awards(
+        &state.db,
+        &ctx.actor(),
+        e.id,
+        &computed(&ranking, &votes),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/festival/{}/hasil", e.number)).into_response())
 }
 
@@ -70,7 +76,7 @@ async fn special(
     {
         return Err(AppError::bad_request("festival.error.choose"));
     }
-    if !store::add_special_award(&state.db, &ctx.actor(), e.id, entry).await? {
+    if !crate::service::awards::add_special_award(&state.db, &ctx.actor(), e.id, entry).await? {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             "festival.error.already",

@@ -81,7 +81,7 @@ async fn assign_jurors(
         }
     }
     let a = result.ok_or_else(|| AppError::bad_request("festival.error.no_jurors"))?;
-    store::set_assignments(&state.db, &ctx.actor(), e.id, &phase, &a).await?;
+    crate::service::jury::set_assignments(&state.db, &ctx.actor(), e.id, &phase, &a).await?;
     Ok(Redirect::to(&format!("/festival/{}/peringkat", e.number)).into_response())
 }
 

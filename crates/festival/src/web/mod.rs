@@ -482,7 +482,9 @@ async fn add_stand(
     let org = anjungan_kernel::orgs::store::get_by_code(&state.db, f.org_code.trim())
         .await?
         .ok_or_else(|| AppError::bad_request("festival.error.stand_org"))?;
-    if !store::add_stand(&state.db, &ctx.actor(), e.id, &stand, org.id, x, y).await? {
+    if !crate::service::agenda::add_stand(&state.db, &ctx.actor(), e.id, &stand, org.id, x, y)
+        .await?
+    {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             "festival.error.stand_taken",

@@ -220,7 +220,8 @@ pub(crate) async fn write(
     }
     match proposal::check_texts(&l.e.proposal_sections, get) {
         Ok(texts) => {
-            crate::store::proposals::save_proposal(&state.db, &ctx.actor(), entry, &texts).await?;
+            crate::service::proposals::save_proposal(&state.db, &ctx.actor(), entry, &texts)
+                .await?;
             Ok(Ok(()))
         }
         Err(err) => Ok(Err(err)),

@@ -123,7 +123,7 @@ async fn save(
         .is_empty();
     proposal::check_sections_edit(&e.proposal_sections, &sections, written)
         .map_err(|err| AppError::new(StatusCode::CONFLICT, err.message_key()))?;
-    crate::store::proposals::set_settings(
+    crate::service::editions::set_settings(
         &state.db,
         &ctx.actor(),
         e.id,
@@ -194,6 +194,6 @@ async fn save_rubric(
         rubric::check_edit(&old, &spec, reviewed)
             .map_err(|err| AppError::new(StatusCode::CONFLICT, err.message_key()))?;
     }
-    store::set_rubric(&state.db, &ctx.actor(), e.id, &spec).await?;
+    crate::service::jury::set_rubric(&state.db, &ctx.actor(), e.id, &spec).await?;
     Ok(Redirect::to(&format!("/festival/{}/pengaturan#{}", e.number, phase)).into_response())
 }

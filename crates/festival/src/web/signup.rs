@@ -1,7 +1,7 @@
 //! Signing up for an agenda session (and cancelling), for signed-in visitors.
 
 use crate::domain::signup::SignupError;
-use crate::store::signups::{self, SignupFailure};
+use crate::store::signups::SignupFailure;
 use anjungan_kernel::web::{AppError, AppState, Ctx, WebResult};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,7 +23,9 @@ async fn sign_up(
     let p = ctx.signed_in()?;
     let e = crate::web::edition_by(&state, &number).await?;
     let now = anjungan_kernel::clock::now_ms();
-    match signups::sign_up(&state.db, &ctx.actor(), e.id, session, p.user_id.0, now).await {
+    match crate::service::agenda::sign_up(&state.db, &ctx.actor(), e.id, session, p.user_id.0, now)
+        .await
+    {
         Ok(()) => {}
         Err(SignupFailure::NotFound) => return Err(AppError::not_found()),
         Err(SignupFailure::Rule(r)) => {
@@ -45,6 +47,6 @@ async fn cancel(
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
     let e = crate::web::edition_by(&state, &number).await?;
-    signups::cancel(&state.db, &ctx.actor(), session, p.user_id.0).await?;
+    crate::service::agenda::cancel_signup(&state.db, &ctx.actor(), session, p.user_id.0).await?;
     Ok(Redirect::to(&format!("/festival/{}#s{session}", e.number)).into_response())
 }

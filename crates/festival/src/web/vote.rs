@@ -179,7 +179,7 @@ async fn send_code(state: &AppState, ctx: &Ctx, e: &Edition, raw: &str) -> Resul
     let (channel, to, _) = contact(state, raw)?;
     let t = ctx.tr();
     // The kernel limits codes per contact and per address, per hour and per day.
-    store::send_vote_code(
+    crate::service::votes::send_vote_code(
         &state.db,
         &state.keys,
         e.id,
@@ -474,6 +474,6 @@ async fn void(
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(vote_error(VoteError::ReasonRequired));
     }
-    store::void_vote(&state.db, &ctx.actor(), e.id, vote, reason).await?;
+    crate::service::votes::void_vote(&state.db, &ctx.actor(), e.id, vote, reason).await?;
     Ok(Redirect::to(&format!("/festival/{}/suara", e.number)).into_response())
 }

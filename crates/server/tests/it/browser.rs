@@ -416,7 +416,7 @@ async fn festival_enter_score_vote_and_publish() {
     let now = anjungan_kernel::clock::now_ms();
     let h = 3_600_000;
     let actor = anjungan_kernel::audit::Actor::system("test");
-    let edition = store::create_edition(
+    let edition = anjungan_festival::service::editions::create_edition(
         &db,
         &actor,
         &store::NewEdition {
@@ -458,7 +458,7 @@ async fn festival_enter_score_vote_and_publish() {
     )
     .await
     .unwrap();
-    store::set_rubric(
+    anjungan_festival::service::jury::set_rubric(
         &db,
         &actor,
         edition,

@@ -404,7 +404,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
     let now = anjungan_kernel::clock::now_ms();
     let actor = anjungan_kernel::audit::Actor::system("test");
     let db = &app.state.db;
-    let id = store::create_edition(
+    let id = anjungan_festival::service::editions::create_edition(
         db,
         &actor,
         &store::NewEdition {
@@ -453,10 +453,16 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
         .iter()
         .find(|i| i["organisation_id"] != kominfo)
         .unwrap();
-    let e1 = store::add_entry(db, &actor, id, kominfo_entry_innovation, kominfo)
-        .await
-        .unwrap();
-    let e2 = store::add_entry(
+    let e1 = anjungan_festival::service::entries::add_entry(
+        db,
+        &actor,
+        id,
+        kominfo_entry_innovation,
+        kominfo,
+    )
+    .await
+    .unwrap();
+    let e2 = anjungan_festival::service::entries::add_entry(
         db,
         &actor,
         id,
@@ -466,7 +472,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
     .await
     .unwrap();
     let rubric = Rubric::default_tif();
-    store::set_rubric(
+    anjungan_festival::service::jury::set_rubric(
         db,
         &actor,
         id,
@@ -639,7 +645,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     let now = anjungan_kernel::clock::now_ms();
     let actor = anjungan_kernel::audit::Actor::system("test");
     let db = &app.state.db;
-    let id = store::create_edition(
+    let id = anjungan_festival::service::editions::create_edition(
         db,
         &actor,
         &store::NewEdition {
@@ -678,7 +684,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
         .json()
         .await
         .unwrap();
-    let e1 = store::add_entry(
+    let e1 = anjungan_festival::service::entries::add_entry(
         db,
         &actor,
         id,
@@ -687,7 +693,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     )
     .await
     .unwrap();
-    let e2 = store::add_entry(
+    let e2 = anjungan_festival::service::entries::add_entry(
         db,
         &actor,
         id,

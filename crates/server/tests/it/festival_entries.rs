@@ -31,7 +31,7 @@ fn phase(kind: PhaseKind, from: i64, to: i64) -> Phase {
 
 /// A new edition with these phases; returns its id.
 pub(crate) async fn edition(app: &TestApp, number: i64, phases: Vec<Phase>) -> i64 {
-    store::create_edition(
+    anjungan_festival::service::editions::create_edition(
         &app.state.db,
         &anjungan_kernel::audit::Actor::system("test"),
         &store::NewEdition {
@@ -68,7 +68,7 @@ pub(crate) async fn entries(app: &TestApp, edition: i64, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in chosen {
         ids.push(
-            store::add_entry(
+            anjungan_festival::service::entries::add_entry(
                 &app.state.db,
                 &anjungan_kernel::audit::Actor::system("test"),
                 edition,
@@ -361,7 +361,7 @@ async fn settings_blind_review_and_rubrics(app: TestApp) {
         Aggregation::Mean
     );
     // Sections are locked once a proposal is written.
-    anjungan_festival::store::proposals::save_proposal(
+    anjungan_festival::service::proposals::save_proposal(
         &app.state.db,
         &anjungan_kernel::audit::Actor::system("test"),
         e[0],
@@ -395,7 +395,7 @@ async fn shortlists_are_computed_and_narrow_the_next_phase(app: TestApp) {
     .await;
     let e = entries(&app, id, 3).await;
     for (key, advance) in [("desk_review", 2), ("presentation", 0)] {
-        store::set_rubric(
+        anjungan_festival::service::jury::set_rubric(
             db,
             &actor,
             id,
@@ -423,7 +423,7 @@ async fn shortlists_are_computed_and_narrow_the_next_phase(app: TestApp) {
                 .map(|c| (c.key.clone(), s))
                 .collect(),
         };
-        store::save_review(db, &actor, id, &review, "desk_review", "ok")
+        anjungan_festival::service::jury::save_review(db, &actor, id, &review, "desk_review", "ok")
             .await
             .unwrap();
     }
@@ -502,12 +502,22 @@ async fn agenda_sessions_take_sign_ups_within_capacity(app: TestApp) {
         moderator: String::new(),
         capacity: Some(1),
     };
-    let panel = store::add_session(db, &actor, id, &session("Diskusi", now + 24 * HOUR))
-        .await
-        .unwrap();
-    let past = store::add_session(db, &actor, id, &session("Lalu", now - HOUR))
-        .await
-        .unwrap();
+    let panel = anjungan_festival::service::agenda::add_session(
+        db,
+        &actor,
+        id,
+        &session("Diskusi", now + 24 * HOUR),
+    )
+    .await
+    .unwrap();
+    let past = anjungan_festival::service::agenda::add_session(
+        db,
+        &actor,
+        id,
+        &session("Lalu", now - HOUR),
+    )
+    .await
+    .unwrap();
     let a = app.signed_in("juri@anjungan.test").await;
     let b = app.signed_in("operator.kominfo@anjungan.test").await;
     let signups_before = app.audit_count("festival.signup").await;
@@ -876,7 +886,7 @@ async fn entering_proposals_and_scores_through_the_json_api(app: TestApp) {
     .await;
     let e = entries(&app, review, 2).await;
     let actor = anjungan_kernel::audit::Actor::system("test");
-    store::set_rubric(
+    anjungan_festival::service::jury::set_rubric(
         db,
         &actor,
         review,
@@ -895,7 +905,7 @@ async fn entering_proposals_and_scores_through_the_json_api(app: TestApp) {
         .fetch_one(&db.pool)
         .await
         .unwrap();
-    store::set_assignments(
+    anjungan_festival::service::jury::set_assignments(
         db,
         &actor,
         review,
