@@ -41,8 +41,9 @@ pub fn latin1(s: &str) -> String {
         .collect()
 }
 
-// --- escaping: the one set of XML/HTML escapers of the platform (SVG charts, feeds, Open311,
-// Frab, EPUB). HTML pages are escaped by askama; the stories' sanitiser serialises its own tree.
+// --- escaping: the one set of XML escapers of the platform (SVG charts, feeds, Open311, Frab,
+// OAI-PMH, EPUB's XHTML). HTML pages are escaped by askama; the stories' sanitiser writes its
+// HTML the way html5ever does.
 
 /// Whether `c` may appear in an XML 1.0 document at all.
 pub fn xml_char(c: char) -> bool {
@@ -54,9 +55,9 @@ pub fn xml_clean(s: &str) -> String {
     s.chars().filter(|&c| xml_char(c)).collect()
 }
 
-/// The one XML escaper: forbidden characters dropped; `&`, `<`, `>` always escaped; quotes
-/// when `quotes`; tab, newline and carriage return as references when `whitespace` (so they
-/// survive attribute-value normalisation).
+/// The one XML escaper: forbidden characters dropped; `&`, `<`, `>` and carriage return always
+/// escaped (a parser turns a raw CR into a line feed); quotes when `quotes`; tab and newline as
+/// references when `whitespace` (so they survive attribute-value normalisation).
 fn xml_escape(s: &str, quotes: bool, whitespace: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars().filter(|&c| xml_char(c)) {
@@ -68,7 +69,7 @@ fn xml_escape(s: &str, quotes: bool, whitespace: bool) -> String {
             '\'' if quotes => out.push_str("&apos;"),
             '\t' if whitespace => out.push_str("&#9;"),
             '\n' if whitespace => out.push_str("&#10;"),
-            '\r' if whitespace => out.push_str("&#13;"),
+            '\r' => out.push_str("&#13;"),
             c => out.push(c),
         }
     }
@@ -102,6 +103,8 @@ mod tests {
             "a&lt;b&gt;&amp;\"'z"
         );
         assert_eq!(xml_attr("<\"'&\n"), "&lt;&quot;&apos;&amp;&#10;");
+        // A carriage return is kept as a reference in text too: raw, a parser reads a newline.
+        assert_eq!(xml_text("a\r\nb\tc"), "a&#13;\nb\tc");
         assert_eq!(xml_clean("a\u{7}b\tc"), "ab\tc");
     }
 

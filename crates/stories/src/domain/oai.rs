@@ -863,26 +863,13 @@ pub fn datestamp(t: OffsetDateTime) -> String {
     }
 }
 
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Escapes for element content or a double-quoted attribute; drops characters XML 1.0
-/// forbids.
+/// Element content, or a double-quoted attribute when `attr`: the kernel's one XML escaper.
 fn esc(out: &mut String, s: &str, attr: bool) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\r' => out.push_str("&#xD;"),
-            '\n' if attr => out.push_str("&#xA;"),
-            '\t' if attr => out.push_str("&#x9;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    out.push_str(&if attr {
+        anjungan_kernel::text::xml_attr(s)
+    } else {
+        anjungan_kernel::text::xml_text(s)
+    });
 }
 
 fn elem(out: &mut String, indent: &str, name: &str, text: &str) {

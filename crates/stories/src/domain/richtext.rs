@@ -773,22 +773,15 @@ fn write_html(nodes: &[Node], out: &mut String) {
     }
 }
 
-/// XML escaping: only the five XML entities and numeric references; characters XML forbids
-/// are dropped.
+/// XML escaping by the kernel's one escaper; a no-break space is written as `&#160;` so it
+/// stays visible in the XHTML's source.
 fn escape_xml(text: &str, attribute: bool, out: &mut String) {
-    for c in clean_chars(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\u{a0}' => out.push_str("&#160;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            _ => out.push(c),
-        }
-    }
+    let escaped = if attribute {
+        anjungan_kernel::text::xml_attr(text)
+    } else {
+        anjungan_kernel::text::xml_text(text)
+    };
+    out.push_str(&escaped.replace('\u{a0}', "&#160;"));
 }
 
 fn write_xhtml(nodes: &[Node], out: &mut String) {
