@@ -9,7 +9,6 @@ use crate::domain::levy::LevyRules;
 use crate::domain::rules::Rules;
 use crate::service;
 use crate::service::runtime::Hall;
-use crate::store::catalogue;
 use crate::store::catalogue::{NewBuyer, PortInput};
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
@@ -135,7 +134,7 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
     for (code, local, english, scientific) in SPECIES {
         species.push((
             *code,
-            catalogue::upsert_species(db, code, local, english, scientific).await?,
+            service::catalogue::add_species(db, code, local, english, scientific).await?,
         ));
     }
     let user_of = |email: &'static str| async move {
@@ -151,8 +150,8 @@ async fn seed(db: &Db, keys: &Keys) -> anyhow::Result<()> {
             Some(e) => user_of(e).await,
             None => None,
         };
-        let id = catalogue::add_fisher(db, keys, prigi, name, None, user).await?;
-        let boat = catalogue::add_boat(db, id, boat, *gt).await?;
+        let id = service::catalogue::add_fisher(db, keys, prigi, name, None, user).await?;
+        let boat = service::catalogue::add_boat(db, id, boat, *gt).await?;
         fishers.push((id, boat));
     }
     let mut buyers = Vec::new();

@@ -149,13 +149,13 @@ async fn lots_belong_to_the_port_and_a_session_keeps_the_levy_of_its_day(t: Test
     let panggul = catalogue::upsert_port(&db, &actor, &port("PANGGUL", "TPI Panggul", &levy))
         .await
         .unwrap();
-    let tuna = store::catalogue::upsert_species(&db, "YFT", "Tuna sirip kuning", "", "")
+    let tuna = catalogue::add_species(&db, "YFT", "Tuna sirip kuning", "", "")
         .await
         .unwrap();
-    let fisher = store::catalogue::add_fisher(&db, &keys, prigi, "Pak Darmo", None, None)
+    let fisher = catalogue::add_fisher(&db, &keys, prigi, "Pak Darmo", None, None)
         .await
         .unwrap();
-    let boat = store::catalogue::add_boat(&db, fisher, "KM Sumber Rejeki", 50)
+    let boat = catalogue::add_boat(&db, fisher, "KM Sumber Rejeki", 50)
         .await
         .unwrap();
     let landed = LotInput {

@@ -254,7 +254,15 @@ pub fn min_buyers(n: i64) -> Result<i64, AuctionError> {
         .ok_or(AuctionError::BadRules("min_buyers"))
 }
 
-/// A buyer's name as they register: 2–80 characters, trimmed.
+/// A boat's gross tonnage in tenths: 0.1 to 1,000 GT.
+pub fn boat_size(gt_tenths: i64) -> Result<i64, AuctionError> {
+    (1..=10_000)
+        .contains(&gt_tenths)
+        .then_some(gt_tenths)
+        .ok_or(AuctionError::BadAmount)
+}
+
+/// A buyer's or a fisher's name: 2–80 characters, trimmed.
 pub fn buyer_name(given: &str) -> Result<&str, AuctionError> {
     let name = given.trim();
     (2..=80)
@@ -406,6 +414,8 @@ mod tests {
         assert_eq!(min_buyers(3), Ok(3));
         assert_eq!(buyer_name(" UD Bahari "), Ok("UD Bahari"));
         assert_eq!(buyer_name("U"), Err(AuctionError::BadName));
+        assert_eq!(boat_size(0), Err(AuctionError::BadAmount));
+        assert_eq!(boat_size(65), Ok(65));
         assert_eq!(
             with_photo("", "registered", "aa").unwrap().as_deref(),
             Some("aa")

@@ -4,7 +4,9 @@
 
 use crate::domain::AuctionError;
 use crate::domain::audit::AuctionEvent;
-use crate::domain::catalogue::{buyer_name, min_buyers, port_code, port_names, verify_buyer};
+use crate::domain::catalogue::{
+    boat_size, buyer_name, min_buyers, parse_asfis, port_code, port_names, verify_buyer,
+};
 use crate::store::Result;
 use crate::store::catalogue::{self, NewBuyer, PortInput, PortRow};
 use anjungan_kernel::Db;
@@ -92,4 +94,35 @@ pub async fn verify(
     audit::store::write(&mut tx, actor, &event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A species by its FAO ASFIS code, added if the port has not seen it yet; returns its id.
+pub async fn add_species(
+    db: &Db,
+    code: &str,
+    local: &str,
+    english: &str,
+    scientific: &str,
+) -> Result<i64> {
+    let code = parse_asfis(code)?;
+    catalogue::upsert_species(db, &code, local, english, scientific).await
+}
+
+/// A fisher of the port (their phone sealed).
+pub async fn add_fisher(
+    db: &Db,
+    keys: &Keys,
+    port_id: i64,
+    name: &str,
+    phone: Option<&str>,
+    user_id: Option<i64>,
+) -> Result<i64> {
+    let name = buyer_name(name)?;
+    catalogue::add_fisher(db, keys, port_id, name, phone, user_id).await
+}
+
+/// A fisher's boat, with its gross tonnage in tenths.
+pub async fn add_boat(db: &Db, fisher_id: i64, name: &str, gt_tenths: i64) -> Result<i64> {
+    let gt_tenths = boat_size(gt_tenths)?;
+    catalogue::add_boat(db, fisher_id, name, gt_tenths).await
 }

@@ -3,7 +3,7 @@
 
 use super::Result;
 use crate::domain::AuctionError;
-use crate::domain::catalogue::{BuyerStatus, blocked_by_debt, parse_asfis};
+use crate::domain::catalogue::{BuyerStatus, blocked_by_debt};
 use crate::domain::levy::LevyRules;
 use anjungan_kernel::Db;
 use anjungan_kernel::clock::now_ms;
@@ -144,6 +144,7 @@ pub async fn species(db: &Db) -> Result<Vec<Species>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
+/// The species with this (checked) ASFIS code, added if new; returns its id.
 pub async fn upsert_species(
     db: &Db,
     code: &str,
@@ -151,10 +152,9 @@ pub async fn upsert_species(
     english: &str,
     scientific: &str,
 ) -> Result<i64> {
-    let code = parse_asfis(code)?;
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT id FROM auction_species WHERE code = $1")
-            .bind(&code)
+            .bind(code)
             .fetch_optional(&db.pool)
             .await?;
     if let Some(id) = existing {
@@ -163,7 +163,7 @@ pub async fn upsert_species(
     Ok(sqlx::query_scalar(
         "INSERT INTO auction_species (code, local_name, english_name, scientific_name) VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(&code)
+    .bind(code)
     .bind(local.trim())
     .bind(english.trim())
     .bind(scientific.trim())
@@ -195,10 +195,6 @@ pub async fn add_fisher(
     phone: Option<&str>,
     user_id: Option<i64>,
 ) -> Result<i64> {
-    let name = name.trim();
-    if name.chars().count() < 2 || name.chars().count() > 80 {
-        return Err(AuctionError::BadName.into());
-    }
     Ok(sqlx::query_scalar(
         "INSERT INTO auction_fishers (port_id, user_id, name, phone_enc, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -212,9 +208,6 @@ pub async fn add_fisher(
 }
 
 pub async fn add_boat(db: &Db, fisher_id: i64, name: &str, gt_tenths: i64) -> Result<i64> {
-    if !(1..=10_000).contains(&gt_tenths) {
-        return Err(AuctionError::BadAmount.into());
-    }
     Ok(sqlx::query_scalar(
         "INSERT INTO auction_boats (fisher_id, name, gt_tenths, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )

@@ -241,7 +241,7 @@ async fn add_fisher(
                     .to_string(),
             ),
         };
-        catalogue::add_fisher(
+        service::catalogue::add_fisher(
             &state.db,
             &state.keys,
             port.id,
@@ -285,7 +285,7 @@ async fn add_boat(
         if f.nama.trim().chars().count() < 2 {
             return Err(AuctionError::BadName.into());
         }
-        catalogue::add_boat(&state.db, f.nelayan, &f.nama, gt).await?;
+        service::catalogue::add_boat(&state.db, f.nelayan, &f.nama, gt).await?;
         Ok("/lelang/kelola".to_string())
     }
     .await;

@@ -178,7 +178,8 @@ async fn save_species(
     Form(f): Form<SpeciesForm>,
 ) -> WebResult<Response> {
     admin(&ctx)?;
-    match catalogue::upsert_species(&state.db, &f.kode, &f.nama, &f.inggris, &f.ilmiah).await {
+    match service::catalogue::add_species(&state.db, &f.kode, &f.nama, &f.inggris, &f.ilmiah).await
+    {
         Ok(_) => Ok(Redirect::to("/lelang/kelola/pelabuhan").into_response()),
         Err(e) => again(&state, &ctx, e.into()).await,
     }
@@ -231,7 +232,7 @@ async fn post_species(
     Json(s): Json<SpeciesInput>,
 ) -> WebResult<(StatusCode, Json<Species>)> {
     admin(&ctx)?;
-    let id = catalogue::upsert_species(
+    let id = service::catalogue::add_species(
         &state.db,
         &s.code,
         &s.local_name,

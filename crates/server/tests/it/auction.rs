@@ -738,7 +738,7 @@ async fn forbidden_and_invalid_actions_change_nothing(app: TestApp) {
         0,
     )
     .await;
-    let fisher = anjungan_auction::store::catalogue::add_fisher(
+    let fisher = anjungan_auction::service::catalogue::add_fisher(
         &app.state.db,
         &app.state.keys,
         panggul,
