@@ -71,15 +71,15 @@ pub fn id_of_number(number: &str) -> Option<i64> {
 /// Where the citizen hears about their request.
 fn notices(keys: &Keys, phone: &str, email: &str) -> Vec<(outbox::domain::Channel, String)> {
     let mut to = Vec::new();
-    if let Ok(p) = keys.open(phone) {
-        if !p.is_empty() {
-            to.push((outbox::domain::Channel::Whatsapp, p));
-        }
+    if let Ok(p) = keys.open(phone)
+        && !p.is_empty()
+    {
+        to.push((outbox::domain::Channel::Whatsapp, p));
     }
-    if let Ok(e) = keys.open(email) {
-        if !e.is_empty() {
-            to.push((outbox::domain::Channel::Email, e));
-        }
+    if let Ok(e) = keys.open(email)
+        && !e.is_empty()
+    {
+        to.push((outbox::domain::Channel::Email, e));
     }
     to
 }
@@ -990,12 +990,11 @@ pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usiz
             to.push(org_email);
         }
         for (user, _, org) in &operators {
-            if *org == Some(r.org_id) {
-                if let (Some(email), _) =
+            if *org == Some(r.org_id)
+                && let (Some(email), _) =
                     anjungan_kernel::identity::store::contact(db, keys, *user).await?
-                {
-                    to.push(email);
-                }
+            {
+                to.push(email);
             }
         }
         let message = notice::reminder(

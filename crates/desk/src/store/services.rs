@@ -333,10 +333,10 @@ impl ServiceCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(code)
+            && now - at < CACHE_TTL
+            && *g == generation
         {
-            if now - at < CACHE_TTL && *g == generation {
-                return Ok(Some(s.clone()));
-            }
+            return Ok(Some(s.clone()));
         }
         let found = by_code(db, code).await?;
         if let Some(s) = &found {

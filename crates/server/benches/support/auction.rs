@@ -209,15 +209,14 @@ async fn watch_storm(
                 buf.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = buf.find("\n\n") {
                     let frame: String = buf.drain(..end + 2).collect();
-                    if frame.contains("event: bid") || frame.contains("event:bid") {
-                        if let Some(at) = frame
+                    if (frame.contains("event: bid") || frame.contains("event:bid"))
+                        && let Some(at) = frame
                             .split("\"at\":")
                             .nth(1)
                             .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
                             .and_then(|s| s.parse::<i64>().ok())
-                        {
-                            lat.push(Duration::from_millis((now - at).max(0) as u64));
-                        }
+                    {
+                        lat.push(Duration::from_millis((now - at).max(0) as u64));
                     }
                 }
             }
@@ -251,7 +250,7 @@ async fn watch_storm(
     let mut turn = 0usize;
     while Instant::now() < end {
         for (i, (lot, a, b)) in lanes.iter().take(8).enumerate() {
-            let token = if turn % 2 == 0 { a } else { b };
+            let token = if turn.is_multiple_of(2) { a } else { b };
             let r = client
                 .post(format!("{bid_base}/api/v1/lots/{lot}/bids"))
                 .bearer_auth(token)

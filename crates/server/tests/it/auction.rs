@@ -1290,7 +1290,7 @@ async fn the_port_report_exports_and_the_price_history(app: TestApp) {
         let d = v.to_string();
         let mut out = String::new();
         for (i, c) in d.chars().enumerate() {
-            if i > 0 && (d.len() - i) % 3 == 0 {
+            if i > 0 && (d.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(c);
