@@ -185,8 +185,9 @@ impl Db {
 
     /// A consistent online copy of the embedded database (`VACUUM INTO`), safe while serving.
     pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<(), DbError> {
-        let target = to.display().to_string().replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{target}'"))
+        // The target is an expression, so the path is bound rather than quoted into the SQL.
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
             .execute(&self.pool)
             .await?;
         Ok(())

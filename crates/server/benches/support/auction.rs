@@ -347,7 +347,7 @@ pub async fn run_nodes() {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("anjungan_bench_{}", std::process::id());
     let conn = anjungan_kernel::Db::connect(&admin, 1).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&conn.pool)
         .await
         .unwrap();
@@ -409,7 +409,9 @@ pub async fn run_nodes() {
         failed,
     );
     drop(db);
-    let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&conn.pool)
-        .await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&conn.pool)
+    .await;
 }

@@ -59,7 +59,7 @@ async fn corrupt_rules_are_an_error_never_another_auction(app: TestApp) {
     assert!(format!("{err}").contains("levy"), "{err}");
 }
 
-async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
+async fn scalar(app: &TestApp, sql: &'static str, bind: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(bind)
         .fetch_one(&app.state.db.pool)
