@@ -367,8 +367,7 @@ pub async fn insert(
 }
 
 fn short_id() -> String {
-    use rand::Rng;
-    let n: u32 = rand::thread_rng().r#gen();
+    let n: u32 = rand::random();
     format!("{:06x}", n & 0xff_ffff)
 }
 
