@@ -238,13 +238,12 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
     // The article's three innovations lead the demo jury's scores.
     let mut leads = Vec::new();
     for (entry, innovation, _) in store::entries(db, second).await? {
-        if let Some(i) = verified.iter().find(|i| i.id == innovation) {
-            if ["Petung Dadi", "Cilen", "Lion"]
+        if let Some(i) = verified.iter().find(|i| i.id == innovation)
+            && ["Petung Dadi", "Cilen", "Lion"]
                 .iter()
                 .any(|n| i.name.starts_with(n))
-            {
-                leads.push(entry);
-            }
+        {
+            leads.push(entry);
         }
     }
     if jurors.len() >= 2 {

@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -109,7 +109,7 @@ impl Keys {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir).map_err(io)?;
                 let mut master = [0u8; 32];
-                rand::thread_rng().fill_bytes(&mut master);
+                rand::rng().fill_bytes(&mut master);
                 write_private(&path, hex::encode(master).as_bytes()).map_err(io)?;
                 Ok(Self::from_master(&master))
             }
@@ -130,10 +130,10 @@ impl Keys {
     /// XChaCha20-Poly1305), as a backup carries it.
     pub fn wrap(&self, passphrase: &str) -> Result<String, KeyError> {
         let mut salt = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
+        rand::rng().fill_bytes(&mut salt);
         let kek = passphrase_key(passphrase, &salt)?;
         let mut nonce = [0u8; 24];
-        rand::thread_rng().fill_bytes(&mut nonce);
+        rand::rng().fill_bytes(&mut nonce);
         let sealed = XChaCha20Poly1305::new((&kek).into())
             .encrypt(XNonce::from_slice(&nonce), self.master.as_slice())
             .map_err(|_| KeyError::BadKey)?;
@@ -178,7 +178,7 @@ impl Keys {
     /// Encrypts personal data for storage: `v1.` + base64(nonce ‖ ciphertext).
     pub fn seal(&self, plain: &str) -> String {
         let mut nonce = [0u8; 24];
-        rand::thread_rng().fill_bytes(&mut nonce);
+        rand::rng().fill_bytes(&mut nonce);
         let sealed = encrypt(&self.seal, &nonce, plain.as_bytes(), b"");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
@@ -202,7 +202,7 @@ impl Keys {
     /// is bound as associated data, so a sealed file cannot be swapped for another.
     pub fn seal_bytes(&self, plain: &[u8], digest: &str) -> Vec<u8> {
         let mut nonce = [0u8; 24];
-        rand::thread_rng().fill_bytes(&mut nonce);
+        rand::rng().fill_bytes(&mut nonce);
         let sealed = encrypt(&self.seal, &nonce, plain, digest.as_bytes());
         let mut out = Vec::with_capacity(SEALED_FILE_MAGIC.len() + 24 + sealed.len());
         out.extend_from_slice(SEALED_FILE_MAGIC);
@@ -308,14 +308,13 @@ pub async fn verify_key(db: &crate::Db, keys: &Keys) -> Result<(), KeyError> {
 /// A random URL-safe token of `bytes` bytes of entropy.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buf);
+    rand::rng().fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
 }
 
 /// A random numeric code of `digits` digits (one-time codes sent by message).
 pub fn random_digits(digits: u32) -> String {
-    use rand::Rng;
-    let n = rand::thread_rng().gen_range(0..10u64.pow(digits));
+    let n = rand::random_range(0..10u64.pow(digits));
     format!("{n:0width$}", width = digits as usize)
 }
 

@@ -92,11 +92,11 @@ impl Db {
                     .trim_start_matches("sqlite://")
                     .trim_start_matches("sqlite:");
                 let path = path.split('?').next().unwrap_or(path);
-                if let Some(parent) = std::path::Path::new(path).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| DbError::DataDir(parent.display().to_string(), e))?;
-                    }
+                if let Some(parent) = std::path::Path::new(path).parent()
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| DbError::DataDir(parent.display().to_string(), e))?;
                 }
                 if url.contains('?') {
                     url.to_string()
@@ -185,8 +185,9 @@ impl Db {
 
     /// A consistent online copy of the embedded database (`VACUUM INTO`), safe while serving.
     pub async fn backup_sqlite(&self, to: &std::path::Path) -> Result<(), DbError> {
-        let target = to.display().to_string().replace('\'', "''");
-        sqlx::query(&format!("VACUUM INTO '{target}'"))
+        // The target is an expression, so the path is bound rather than quoted into the SQL.
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
             .execute(&self.pool)
             .await?;
         Ok(())

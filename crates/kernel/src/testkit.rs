@@ -54,7 +54,7 @@ impl TestDb {
                 let conn = Db::connect(&admin, 1)
                     .await
                     .expect("PostgreSQL reachable at ANJUNGAN_TEST_POSTGRES_URL");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&conn.pool)
                     .await
                     .expect("create test database");
@@ -93,10 +93,11 @@ impl Drop for TestDb {
                     .unwrap();
                 rt.block_on(async {
                     if let Ok(db) = Db::connect(&admin, 1).await {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&db.pool)
-                                .await;
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&db.pool)
+                        .await;
                         db.pool.close().await;
                     }
                 });

@@ -275,10 +275,10 @@ async fn seed_requests(
     while done < filler {
         let n = chunk.min(filler - done);
         let mut tx = db.begin_write().await.unwrap();
-        sqlx::query(&format!(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, answers, submitted_at, submitted_on, days, due_on, completed_on, updated_at) \
              SELECT $2, $3, 'web', 'closed', 'seed-' || ($4 + x), $5, $5, $6, $7 - ($4 + x) * 1000, $8, 1, $8, $8, $7 FROM ({rows}) AS c"
-        ))
+        )))
         .bind(n)
         .bind(service.id)
         .bind(service.org_id)

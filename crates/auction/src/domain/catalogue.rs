@@ -111,7 +111,7 @@ pub fn format_rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(ch);
@@ -159,10 +159,10 @@ impl LotInput {
         if self.start_price <= 0 || self.start_price > 100_000_000 {
             return Err(AuctionError::BadPrice);
         }
-        if let Some(r) = self.reserve {
-            if r <= 0 || r > 100_000_000 {
-                return Err(AuctionError::BadPrice);
-            }
+        if let Some(r) = self.reserve
+            && (r <= 0 || r > 100_000_000)
+        {
+            return Err(AuctionError::BadPrice);
         }
         Ok(())
     }

@@ -74,10 +74,10 @@ impl LotSpec {
         if self.start_price <= 0 || self.start_price > 100_000_000 {
             return Err(AuctionError::BadPrice);
         }
-        if let Some(r) = self.reserve {
-            if r <= 0 || r > 100_000_000 {
-                return Err(AuctionError::BadPrice);
-            }
+        if let Some(r) = self.reserve
+            && (r <= 0 || r > 100_000_000)
+        {
+            return Err(AuctionError::BadPrice);
         }
         Ok(())
     }
@@ -417,10 +417,10 @@ impl Session {
     /// The clock's price per kg at `at` (its grace price while a grace window runs).
     pub fn clock_price(&self, lot: &Lot, at: Millis) -> Option<i64> {
         let c = lot.clock?;
-        if let Some((p, until)) = c.grace {
-            if at <= until {
-                return Some(p);
-            }
+        if let Some((p, until)) = c.grace
+            && at <= until
+        {
+            return Some(p);
         }
         let steps = (at - c.started).max(0) / self.rules.clock_interval_ms;
         Some(
@@ -574,10 +574,10 @@ impl Session {
 
     fn withdraw_ascending(&mut self, i: usize, at: Millis, reason: Unsold, out: &mut Out) {
         let lot = &mut self.lots[i];
-        if let Some(lead) = lot.lead.take() {
-            if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
-                acc.leading -= self.rules.owed(lead.max, lot.spec.grams);
-            }
+        if let Some(lead) = lot.lead.take()
+            && let Some(acc) = self.accounts.get_mut(&lead.buyer)
+        {
+            acc.leading -= self.rules.owed(lead.max, lot.spec.grams);
         }
         lot.phase = LotPhase::Unsold;
         self.unfinished -= 1;
@@ -709,11 +709,11 @@ impl Session {
                 if limit < 0 || outside < 0 {
                     return Err(AuctionError::BadAmount);
                 }
-                if let Some(a) = self.accounts.get(&buyer) {
-                    if (a.limit, a.outside, a.blocked) == (limit, outside, blocked) {
-                        // Nothing changes: nothing to record.
-                        return Ok(());
-                    }
+                if let Some(a) = self.accounts.get(&buyer)
+                    && (a.limit, a.outside, a.blocked) == (limit, outside, blocked)
+                {
+                    // Nothing changes: nothing to record.
+                    return Ok(());
                 }
                 let acc = self.accounts.entry(buyer).or_insert(Account {
                     limit,
@@ -1030,10 +1030,10 @@ impl Session {
         };
         let lot = &mut self.lots[i];
         // Both leaders passed `bidder`, and accounts are never removed.
-        if let Some(prev) = lot.lead {
-            if let Some(acc) = self.accounts.get_mut(&prev.buyer) {
-                acc.leading -= self.rules.owed(prev.max, grams);
-            }
+        if let Some(prev) = lot.lead
+            && let Some(acc) = self.accounts.get_mut(&prev.buyer)
+        {
+            acc.leading -= self.rules.owed(prev.max, grams);
         }
         if let Some(acc) = self.accounts.get_mut(&lead.buyer) {
             acc.leading += self.rules.owed(lead.max, grams);

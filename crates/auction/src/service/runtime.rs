@@ -515,10 +515,8 @@ async fn sequencer(hall: Arc<Hall>, live: Arc<Live>, mut rx: mpsc::Receiver<Job>
             .with(|s| s.next_deadline())
             .is_some_and(|d| d <= now_ms());
         if batch.is_empty() && !due {
-            if shared {
-                if let Err(e) = catch_up(&hall, &live, &mut seq).await {
-                    tracing::warn!(session = live.session_id, error = %e, "auction catch-up failed");
-                }
+            if shared && let Err(e) = catch_up(&hall, &live, &mut seq).await {
+                tracing::warn!(session = live.session_id, error = %e, "auction catch-up failed");
             }
             continue;
         }

@@ -124,7 +124,7 @@ pub async fn insert(
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<LotRow> {
-    let row = sqlx::query(&format!("{SELECT} WHERE l.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE l.id = $1")))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?
@@ -133,10 +133,12 @@ pub async fn get(db: &Db, id: i64) -> Result<LotRow> {
 }
 
 pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<LotRow>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE l.session_id = $1 ORDER BY l.id"))
-        .bind(session_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE l.session_id = $1 ORDER BY l.id"
+    )))
+    .bind(session_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .iter()
         .map(from_row)
@@ -145,9 +147,9 @@ pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<LotRow>> {
 
 /// Lots registered at the port and not yet in any session.
 pub async fn waiting(db: &Db, port_id: i64) -> Result<Vec<LotRow>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE l.port_id = $1 AND l.session_id IS NULL AND l.state = 'registered' ORDER BY l.landed_at, l.id"
-    ))
+    )))
     .bind(port_id)
     .fetch_all(&db.pool)
     .await?;

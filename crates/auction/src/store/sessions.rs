@@ -85,7 +85,7 @@ pub async fn insert(
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<SessionRow> {
-    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.id = $1")))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?
@@ -95,9 +95,9 @@ pub async fn get(db: &Db, id: i64) -> Result<SessionRow> {
 
 /// Sessions of a day, optionally of one port, in start order.
 pub async fn of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<SessionRow>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE s.day = $1 AND ($2 = 0 OR s.port_id = $2) ORDER BY s.starts_at, s.id"
-    ))
+    )))
     .bind(day)
     .bind(port.unwrap_or(0))
     .fetch_all(&db.pool)
@@ -110,9 +110,9 @@ pub async fn of_day(db: &Db, day: &str, port: Option<i64>) -> Result<Vec<Session
 
 /// The latest sessions of a port, newest first.
 pub async fn recent(db: &Db, port_id: i64, limit: i64) -> Result<Vec<SessionRow>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE s.port_id = $1 ORDER BY s.starts_at DESC, s.id DESC LIMIT $2"
-    ))
+    )))
     .bind(port_id)
     .bind(limit)
     .fetch_all(&db.pool)
@@ -170,9 +170,9 @@ pub async fn lock(db: &Db, session_id: i64) -> Result<(Tx, i64)> {
         Backend::Postgres => " FOR UPDATE",
         Backend::Sqlite => "",
     };
-    let seq: Option<i64> = sqlx::query_scalar(&format!(
+    let seq: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT seq FROM auction_sessions WHERE id = $1{lock}"
-    ))
+    )))
     .bind(session_id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -199,7 +199,7 @@ pub async fn append(tx: &mut Tx, session_id: i64, node: &str, entries: &[Entry])
             "INSERT INTO auction_journal (session_id, seq, at, command, by_user, node) VALUES {}",
             values.join(", ")
         );
-        let mut q = sqlx::query(&sql).bind(session_id);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(session_id);
         for e in chunk {
             q = q
                 .bind(e.seq)
@@ -245,7 +245,7 @@ async fn flush_bids(tx: &mut Tx, pending: &mut Vec<Standing>, now: i64) -> Resul
              ends_at = CASE id{ends} END, bids = bids + CASE id{bids} END, updated_at = $1 WHERE id IN ({})",
             ids.join(", ")
         );
-        let mut q = sqlx::query(&sql).bind(now);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
         for st in chunk {
             q = q
                 .bind(st.lot)

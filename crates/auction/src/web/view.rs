@@ -115,44 +115,44 @@ pub fn lot_views(rows: &[LotRow], live: Option<&Session>, me: Option<i64>) -> Ve
                 clock: None,
                 you_lead: false,
             };
-            if let Some(s) = live {
-                if let Some(l) = s.lot(LotId(r.id)) {
-                    v.state = match l.phase {
-                        LotPhase::Pending => "pending",
-                        LotPhase::Open => "open",
-                        LotPhase::Sold => "sold",
-                        LotPhase::Unsold => "unsold",
-                    }
-                    .into();
-                    v.bids = l.bids as i64;
-                    v.remaining = if l.phase == LotPhase::Pending {
-                        l.spec.grams
-                    } else {
-                        l.remaining
-                    };
-                    match s.rules.format {
-                        Format::Ascending => {
-                            v.leader = l.lead.map(|x| x.buyer.0);
-                            if l.phase == LotPhase::Open {
-                                v.price = l.price;
-                                v.minimum = Some(s.minimum_bid(l));
-                                v.ends_at = Some(l.ends_at);
-                                v.remaining = l.spec.grams;
-                            }
+            if let Some(s) = live
+                && let Some(l) = s.lot(LotId(r.id))
+            {
+                v.state = match l.phase {
+                    LotPhase::Pending => "pending",
+                    LotPhase::Open => "open",
+                    LotPhase::Sold => "sold",
+                    LotPhase::Unsold => "unsold",
+                }
+                .into();
+                v.bids = l.bids as i64;
+                v.remaining = if l.phase == LotPhase::Pending {
+                    l.spec.grams
+                } else {
+                    l.remaining
+                };
+                match s.rules.format {
+                    Format::Ascending => {
+                        v.leader = l.lead.map(|x| x.buyer.0);
+                        if l.phase == LotPhase::Open {
+                            v.price = l.price;
+                            v.minimum = Some(s.minimum_bid(l));
+                            v.ends_at = Some(l.ends_at);
+                            v.remaining = l.spec.grams;
                         }
-                        Format::Clock => {
-                            if l.phase == LotPhase::Open && s.phase == Phase::Open {
-                                v.price = s.clock_price(l, now);
-                                v.ends_at = None;
-                                // Not during a grace window: the price holds still then.
-                                if let Some(c) = l.clock.filter(|c| c.grace.is_none()) {
-                                    v.clock = Some((
-                                        c.base,
-                                        c.started,
-                                        s.rules.clock_step,
-                                        s.rules.clock_interval_ms,
-                                    ));
-                                }
+                    }
+                    Format::Clock => {
+                        if l.phase == LotPhase::Open && s.phase == Phase::Open {
+                            v.price = s.clock_price(l, now);
+                            v.ends_at = None;
+                            // Not during a grace window: the price holds still then.
+                            if let Some(c) = l.clock.filter(|c| c.grace.is_none()) {
+                                v.clock = Some((
+                                    c.base,
+                                    c.started,
+                                    s.rules.clock_step,
+                                    s.rules.clock_interval_ms,
+                                ));
                             }
                         }
                     }

@@ -54,10 +54,10 @@ pub const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 pub const TRACKING_LEN: usize = 12;
 
 pub fn new_tracking_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
+    use rand::RngExt;
+    let mut rng = rand::rand_core::UnwrapErr(rand::rngs::SysRng);
     (0..TRACKING_LEN)
-        .map(|_| TRACKING_ALPHABET[rng.gen_range(0..TRACKING_ALPHABET.len())] as char)
+        .map(|_| TRACKING_ALPHABET[rng.random_range(0..TRACKING_ALPHABET.len())] as char)
         .collect()
 }
 

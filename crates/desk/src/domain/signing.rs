@@ -40,7 +40,12 @@ pub struct Ed25519Key(ed25519_dalek::SigningKey);
 impl Ed25519Key {
     pub fn generate() -> Self {
         let mut secret = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut secret);
+        // Straight from the operating system, as before (it panics where the OS cannot give
+        // randomness, as `OsRng` did).
+        rand::Rng::fill_bytes(
+            &mut rand::rand_core::UnwrapErr(rand::rngs::SysRng),
+            &mut secret,
+        );
         Self(ed25519_dalek::SigningKey::from_bytes(&secret))
     }
 

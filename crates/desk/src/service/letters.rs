@@ -33,30 +33,30 @@ async fn values(
     v.insert("nama".into(), req.applicant.clone());
     v.insert("nik".into(), req.nik.clone());
     v.insert("alamat".into(), req.address.clone());
-    if let Some(rid) = req.resident_id {
-        if let Some(e) = residents::get(db, keys, rid).await? {
-            v.insert("nama".into(), e.name.clone());
-            v.insert("nik".into(), e.nik.clone());
-            v.insert("kk".into(), e.kk.clone());
-            v.insert("tempat_lahir".into(), e.birth_place.clone());
-            v.insert(
-                "tanggal_lahir".into(),
-                e.birth().map(long_date).unwrap_or_default(),
-            );
-            v.insert(
-                "jenis_kelamin".into(),
-                if e.sex == "P" {
-                    "Perempuan"
-                } else {
-                    "Laki-laki"
-                }
-                .into(),
-            );
-            v.insert("alamat".into(), e.address.clone());
-            v.insert("rt".into(), e.rt.clone());
-            v.insert("rw".into(), e.rw.clone());
-            v.insert("dusun".into(), e.hamlet.clone());
-        }
+    if let Some(rid) = req.resident_id
+        && let Some(e) = residents::get(db, keys, rid).await?
+    {
+        v.insert("nama".into(), e.name.clone());
+        v.insert("nik".into(), e.nik.clone());
+        v.insert("kk".into(), e.kk.clone());
+        v.insert("tempat_lahir".into(), e.birth_place.clone());
+        v.insert(
+            "tanggal_lahir".into(),
+            e.birth().map(long_date).unwrap_or_default(),
+        );
+        v.insert(
+            "jenis_kelamin".into(),
+            if e.sex == "P" {
+                "Perempuan"
+            } else {
+                "Laki-laki"
+            }
+            .into(),
+        );
+        v.insert("alamat".into(), e.address.clone());
+        v.insert("rt".into(), e.rt.clone());
+        v.insert("rw".into(), e.rw.clone());
+        v.insert("dusun".into(), e.hamlet.clone());
     }
     v.insert(
         "unit".into(),

@@ -168,7 +168,7 @@ fn letter_row(r: &sqlx::any::AnyRow) -> std::result::Result<Letter, sqlx::Error>
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Letter>> {
-    let row = sqlx::query(&format!("{LETTER} WHERE l.code = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{LETTER} WHERE l.code = $1")))
         .bind(code)
         .fetch_optional(&db.pool)
         .await?;
@@ -176,10 +176,12 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Letter>> {
 }
 
 pub async fn for_request(db: &Db, request_id: i64) -> Result<Option<Letter>> {
-    let row = sqlx::query(&format!("{LETTER} WHERE l.request_id = $1"))
-        .bind(request_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{LETTER} WHERE l.request_id = $1"
+    )))
+    .bind(request_id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(letter_row).transpose()?)
 }
 

@@ -41,10 +41,9 @@ pub async fn calendar(db: &Db) -> Result<Calendar> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .get(&db.instance)
+        && now - at < anjungan_kernel::clock::MINUTE
     {
-        if now - at < anjungan_kernel::clock::MINUTE {
-            return Ok(cal.clone());
-        }
+        return Ok(cal.clone());
     }
     let days: Vec<String> = sqlx::query_scalar("SELECT day FROM desk_holidays")
         .fetch_all(&db.pool)

@@ -189,7 +189,7 @@ pub async fn insert_rows(conn: &mut Conn, items: &[(i64, ServiceInput)], now: i6
             // updated_at = created_at
             sql.push_str(&format!("${})", b + COLS));
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (org_id, s) in chunk {
             q = q
                 .bind(*org_id)
@@ -236,9 +236,9 @@ pub async fn update_row(conn: &mut Conn, id: i64, s: &ServiceInput, now: i64) ->
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Service>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id WHERE s.id = $1"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -272,10 +272,10 @@ impl ServiceCache {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(code)
+            && now - at < CACHE_TTL
+            && *g == generation
         {
-            if now - at < CACHE_TTL && *g == generation {
-                return Ok(Some(s.clone()));
-            }
+            return Ok(Some(s.clone()));
         }
         let found = by_code(db, code).await?;
         if let Some(s) = &found {
@@ -293,9 +293,9 @@ impl ServiceCache {
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Service>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id WHERE s.code = $1"
-    ))
+    )))
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
@@ -304,10 +304,10 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Service>> {
 
 /// Services of one unit, or all (active only unless `all`), by unit then name.
 pub async fn list(db: &Db, org_id: Option<i64>, include_inactive: bool) -> Result<Vec<Service>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id \
          WHERE ($1 = 0 OR s.org_id = $1) AND ($2 = 1 OR s.active = 1) ORDER BY o.code, s.name"
-    ))
+    )))
     .bind(org_id.unwrap_or(0))
     .bind(include_inactive as i64)
     .fetch_all(&db.pool)
@@ -356,11 +356,11 @@ pub async fn units(db: &Db) -> Result<Vec<UnitEntry>> {
 /// Case-insensitive search over service and unit names.
 pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Service>> {
     let pattern = format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""));
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM desk_services s JOIN organisations o ON o.id = s.org_id \
          WHERE s.active = 1 AND (LOWER(s.name) LIKE $1 OR LOWER(o.name) LIKE $1 OR LOWER(s.category) LIKE $1) \
          ORDER BY o.kind, o.code, s.name LIMIT $2"
-    ))
+    )))
     .bind(pattern)
     .bind(limit)
     .fetch_all(&db.pool)

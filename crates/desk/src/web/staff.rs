@@ -101,14 +101,12 @@ async fn units(St(state): St<AppState>, ctx: Ctx) -> WebResult<Response> {
     let p = ctx.signed_in()?;
     let mut units = Vec::new();
     for g in &p.grants {
-        if matches!(g.role, Role::UnitHead | Role::UnitOperator) {
-            if let Some(o) = &g.org {
-                if let Some(org) = anjungan_kernel::orgs::store::get(&state.db, o.id).await? {
-                    if !units.iter().any(|u: &Organisation| u.id == org.id) {
-                        units.push(org);
-                    }
-                }
-            }
+        if matches!(g.role, Role::UnitHead | Role::UnitOperator)
+            && let Some(o) = &g.org
+            && let Some(org) = anjungan_kernel::orgs::store::get(&state.db, o.id).await?
+            && !units.iter().any(|u: &Organisation| u.id == org.id)
+        {
+            units.push(org);
         }
     }
     if units.len() == 1 && !p.is_admin() {
@@ -328,12 +326,11 @@ struct StepForm {
 pub(crate) async fn letterhead(state: &AppState, org_id: i64) -> Result<Vec<String>, AppError> {
     let mut lines = Vec::new();
     if let Some(o) = anjungan_kernel::orgs::store::get(&state.db, org_id).await? {
-        if let Some(pid) = o.parent_id {
-            if let Some(p) = anjungan_kernel::orgs::store::get(&state.db, pid).await? {
-                if p.kind == anjungan_kernel::orgs::domain::OrgKind::District {
-                    lines.push(format!("Kecamatan {}", p.name));
-                }
-            }
+        if let Some(pid) = o.parent_id
+            && let Some(p) = anjungan_kernel::orgs::store::get(&state.db, pid).await?
+            && p.kind == anjungan_kernel::orgs::domain::OrgKind::District
+        {
+            lines.push(format!("Kecamatan {}", p.name));
         }
         if !o.address.is_empty() {
             lines.push(o.address.clone());

@@ -91,9 +91,9 @@ fn edition_from(r: &sqlx::any::AnyRow) -> std::result::Result<Edition, sqlx::Err
 }
 
 pub async fn editions(db: &Db) -> anjungan_kernel::Result<Vec<Edition>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {EDITION_COLS} FROM festival_editions ORDER BY number DESC"
-    ))
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -103,9 +103,9 @@ pub async fn editions(db: &Db) -> anjungan_kernel::Result<Vec<Edition>> {
 }
 
 pub async fn edition(db: &Db, number: i64) -> anjungan_kernel::Result<Option<Edition>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {EDITION_COLS} FROM festival_editions WHERE number = $1"
-    ))
+    )))
     .bind(number)
     .fetch_optional(&db.pool)
     .await?;

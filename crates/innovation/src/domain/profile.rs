@@ -281,10 +281,10 @@ impl Draft {
             errs.push(("implementation_date", "innovation.error.date"));
             None
         });
-        if let (Some(t), Some(i)) = (trial_date, implementation_date) {
-            if i < t {
-                errs.push(("implementation_date", "innovation.error.dates_order"));
-            }
+        if let (Some(t), Some(i)) = (trial_date, implementation_date)
+            && i < t
+        {
+            errs.push(("implementation_date", "innovation.error.dates_order"));
         }
         // The stage needs its date: a trial date from the trial on, an implementation date when implemented.
         match stage {

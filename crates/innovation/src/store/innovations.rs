@@ -58,10 +58,12 @@ fn from_row(r: &AnyRow) -> std::result::Result<Innovation, sqlx::Error> {
 }
 
 pub async fn get(db: &Db, id: i64) -> anjungan_kernel::Result<Option<Innovation>> {
-    let row = sqlx::query(&format!("SELECT {COLS} {FROM} WHERE i.id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} {FROM} WHERE i.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -157,9 +159,9 @@ impl Where {
 
     /// Binds the values in placeholder order.
     fn bind<'q>(
-        &'q self,
-        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        &self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
         for a in &self.args {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
@@ -187,7 +189,7 @@ pub async fn list(
         w.n() + 2
     );
     let rows = w
-        .bind(sqlx::query(&sql))
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
         .bind(limit)
         .bind(offset)
         .fetch_all(&db.pool)
@@ -212,7 +214,10 @@ pub async fn count(
         ""
     };
     let sql = format!("SELECT COUNT(*) FROM innovations i {join} {}", w.sql);
-    let row = w.bind(sqlx::query(&sql)).fetch_one(&db.pool).await?;
+    let row = w
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get::<i64, _>(0)?)
 }
 

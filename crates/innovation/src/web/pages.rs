@@ -304,10 +304,10 @@ pub(crate) async fn live_figures(
 ) -> Result<Vec<crate::ports::Figures>, AppError> {
     let mut out = Vec::new();
     for (kind, target) in store::links(&state.db, id).await? {
-        if kind == crate::ports::SURVEY_UNIT {
-            if let Some(f) = live.survey_figures(target).await {
-                out.push(f);
-            }
+        if kind == crate::ports::SURVEY_UNIT
+            && let Some(f) = live.survey_figures(target).await
+        {
+            out.push(f);
         }
     }
     Ok(out)
@@ -408,12 +408,11 @@ async fn own_orgs(state: &AppState, ctx: &Ctx) -> Result<Vec<Organisation>, AppE
         .await?;
     }
     for g in &p.grants {
-        if let (Role::UnitOperator | Role::UnitHead, Some(o)) = (g.role, &g.org) {
-            if let Some(org) = anjungan_kernel::orgs::store::get(&state.db, o.id).await? {
-                if !out.iter().any(|x| x.id == org.id) {
-                    out.push(org);
-                }
-            }
+        if let (Role::UnitOperator | Role::UnitHead, Some(o)) = (g.role, &g.org)
+            && let Some(org) = anjungan_kernel::orgs::store::get(&state.db, o.id).await?
+            && !out.iter().any(|x| x.id == org.id)
+        {
+            out.push(org);
         }
     }
     if out.is_empty() {

@@ -110,9 +110,9 @@ pub async fn chain_pending(db: &crate::Db, keys: &crate::crypto::Keys) -> crate:
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE chain_hash IS NULL ORDER BY id LIMIT 5000"
-    ))
+    )))
     .fetch_all(&mut *tx)
     .await?;
     let mut previous = previous.unwrap_or_else(|| super::domain::CHAIN_GENESIS.to_string());
@@ -135,11 +135,17 @@ pub async fn verify(
     db: &crate::Db,
     keys: &crate::crypto::Keys,
 ) -> crate::Result<super::domain::ChainReport> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000");
+    // Built once; each page reuses it (a clone of `SqlStr` shares the text).
+    let sql = sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000"
+    )));
     let mut walker = super::domain::ChainWalker::default();
     let mut after = i64::MIN;
     loop {
-        let rows = sqlx::query(&sql).bind(after).fetch_all(&db.pool).await?;
+        let rows = sqlx::query(sql.clone())
+            .bind(after)
+            .fetch_all(&db.pool)
+            .await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("id")?;
         for r in &rows {

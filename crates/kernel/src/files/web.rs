@@ -112,10 +112,10 @@ pub fn send(file: super::store::FileContent, caching: Caching) -> Response {
             Caching::Private => "private, no-store",
         }),
     );
-    if caching != Caching::Private {
-        if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", file.sha256)) {
-            h.insert(header::ETAG, v);
-        }
+    if caching != Caching::Private
+        && let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", file.sha256))
+    {
+        h.insert(header::ETAG, v);
     }
     h.insert(
         "x-content-type-options",

@@ -102,21 +102,19 @@ pub async fn register_citizen(
     };
     let base = base_url.trim_end_matches('/');
     let mut taken = Vec::new();
-    if let Some(e) = &email {
-        if store::find_credentials(db, keys, &LoginId::Email(e.clone()))
+    if let Some(e) = &email
+        && store::find_credentials(db, keys, &LoginId::Email(e.clone()))
             .await?
             .is_some()
-        {
-            taken.push((outbox::domain::Channel::Email, e.as_str().to_string()));
-        }
+    {
+        taken.push((outbox::domain::Channel::Email, e.as_str().to_string()));
     }
-    if let Some(p) = &phone {
-        if store::find_credentials(db, keys, &LoginId::Phone(p.clone()))
+    if let Some(p) = &phone
+        && store::find_credentials(db, keys, &LoginId::Phone(p.clone()))
             .await?
             .is_some()
-        {
-            taken.push((outbox::domain::Channel::Whatsapp, p.as_str().to_string()));
-        }
+    {
+        taken.push((outbox::domain::Channel::Whatsapp, p.as_str().to_string()));
     }
     let limits = crate::otp::Limits::default();
     let mut tx = db.begin_write().await?;

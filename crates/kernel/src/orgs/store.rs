@@ -118,10 +118,10 @@ pub async fn list(db: &Db, filter: &OrgFilter) -> Result<Vec<Organisation>, sqlx
         .filter(|s| !s.is_empty())
         .map(|s| format!("%{}%", s.to_lowercase()));
     let kind = filter.kind.as_deref().filter(|s| !s.is_empty());
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM organisations WHERE ($1 IS NULL OR kind = $1) AND ($2 IS NULL OR parent_id = $2) \
          AND ($3 IS NULL OR LOWER(name) LIKE $3) ORDER BY code"
-    ))
+    )))
     .bind(kind)
     .bind(filter.parent_id)
     .bind(q)
@@ -131,9 +131,9 @@ pub async fn list(db: &Db, filter: &OrgFilter) -> Result<Vec<Organisation>, sqlx
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM organisations WHERE id = $1"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -141,9 +141,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Organisation>, sqlx::Error> 
 }
 
 pub async fn get_by_code(db: &Db, code: &str) -> Result<Option<Organisation>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM organisations WHERE code = $1"
-    ))
+    )))
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
@@ -151,9 +151,9 @@ pub async fn get_by_code(db: &Db, code: &str) -> Result<Option<Organisation>, sq
 }
 
 pub async fn regency(db: &Db) -> Result<Option<Organisation>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM organisations WHERE kind = 'regency' ORDER BY id LIMIT 1"
-    ))
+    )))
     .fetch_optional(&db.pool)
     .await?;
     row.as_ref().map(from_row).transpose()

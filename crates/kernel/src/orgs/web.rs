@@ -189,10 +189,10 @@ async fn list_api(
     State(state): State<AppState>,
     Query(filter): Query<OrgFilter>,
 ) -> WebResult<Json<Vec<Organisation>>> {
-    if let Some(k) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
-        if OrgKind::parse(k).is_none() {
-            return Err(AppError::bad_request("org.error.bad_kind"));
-        }
+    if let Some(k) = filter.kind.as_deref().filter(|k| !k.is_empty())
+        && OrgKind::parse(k).is_none()
+    {
+        return Err(AppError::bad_request("org.error.bad_kind"));
     }
     Ok(Json(store::list(&state.db, &filter).await?))
 }

@@ -43,7 +43,7 @@ pub async fn claim(db: &Db, keys: &Keys, limit: i64) -> crate::Result<Vec<Claime
          AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $2 {}",
         db.skip_locked()
     );
-    let ids: Vec<i64> = sqlx::query_scalar(&sql)
+    let ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(limit)
         .fetch_all(&mut *tx)

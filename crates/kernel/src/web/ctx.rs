@@ -146,8 +146,8 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 fn client_address(parts: &Parts, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(first) = parts
+    if trust_proxy
+        && let Some(first) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
@@ -155,9 +155,8 @@ fn client_address(parts: &Parts, trust_proxy: bool) -> String {
             // claims, so only the last one is trusted.
             .and_then(|v| v.rsplit(',').next())
             .filter(|v| !v.trim().is_empty())
-        {
-            return first.trim().to_string();
-        }
+    {
+        return first.trim().to_string();
     }
     parts
         .extensions

@@ -245,10 +245,10 @@ async fn render(req: Request, next: Next) -> Response {
             Err(_) => (status, Body::from(err.key)).into_response(),
         }
     };
-    if let Some(secs) = err.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            out.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = err.retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     for h in [header::SET_COOKIE] {
         for v in resp.headers().get_all(&h) {

@@ -116,10 +116,8 @@ pub async fn scrape(State(state): State<AppState>, ctx: super::Ctx) -> Response 
         .metrics_addresses
         .iter()
         .any(|a| a == &ctx.client);
-    if !trusted {
-        if let Err(e) = ctx.require(&crate::identity::domain::Action::ReadMetrics) {
-            return e.into_response();
-        }
+    if !trusted && let Err(e) = ctx.require(&crate::identity::domain::Action::ReadMetrics) {
+        return e.into_response();
     }
     let m = &state.metrics;
     let size = state.db.pool.size() as i64;

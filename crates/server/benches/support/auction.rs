@@ -212,15 +212,14 @@ async fn watch_storm(
                 buf.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = buf.find("\n\n") {
                     let frame: String = buf.drain(..end + 2).collect();
-                    if frame.contains("event: bid") || frame.contains("event:bid") {
-                        if let Some(at) = frame
+                    if (frame.contains("event: bid") || frame.contains("event:bid"))
+                        && let Some(at) = frame
                             .split("\"at\":")
                             .nth(1)
                             .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
                             .and_then(|s| s.parse::<i64>().ok())
-                        {
-                            lat.push(Duration::from_millis((now - at).max(0) as u64));
-                        }
+                    {
+                        lat.push(Duration::from_millis((now - at).max(0) as u64));
                     }
                 }
             }
@@ -254,7 +253,7 @@ async fn watch_storm(
     let mut turn = 0usize;
     while Instant::now() < end {
         for (i, (lot, a, b)) in lanes.iter().take(8).enumerate() {
-            let token = if turn % 2 == 0 { a } else { b };
+            let token = if turn.is_multiple_of(2) { a } else { b };
             let r = client
                 .post(format!("{bid_base}/api/v1/lots/{lot}/bids"))
                 .bearer_auth(token)
@@ -351,7 +350,7 @@ pub async fn run_nodes() {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("anjungan_bench_{}", std::process::id());
     let conn = anjungan_kernel::Db::connect(&admin, 1).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&conn.pool)
         .await
         .unwrap();
@@ -413,7 +412,9 @@ pub async fn run_nodes() {
         failed,
     );
     drop(db);
-    let _ = sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&conn.pool)
-        .await;
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&conn.pool)
+    .await;
 }

@@ -288,7 +288,7 @@ pub async fn seed(db: &anjungan_kernel::Db) -> i64 {
                     b + 2
                 ));
             }
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (i, body) in bodies.iter().enumerate() {
                 q = q.bind(format!("Bab {}", i + 1)).bind(body.clone());
             }

@@ -59,7 +59,7 @@ async fn corrupt_rules_are_an_error_never_another_auction(app: TestApp) {
     assert!(format!("{err}").contains("levy"), "{err}");
 }
 
-async fn scalar(app: &TestApp, sql: &str, bind: i64) -> i64 {
+async fn scalar(app: &TestApp, sql: &'static str, bind: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(bind)
         .fetch_one(&app.state.db.pool)
@@ -1290,7 +1290,7 @@ async fn the_port_report_exports_and_the_price_history(app: TestApp) {
         let d = v.to_string();
         let mut out = String::new();
         for (i, c) in d.chars().enumerate() {
-            if i > 0 && (d.len() - i) % 3 == 0 {
+            if i > 0 && (d.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(c);

@@ -119,8 +119,8 @@ async fn round_trip(backend: Backend) {
                         .send()
                         .await
                 };
-                if let Ok(r) = r {
-                    if r.status() == 201 {
+                if let Ok(r) = r
+                    && r.status() == 201 {
                         let key = if w == 0 {
                             anjungan_kernel::crypto::sha256_hex(&png(i))
                         } else {
@@ -128,7 +128,6 @@ async fn round_trip(backend: Backend) {
                         };
                         acked.push((started.elapsed(), key));
                     }
-                }
                 i += 1;
             }
             acked

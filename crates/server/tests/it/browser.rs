@@ -374,10 +374,10 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
 async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        if let Ok(t) = text(c, css).await {
-            if t.contains(want) {
-                return Ok(t);
-            }
+        if let Ok(t) = text(c, css).await
+            && t.contains(want)
+        {
+            return Ok(t);
         }
         if Instant::now() > deadline {
             return Err(format!(

@@ -440,7 +440,7 @@ pub(crate) async fn last_code(app: &TestApp) -> String {
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap()

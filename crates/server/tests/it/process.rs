@@ -102,10 +102,9 @@ impl Node {
                 .timeout(Duration::from_millis(500))
                 .send()
                 .await
+                && r.status() == 200
             {
-                if r.status() == 200 {
-                    return start.elapsed();
-                }
+                return start.elapsed();
             }
             assert!(
                 start.elapsed() < limit,

@@ -437,7 +437,11 @@ async fn the_audit_log_refuses_rewrites_and_verify_catches_the_rest(app: TestApp
     }
     for sql in &attacks {
         assert!(
-            sqlx::query(sql).execute(&db.pool).await.is_err(),
+            // The test's own statements: what an intruder with a database login would try.
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .execute(&db.pool)
+                .await
+                .is_err(),
             "the database accepted: {sql}"
         );
     }
@@ -450,9 +454,9 @@ async fn the_audit_log_refuses_rewrites_and_verify_catches_the_rest(app: TestApp
     );
     // An entry appended with a made-up link (what a restore does with real ones) is caught.
     let forged = head + 1000;
-    sqlx::query(&format!(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO audit_log ({columns}, chain_hash) VALUES ({forged}, 1, NULL, 'x', 'web', 'forged', 't', '1', '{{}}', NULL, 'abc')"
-    ))
+    )))
     .execute(&db.pool)
     .await
     .unwrap();
@@ -477,7 +481,7 @@ async fn the_audit_log_refuses_rewrites_and_verify_catches_the_rest(app: TestApp
         )
     };
     for sql in &off {
-        sqlx::query(sql).execute(&db.pool).await.unwrap();
+        sqlx::query(*sql).execute(&db.pool).await.unwrap();
     }
     let middle: i64 = first + (head - first) / 2;
     let target: i64 = sqlx::query_scalar("SELECT MIN(id) FROM audit_log WHERE id >= $1")
@@ -525,7 +529,7 @@ async fn the_audit_log_refuses_rewrites_and_verify_catches_the_rest(app: TestApp
         .unwrap();
     assert_eq!(broken.broken_at, Some(next), "a DELETE is caught");
     for sql in &on {
-        sqlx::query(sql).execute(&db.pool).await.unwrap();
+        sqlx::query(*sql).execute(&db.pool).await.unwrap();
     }
     // The admin page and the API show the chain's head and where it broke.
     let admin = app.signed_in("admin@anjungan.test").await;
@@ -924,11 +928,12 @@ async fn no_nik_or_letter_is_readable_at_rest(app: TestApp) {
             .await
             .unwrap();
             for t in tables {
-                let rows: Vec<String> =
-                    sqlx::query_scalar(&format!("SELECT CAST(x AS TEXT) FROM {t} x"))
-                        .fetch_all(&db.pool)
-                        .await
-                        .unwrap();
+                let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT CAST(x AS TEXT) FROM {t} x"
+                )))
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
                 look(&format!("table {t}"), rows.join("\n").as_bytes());
             }
             let files: Vec<Option<Vec<u8>>> =

@@ -27,8 +27,9 @@ async fn work_id(app: &TestApp, slug: &str) -> i64 {
         .unwrap_or_else(|_| panic!("demo work {slug}"))
 }
 
+/// The test's own SQL (some with a work id written in).
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql)
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap()

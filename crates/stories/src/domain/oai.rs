@@ -436,10 +436,10 @@ pub fn parse(repo: &Repository, args: &[(String, String)]) -> Result<Request, Ve
         }
     }
     let set = get("set").filter(|v| !v.is_empty());
-    if let Some(s) = set {
-        if !valid_set_spec(s) {
-            bad.push(OaiError::bad_argument(format!("Malformed setSpec: {s}")));
-        }
+    if let Some(s) = set
+        && !valid_set_spec(s)
+    {
+        bad.push(OaiError::bad_argument(format!("Malformed setSpec: {s}")));
     }
     if !bad.is_empty() {
         return Err(bad);
@@ -448,13 +448,13 @@ pub fn parse(repo: &Repository, args: &[(String, String)]) -> Result<Request, Ve
     // Arguments are well formed; now what this repository can answer.
     let mut errors = Vec::new();
     let prefix = get("metadataPrefix").map(str::to_string);
-    if let Some(p) = &prefix {
-        if !FORMATS.iter().any(|f| f.prefix == p) {
-            errors.push(OaiError::new(
-                ErrorCode::CannotDisseminateFormat,
-                format!("The metadata format {p} is not supported"),
-            ));
-        }
+    if let Some(p) = &prefix
+        && !FORMATS.iter().any(|f| f.prefix == p)
+    {
+        errors.push(OaiError::new(
+            ErrorCode::CannotDisseminateFormat,
+            format!("The metadata format {p} is not supported"),
+        ));
     }
     if (set.is_some() || verb == "ListSets") && !repo.has_sets {
         errors.push(OaiError::no_sets());

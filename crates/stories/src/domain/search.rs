@@ -258,13 +258,13 @@ impl Parts {
         if text.is_empty() {
             return;
         }
-        if !hit {
-            if let Some(last) = self.0.last_mut() {
-                if !last.hit && last.text != ELLIPSIS {
-                    last.text.push_str(text);
-                    return;
-                }
-            }
+        if !hit
+            && let Some(last) = self.0.last_mut()
+            && !last.hit
+            && last.text != ELLIPSIS
+        {
+            last.text.push_str(text);
+            return;
         }
         self.0.push(SnippetPart {
             text: text.to_owned(),

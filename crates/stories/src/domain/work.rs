@@ -153,10 +153,10 @@ impl WorkInput {
         if self.category == Category::ArchiveStory && self.archive.is_none() {
             return Err(StoryError::ArchiveRefRequired);
         }
-        if let Some(c) = &self.cover {
-            if !anjungan_kernel::files::domain::is_digest(c) {
-                return Err(StoryError::BadCover);
-            }
+        if let Some(c) = &self.cover
+            && !anjungan_kernel::files::domain::is_digest(c)
+        {
+            return Err(StoryError::BadCover);
         }
         Ok(self)
     }

@@ -47,10 +47,10 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Collection>> {
 
 /// The collection's works in order; only published ones unless `all`.
 pub async fn works(db: &Db, collection_id: i64, all: bool) -> Result<Vec<Work>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_collection_works cw JOIN story_works w ON w.id = cw.work_id \
          WHERE cw.collection_id = $1 AND ($2 = 1 OR w.state = 'published') ORDER BY cw.position, w.id"
-    ))
+    )))
     .bind(collection_id)
     .bind(all as i64)
     .fetch_all(&db.pool)

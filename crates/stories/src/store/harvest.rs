@@ -26,9 +26,9 @@ pub async fn record(db: &Db, local: &str) -> Result<Option<Work>> {
     let Some(id) = parse_local(local) else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1 AND w.oai_at IS NOT NULL"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -78,14 +78,17 @@ pub async fn list(db: &Db, args: &ListArgs, limit: usize) -> Result<(Vec<Work>, 
     let sql = format!(
         "SELECT {COLUMNS} FROM story_works w WHERE {cond} ORDER BY w.oai_at, w.id LIMIT {limit}"
     );
-    let rows = bind_all(sqlx::query(&sql), &binds)
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &binds)
         .fetch_all(&db.pool)
         .await?;
     let count_sql = format!("SELECT COUNT(*) AS n FROM story_works w WHERE {total_cond}");
-    let total: i64 = bind_all(sqlx::query(&count_sql), &binds[..total_binds])
-        .fetch_one(&db.pool)
-        .await?
-        .get("n");
+    let total: i64 = bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(count_sql)),
+        &binds[..total_binds],
+    )
+    .fetch_one(&db.pool)
+    .await?
+    .get("n");
     Ok((
         rows.iter()
             .map(from_row)

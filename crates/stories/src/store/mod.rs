@@ -11,6 +11,9 @@ pub mod works;
 
 pub use crate::error::{Result, StoreError};
 
+// SQL built at run time here (passed as `sqlx::AssertSqlSafe`) interpolates only constant
+// column lists, placeholders and `i64` limits and offsets; every other value is bound.
+
 /// `$1, $2, …` placeholders for an `IN (…)` list starting at `$from`.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
@@ -27,9 +30,9 @@ pub(crate) enum Bind {
 }
 
 pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q [Bind],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    binds: &[Bind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
     for b in binds {
         q = match b {
             Bind::Text(s) => q.bind(s.as_str()),

@@ -297,10 +297,10 @@ fn comment_from(r: &sqlx::any::AnyRow) -> std::result::Result<Comment, sqlx::Err
 
 /// Approved comments of a work, plus the viewer's own held ones.
 pub async fn comments(db: &Db, work_id: i64, viewer: Option<i64>) -> Result<Vec<Comment>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COMMENT_COLUMNS} FROM story_comments c JOIN story_works w ON w.id = c.work_id \
          WHERE c.work_id = $1 AND (c.state = 'approved' OR (c.state = 'held' AND c.user_id = $2)) ORDER BY c.at, c.id"
-    ))
+    )))
     .bind(work_id)
     .bind(viewer.unwrap_or(0))
     .fetch_all(&db.pool)
@@ -312,10 +312,10 @@ pub async fn comments(db: &Db, work_id: i64, viewer: Option<i64>) -> Result<Vec<
 }
 
 pub async fn held_comments(db: &Db, limit: i64) -> Result<Vec<Comment>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COMMENT_COLUMNS} FROM story_comments c JOIN story_works w ON w.id = c.work_id \
          WHERE c.state = 'held' ORDER BY c.at, c.id LIMIT {limit}"
-    ))
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -408,10 +408,10 @@ pub async fn report(
 }
 
 pub async fn open_reports(db: &Db, limit: i64) -> Result<Vec<Report>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT r.id, r.work_id, w.title, r.reason, r.details, r.at FROM story_reports r \
          JOIN story_works w ON w.id = r.work_id WHERE r.resolved_at IS NULL ORDER BY r.at, r.id LIMIT {limit}"
-    ))
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows

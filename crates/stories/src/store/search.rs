@@ -141,11 +141,11 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         let sql = format!(
             "SELECT {COLUMNS} FROM story_works w WHERE 1 = 1{cond} ORDER BY w.published_at DESC, w.id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let rows = bind_all(sqlx::query(&sql), &binds)
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &binds)
             .fetch_all(&db.pool)
             .await?;
         let count = format!("SELECT COUNT(*) AS n FROM story_works w WHERE 1 = 1{cond}");
-        let total: i64 = bind_all(sqlx::query(&count), &binds)
+        let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count)), &binds)
             .fetch_one(&db.pool)
             .await?
             .get("n");
@@ -177,7 +177,10 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         let sql = format!(
             "SELECT {COLUMNS} FROM ({inner}) f JOIN story_works w ON w.id = f.id WHERE w.state = 'published' ORDER BY {order}"
         );
-        let rows = sqlx::query(&sql).bind(&arg).fetch_all(&db.pool).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&arg)
+            .fetch_all(&db.pool)
+            .await?;
         let total: i64 = sqlx::query(count)
             .bind(&arg)
             .fetch_one(&db.pool)
@@ -203,11 +206,11 @@ pub async fn find(db: &Db, query: &str, f: &Filters, limit: i64, offset: i64) ->
         let sql = format!(
             "SELECT {COLUMNS} FROM {matched} WHERE 1 = 1{cond} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
         );
-        let rows = bind_all(sqlx::query(&sql), &binds)
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &binds)
             .fetch_all(&db.pool)
             .await?;
         let count = format!("SELECT COUNT(*) AS n FROM {matched} WHERE 1 = 1{cond}");
-        let total: i64 = bind_all(sqlx::query(&count), &binds)
+        let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count)), &binds)
             .fetch_one(&db.pool)
             .await?
             .get("n");
@@ -258,12 +261,15 @@ async fn sqlite_ranked(
         )
     };
     let head_binds = count(head.clone());
-    let in_head: i64 = bind_all(sqlx::query(&count_sql), &head_binds)
-        .fetch_one(&db.pool)
-        .await?
-        .get("n");
+    let in_head: i64 = bind_all(
+        sqlx::query(sqlx::AssertSqlSafe(count_sql.clone())),
+        &head_binds,
+    )
+    .fetch_one(&db.pool)
+    .await?
+    .get("n");
     let all_binds = count(all);
-    let total: i64 = bind_all(sqlx::query(&count_sql), &all_binds)
+    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &all_binds)
         .fetch_one(&db.pool)
         .await?
         .get("n");
@@ -284,12 +290,18 @@ async fn sqlite_ranked(
     let mut rows = Vec::new();
     if offset < in_head {
         let (sql, b) = page(head, limit, offset);
-        rows = bind_all(sqlx::query(&sql), &b).fetch_all(&db.pool).await?;
+        rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &b)
+            .fetch_all(&db.pool)
+            .await?;
     }
     let missing = limit - rows.len() as i64;
     if missing > 0 && in_head < total {
         let (sql, b) = page(tail, missing, (offset - in_head).max(0));
-        rows.extend(bind_all(sqlx::query(&sql), &b).fetch_all(&db.pool).await?);
+        rows.extend(
+            bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &b)
+                .fetch_all(&db.pool)
+                .await?,
+        );
     }
     Ok((rows, total))
 }
@@ -340,11 +352,11 @@ pub async fn snippet_source(db: &Db, w: &Work, stems: &[String]) -> Result<Strin
 /// Tags most used on the 2,000 newest published works, most used first (bounded work on the
 /// landing page however large the library grows).
 pub async fn popular_tags(db: &Db, limit: i64) -> Result<Vec<(String, i64)>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT t.tag, COUNT(*) AS n FROM story_tags t WHERE t.work_id IN \
          (SELECT id FROM story_works WHERE state = 'published' ORDER BY published_at DESC LIMIT 2000) \
          GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT {limit}"
-    ))
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows

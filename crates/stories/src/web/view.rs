@@ -45,8 +45,7 @@ pub fn device(headers: &HeaderMap) -> Option<String> {
 }
 
 pub fn new_device() -> String {
-    use rand::Rng;
-    let bytes: [u8; 16] = rand::thread_rng().r#gen();
+    let bytes: [u8; 16] = rand::random();
     hex::encode(bytes)
 }
 

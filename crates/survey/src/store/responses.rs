@@ -128,7 +128,7 @@ async fn upsert_tallies(
          c7 = survey_tallies.c7 + excluded.c7, c8 = survey_tallies.c8 + excluded.c8, c9 = survey_tallies.c9 + excluded.c9",
         value_rows(rows.len(), 22)
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for ((org, service, day), t) in rows {
         q = q.bind(*org).bind(service.clone()).bind(*day);
         for v in t {
@@ -147,7 +147,7 @@ async fn bulk_insert(tx: &mut anjungan_kernel::db::Tx, all: &[NewResponse<'_>]) 
              u1, u2, u3, u4, u5, u6, u7, u8, u9, comment, entered_by) VALUES {}",
             value_rows(chunk.len(), 19)
         );
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for n in chunk {
             let r = n.response;
             let p = &r.profile;
@@ -286,7 +286,7 @@ pub async fn replace_tallies(tx: &mut anjungan_kernel::db::Conn) -> Result<()> {
     sqlx::query("DELETE FROM survey_tallies")
         .execute(&mut *tx)
         .await?;
-    sqlx::query(&format!(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO survey_tallies (org_id, service, day, n, s1, s2, s3, s4, s5, s6, s7, s8, s9, c1, c2, c3, c4, c5, c6, c7, c8, c9) \
          SELECT org_id, service, {day}, COUNT(*), \
          CAST(COALESCE(SUM(u1),0) AS BIGINT), CAST(COALESCE(SUM(u2),0) AS BIGINT), CAST(COALESCE(SUM(u3),0) AS BIGINT), \
@@ -294,7 +294,7 @@ pub async fn replace_tallies(tx: &mut anjungan_kernel::db::Conn) -> Result<()> {
          CAST(COALESCE(SUM(u7),0) AS BIGINT), CAST(COALESCE(SUM(u8),0) AS BIGINT), CAST(COALESCE(SUM(u9),0) AS BIGINT), \
          COUNT(u1), COUNT(u2), COUNT(u3), COUNT(u4), COUNT(u5), COUNT(u6), COUNT(u7), COUNT(u8), COUNT(u9) \
          FROM survey_responses GROUP BY org_id, service, {day}"
-    ))
+    )))
     .execute(&mut *tx)
     .await?;
     Ok(())

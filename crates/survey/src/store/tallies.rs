@@ -33,9 +33,9 @@ const SUMS: &str = "CAST(SUM(n) AS BIGINT) AS n, \
 /// Tallies of every unit over a period, from the daily rollups.
 pub async fn tallies_by_unit(db: &Db, period: &Period) -> Result<Vec<(i64, Tally)>> {
     let (from, to) = day_range(period);
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT org_id, {SUMS} FROM survey_tallies WHERE day >= $1 AND day < $2 GROUP BY org_id"
-    ))
+    )))
     .bind(from)
     .bind(to)
     .fetch_all(&db.pool)
@@ -56,9 +56,9 @@ pub async fn unit_tally(
     service: Option<&str>,
 ) -> Result<Tally> {
     let (from, to) = day_range(period);
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {SUMS} FROM survey_tallies WHERE org_id = $1 AND day >= $2 AND day < $3 AND ($4 IS NULL OR service = $4)"
-    ))
+    )))
     .bind(org_id)
     .bind(from)
     .bind(to)
@@ -78,9 +78,9 @@ pub async fn tallies_by_service(
     period: &Period,
 ) -> Result<Vec<(String, Tally)>> {
     let (from, to) = day_range(period);
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT service, {SUMS} FROM survey_tallies WHERE org_id = $1 AND day >= $2 AND day < $3 GROUP BY service ORDER BY service"
-    ))
+    )))
     .bind(org_id)
     .bind(from)
     .bind(to)

@@ -41,9 +41,11 @@ fn unit_from(r: &AnyRow) -> std::result::Result<Unit, sqlx::Error> {
 const UNIT_SQL: &str = "SELECT u.org_id, o.name, o.kind, o.code, o.path, u.services FROM survey_units u JOIN organisations o ON o.id = u.org_id";
 
 pub async fn units(db: &Db) -> Result<Vec<Unit>> {
-    let rows = sqlx::query(&format!("{UNIT_SQL} ORDER BY o.kind, o.name"))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{UNIT_SQL} ORDER BY o.kind, o.name"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .iter()
         .map(unit_from)
@@ -51,10 +53,12 @@ pub async fn units(db: &Db) -> Result<Vec<Unit>> {
 }
 
 pub async fn unit(db: &Db, org_id: i64) -> Result<Unit> {
-    let row = sqlx::query(&format!("{UNIT_SQL} WHERE u.org_id = $1"))
-        .bind(org_id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{UNIT_SQL} WHERE u.org_id = $1"
+    )))
+    .bind(org_id)
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref()
         .map(unit_from)
         .transpose()?
