@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod http;
 pub mod i18n;
 pub mod identity;
 pub mod orgs;

@@ -538,7 +538,7 @@ fn main() {
             .await
             .unwrap()
         });
-        let client = reqwest::Client::builder()
+        let client = anjungan_kernel::http::client().unwrap()
             .pool_max_idle_per_host(CONNECTIONS)
             .build()
             .unwrap();

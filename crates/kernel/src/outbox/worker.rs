@@ -42,7 +42,7 @@ impl Senders {
             None => None,
         };
         Ok(Self {
-            http: reqwest::Client::builder()
+            http: crate::http::client()?
                 .timeout(Duration::from_secs(20))
                 .build()?,
             smtp,

@@ -185,7 +185,8 @@ async fn watch_storm(
         .unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut watchers = Vec::new();
-    let shared = reqwest::Client::builder()
+    let shared = anjungan_kernel::http::client()
+        .unwrap()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
@@ -228,7 +229,7 @@ async fn watch_storm(
     }
     // Let the watchers connect, then 5 s of bids at about 100 a second across 8 lots.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let client = reqwest::Client::new();
+    let client = anjungan_kernel::http::client().unwrap().build().unwrap();
     let mut bids = 0;
     let end = Instant::now() + Duration::from_secs(5);
     // Start from each lot's minimum as it stands after the bid storm.

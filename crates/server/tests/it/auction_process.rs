@@ -76,7 +76,7 @@ async fn morning(c: &reqwest::Client, base: &str) -> (i64, Vec<i64>) {
 /// Bids on `lot` until `n` are accepted, each at the minimum the last answer named; when
 /// outbid in between (too low), one step more; when leading, waits for the other bidder.
 async fn storm(base: String, token: String, lot: i64, buyer: Option<i64>, n: usize) -> Vec<Value> {
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     let mut accepted = Vec::new();
     let mut amount = 1i64;
     let mut tries = 0;
@@ -108,7 +108,7 @@ async fn auction_two_nodes_on_one_postgres_agree_on_every_bid() {
     b.ready(Instant::now(), Duration::from_secs(30)).await;
     let sumi = token(dir_a.path(), &db.url, "bakul@anjungan.test").await;
     let juru = token(dir_a.path(), &db.url, "jurulelang.prigi@anjungan.test").await;
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     let (session, lots) = morning(&c, &a.base).await;
     let lot = lots[1];
     let start = get(
@@ -240,7 +240,7 @@ async fn auction_kill_9_during_a_bidding_storm_loses_no_acknowledged_bid() {
     let node = Node::spawn(dir.path(), &url, &[], true);
     node.ready(Instant::now(), Duration::from_secs(60)).await;
     let juru = token(dir.path(), &url, "jurulelang.prigi@anjungan.test").await;
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     let (session, lots) = morning(&c, &node.base).await;
     let kdb = anjungan_kernel::Db::connect(&url, 1).await.unwrap();
     let buyers: Vec<(i64, String)> =
@@ -271,7 +271,7 @@ async fn auction_kill_9_during_a_bidding_storm_loses_no_acknowledged_bid() {
         let lot = lots[6 + k];
         let start = minimum(lot);
         tasks.push(tokio::spawn(async move {
-            let c = reqwest::Client::new();
+            let c = anjungan_kernel::http::client().unwrap().build().unwrap();
             let mut acked = Vec::new();
             let mut amount = start;
             let mut i = 0;

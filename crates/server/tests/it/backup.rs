@@ -98,7 +98,7 @@ async fn round_trip(backend: Backend) {
     for w in 0..3u32 {
         let (base, token, stop) = (node.base.clone(), token.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
-            let c = reqwest::Client::new();
+            let c = anjungan_kernel::http::client().unwrap().build().unwrap();
             let mut acked: Vec<(Duration, String)> = Vec::new();
             let mut i = 0u32;
             while !stop.load(Ordering::SeqCst) {
@@ -226,7 +226,7 @@ async fn round_trip(backend: Backend) {
     }
     // Every stored file opens with the key and has the bytes its digest names; public ones are
     // served by it.
-    let guest = reqwest::Client::new();
+    let guest = anjungan_kernel::http::client().unwrap().build().unwrap();
     for (sha, access) in &files {
         let f = anjungan_kernel::files::store::get(&db, &fresh, &keys, sha)
             .await
@@ -243,7 +243,8 @@ async fn round_trip(backend: Backend) {
         }
     }
     // Every letter downloads for the unit's staff and verifies on the public page.
-    let kades = reqwest::Client::builder()
+    let kades = anjungan_kernel::http::client()
+        .unwrap()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()

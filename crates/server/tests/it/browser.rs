@@ -215,7 +215,7 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
     let node = Node::spawn_on(port, dir.path(), &url, &[], true);
     node.ready(Instant::now(), Duration::from_secs(30)).await;
     let base = node.base.clone();
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let orgs: serde_json::Value = api
         .get(format!(
             "{base}/api/v1/organisations?kind=village&q=Nglinggis"
@@ -327,7 +327,8 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
         html.contains(&format!("data-unit=\"{unit}\" data-ikm=\"{ikm_after}\"")),
         "public page shows the new IKM"
     );
-    let staff = reqwest::Client::builder()
+    let staff = anjungan_kernel::http::client()
+        .unwrap()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -799,7 +800,10 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
     let api = |path: &str, token: &str, body: serde_json::Value| {
         let (url, token) = (app.url(path), token.to_string());
         async move {
-            let r = reqwest::Client::new()
+            let r = anjungan_kernel::http::client()
+                .unwrap()
+                .build()
+                .unwrap()
                 .post(url)
                 .bearer_auth(token)
                 .json(&body)

@@ -190,7 +190,7 @@ async fn a_form_with_an_upload_stores_the_file(app: TestApp) {
     }
     assert_eq!(count(&app, "desk_requests").await, before);
     let token = app.token("admin@anjungan.test").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let submit = |sha: String| {
         api.post(app.url("/api/v1/layanan/requests"))
             .bearer_auth(&token)
@@ -262,7 +262,7 @@ async fn complaints_have_a_deadline_and_get_answered(app: TestApp) {
             .contains("data-testid=\"complaint-done\"")
     );
     // Through the API too.
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .post(app.url("/api/v1/layanan/complaints"))
         .json(
@@ -818,7 +818,10 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
     assert!(r.text().await.unwrap().contains("data-error=\"kode\""));
     assert_eq!(count(&app, "desk_requests").await, before);
     // English interface.
-    let en = reqwest::Client::new()
+    let en = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(app.url(&format!("/layanan/s/{DOMISILI}")))
         .header("cookie", "anj_lang=en")
         .send()
@@ -909,7 +912,7 @@ async fn a_return_pauses_the_clock_until_the_citizen_answers(app: TestApp) {
     let tracking = citizen_submits(&app, &citizen).await;
     let id = request_id(&app, &tracking).await;
     let token = app.token("sekdes.nglinggis@anjungan.test").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .post(app.url(&format!("/api/v1/layanan/requests/{id}/steps")))
         .bearer_auth(&token)
@@ -1007,7 +1010,7 @@ async fn a_return_pauses_the_clock_until_the_citizen_answers(app: TestApp) {
 
 async fn staff_requests_registers_and_figures_through_the_api(app: TestApp) {
     let token = app.token("sekdes.nglinggis@anjungan.test").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     // A phone request taken by the secretary.
     let r = api
         .post(app.url("/api/v1/layanan/requests"))
@@ -1258,7 +1261,7 @@ async fn holidays_and_open311_keys_are_admin_settings(app: TestApp) {
             .any(|d| d["day"] == "2026-03-20")
     );
     let admin_token = app.token("admin@anjungan.test").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .put(app.url("/api/v1/layanan/holidays/2026-03-23"))
         .bearer_auth(&admin_token)

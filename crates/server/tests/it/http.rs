@@ -155,7 +155,7 @@ async fn unit_operator_gets_403_on_another_units_record(app: TestApp) {
     assert_eq!(r.status(), 403);
     assert!(r.text().await.unwrap().contains("tidak berwenang"));
     let token = app.token(SEKDES).await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .put(app.url(&format!("/api/v1/organisations/{other}")))
         .bearer_auth(&token)
@@ -220,7 +220,7 @@ async fn unit_operator_gets_403_on_another_units_record(app: TestApp) {
 
 async fn api_tokens_work_and_revoked_tokens_stop(app: TestApp) {
     let token = app.token(ADMIN).await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .get(app.url("/api/v1/me"))
         .bearer_auth(&token)
@@ -295,7 +295,7 @@ async fn api_tokens_work_and_revoked_tokens_stop(app: TestApp) {
 
 async fn audit_log_records_every_change(app: TestApp) {
     let token = app.token(ADMIN).await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = api
         .post(app.url("/api/v1/organisations"))
         .bearer_auth(&token)
@@ -375,7 +375,8 @@ async fn bad_input_gets_a_clear_4xx_never_a_500(app: TestApp) {
     let token = app.token(ADMIN).await;
     // A connection each: after refusing an oversized body the server closes the connection
     // without reading it, and a pooled client would send the next request down it.
-    let api = reqwest::Client::builder()
+    let api = anjungan_kernel::http::client()
+        .unwrap()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
@@ -733,7 +734,7 @@ async fn uploads_are_checked_by_content_and_served(app: TestApp) {
     // The demo's signed letters are files too.
     let uploads_before = app.audit_count("file.upload").await;
     let token = app.token(SEKDES).await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
     let form = reqwest::multipart::Form::new().part(
         "file",
@@ -1038,7 +1039,7 @@ async fn outbox_delivers_through_the_whatsapp_gateway_with_retries() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text() {
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let doc: Value = api
         .get(app.url("/api/openapi.json"))
         .send()
@@ -1234,7 +1235,7 @@ async fn public_pages_are_light_and_self_hosted() {
     let app = TestApp::start(Backend::Sqlite).await.unwrap();
     let village = app.org_id(NGLINGGIS).await;
     // reqwest here has no decompression: the byte counts are what travels.
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     let get = |path: String| {
         let c = c.clone();
         let url = app.url(&path);
@@ -1250,7 +1251,7 @@ async fn public_pages_are_light_and_self_hosted() {
             (encoded, r.bytes().await.unwrap().len())
         }
     };
-    let plain = reqwest::Client::new();
+    let plain = anjungan_kernel::http::client().unwrap().build().unwrap();
     for path in [
         "/".to_string(),
         "/masuk".into(),

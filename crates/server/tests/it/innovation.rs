@@ -627,7 +627,7 @@ async fn the_api_runs_the_same_workflow(app: TestApp) {
     let op = app.token("operator.kominfo@anjungan.test").await;
     let coord = app.token("koordinator@anjungan.test").await;
     let kominfo = app.org_id("DISKOMINFO").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let mut body = json!({"organisation_id": kominfo, "name": "Antrean Daring", "stage": "inisiatif", "initiator": "asn", "kind": "digital",
         "form": "pelayanan_publik", "affair": "komunikasi_informatika", "design": words(310), "goal": "g", "benefit": "b", "result": "r"});
     let r = api

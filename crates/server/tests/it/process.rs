@@ -95,7 +95,7 @@ impl Node {
 
     /// Polls `/healthz`; returns how long it took to answer 200.
     pub async fn ready(&self, start: Instant, limit: Duration) -> Duration {
-        let c = reqwest::Client::new();
+        let c = anjungan_kernel::http::client().unwrap().build().unwrap();
         loop {
             if let Ok(r) = c
                 .get(self.url("/healthz"))
@@ -147,7 +147,8 @@ impl Drop for Node {
 
 /// A client that keeps cookies and does not follow redirects.
 fn cookie_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    anjungan_kernel::http::client()
+        .unwrap()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -251,7 +252,7 @@ async fn kill_9_never_corrupts_the_database_nor_loses_acknowledged_writes() {
         for w in 0..4 {
             let (base, token, stop) = (node.base.clone(), token.clone(), stop.clone());
             tasks.push(tokio::spawn(async move {
-                let c = reqwest::Client::new();
+                let c = anjungan_kernel::http::client().unwrap().build().unwrap();
                 let mut acked = Vec::new();
                 let mut i = 0;
                 while !stop.load(std::sync::atomic::Ordering::SeqCst) {
@@ -385,7 +386,7 @@ async fn command_line_manages_users_tokens_and_backups() {
     let token = out.lines().last().unwrap().trim().to_string();
     let node = Node::spawn(dir.path(), &url, &[], false);
     node.ready(Instant::now(), Duration::from_secs(20)).await;
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     assert_eq!(
         c.get(node.url("/api/v1/me"))
             .bearer_auth(&token)
@@ -491,7 +492,8 @@ async fn outbox_survives_a_restart(backend: Backend) {
     let env = [("ANJUNGAN_WHATSAPP_URL", gw_url.as_str())];
     let node = Node::spawn(db.dir.path(), &db.url, &env, true);
     node.ready(Instant::now(), Duration::from_secs(20)).await;
-    let c = reqwest::Client::builder()
+    let c = anjungan_kernel::http::client()
+        .unwrap()
         .cookie_store(true)
         .build()
         .unwrap();
@@ -604,7 +606,10 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
         .next()
         .unwrap()
         .to_string();
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(b.url("/dasbor"))
         .header("cookie", &session)
         .send()
@@ -656,7 +661,10 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
         "file",
         reqwest::multipart::Part::bytes(png.to_vec()).file_name("stan.png"),
     );
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(a.url("/api/v1/files"))
         .bearer_auth(&token)
         .multipart(form)
@@ -667,7 +675,10 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
     let stored: serde_json::Value = r.json().await.unwrap();
     let sha = stored["sha256"].as_str().unwrap().to_string();
     // Private as uploaded: node B does not serve it by digest either.
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(b.url(&format!("/berkas/{sha}")))
         .send()
         .await
@@ -689,7 +700,10 @@ async fn two_nodes_on_one_postgres_behave_as_one() {
     );
     drop(conn);
     pool.close().await;
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(b.url(&format!("/berkas/{sha}")))
         .send()
         .await

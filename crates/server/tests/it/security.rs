@@ -543,7 +543,10 @@ async fn the_audit_log_refuses_rewrites_and_verify_catches_the_rest(app: TestApp
         .unwrap();
     assert!(page.contains("data-testid=\"audit-head\""), "{page}");
     let token = app.token("admin@anjungan.test").await;
-    let r: serde_json::Value = reqwest::Client::new()
+    let r: serde_json::Value = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(app.url("/api/v1/audit/chain"))
         .bearer_auth(token)
         .send()
@@ -594,7 +597,7 @@ both_backends!(
 
 async fn bearer_is_case_insensitive_and_401_names_the_scheme(app: TestApp) {
     let token = app.token("admin@anjungan.test").await;
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     for scheme in ["Bearer", "bearer", "BEARER"] {
         let r = c
             .get(app.url("/api/v1/me"))
@@ -628,7 +631,7 @@ async fn bearer_is_case_insensitive_and_401_names_the_scheme(app: TestApp) {
 
 async fn holidays_of_year_zero_are_refused(app: TestApp) {
     let token = app.token("admin@anjungan.test").await;
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     for day in ["0000-01-01", "1999-12-31", "2101-01-01"] {
         let r = c
             .put(app.url(&format!("/api/v1/layanan/holidays/{day}")))
@@ -675,7 +678,7 @@ both_backends_with!(metrics_are_for_scrapers_and_admins, |c| {
 });
 
 async fn metrics_are_for_scrapers_and_admins(app: TestApp) {
-    let c = reqwest::Client::new();
+    let c = anjungan_kernel::http::client().unwrap().build().unwrap();
     let r = c.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(
         r.status(),

@@ -85,7 +85,8 @@ impl TestApp {
 
     /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
+        anjungan_kernel::http::client()
+            .unwrap()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -30,7 +30,10 @@ async fn post_form(app: &TestApp, id: i64, key: &str, answers: [u8; 9], profile:
     for (k, v) in profile.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(app.url(&format!("/api/v1/survey/units/{id}/responses")))
         .json(&body)
         .send()
@@ -300,7 +303,10 @@ async fn no_two_published_figures_differ_by_a_small_group(app: TestApp) {
 
 async fn unknown_elements_are_refused_in_words(app: TestApp) {
     let id = enable_fresh_unit(&app, "35.03.01.2001").await;
-    let r = reqwest::Client::new()
+    let r = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(app.url(&format!("/api/v1/survey/units/{id}/responses")))
         .json(&json!({"client_key": "x1", "answers": {"U10": 4}}))
         .send()
@@ -579,7 +585,7 @@ async fn online_form_records_answers_and_refuses_bad_input(app: TestApp) {
 
 async fn kiosk_submissions_are_idempotent(app: TestApp) {
     let id = enable_fresh_unit(&app, "35.03.01.2002").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let body = json!({"client_key": "kiosk-7f3a", "answers": {"U1": 4, "U2": 3, "U3": 3, "U4": 4, "U5": 3, "U6": 4, "U7": 4, "U8": 2, "U9": 3}, "sex": "L", "age": 30});
     let url = app.url(&format!("/api/v1/survey/units/{id}/responses"));
     let r = api.post(&url).json(&body).send().await.unwrap();
@@ -641,7 +647,7 @@ async fn kiosk_submissions_are_idempotent(app: TestApp) {
 async fn invitation_links_work_once(app: TestApp) {
     let village = app.org_id(NGLINGGIS).await;
     let token = app.token("sekdes.nglinggis@anjungan.test").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     let url = app.url(&format!("/api/v1/survey/units/{village}/invitations"));
     let r = api
         .post(&url)
@@ -863,7 +869,7 @@ async fn only_a_units_staff_see_its_dashboard_and_exports(app: TestApp) {
 
 async fn small_groups_are_hidden_and_exports_carry_no_profile(app: TestApp) {
     let id = enable_fresh_unit(&app, "35.03.01.2003").await;
-    let api = reqwest::Client::new();
+    let api = anjungan_kernel::http::client().unwrap().build().unwrap();
     for (i, sex) in ["P", "P", "L"].iter().enumerate() {
         let body = json!({"client_key": format!("g{i}"), "answers": {"U1": 4, "U2": 4, "U3": 3, "U4": 4, "U5": 3, "U6": 4, "U7": 4, "U8": 3, "U9": 3}, "sex": sex, "age": 52, "education": "s1", "occupation": "pns", "comment": "Terima kasih"});
         assert_eq!(
@@ -1108,7 +1114,10 @@ async fn follow_up_and_served_counts(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 303);
     let token = app.token("kades.nglinggis@anjungan.test").await;
-    let actions: Value = reqwest::Client::new()
+    let actions: Value = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
         .get(app.url(&format!("/api/v1/survey/units/{village}/actions")))
         .bearer_auth(&token)
         .send()

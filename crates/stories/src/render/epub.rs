@@ -501,7 +501,7 @@ fn repack(epub: &[u8], book: &BookExport) -> anyhow::Result<Vec<u8>> {
     let mut fixed = false;
     for i in 0..input.len() {
         let mut entry = input.by_index(i)?;
-        let name = entry.name().to_string();
+        let name = entry.name()?.into_owned();
         if name == "mimetype" {
             continue;
         }
@@ -584,8 +584,8 @@ mod tests {
             let mut f = z.by_index(i).unwrap();
             let mut s = String::new();
             f.read_to_string(&mut s).unwrap();
-            names.push(f.name().to_string());
-            files.insert(f.name().to_string(), s);
+            names.push(f.name().unwrap().into_owned());
+            files.insert(f.name().unwrap().into_owned(), s);
         }
         Unzipped { names, files }
     }
@@ -610,7 +610,7 @@ mod tests {
         let bytes = build(&book()).unwrap();
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
         let mut f = z.by_index(0).unwrap();
-        assert_eq!(f.name(), "mimetype");
+        assert_eq!(f.name().unwrap(), "mimetype");
         assert_eq!(f.compression(), zip::CompressionMethod::Stored);
         let mut s = String::new();
         f.read_to_string(&mut s).unwrap();
