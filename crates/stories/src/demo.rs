@@ -5,7 +5,7 @@
 use crate::domain::work::{ArchiveRef, WorkInput};
 use crate::domain::workflow::{Actor as By, Command, State};
 use crate::domain::{Category, Language, Rating};
-use crate::store::{collections, works};
+use crate::store::collections;
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::crypto::Keys;
@@ -129,7 +129,7 @@ async fn seed(db: &Db, keys: &Keys, password: &str, librarian_email: &str) -> an
                     .0
             }
         };
-        works::set_pen_name(db, &system, id, &a.pen_name).await?;
+        crate::service::works::set_pen_name(db, &system, id, &a.pen_name).await?;
         authors.push((a.key.clone(), id, a.pen_name.clone()));
     }
     let now = anjungan_kernel::clock::now_ms();
@@ -166,10 +166,12 @@ async fn seed(db: &Db, keys: &Keys, password: &str, librarian_email: &str) -> an
         }
         .validated()?;
         let mut tx = db.begin_write().await?;
-        let id = works::insert(&mut tx, &actor, *author, &input, Some(&w.slug)).await?;
+        let id =
+            crate::service::works::insert(&mut tx, &actor, *author, &input, Some(&w.slug)).await?;
         tx.commit().await?;
         for c in &w.chapter {
-            works::save_chapter(db, &actor, *author, id, None, &c.title, &c.body).await?;
+            crate::service::works::save_chapter(db, &actor, *author, id, None, &c.title, &c.body)
+                .await?;
         }
         let target = State::parse(&w.state).ok_or_else(|| anyhow::anyhow!("state {}", w.state))?;
         let base = "http://localhost:8080";
@@ -269,7 +271,9 @@ async fn seed(db: &Db, keys: &Keys, password: &str, librarian_email: &str) -> an
         ids.push((w.slug.clone(), id, target == State::Published));
     }
     for c in &demo.collection {
-        let slug = collections::create(db, &librarian_actor, &c.title, &c.description).await?;
+        let slug =
+            crate::service::collections::create(db, &librarian_actor, &c.title, &c.description)
+                .await?;
         let col = collections::by_slug(db, &slug)
             .await?
             .ok_or_else(|| anyhow::anyhow!("collection {slug}"))?;
@@ -278,7 +282,8 @@ async fn seed(db: &Db, keys: &Keys, password: &str, librarian_email: &str) -> an
                 .iter()
                 .find(|(slug, _, published)| slug == s && *published)
             {
-                collections::set_member(db, &librarian_actor, col.id, *id, true).await?;
+                crate::service::collections::set_member(db, &librarian_actor, col.id, *id, true)
+                    .await?;
             }
         }
     }

@@ -40,7 +40,9 @@ async fn author(db: &Db, keys: &Keys) -> (i64, Actor) {
         label: "Eko Penulis".into(),
         ..Actor::system("test")
     };
-    works::set_pen_name(db, &actor, id, "Eko").await.unwrap();
+    anjungan_stories::service::works::set_pen_name(db, &actor, id, "Eko")
+        .await
+        .unwrap();
     (id, actor)
 }
 
@@ -77,8 +79,10 @@ async fn a_work_is_reviewed_published_and_taken_off_with_its_author_told(t: Test
         archive: None,
         cover: None,
     };
-    let id = works::create(&db, &author, author_id, input).await.unwrap();
-    works::save_chapter(
+    let id = anjungan_stories::service::works::create(&db, &author, author_id, input)
+        .await
+        .unwrap();
+    anjungan_stories::service::works::save_chapter(
         &db,
         &author,
         author_id,

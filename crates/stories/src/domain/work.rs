@@ -1,7 +1,8 @@
 //! A work and what describes it: category, language, audience rating, tags, the archival
 //! reference of archive stories, and the checks an author's input must pass.
 
-use super::StoryError;
+use super::workflow::{Command, State, WorkflowError};
+use super::{MAX_CHAPTERS, StoryError};
 use serde::{Deserialize, Serialize};
 
 macro_rules! code_enum {
@@ -294,6 +295,91 @@ pub fn slug_of(title: &str) -> String {
     anjungan_kernel::text::slug(title).replace('_', "-")
 }
 
+/// A new draft's slug: the title's, cut to 60 characters ("karya" when the title has none),
+/// with six hex digits of `random` so that two works of one title differ.
+pub fn draft_slug(title: &str, random: u32) -> String {
+    let base = slug_of(title);
+    let base = if base.is_empty() {
+        "karya".into()
+    } else {
+        base
+    };
+    format!(
+        "{}-{:06x}",
+        base.chars().take(60).collect::<String>(),
+        random & 0xff_ffff
+    )
+}
+
+/// An author may change a work only while credited on it and while its state allows editing.
+pub fn check_editable(authors: &[i64], state: State, user_id: i64) -> Result<(), StoryError> {
+    if !authors.contains(&user_id) {
+        return Err(StoryError::Workflow(WorkflowError::NotYours));
+    }
+    if !state.editable() {
+        return Err(StoryError::Workflow(WorkflowError::NotNow {
+            state,
+            command: Command::Submit,
+        }));
+    }
+    Ok(())
+}
+
+/// Only a draft that was never published may be deleted: a published work stays, for
+/// OAI-PMH's persistent deleted records.
+pub fn check_draft_deletion(state: State, ever_published: bool) -> Result<(), StoryError> {
+    if ever_published {
+        return Err(StoryError::Workflow(WorkflowError::NotNow {
+            state,
+            command: Command::TakeDown,
+        }));
+    }
+    Ok(())
+}
+
+/// The position of a new last chapter after `chapters`, within [`MAX_CHAPTERS`].
+pub fn next_chapter(chapters: i64) -> Result<i64, StoryError> {
+    if chapters >= MAX_CHAPTERS {
+        return Err(StoryError::TooManyChapters);
+    }
+    Ok(chapters + 1)
+}
+
+/// A chapter moves up only if it exists and is not the first.
+pub fn check_move_up(position: i64, chapters: i64) -> Result<(), StoryError> {
+    if position < 2 || position > chapters {
+        return Err(StoryError::NoSuchChapter);
+    }
+    Ok(())
+}
+
+/// Readers act (kudos, bookmarks, comments, reports) only on a published work; `state` is the
+/// work's state code.
+pub fn check_published(state: &str) -> Result<(), StoryError> {
+    if state == State::Published.code() {
+        Ok(())
+    } else {
+        Err(StoryError::NotPublished)
+    }
+}
+
+/// A bookmark marks a chapter of the work: 1 up to its last (1 when it has none yet).
+pub fn bookmark_position(position: i64, chapters: i64) -> i64 {
+    position.clamp(1, chapters.max(1))
+}
+
+/// A report's details: trimmed, at most [`MAX_NOTE`] characters, required for "other".
+pub fn report_details(reason: ReportReason, details: &str) -> Result<&str, StoryError> {
+    let details = details.trim();
+    if details.chars().count() > MAX_NOTE {
+        return Err(StoryError::TooLong);
+    }
+    if reason == ReportReason::Other && details.is_empty() {
+        return Err(StoryError::TextRequired);
+    }
+    Ok(details)
+}
+
 /// Text size on the reading page, chosen without JavaScript (a cookie set by a link).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TextSize {
@@ -437,5 +523,67 @@ mod tests {
         assert!(pen_name("A").is_err());
         assert!(text_of("   ", 10).is_err());
         assert!(text_of("abcdefghijk", 10).is_err());
+    }
+
+    #[test]
+    fn drafts_get_a_slug_from_their_title() {
+        assert_eq!(draft_slug("Menak Sopal", 0xabc), "menak-sopal-000abc");
+        assert_eq!(draft_slug("!!!", 0x1_123456), "karya-123456");
+        let long = draft_slug(&"a".repeat(100), 1);
+        assert_eq!(long, format!("{}-000001", "a".repeat(60)));
+    }
+
+    #[test]
+    fn only_credited_authors_edit_and_only_while_editable() {
+        assert_eq!(check_editable(&[1, 2], State::Draft, 2), Ok(()));
+        assert_eq!(
+            check_editable(&[1], State::Draft, 2),
+            Err(StoryError::Workflow(WorkflowError::NotYours))
+        );
+        assert_eq!(
+            check_editable(&[1], State::Published, 1),
+            Err(StoryError::Workflow(WorkflowError::NotNow {
+                state: State::Published,
+                command: Command::Submit,
+            }))
+        );
+        assert_eq!(check_draft_deletion(State::Draft, false), Ok(()));
+        assert_eq!(
+            check_draft_deletion(State::Draft, true),
+            Err(StoryError::Workflow(WorkflowError::NotNow {
+                state: State::Draft,
+                command: Command::TakeDown,
+            }))
+        );
+    }
+
+    #[test]
+    fn chapters_are_added_within_the_limit_and_move_up_when_they_can() {
+        assert_eq!(next_chapter(0), Ok(1));
+        assert_eq!(next_chapter(MAX_CHAPTERS - 1), Ok(MAX_CHAPTERS));
+        assert_eq!(next_chapter(MAX_CHAPTERS), Err(StoryError::TooManyChapters));
+        assert_eq!(check_move_up(2, 3), Ok(()));
+        assert_eq!(check_move_up(3, 3), Ok(()));
+        assert_eq!(check_move_up(1, 3), Err(StoryError::NoSuchChapter));
+        assert_eq!(check_move_up(4, 3), Err(StoryError::NoSuchChapter));
+    }
+
+    #[test]
+    fn readers_act_on_published_works_and_explain_other_reports() {
+        assert_eq!(check_published("published"), Ok(()));
+        assert_eq!(check_published("draft"), Err(StoryError::NotPublished));
+        assert_eq!(bookmark_position(9, 3), 3);
+        assert_eq!(bookmark_position(0, 3), 1);
+        assert_eq!(bookmark_position(5, 0), 1);
+        assert_eq!(report_details(ReportReason::Copyright, "  "), Ok(""));
+        assert_eq!(
+            report_details(ReportReason::Other, "  "),
+            Err(StoryError::TextRequired)
+        );
+        assert_eq!(report_details(ReportReason::Error, " typo "), Ok("typo"));
+        assert_eq!(
+            report_details(ReportReason::Error, &"x".repeat(MAX_NOTE + 1)),
+            Err(StoryError::TooLong)
+        );
     }
 }

@@ -1,12 +1,11 @@
 //! Collections curated by librarians ("Legenda Trenggalek"): an ordered list of published works.
+//! The SQL only; the librarian's use cases are in `service::collections`.
 
 use super::Result;
 use super::works::{COLUMNS, Work, from_row};
 use crate::domain::StoryError;
-use crate::domain::audit::StoryEvent;
-use crate::domain::work::{self, one_line};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor as AuditActor};
+use anjungan_kernel::db::Conn;
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -61,125 +60,86 @@ pub async fn works(db: &Db, collection_id: i64, all: bool) -> Result<Vec<Work>> 
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Creates a collection; its slug comes from the title.
-pub async fn create(db: &Db, actor: &AuditActor, title: &str, description: &str) -> Result<String> {
-    let title = one_line(title);
-    if title.is_empty() || title.chars().count() > work::MAX_TITLE {
-        return Err(StoryError::BadTitle.into());
-    }
-    let description = description.trim();
-    if description.chars().count() > work::MAX_SUMMARY {
-        return Err(StoryError::TooLong.into());
-    }
-    let slug = work::slug_of(&title);
-    if slug.is_empty() {
-        return Err(StoryError::BadTitle.into());
-    }
-    let mut tx = db.begin_write().await?;
+/// Inserts a collection; a slug already in use is refused. Returns its id.
+pub async fn insert(
+    conn: &mut Conn,
+    slug: &str,
+    title: &str,
+    description: &str,
+    by: i64,
+    now: i64,
+) -> Result<i64> {
     let res = sqlx::query_scalar::<_, i64>(
         "INSERT INTO story_collections (slug, title, description, created_by, updated_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(&slug)
-    .bind(&title)
+    .bind(slug)
+    .bind(title)
     .bind(description)
-    .bind(actor.user_id.unwrap_or(0))
-    .bind(anjungan_kernel::clock::now_ms())
-    .fetch_one(&mut *tx)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *conn)
     .await;
-    let id = match res {
-        Ok(id) => id,
-        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => {
-            return Err(StoryError::SlugTaken.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::CollectionCreated { id, title: &title },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(slug)
+    match res {
+        Ok(id) => Ok(id),
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => Err(StoryError::SlugTaken.into()),
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Adds a published work at the end, or removes it.
-pub async fn set_member(
-    db: &Db,
-    actor: &AuditActor,
-    collection_id: i64,
-    work_id: i64,
-    member: bool,
-) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    if member {
-        let state: Option<String> =
-            sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
-                .bind(work_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match state.as_deref() {
-            None => return Err(anjungan_kernel::Error::NotFound.into()),
-            Some("published") => {}
-            Some(_) => return Err(StoryError::NotPublished.into()),
-        }
-        let next: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(position), 0) + 1 FROM story_collection_works WHERE collection_id = $1",
-        )
-        .bind(collection_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let res = sqlx::query(
-            "INSERT INTO story_collection_works (collection_id, work_id, position) VALUES ($1, $2, $3)",
-        )
+/// The work's state code, if the work exists, read inside a writing transaction.
+pub async fn work_state(conn: &mut Conn, work_id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
+            .bind(work_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// Adds the work at the end of the collection; `false` if it already was a member.
+pub async fn append(conn: &mut Conn, collection_id: i64, work_id: i64) -> Result<bool> {
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM story_collection_works WHERE collection_id = $1",
+    )
+    .bind(collection_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let res = sqlx::query(
+        "INSERT INTO story_collection_works (collection_id, work_id, position) VALUES ($1, $2, $3)",
+    )
+    .bind(collection_id)
+    .bind(work_id)
+    .bind(next)
+    .execute(&mut *conn)
+    .await;
+    match res {
+        Ok(_) => Ok(true),
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn remove(conn: &mut Conn, collection_id: i64, work_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM story_collection_works WHERE collection_id = $1 AND work_id = $2")
         .bind(collection_id)
         .bind(work_id)
-        .bind(next)
-        .execute(&mut *tx)
-        .await;
-        match res {
-            Ok(_) => {}
-            Err(e) if anjungan_kernel::db::is_unique_violation(&e) => return Ok(()),
-            Err(e) => return Err(e.into()),
-        }
-    } else {
-        sqlx::query("DELETE FROM story_collection_works WHERE collection_id = $1 AND work_id = $2")
-            .bind(collection_id)
-            .bind(work_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &if member {
-            StoryEvent::CollectionWorkAdded {
-                id: collection_id,
-                work: work_id,
-            }
-        } else {
-            StoryEvent::CollectionWorkRemoved {
-                id: collection_id,
-                work: work_id,
-            }
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-/// Moves a work one place up in a collection (positions rewritten 1..n in one transaction).
-pub async fn move_up(db: &Db, actor: &AuditActor, collection_id: i64, work_id: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let order: Vec<i64> = sqlx::query_scalar(
+/// The collection's works in their order.
+pub async fn order(conn: &mut Conn, collection_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
         "SELECT work_id FROM story_collection_works WHERE collection_id = $1 ORDER BY position, work_id",
     )
     .bind(collection_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let order = crate::domain::collection::move_up(&order, work_id)
-        .ok_or(anjungan_kernel::Error::NotFound)?;
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Rewrites the positions 1..n in the given order.
+pub async fn set_order(conn: &mut Conn, collection_id: i64, order: &[i64]) -> Result<()> {
     for (i, w) in order.iter().enumerate() {
         sqlx::query(
             "UPDATE story_collection_works SET position = $1 WHERE collection_id = $2 AND work_id = $3",
@@ -187,18 +147,8 @@ pub async fn move_up(db: &Db, actor: &AuditActor, collection_id: i64, work_id: i
         .bind(i as i64 + 1)
         .bind(collection_id)
         .bind(w)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::CollectionWorkMovedUp {
-            id: collection_id,
-            work: work_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }

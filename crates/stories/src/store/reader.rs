@@ -1,12 +1,11 @@
 //! The reader's side: kudos (once per account or device), private bookmarks with notes, reading
-//! progress, comments held for moderation, and reports of a work.
+//! progress, comments held for moderation, and reports of a work — the SQL only; the use cases
+//! that check the rules and audit are in `service::reader`.
 
 use super::Result;
-use crate::domain::StoryError;
-use crate::domain::audit::StoryEvent;
-use crate::domain::work::{self, ReportReason};
+use crate::domain::work::ReportReason;
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor as AuditActor};
+use anjungan_kernel::db::Conn;
 use sqlx::Row;
 
 /// Who gives kudos: an account, or a guest's device (its cookie, hashed).
@@ -27,27 +26,24 @@ impl Giver<'_> {
     }
 }
 
-async fn require_published(db: &Db, work_id: i64) -> Result<()> {
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
-        .bind(work_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match state.as_deref() {
-        None => Err(anjungan_kernel::Error::NotFound.into()),
-        Some("published") => Ok(()),
-        Some(_) => Err(StoryError::NotPublished.into()),
-    }
+/// The work's state code, if the work exists.
+pub async fn state_of(db: &Db, work_id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT state FROM story_works WHERE id = $1")
+            .bind(work_id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
-/// Gives kudos; `false` when this giver already had (nothing changes).
-pub async fn kudos(db: &Db, work_id: i64, giver: Giver<'_>) -> Result<bool> {
-    require_published(db, work_id).await?;
-    let mut tx = db.begin_write().await?;
+/// Records the giver's kudos and counts it on the work; `false` when this giver already had
+/// (nothing changes).
+pub async fn add_kudos(conn: &mut Conn, work_id: i64, giver: &Giver<'_>, now: i64) -> Result<bool> {
     let res = sqlx::query("INSERT INTO story_kudos (work_id, giver, at) VALUES ($1, $2, $3)")
         .bind(work_id)
         .bind(giver.key())
-        .bind(anjungan_kernel::clock::now_ms())
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await;
     match res {
         Ok(_) => {}
@@ -56,9 +52,8 @@ pub async fn kudos(db: &Db, work_id: i64, giver: Giver<'_>) -> Result<bool> {
     }
     sqlx::query("UPDATE story_works SET kudos = kudos + 1 WHERE id = $1")
         .bind(work_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(true)
 }
 
@@ -84,21 +79,25 @@ pub struct Bookmark {
     pub at: i64,
 }
 
+/// How many chapters the work has.
+pub async fn chapters_of(db: &Db, work_id: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT chapters FROM story_works WHERE id = $1")
+            .bind(work_id)
+            .fetch_one(&db.pool)
+            .await?,
+    )
+}
+
 /// Adds or replaces the reader's bookmark of a work.
-pub async fn bookmark(
+pub async fn upsert_bookmark(
     db: &Db,
     user_id: i64,
     work_id: i64,
     position: i64,
     note: &str,
+    now: i64,
 ) -> Result<()> {
-    require_published(db, work_id).await?;
-    let note = work::note_of(note, work::MAX_NOTE)?;
-    let chapters: i64 = sqlx::query_scalar("SELECT chapters FROM story_works WHERE id = $1")
-        .bind(work_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let position = position.clamp(1, chapters.max(1));
     // One statement: two saves of the same bookmark at once both succeed, the later one wins.
     sqlx::query(
         "INSERT INTO story_bookmarks (user_id, work_id, position, note, at) VALUES ($1, $2, $3, $4, $5) \
@@ -107,8 +106,8 @@ pub async fn bookmark(
     .bind(user_id)
     .bind(work_id)
     .bind(position)
-    .bind(&note)
-    .bind(anjungan_kernel::clock::now_ms())
+    .bind(note)
+    .bind(now)
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -242,41 +241,28 @@ pub struct Comment {
     pub at: i64,
 }
 
-/// A reader's comment; it waits for a librarian before anyone else sees it.
-pub async fn comment(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
+/// A reader's comment, held for a librarian; returns its id.
+pub async fn insert_comment(
+    conn: &mut Conn,
     work_id: i64,
     position: i64,
+    user_id: i64,
+    author_name: &str,
     body: &str,
+    now: i64,
 ) -> Result<i64> {
-    let body = work::text_of(body, work::MAX_COMMENT)?;
-    require_published(db, work_id).await?;
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO story_comments (work_id, position, user_id, author_name, body, state, at) \
          VALUES ($1, $2, $3, $4, $5, 'held', $6) RETURNING id",
     )
     .bind(work_id)
-    .bind(position.max(0))
+    .bind(position)
     .bind(user_id)
-    .bind(&actor.label)
-    .bind(&body)
-    .bind(anjungan_kernel::clock::now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::CommentPosted {
-            work_id,
-            comment: id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .bind(author_name)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 const COMMENT_COLUMNS: &str =
@@ -324,34 +310,25 @@ pub async fn held_comments(db: &Db, limit: i64) -> Result<Vec<Comment>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// A librarian approves or rejects a held comment.
-pub async fn decide_comment(db: &Db, actor: &AuditActor, id: i64, approve: bool) -> Result<()> {
-    let mut tx = db.begin_write().await?;
+/// Approves or rejects a held comment; `false` if no held comment has this id.
+pub async fn decide_comment(
+    conn: &mut Conn,
+    id: i64,
+    approve: bool,
+    by: Option<i64>,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE story_comments SET state = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND state = 'held'",
     )
     .bind(if approve { "approved" } else { "rejected" })
-    .bind(actor.user_id)
-    .bind(anjungan_kernel::clock::now_ms())
+    .bind(by)
+    .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &if approve {
-            StoryEvent::CommentApproved { id }
-        } else {
-            StoryEvent::CommentRejected { id }
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
 // ---- reports ----
@@ -366,45 +343,25 @@ pub struct Report {
     pub at: i64,
 }
 
-/// A reader reports a published work (guests too; `reporter` says who, for the audit).
-pub async fn report(
-    db: &Db,
-    actor: &AuditActor,
+/// A reader's report of a work; returns its id.
+pub async fn insert_report(
+    conn: &mut Conn,
     work_id: i64,
     reason: ReportReason,
     details: &str,
+    reporter: &str,
+    now: i64,
 ) -> Result<i64> {
-    let details = details.trim();
-    if details.chars().count() > work::MAX_NOTE {
-        return Err(StoryError::TooLong.into());
-    }
-    if reason == ReportReason::Other && details.is_empty() {
-        return Err(StoryError::TextRequired.into());
-    }
-    require_published(db, work_id).await?;
-    let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO story_reports (work_id, reason, details, reporter, at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(work_id)
     .bind(reason.code())
     .bind(details)
-    .bind(&actor.label)
-    .bind(anjungan_kernel::clock::now_ms())
-    .fetch_one(&mut *tx)
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::WorkReported {
-            work_id,
-            report: id,
-            reason,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .bind(reporter)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 pub async fn open_reports(db: &Db, limit: i64) -> Result<Vec<Report>> {
@@ -429,32 +386,23 @@ pub async fn open_reports(db: &Db, limit: i64) -> Result<Vec<Report>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// A librarian closes a report with what was done.
-pub async fn resolve_report(db: &Db, actor: &AuditActor, id: i64, resolution: &str) -> Result<()> {
-    let resolution = work::text_of(resolution, work::MAX_NOTE)?;
-    let mut tx = db.begin_write().await?;
+/// Closes an open report with what was done; `false` if no open report has this id.
+pub async fn resolve_report(
+    conn: &mut Conn,
+    id: i64,
+    by: Option<i64>,
+    resolution: &str,
+    now: i64,
+) -> Result<bool> {
     let n = sqlx::query(
         "UPDATE story_reports SET resolved_by = $1, resolved_at = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
     )
-    .bind(actor.user_id)
-    .bind(anjungan_kernel::clock::now_ms())
-    .bind(&resolution)
+    .bind(by)
+    .bind(now)
+    .bind(resolution)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound.into());
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::ReportResolved {
-            id,
-            resolution: &resolution,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }

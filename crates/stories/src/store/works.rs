@@ -1,17 +1,15 @@
-//! Works, their chapters, pen names and the editorial workflow. Every decision is written to the
-//! work's history and the audit log in the same transaction, and the author is told by e-mail.
+//! Works, their chapters, pen names, credits and the editorial history: the SQL only. The use
+//! cases that check the rules, audit and e-mail the authors are in `service::works` and
+//! `service::workflow`.
 
 use super::Result;
-use crate::domain::audit::StoryEvent;
+use crate::domain::StoryError;
 use crate::domain::richtext::SafeHtml;
-use crate::domain::work::{self, ArchiveRef, Category, Language, Rating, WorkInput};
-use crate::domain::workflow::{self, Command, Facts, State};
-use crate::domain::{MAX_CHAPTERS, StoryError, notice};
+use crate::domain::work::{ArchiveRef, Category, Language, Rating, WorkInput};
+use crate::domain::workflow::{Facts, State};
 use anjungan_kernel::Db;
-use anjungan_kernel::audit::{self, Actor as AuditActor};
-use anjungan_kernel::crypto::Keys;
+use anjungan_kernel::audit::Actor as AuditActor;
 use anjungan_kernel::db::Conn;
-use anjungan_kernel::outbox::{self, domain::NewMessage};
 use sqlx::Row;
 
 /// An author as credited: the account and its pen name.
@@ -129,9 +127,9 @@ pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Work, sqlx:
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
-    )))
+    ))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -139,9 +137,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.slug = $1"
-    )))
+    ))
     .bind(slug)
     .fetch_optional(&db.pool)
     .await?;
@@ -150,10 +148,10 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
 
 /// The works `user_id` is credited on, newest change first.
 pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<Work>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM story_works w JOIN story_work_authors a ON a.work_id = w.id \
          WHERE a.user_id = $1 ORDER BY w.updated_at DESC, w.id DESC"
-    )))
+    ))
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?;
@@ -169,7 +167,7 @@ pub async fn in_states(db: &Db, states: &[State], limit: i64) -> Result<Vec<Work
         "SELECT {COLUMNS} FROM story_works w WHERE w.state IN ({}) ORDER BY w.updated_at, w.id LIMIT {limit}",
         super::placeholders(1, states.len())
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut q = sqlx::query(&sql);
     for s in states {
         q = q.bind(s.code());
     }
@@ -191,15 +189,12 @@ pub async fn pen_name(db: &Db, user_id: i64) -> Result<Option<String>> {
     )
 }
 
-/// Sets the pen name and renews the byline of every work the author is credited on.
-pub async fn set_pen_name(db: &Db, actor: &AuditActor, user_id: i64, raw: &str) -> Result<String> {
-    let name = work::pen_name(raw)?;
-    let now = anjungan_kernel::clock::now_ms();
-    let mut tx = db.begin_write().await?;
+/// Sets an author's pen name, adding the author if they had none.
+pub async fn upsert_pen_name(conn: &mut Conn, user_id: i64, name: &str, now: i64) -> Result<()> {
     let updated = sqlx::query("UPDATE story_authors SET pen_name = $1 WHERE user_id = $2")
-        .bind(&name)
+        .bind(name)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
     if updated == 0 {
@@ -207,33 +202,26 @@ pub async fn set_pen_name(db: &Db, actor: &AuditActor, user_id: i64, raw: &str) 
             "INSERT INTO story_authors (user_id, pen_name, created_at) VALUES ($1, $2, $3)",
         )
         .bind(user_id)
-        .bind(&name)
+        .bind(name)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    let works: Vec<i64> =
-        sqlx::query_scalar("SELECT work_id FROM story_work_authors WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for w in works {
-        refresh_byline(&mut tx, w).await?;
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::PenNameSet {
-            user_id,
-            pen_name: &name,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(name)
+    Ok(())
 }
 
-async fn refresh_byline(conn: &mut Conn, work_id: i64) -> Result<()> {
+/// The ids of the works `user_id` is credited on.
+pub async fn credited_on(conn: &mut Conn, user_id: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT work_id FROM story_work_authors WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+/// Renews the work's stored byline from its credits and the authors' pen names.
+pub async fn refresh_byline(conn: &mut Conn, work_id: i64) -> Result<()> {
     let rows = sqlx::query(
         "SELECT a.user_id, COALESCE(p.pen_name, u.name) AS pen_name FROM story_work_authors a \
          JOIN users u ON u.id = a.user_id LEFT JOIN story_authors p ON p.user_id = a.user_id \
@@ -265,7 +253,8 @@ fn tags_text(tags: &[String]) -> String {
     tags.join("\n")
 }
 
-async fn write_tags(conn: &mut Conn, work_id: i64, tags: &[String]) -> Result<()> {
+/// Replaces the work's tags in the tag index.
+pub async fn write_tags(conn: &mut Conn, work_id: i64, tags: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM story_tags WHERE work_id = $1")
         .bind(work_id)
         .execute(&mut *conn)
@@ -280,48 +269,22 @@ async fn write_tags(conn: &mut Conn, work_id: i64, tags: &[String]) -> Result<()
     Ok(())
 }
 
-/// A new draft credited to `author` (who must have a pen name). Returns its id.
-pub async fn create(db: &Db, actor: &AuditActor, author: i64, input: WorkInput) -> Result<i64> {
-    let w = input.validated()?;
-    if pen_name(db, author).await?.is_none() {
-        return Err(StoryError::NoPenName.into());
-    }
-    let mut tx = db.begin_write().await?;
-    let id = insert(&mut tx, actor, author, &w, None).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Inserts a draft inside the caller's transaction; `slug` defaults to one made from the title.
+/// Inserts a draft credited to `author` as its first author, with its tags; a slug already in
+/// use is refused. Returns its id.
 pub async fn insert(
     conn: &mut Conn,
-    actor: &AuditActor,
     author: i64,
     w: &WorkInput,
-    slug: Option<&str>,
+    slug: &str,
+    now: i64,
 ) -> Result<i64> {
-    let now = anjungan_kernel::clock::now_ms();
-    let base = work::slug_of(&w.title);
-    let base = if base.is_empty() {
-        "karya".into()
-    } else {
-        base
-    };
-    let slug = match slug {
-        Some(s) => s.to_string(),
-        None => format!(
-            "{}-{}",
-            base.chars().take(60).collect::<String>(),
-            short_id()
-        ),
-    };
     let archive = w.archive.clone().unwrap_or_default();
     let res = sqlx::query_scalar::<_, i64>(
         "INSERT INTO story_works (slug, title, summary, category, language, rating, complete, tags, credit, archive_code, \
          archive_description, archive_institution, cover, state, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'draft', $14, $15, $15) RETURNING id",
     )
-    .bind(&slug)
+    .bind(slug)
     .bind(&w.title)
     .bind(&w.summary)
     .bind(w.category.code())
@@ -351,60 +314,11 @@ pub async fn insert(
         .execute(&mut *conn)
         .await?;
     write_tags(conn, id, &w.tags).await?;
-    refresh_byline(conn, id).await?;
-    history(conn, id, actor, "create", State::Draft, "").await?;
-    audit::store::write(
-        conn,
-        actor,
-        &StoryEvent::WorkCreated {
-            id,
-            title: &w.title,
-            category: w.category,
-        },
-    )
-    .await?;
     Ok(id)
 }
 
-fn short_id() -> String {
-    let n: u32 = rand::random();
-    format!("{:06x}", n & 0xff_ffff)
-}
-
-/// The work, if `p`'s account is credited on it and it may be edited now.
-async fn editable_by(conn: &mut Conn, id: i64, user_id: i64) -> Result<Work> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(anjungan_kernel::Error::NotFound)?;
-    let w = from_row(&row)?;
-    if !w.author_ids().contains(&user_id) {
-        return Err(StoryError::Workflow(workflow::WorkflowError::NotYours).into());
-    }
-    if !w.state.editable() {
-        return Err(StoryError::Workflow(workflow::WorkflowError::NotNow {
-            state: w.state,
-            command: Command::Submit,
-        })
-        .into());
-    }
-    Ok(w)
-}
-
-/// Changes the details of a work its author may edit now.
-pub async fn update(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
-    id: i64,
-    input: WorkInput,
-) -> Result<()> {
-    let w = input.validated()?;
-    let mut tx = db.begin_write().await?;
-    editable_by(&mut tx, id, user_id).await?;
+/// Writes a work's details (its tags in the index apart, see [`write_tags`]).
+pub async fn update(conn: &mut Conn, id: i64, w: &WorkInput, now: i64) -> Result<()> {
     let archive = w.archive.clone().unwrap_or_default();
     sqlx::query(
         "UPDATE story_works SET title = $1, summary = $2, category = $3, language = $4, rating = $5, complete = $6, \
@@ -423,50 +337,18 @@ pub async fn update(
     .bind(&archive.description)
     .bind(&archive.institution)
     .bind(w.cover.clone().unwrap_or_default())
-    .bind(anjungan_kernel::clock::now_ms())
+    .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    write_tags(&mut tx, id, &w.tags).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::WorkUpdated {
-            id,
-            title: &w.title,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Deletes a draft that was never published (a published work stays, for OAI-PMH's
-/// persistent deleted records).
-pub async fn delete_draft(db: &Db, actor: &AuditActor, user_id: i64, id: i64) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let w = editable_by(&mut tx, id, user_id).await?;
-    if w.published_at.is_some() {
-        return Err(StoryError::Workflow(workflow::WorkflowError::NotNow {
-            state: w.state,
-            command: Command::TakeDown,
-        })
-        .into());
-    }
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<()> {
     sqlx::query("DELETE FROM story_works WHERE id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::DraftDeleted {
-            id,
-            title: &w.title,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -548,7 +430,8 @@ pub async fn all_chapters(db: &Db, work_id: i64) -> Result<Vec<Chapter>> {
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
+/// Renews the work's chapter and word counts.
+pub async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS w FROM story_chapters WHERE work_id = $1",
     )
@@ -567,71 +450,31 @@ async fn recount(conn: &mut Conn, work_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Writes chapter `position` (None: a new last chapter) of a work its author may edit.
-/// Returns the chapter's position.
-pub async fn save_chapter(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
+/// Rewrites chapter `position`; `false` if the work has no such chapter.
+pub async fn update_chapter(
+    conn: &mut Conn,
     work_id: i64,
-    position: Option<i64>,
+    position: i64,
     title: &str,
-    body: &str,
-) -> Result<i64> {
-    let body = SafeHtml::parse(body)?;
-    let mut tx = db.begin_write().await?;
-    let w = editable_by(&mut tx, work_id, user_id).await?;
-    let now = anjungan_kernel::clock::now_ms();
-    let pos = match position {
-        Some(p) => {
-            let title = work::chapter_title(title, p)?;
-            let n = sqlx::query(
-                "UPDATE story_chapters SET title = $1, body = $2, words = $3, updated_at = $4 WHERE work_id = $5 AND position = $6",
-            )
-            .bind(&title)
-            .bind(body.as_str())
-            .bind(body.word_count() as i64)
-            .bind(now)
-            .bind(work_id)
-            .bind(p)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(StoryError::NoSuchChapter.into());
-            }
-            p
-        }
-        None => {
-            if w.chapters >= MAX_CHAPTERS {
-                return Err(StoryError::TooManyChapters.into());
-            }
-            let p = w.chapters + 1;
-            let title = work::chapter_title(title, p)?;
-            insert_chapter(&mut tx, work_id, p, &title, &body).await?;
-            p
-        }
-    };
-    recount(&mut tx, work_id).await?;
-    // The chapter's images are shown to readers: they become public files, if the author
-    // uploaded them (or they already are); nobody publishes another person's private file.
-    for digest in body.image_digests() {
-        anjungan_kernel::files::store::publish(&mut tx, actor.user_id, &digest).await?;
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::ChapterSaved {
-            work_id,
-            position: pos,
-        },
+    body: &SafeHtml,
+    now: i64,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE story_chapters SET title = $1, body = $2, words = $3, updated_at = $4 WHERE work_id = $5 AND position = $6",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(pos)
+    .bind(title)
+    .bind(body.as_str())
+    .bind(body.word_count() as i64)
+    .bind(now)
+    .bind(work_id)
+    .bind(position)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
 }
 
-pub(crate) async fn insert_chapter(
+pub async fn insert_chapter(
     conn: &mut Conn,
     work_id: i64,
     position: i64,
@@ -652,24 +495,16 @@ pub(crate) async fn insert_chapter(
     Ok(())
 }
 
-/// Removes a chapter; the later ones move up.
-pub async fn delete_chapter(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
-    work_id: i64,
-    position: i64,
-) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    editable_by(&mut tx, work_id, user_id).await?;
+/// Removes a chapter and moves the later ones up; `false` if the work has no such chapter.
+pub async fn delete_chapter(conn: &mut Conn, work_id: i64, position: i64) -> Result<bool> {
     let n = sqlx::query("DELETE FROM story_chapters WHERE work_id = $1 AND position = $2")
         .bind(work_id)
         .bind(position)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(StoryError::NoSuchChapter.into());
+        return Ok(false);
     }
     // Two steps so the (work_id, position) key never collides midway.
     sqlx::query(
@@ -677,53 +512,27 @@ pub async fn delete_chapter(
     )
     .bind(work_id)
     .bind(position)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "UPDATE story_chapters SET position = -position - 1 WHERE work_id = $1 AND position < 0",
     )
     .bind(work_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    recount(&mut tx, work_id).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::ChapterDeleted { work_id, position },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Swaps chapter `position` with the one before it.
-pub async fn move_chapter_up(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
-    work_id: i64,
-    position: i64,
-) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let w = editable_by(&mut tx, work_id, user_id).await?;
-    if position < 2 || position > w.chapters {
-        return Err(StoryError::NoSuchChapter.into());
-    }
+pub async fn swap_with_previous(conn: &mut Conn, work_id: i64, position: i64) -> Result<()> {
     for (from, to) in [(position, 0), (position - 1, position), (0, position - 1)] {
         sqlx::query("UPDATE story_chapters SET position = $1 WHERE work_id = $2 AND position = $3")
             .bind(to)
             .bind(work_id)
             .bind(from)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::ChapterMovedUp { work_id, position },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -785,9 +594,9 @@ pub async fn history_of(db: &Db, work_id: i64) -> Result<Vec<HistoryEntry>> {
 
 /// The work as it stands, read inside a writing transaction.
 pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Work>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
-    )))
+    ))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -835,125 +644,46 @@ pub async fn author_emails(conn: &mut Conn, authors: &[Byline]) -> Result<Vec<(S
     Ok(out)
 }
 
-/// Credits another author, found by the e-mail address of an account with a pen name, on a
-/// work the acting author may edit now.
-pub async fn add_author(
-    db: &Db,
-    keys: &Keys,
-    base_url: &str,
-    actor: &AuditActor,
-    user_id: i64,
-    id: i64,
-    email: &str,
-) -> Result<Byline> {
-    let email = anjungan_kernel::identity::domain::Email::parse(email).ok();
-    let mut tx = db.begin_write().await?;
-    let w = editable_by(&mut tx, id, user_id).await?;
-    let candidate: Option<(i64, String)> = match &email {
-        None => None,
-        Some(email) => {
-            sqlx::query_as(
-                "SELECT u.id, p.pen_name FROM users u JOIN story_authors p ON p.user_id = u.id \
-                 WHERE u.email = $1 AND u.active = 1",
-            )
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-        }
-    };
-    let current = w.author_ids();
-    let new_id = work::check_new_author(&current, candidate.as_ref().map(|c| c.0))?;
-    let pen_name = candidate.map(|c| c.1).unwrap_or_default();
+/// The active account with a pen name that has this e-mail address: (id, pen name).
+pub async fn author_by_email(conn: &mut Conn, email: &str) -> Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.id, p.pen_name FROM users u JOIN story_authors p ON p.user_id = u.id \
+         WHERE u.email = $1 AND u.active = 1",
+    )
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Credits `user_id` on the work after its current authors.
+pub async fn append_author(conn: &mut Conn, work_id: i64, user_id: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO story_work_authors (work_id, user_id, position) \
          SELECT $1, $2, COALESCE(MAX(position), 0) + 1 FROM story_work_authors WHERE work_id = $1",
     )
-    .bind(id)
-    .bind(new_id)
-    .execute(&mut *tx)
+    .bind(work_id)
+    .bind(user_id)
+    .execute(&mut *conn)
     .await?;
-    refresh_byline(&mut tx, id).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::AuthorAdded {
-            id,
-            user_id: new_id,
-            pen_name: &pen_name,
-        },
-    )
-    .await?;
-    // The new co-author is told where to find the work.
-    let by = w
-        .authors
-        .iter()
-        .find(|a| a.user_id == user_id)
-        .map(|a| a.pen_name.as_str())
-        .unwrap_or("Penulis");
-    if let Some(email) = email {
-        let (subject, body) = notice::co_author(&pen_name, by, &w.title, base_url, id);
-        let message = NewMessage {
-            channel: outbox::domain::Channel::Email,
-            recipient: email.as_str().to_string(),
-            subject,
-            body,
-        };
-        outbox::store::enqueue(&mut tx, keys, &message).await?;
-    }
-    tx.commit().await?;
-    Ok(Byline {
-        user_id: new_id,
-        pen_name,
-    })
-}
-
-/// Removes an author's credit from a work the acting author may edit now (never the last one).
-pub async fn remove_author(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
-    id: i64,
-    who: i64,
-) -> Result<()> {
-    let mut tx = db.begin_write().await?;
-    let w = editable_by(&mut tx, id, user_id).await?;
-    work::check_author_removal(&w.author_ids(), user_id, who)?;
-    sqlx::query("DELETE FROM story_work_authors WHERE work_id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(who)
-        .execute(&mut *tx)
-        .await?;
-    refresh_byline(&mut tx, id).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &StoryEvent::AuthorRemoved { id, user_id: who },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Sets the cover image (an uploaded image's SHA-256) of a work its author may edit.
-pub async fn set_cover(
-    db: &Db,
-    actor: &AuditActor,
-    user_id: i64,
-    id: i64,
-    sha: &str,
-) -> Result<()> {
-    if !anjungan_kernel::files::domain::is_digest(sha) {
-        return Err(StoryError::BadCover.into());
-    }
-    let mut tx = db.begin_write().await?;
-    editable_by(&mut tx, id, user_id).await?;
+pub async fn remove_author(conn: &mut Conn, work_id: i64, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM story_work_authors WHERE work_id = $1 AND user_id = $2")
+        .bind(work_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets the cover image (an uploaded image's SHA-256).
+pub async fn set_cover(conn: &mut Conn, id: i64, sha: &str, now: i64) -> Result<()> {
     sqlx::query("UPDATE story_works SET cover = $1, updated_at = $2 WHERE id = $3")
         .bind(sha)
-        .bind(anjungan_kernel::clock::now_ms())
+        .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    audit::store::write(&mut tx, actor, &StoryEvent::CoverSet { id, cover: sha }).await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -195,7 +195,7 @@ async fn create_work(
     Json(input): Json<WorkInput>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let id = works::create(&state.db, &ctx.actor(), p.user_id.0, input).await?;
+    let id = crate::service::works::create(&state.db, &ctx.actor(), p.user_id.0, input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
@@ -210,7 +210,7 @@ async fn update_work(
     Json(input): Json<WorkInput>,
 ) -> WebResult<Json<Work>> {
     let p = ctx.signed_in()?;
-    works::update(&state.db, &ctx.actor(), p.user_id.0, id, input).await?;
+    crate::service::works::update(&state.db, &ctx.actor(), p.user_id.0, id, input).await?;
     Ok(Json(
         works::get(&state.db, id)
             .await?
@@ -235,7 +235,7 @@ async fn add_author(
     Json(n): Json<NewCoAuthor>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let credited = works::add_author(
+    let credited = crate::service::works::add_author(
         &state.db,
         &state.keys,
         &super::base_url(&state),
@@ -259,7 +259,7 @@ async fn remove_author(
     Path((id, who)): Path<(i64, i64)>,
 ) -> WebResult<StatusCode> {
     let p = ctx.signed_in()?;
-    works::remove_author(&state.db, &ctx.actor(), p.user_id.0, id, who).await?;
+    crate::service::works::remove_author(&state.db, &ctx.actor(), p.user_id.0, id, who).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -287,7 +287,7 @@ async fn add_chapter(
     Json(c): Json<ChapterInput>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let position = works::save_chapter(
+    let position = crate::service::works::save_chapter(
         &state.db,
         &ctx.actor(),
         p.user_id.0,
@@ -311,7 +311,7 @@ async fn update_chapter(
     Json(c): Json<ChapterInput>,
 ) -> WebResult<Json<Chapter>> {
     let p = ctx.signed_in()?;
-    works::save_chapter(
+    crate::service::works::save_chapter(
         &state.db,
         &ctx.actor(),
         p.user_id.0,
@@ -395,7 +395,7 @@ async fn give_kudos(
     Path(id): Path<i64>,
 ) -> WebResult<Json<KudosDone>> {
     let p = ctx.signed_in()?;
-    let given = reader::kudos(&state.db, id, Giver::User(p.user_id.0)).await?;
+    let given = crate::service::reader::kudos(&state.db, id, Giver::User(p.user_id.0)).await?;
     let kudos = works::get(&state.db, id)
         .await?
         .map(|w| w.kudos)
@@ -426,7 +426,7 @@ async fn put_bookmark(
     Json(b): Json<BookmarkInput>,
 ) -> WebResult<Json<Bookmark>> {
     let p = ctx.signed_in()?;
-    reader::bookmark(&state.db, p.user_id.0, id, b.position, &b.note).await?;
+    crate::service::reader::bookmark(&state.db, p.user_id.0, id, b.position, &b.note).await?;
     Ok(Json(
         reader::bookmark_of(&state.db, p.user_id.0, id)
             .await?
@@ -477,7 +477,15 @@ async fn add_comment(
     Json(c): Json<CommentInput>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    let cid = reader::comment(&state.db, &ctx.actor(), p.user_id.0, id, c.chapter, &c.body).await?;
+    let cid = crate::service::reader::comment(
+        &state.db,
+        &ctx.actor(),
+        p.user_id.0,
+        id,
+        c.chapter,
+        &c.body,
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, Json(Created { id: cid })).into_response())
 }
 
@@ -498,7 +506,8 @@ async fn add_report(
     Path(id): Path<i64>,
     Json(r): Json<ReportInput>,
 ) -> WebResult<Response> {
-    let rid = reader::report(&state.db, &ctx.actor(), id, r.reason, &r.details).await?;
+    let rid =
+        crate::service::reader::report(&state.db, &ctx.actor(), id, r.reason, &r.details).await?;
     Ok((StatusCode::ACCEPTED, Json(Created { id: rid })).into_response())
 }
 
@@ -528,7 +537,9 @@ async fn set_pen_name(
     Json(i): Json<PenNameInput>,
 ) -> WebResult<Json<PenName>> {
     let p = ctx.signed_in()?;
-    let pen_name = works::set_pen_name(&state.db, &ctx.actor(), p.user_id.0, &i.pen_name).await?;
+    let pen_name =
+        crate::service::works::set_pen_name(&state.db, &ctx.actor(), p.user_id.0, &i.pen_name)
+            .await?;
     Ok(Json(PenName { pen_name }))
 }
 

@@ -175,7 +175,9 @@ async fn set_pen_name(
     Form(f): Form<PenNameForm>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    match works::set_pen_name(&state.db, &ctx.actor(), p.user_id.0, &f.nama_pena).await {
+    match crate::service::works::set_pen_name(&state.db, &ctx.actor(), p.user_id.0, &f.nama_pena)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/cerita/tulis").into_response()),
         Err(crate::store::StoreError::Story(e)) => {
             let msg = ctx.tr().s(e.message_key()).to_string();
@@ -190,7 +192,9 @@ async fn set_pen_name(
 async fn create(St(state): St<AppState>, ctx: Ctx, Form(f): Form<WorkForm>) -> WebResult<Response> {
     let p = ctx.signed_in()?;
     let result = match f.input(None) {
-        Ok(input) => works::create(&state.db, &ctx.actor(), p.user_id.0, input).await,
+        Ok(input) => {
+            crate::service::works::create(&state.db, &ctx.actor(), p.user_id.0, input).await
+        }
         Err(e) => Err(e.into()),
     };
     match result {
@@ -304,7 +308,7 @@ async fn save(
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
     let result = match f.input(w.cover.clone()) {
-        Ok(input) => works::update(&state.db, &ctx.actor(), uid, id, input).await,
+        Ok(input) => crate::service::works::update(&state.db, &ctx.actor(), uid, id, input).await,
         Err(e) => Err(e.into()),
     };
     or_page!(
@@ -362,7 +366,9 @@ async fn cover(
             4 * 1024 * 1024,
         )
         .await?;
-        let result = works::set_cover(&state.db, &ctx.actor(), uid, id, &stored.sha256).await;
+        let result =
+            crate::service::works::set_cover(&state.db, &ctx.actor(), uid, id, &stored.sha256)
+                .await;
         return or_page!(
             state,
             ctx,
@@ -392,8 +398,16 @@ async fn add_chapter(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result =
-        works::save_chapter(&state.db, &ctx.actor(), uid, id, None, &f.judul, &f.isi).await;
+    let result = crate::service::works::save_chapter(
+        &state.db,
+        &ctx.actor(),
+        uid,
+        id,
+        None,
+        &f.judul,
+        &f.isi,
+    )
+    .await;
     or_page!(
         state,
         ctx,
@@ -443,7 +457,17 @@ async fn save_chapter(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    match works::save_chapter(&state.db, &ctx.actor(), uid, id, Some(n), &f.judul, &f.isi).await {
+    match crate::service::works::save_chapter(
+        &state.db,
+        &ctx.actor(),
+        uid,
+        id,
+        Some(n),
+        &f.judul,
+        &f.isi,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/cerita/tulis/{id}#bab")).into_response()),
         Err(crate::store::StoreError::Story(e)) => {
             let c = works::chapter(&state.db, id, n)
@@ -471,7 +495,7 @@ async fn delete_chapter(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result = works::delete_chapter(&state.db, &ctx.actor(), uid, id, n).await;
+    let result = crate::service::works::delete_chapter(&state.db, &ctx.actor(), uid, id, n).await;
     or_page!(
         state,
         ctx,
@@ -490,7 +514,7 @@ async fn move_up(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result = works::move_chapter_up(&state.db, &ctx.actor(), uid, id, n).await;
+    let result = crate::service::works::move_chapter_up(&state.db, &ctx.actor(), uid, id, n).await;
     or_page!(
         state,
         ctx,
@@ -544,7 +568,7 @@ async fn step(
 async fn delete(St(state): St<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result = works::delete_draft(&state.db, &ctx.actor(), uid, id).await;
+    let result = crate::service::works::delete_draft(&state.db, &ctx.actor(), uid, id).await;
     or_page!(state, ctx, w, None, None, result, "/cerita/tulis")
 }
 
@@ -563,7 +587,7 @@ async fn add_author(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result = works::add_author(
+    let result = crate::service::works::add_author(
         &state.db,
         &state.keys,
         &super::base_url(&state),
@@ -592,7 +616,7 @@ async fn remove_author(
 ) -> WebResult<Response> {
     let w = own(&state, &ctx, id).await?;
     let uid = ctx.signed_in()?.user_id.0;
-    let result = works::remove_author(&state.db, &ctx.actor(), uid, id, who).await;
+    let result = crate::service::works::remove_author(&state.db, &ctx.actor(), uid, id, who).await;
     let next = if who == uid {
         "/cerita/tulis".to_string()
     } else {

@@ -407,14 +407,14 @@ async fn give_kudos(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     if let Some(p) = &ctx.principal {
-        let new = reader::kudos(&state.db, id, Giver::User(p.user_id.0)).await?;
+        let new = crate::service::reader::kudos(&state.db, id, Giver::User(p.user_id.0)).await?;
         return Ok(back(id, if new { "kudos" } else { "kudos_lagi" }));
     }
     let (device, set) = match view::device(&headers) {
         Some(d) => (d, false),
         None => (view::new_device(), true),
     };
-    let new = reader::kudos(&state.db, id, Giver::Device(&device)).await?;
+    let new = crate::service::reader::kudos(&state.db, id, Giver::Device(&device)).await?;
     let mut resp = back(id, if new { "kudos" } else { "kudos_lagi" });
     if set {
         resp.headers_mut().append(
@@ -448,7 +448,7 @@ async fn save_bookmark(
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
     let position = f.bab.trim().parse::<i64>().unwrap_or(1);
-    reader::bookmark(&state.db, p.user_id.0, id, position, &f.catatan).await?;
+    crate::service::reader::bookmark(&state.db, p.user_id.0, id, position, &f.catatan).await?;
     Ok(back(id, "penanda"))
 }
 
@@ -475,7 +475,7 @@ async fn add_comment(
     Form(f): Form<CommentForm>,
 ) -> WebResult<Response> {
     let p = ctx.signed_in()?;
-    reader::comment(&state.db, &ctx.actor(), p.user_id.0, id, 0, &f.isi).await?;
+    crate::service::reader::comment(&state.db, &ctx.actor(), p.user_id.0, id, 0, &f.isi).await?;
     Ok(back(id, "komentar"))
 }
 
@@ -495,7 +495,7 @@ async fn add_report(
 ) -> WebResult<Response> {
     let reason = ReportReason::parse(&f.alasan)
         .ok_or_else(|| AppError::bad_request("stories.error.choice"))?;
-    reader::report(&state.db, &ctx.actor(), id, reason, &f.rincian).await?;
+    crate::service::reader::report(&state.db, &ctx.actor(), id, reason, &f.rincian).await?;
     Ok(back(id, "lapor"))
 }
 

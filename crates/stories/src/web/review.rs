@@ -166,7 +166,7 @@ async fn decide_comment(
         "tolak" => false,
         _ => return Err(AppError::bad_request("stories.error.choice")),
     };
-    reader::decide_comment(&state.db, &ctx.actor(), id, approve).await?;
+    crate::service::reader::decide_comment(&state.db, &ctx.actor(), id, approve).await?;
     Ok(Redirect::to("/cerita/kelola#komentar").into_response())
 }
 
@@ -183,7 +183,7 @@ async fn resolve_report(
     Form(f): Form<ResolveForm>,
 ) -> WebResult<Response> {
     librarian(&ctx)?;
-    match reader::resolve_report(&state.db, &ctx.actor(), id, &f.tindakan).await {
+    match crate::service::reader::resolve_report(&state.db, &ctx.actor(), id, &f.tindakan).await {
         Ok(()) => Ok(Redirect::to("/cerita/kelola#laporan").into_response()),
         Err(crate::store::StoreError::Story(e)) => {
             queue_page(&state, &ctx, Some(ctx.tr().s(e.message_key()).into())).await
@@ -206,7 +206,7 @@ async fn create_collection(
     Form(f): Form<CollectionForm>,
 ) -> WebResult<Response> {
     librarian(&ctx)?;
-    match collections::create(&state.db, &ctx.actor(), &f.judul, &f.uraian).await {
+    match crate::service::collections::create(&state.db, &ctx.actor(), &f.judul, &f.uraian).await {
         Ok(slug) => Ok(Redirect::to(&format!("/cerita/koleksi/{slug}")).into_response()),
         Err(crate::store::StoreError::Story(e)) => {
             queue_page(&state, &ctx, Some(ctx.tr().s(e.message_key()).into())).await
@@ -239,7 +239,7 @@ async fn collection_member(
         "tambah" => true,
         "hapus" => false,
         "naik" => {
-            collections::move_up(&state.db, &ctx.actor(), id, work).await?;
+            crate::service::collections::move_up(&state.db, &ctx.actor(), id, work).await?;
             let slug = collections::list(&state.db)
                 .await?
                 .into_iter()
@@ -252,7 +252,7 @@ async fn collection_member(
         }
         _ => return Err(AppError::bad_request("stories.error.choice")),
     };
-    match collections::set_member(&state.db, &ctx.actor(), id, work, member).await {
+    match crate::service::collections::set_member(&state.db, &ctx.actor(), id, work, member).await {
         Ok(()) => Ok(Redirect::to(&format!("/cerita/kelola/karya/{work}")).into_response()),
         Err(crate::store::StoreError::Story(e)) => {
             review_page(&state, &ctx, work, Some(ctx.tr().s(e.message_key()).into())).await
