@@ -136,7 +136,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Ticket, sqlx::Error> {
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE s.ticket_code = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.ticket_code = $1")))
         .bind(code)
         .fetch_optional(&db.pool)
         .await?;
@@ -144,7 +144,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
 }
 
 pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE s.session_id = $1 ORDER BY s.id"))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.session_id = $1 ORDER BY s.id")))
         .bind(session_id)
         .fetch_all(&db.pool)
         .await?;
@@ -156,9 +156,9 @@ pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
 
 /// Unpaid tickets of a port, oldest first, for the cashier.
 pub async fn unpaid(db: &Db, port_id: i64) -> Result<Vec<Ticket>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE l.port_id = $1 AND s.paid_at IS NULL ORDER BY s.at, s.id"
-    ))
+    )))
     .bind(port_id)
     .fetch_all(&db.pool)
     .await?;
@@ -170,9 +170,9 @@ pub async fn unpaid(db: &Db, port_id: i64) -> Result<Vec<Ticket>> {
 
 /// Every ticket of a port's day (WIB), in order.
 pub async fn of_port_day(db: &Db, port_id: i64, day: &str) -> Result<Vec<Ticket>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} JOIN auction_sessions se ON se.id = s.session_id WHERE se.port_id = $1 AND se.day = $2 ORDER BY s.id"
-    ))
+    )))
     .bind(port_id)
     .bind(day)
     .fetch_all(&db.pool)
@@ -185,9 +185,9 @@ pub async fn of_port_day(db: &Db, port_id: i64, day: &str) -> Result<Vec<Ticket>
 
 /// A buyer's purchases, newest first.
 pub async fn of_buyer(db: &Db, buyer_id: i64) -> Result<Vec<Ticket>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE s.buyer_id = $1 ORDER BY s.at DESC, s.id DESC LIMIT 200"
-    ))
+    )))
     .bind(buyer_id)
     .fetch_all(&db.pool)
     .await?;
@@ -199,9 +199,9 @@ pub async fn of_buyer(db: &Db, buyer_id: i64) -> Result<Vec<Ticket>> {
 
 /// A fisher's sales of a day, for the payout statement.
 pub async fn payout_lines(db: &Db, fisher_id: i64, day: &str) -> Result<Vec<(Ticket, PayoutLine)>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} JOIN auction_sessions se ON se.id = s.session_id WHERE l.fisher_id = $1 AND se.day = $2 ORDER BY s.id"
-    ))
+    )))
     .bind(fisher_id)
     .bind(day)
     .fetch_all(&db.pool)
@@ -268,7 +268,7 @@ pub async fn mark_paid(
 
 /// One sale's ticket.
 pub async fn ticket(db: &Db, sale_id: i64) -> Result<Ticket> {
-    let row = sqlx::query(&format!("{SELECT} WHERE s.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.id = $1")))
         .bind(sale_id)
         .fetch_one(&db.pool)
         .await?;

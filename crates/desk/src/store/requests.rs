@@ -304,7 +304,7 @@ fn from_row(keys: &Keys, r: &sqlx::any::AnyRow) -> std::result::Result<Request, 
 }
 
 pub async fn get(db: &Db, keys: &Keys, id: i64) -> Result<Option<Request>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -316,7 +316,7 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
     let Some(code) = request::parse_tracking_code(raw_code) else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!("{SELECT} WHERE r.tracking_hash = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.tracking_hash = $1")))
         .bind(token_hash(&code))
         .fetch_optional(&db.pool)
         .await?;
@@ -325,7 +325,7 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
 
 /// A request without its personal data (nothing decrypted), for public pages and Open311.
 pub async fn public_get(db: &Db, id: i64) -> Result<Option<Request>> {
-    let row = sqlx::query(&format!("{PUBLIC} WHERE r.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{PUBLIC} WHERE r.id = $1")))
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -337,7 +337,7 @@ pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Reques
     let Some(code) = request::parse_tracking_code(raw_code) else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!("{PUBLIC} WHERE r.tracking_hash = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{PUBLIC} WHERE r.tracking_hash = $1")))
         .bind(token_hash(&code))
         .fetch_optional(&db.pool)
         .await?;
@@ -351,9 +351,9 @@ pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Ev
         " FROM desk_requests r",
         ", e.at AS e_at, e.from_state AS e_from, e.to_state AS e_to, e.actor AS e_actor, e.note AS e_note FROM desk_requests r",
     );
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{sql} LEFT JOIN desk_events e ON e.request_id = r.id WHERE r.tracking_hash = $1 ORDER BY e.at, e.id"
-    ))
+    )))
     .bind(token_hash(code))
     .fetch_all(&db.pool)
     .await?;
@@ -417,7 +417,7 @@ pub async fn history(db: &Db, id: i64) -> Result<Vec<Event>> {
 
 /// A request read inside the caller's transaction, personal fields opened.
 pub async fn get_in(conn: &mut Conn, keys: &Keys, id: i64) -> Result<Option<Request>> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -521,9 +521,9 @@ pub async fn queue(
     limit: i64,
 ) -> Result<Vec<QueueRow>> {
     let on = today();
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE r.org_id = $1 AND ($2 = '' OR r.state = $2) ORDER BY r.id DESC LIMIT $3"
-    ))
+    )))
     .bind(org_id)
     .bind(state.map(|s| s.code()).unwrap_or(""))
     .bind(limit)
@@ -588,9 +588,9 @@ pub async fn samples(
 
 /// Open requests not yet reminded about, for the reminder sweep.
 pub async fn unreminded_open(db: &Db, keys: &Keys) -> Result<Vec<Request>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE r.reminded = 0 AND r.state IN ('submitted', 'verified', 'signed') ORDER BY r.id LIMIT 5000"
-    ))
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -631,7 +631,7 @@ pub async fn filtered(db: &Db, keys: &Keys, f: &Filter) -> Result<Vec<Request>> 
         None => {}
     }
     sql.push_str(" ORDER BY r.submitted_at DESC, r.id DESC LIMIT $4");
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(start)
         .bind(end)
         .bind(f.service_code.clone().unwrap_or_default())

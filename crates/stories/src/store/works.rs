@@ -127,9 +127,9 @@ pub(crate) fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Work, sqlx:
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
@@ -137,9 +137,9 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Work>> {
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.slug = $1"
-    ))
+    )))
     .bind(slug)
     .fetch_optional(&db.pool)
     .await?;
@@ -148,10 +148,10 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<Work>> {
 
 /// The works `user_id` is credited on, newest change first.
 pub async fn mine(db: &Db, user_id: i64) -> Result<Vec<Work>> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_works w JOIN story_work_authors a ON a.work_id = w.id \
          WHERE a.user_id = $1 ORDER BY w.updated_at DESC, w.id DESC"
-    ))
+    )))
     .bind(user_id)
     .fetch_all(&db.pool)
     .await?;
@@ -167,7 +167,7 @@ pub async fn in_states(db: &Db, states: &[State], limit: i64) -> Result<Vec<Work
         "SELECT {COLUMNS} FROM story_works w WHERE w.state IN ({}) ORDER BY w.updated_at, w.id LIMIT {limit}",
         super::placeholders(1, states.len())
     );
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for s in states {
         q = q.bind(s.code());
     }
@@ -594,9 +594,9 @@ pub async fn history_of(db: &Db, work_id: i64) -> Result<Vec<HistoryEntry>> {
 
 /// The work as it stands, read inside a writing transaction.
 pub async fn get_in(conn: &mut Conn, id: i64) -> Result<Option<Work>> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM story_works w WHERE w.id = $1"
-    ))
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
