@@ -408,7 +408,7 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
     use crate::domain::iid::{Aspect, Review};
     use crate::store::iid as iid_store;
     let year = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms()).year() as i64;
-    let cat = iid_store::catalogue(db, actor, year).await?;
+    let cat = crate::service::iid::catalogue(db, actor, year).await?;
     let government: Vec<(i64, u8, Review, &str)> = cat
         .indicators
         .iter()
@@ -416,7 +416,7 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
         .enumerate()
         .map(|(n, i)| (i.id, if n % 3 == 0 { 3 } else { 2 }, Review::Accepted, ""))
         .collect();
-    iid_store::import_answers(db, actor, "regency", &government).await?;
+    crate::service::iid::import_answers(db, actor, "regency", &government).await?;
     let verified = store::list(
         db,
         &[Status::Verified],
@@ -451,8 +451,13 @@ async fn load_iid(db: &Db, actor: &Actor) -> anyhow::Result<()> {
                 }
             })
             .collect();
-        iid_store::import_answers(db, actor, &iid_store::subject_of(Some(inv.id)), &answers)
-            .await?;
+        crate::service::iid::import_answers(
+            db,
+            actor,
+            &iid_store::subject_of(Some(inv.id)),
+            &answers,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -528,13 +533,14 @@ async fn load_innovations(db: &Db, actor: &Actor, surveyed: &[i64]) -> anyhow::R
                 profile.missing()
             );
         }
-        let id = store::create(db, &actor, org.id, &draft, &profile).await?;
+        let id = crate::service::innovations::create(db, &actor, org.id, &draft, &profile).await?;
         if surveyed.contains(&org.id) {
-            store::link(db, &actor, id, crate::ports::SURVEY_UNIT, org.id).await?;
+            crate::service::innovations::link(db, &actor, id, crate::ports::SURVEY_UNIT, org.id)
+                .await?;
         }
         for (name, kind, role) in d.partners {
             let p = Partner::parse(name, kind, role).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            store::add_partner(db, &actor, id, &p).await?;
+            crate::service::innovations::add_partner(db, &actor, id, &p).await?;
         }
         let steps: &[(Status, &str, Step)] = match d.status {
             Status::Draft => &[],
@@ -556,7 +562,8 @@ async fn load_innovations(db: &Db, actor: &Actor, surveyed: &[i64]) -> anyhow::R
             let current = store::get(db, id).await?.ok_or_else(|| {
                 anyhow::anyhow!("innovation {id} is missing just after its creation")
             })?;
-            store::record_step(db, &actor, &current, *status, *action, note).await?;
+            crate::service::innovations::record_step(db, &actor, &current, *status, *action, note)
+                .await?;
         }
     }
     Ok(())

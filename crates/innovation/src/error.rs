@@ -30,6 +30,18 @@ impl From<LifecycleError> for ServiceError {
     }
 }
 
+impl From<EvidenceError> for ServiceError {
+    fn from(e: EvidenceError) -> Self {
+        ServiceError::Refused(e.into())
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        ServiceError::Kernel(e.into())
+    }
+}
+
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {

@@ -79,9 +79,10 @@ async fn a_lifecycle_step_follows_the_rules_and_a_lost_race_writes_nothing(_t: T
         ..Default::default()
     };
     let validated = draft.validate().unwrap();
-    let id = store::create(&db, &system, org_id, &draft, &validated)
-        .await
-        .unwrap();
+    let id =
+        anjungan_innovation::service::innovations::create(&db, &system, org_id, &draft, &validated)
+            .await
+            .unwrap();
     let get = || async { store::get(&db, id).await.unwrap().unwrap() };
 
     // A coordinator cannot submit for the agency; the agency's staff can.

@@ -491,6 +491,36 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// The year the catalogue files the innovation under: its implementation, else its trial,
+    /// else the year it is saved in (Western Indonesian Time).
+    pub fn catalogue_year(&self, now: anjungan_kernel::clock::Millis) -> i64 {
+        self.implementation_date
+            .or(self.trial_date)
+            .map(|d| d.year() as i64)
+            .unwrap_or_else(|| anjungan_kernel::clock::to_wib(now).year() as i64)
+    }
+}
+
+impl Draft {
+    /// The profile fields that differ from `other`, by their names, for the audit of an edit.
+    pub fn changed_fields(&self, other: &Draft) -> Vec<String> {
+        let (va, vb) = (
+            serde_json::to_value(self).unwrap_or_default(),
+            serde_json::to_value(other).unwrap_or_default(),
+        );
+        let mut out = Vec::new();
+        if let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) {
+            for (k, v) in ma {
+                if mb.get(k) != Some(v) {
+                    out.push(k.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A collaboration partner (pillar 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Partner {
@@ -666,5 +696,32 @@ mod tests {
         assert!(Partner::parse("Telkom", "swasta", "Jaringan").is_ok());
         assert!(Partner::parse("", "swasta", "").is_err());
         assert!(Partner::parse("X", "alien", "").is_err());
+    }
+
+    #[test]
+    fn an_edit_names_the_fields_it_changed() {
+        let a = valid();
+        assert!(a.changed_fields(&a).is_empty());
+        let mut b = valid();
+        b.name = "Petung Dadi 2".into();
+        b.goal = "Lain".into();
+        let mut changed = a.changed_fields(&b);
+        changed.sort();
+        assert_eq!(changed, vec!["goal".to_string(), "name".to_string()]);
+    }
+
+    #[test]
+    fn the_catalogue_year_is_the_implementation_then_the_trial_then_now() {
+        let p = valid().validate().unwrap();
+        let trial = p.trial_date.unwrap().year() as i64;
+        let mut q = p.clone();
+        q.implementation_date = None;
+        assert_eq!(q.catalogue_year(0), trial);
+        if let Some(d) = p.implementation_date {
+            assert_eq!(p.catalogue_year(0), d.year() as i64);
+        }
+        q.trial_date = None;
+        // 2024-12-31 17:30 UTC is already 2025 in Trenggalek.
+        assert_eq!(q.catalogue_year(1_735_666_200_000), 2025);
     }
 }

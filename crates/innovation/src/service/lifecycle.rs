@@ -1,10 +1,11 @@
-//! One lifecycle step (submit, verify, return, reopen) by a person: the rule decides, the store
-//! records the new status with its audit entry in one transaction (a lost race is a conflict).
+//! One lifecycle step (submit, verify, return, reopen) by a person: the rule decides, then the
+//! new status is recorded with its audit entry in one transaction (a lost race is a conflict).
 
 use crate::domain::audit::Step;
 use crate::domain::{Command, Status, transition};
 use crate::error::ServiceError;
-use crate::store::{self, Innovation};
+use crate::service::innovations;
+use crate::store::Innovation;
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::Actor;
 use anjungan_kernel::identity::domain::Principal;
@@ -27,6 +28,6 @@ pub async fn apply(
         Command::Reopen => (Step::Reopen, ""),
         Command::Edit => return Ok(next),
     };
-    store::record_step(db, actor, inv, next, step, note).await?;
+    innovations::record_step(db, actor, inv, next, step, note).await?;
     Ok(next)
 }

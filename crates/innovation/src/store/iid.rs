@@ -1,10 +1,8 @@
-//! IID SQL: catalogues per year, indicators, answers and reviews.
+//! IID SQL: catalogues per year, indicators, answers and reviews. The use cases that audit them
+//! are in `service::iid`.
 
-use crate::domain::audit::InnovationEvent;
 use crate::domain::iid::{Answer, Aspect, Indicator, Level, Review, Thresholds};
-use anjungan_kernel::audit::{self, Actor};
-use anjungan_kernel::clock::now_ms;
-use anjungan_kernel::db::Db;
+use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 pub struct Catalogue {
@@ -14,30 +12,26 @@ pub struct Catalogue {
     pub indicators: Vec<Indicator>,
 }
 
-/// The catalogue of `year`, created on first use from the latest earlier year (or the shipped
-/// default), so each year starts from the last one and is then edited.
-pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Result<Catalogue> {
-    if let Some(c) = load(db, year).await? {
-        return Ok(c);
-    }
-    let previous: Option<i64> =
+/// The latest year before `year` that has a catalogue.
+pub async fn previous_year(db: &Db, year: i64) -> anjungan_kernel::Result<Option<i64>> {
+    Ok(
         sqlx::query_scalar("SELECT MAX(year) FROM iid_catalogues WHERE year < $1")
             .bind(year)
             .fetch_one(&db.pool)
-            .await?;
-    let base = match previous {
-        Some(y) => load(db, y).await?,
-        None => None,
-    };
-    let (share, thresholds, indicators) = match base {
-        Some(c) => (c.government_share, c.thresholds, c.indicators),
-        None => (
-            25,
-            Thresholds::default(),
-            crate::domain::iid::default_catalogue(),
-        ),
-    };
-    let mut tx = db.begin_write().await?;
+            .await?,
+    )
+}
+
+/// Inserts the catalogue of `year` with its indicators; `false` (and nothing written) if
+/// another request created it first.
+pub async fn insert_catalogue(
+    conn: &mut Conn,
+    year: i64,
+    share: u32,
+    thresholds: &Thresholds,
+    indicators: &[Indicator],
+    now: i64,
+) -> anjungan_kernel::Result<bool> {
     let inserted = sqlx::query(
         "INSERT INTO iid_catalogues (year, government_share, very_innovative, innovative, less_innovative, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (year) DO NOTHING",
@@ -47,42 +41,30 @@ pub async fn catalogue(db: &Db, actor: &Actor, year: i64) -> anjungan_kernel::Re
     .bind(thresholds.very_innovative as i64)
     .bind(thresholds.innovative as i64)
     .bind(thresholds.less_innovative as i64)
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if inserted > 0 {
-        for i in &indicators {
-            sqlx::query("INSERT INTO iid_indicators (year, code, aspect, variable, name, weight, levels) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(year)
-                .bind(&i.code)
-                .bind(i.aspect.code())
-                .bind(&i.variable)
-                .bind(&i.name)
-                .bind(i.weight as i64)
-                .bind(anjungan_kernel::db::json_text(&i.levels)?)
-                .execute(&mut *tx)
-                .await?;
-        }
-        audit::store::write(
-            &mut tx,
-            actor,
-            &InnovationEvent::CatalogueCreated {
-                year,
-                from: previous,
-            },
-        )
-        .await?;
+    if inserted == 0 {
+        return Ok(false);
     }
-    tx.commit().await?;
-    load(db, year).await?.ok_or_else(|| {
-        anjungan_kernel::Error::Internal(anyhow::anyhow!(
-            "the IID catalogue of {year} is missing right after it was created"
-        ))
-    })
+    for i in indicators {
+        sqlx::query("INSERT INTO iid_indicators (year, code, aspect, variable, name, weight, levels) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(year)
+            .bind(&i.code)
+            .bind(i.aspect.code())
+            .bind(&i.variable)
+            .bind(&i.name)
+            .bind(i.weight as i64)
+            .bind(anjungan_kernel::db::json_text(&i.levels)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(true)
 }
 
-async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> {
+/// The catalogue of `year`, if it exists.
+pub async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> {
     let Some(c) = sqlx::query("SELECT government_share, very_innovative, innovative, less_innovative FROM iid_catalogues WHERE year = $1")
         .bind(year)
         .fetch_optional(&db.pool)
@@ -122,41 +104,25 @@ async fn load(db: &Db, year: i64) -> anjungan_kernel::Result<Option<Catalogue>> 
     }))
 }
 
-/// Edits an indicator's name, weight and level scores/evidence.
+/// Edits an indicator's name, weight and level scores/evidence; `false` if there is no such
+/// indicator.
 pub async fn update_indicator(
-    db: &Db,
-    actor: &Actor,
+    conn: &mut Conn,
     id: i64,
     name: &str,
     weight: u32,
     levels: &[Level],
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+) -> anjungan_kernel::Result<bool> {
     let n =
         sqlx::query("UPDATE iid_indicators SET name = $1, weight = $2, levels = $3 WHERE id = $4")
             .bind(name)
             .bind(weight as i64)
             .bind(anjungan_kernel::db::json_text(levels)?)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound);
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::IndicatorUpdated {
-            id,
-            name,
-            weight,
-            levels,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
 pub fn subject_of(innovation: Option<i64>) -> String {
@@ -188,17 +154,17 @@ pub async fn answers(db: &Db, subject: &str) -> anjungan_kernel::Result<Vec<Answ
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-/// Records a picked level (and evidence); a changed answer goes back to review.
-pub async fn answer(
-    db: &Db,
-    actor: &Actor,
+/// Records a picked level (and evidence, kept when none is given) with its review state; the
+/// reviewer's note is cleared.
+pub async fn upsert_answer(
+    conn: &mut Conn,
     subject: &str,
     indicator: i64,
     level: u8,
     evidence: Option<&str>,
     review: Review,
+    now: i64,
 ) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO iid_answers (subject, indicator_id, level, evidence, review, note, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6) \
          ON CONFLICT (subject, indicator_id) DO UPDATE SET level = excluded.level, \
@@ -209,92 +175,51 @@ pub async fn answer(
     .bind(level as i64)
     .bind(evidence)
     .bind(review.code())
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::Answered {
-            subject,
-            indicator,
-            level,
-            evidence,
-        },
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-pub async fn review(
-    db: &Db,
-    actor: &Actor,
+/// Sets the review of an answer; `false` if the subject has not answered the indicator.
+pub async fn set_review(
+    conn: &mut Conn,
     subject: &str,
     indicator: i64,
     review: Review,
     note: &str,
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+    now: i64,
+) -> anjungan_kernel::Result<bool> {
     let n = sqlx::query("UPDATE iid_answers SET review = $1, note = $2, updated_at = $3 WHERE subject = $4 AND indicator_id = $5")
         .bind(review.code())
-        .bind(note.trim())
-        .bind(now_ms())
+        .bind(note)
+        .bind(now)
         .bind(subject)
         .bind(indicator)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound);
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::AnswerReviewed {
-            subject,
-            indicator,
-            review,
-            note,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
-/// Records many reviewed answers for one subject in one transaction (imports, demo data).
-pub async fn import_answers(
-    db: &Db,
-    actor: &Actor,
+/// Writes an already reviewed answer (imports, demo data), without evidence.
+pub async fn put_reviewed_answer(
+    conn: &mut Conn,
     subject: &str,
-    answers: &[(i64, u8, Review, &str)],
+    (indicator, level, review, note): (i64, u8, Review, &str),
+    now: i64,
 ) -> anjungan_kernel::Result<()> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    for (indicator, level, review, note) in answers {
-        sqlx::query(
-            "INSERT INTO iid_answers (subject, indicator_id, level, evidence, review, note, updated_at) VALUES ($1, $2, $3, NULL, $4, $5, $6) \
-             ON CONFLICT (subject, indicator_id) DO UPDATE SET level = excluded.level, review = excluded.review, note = excluded.note, updated_at = excluded.updated_at",
-        )
-        .bind(subject)
-        .bind(*indicator)
-        .bind(*level as i64)
-        .bind(review.code())
-        .bind(*note)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::AnswersImported {
-            subject,
-            answers: answers.len(),
-        },
+    sqlx::query(
+        "INSERT INTO iid_answers (subject, indicator_id, level, evidence, review, note, updated_at) VALUES ($1, $2, $3, NULL, $4, $5, $6) \
+         ON CONFLICT (subject, indicator_id) DO UPDATE SET level = excluded.level, review = excluded.review, note = excluded.note, updated_at = excluded.updated_at",
     )
+    .bind(subject)
+    .bind(indicator)
+    .bind(level as i64)
+    .bind(review.code())
+    .bind(note)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

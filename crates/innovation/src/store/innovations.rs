@@ -1,8 +1,8 @@
-//! Innovation SQL: profiles with their versions and partners, and the catalogue's queries.
+//! Innovation SQL: profiles with their versions and partners, and the catalogue's queries. The
+//! use cases that audit each change are in `service::innovations`.
 
-use crate::domain::audit::{InnovationEvent, Step};
 use crate::domain::{Draft, Partner, PartnerKind, Profile, Status};
-use anjungan_kernel::audit::{self, Actor};
+use anjungan_kernel::audit::Actor;
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::{Conn, Db};
 use anjungan_kernel::orgs::domain::OrgRef;
@@ -287,14 +287,8 @@ fn search_text(d: &Draft) -> String {
     .to_lowercase()
 }
 
-fn year_of(p: &Profile, now: i64) -> i64 {
-    p.implementation_date
-        .or(p.trial_date)
-        .map(|d| d.year() as i64)
-        .unwrap_or_else(|| anjungan_kernel::clock::to_wib(now).year() as i64)
-}
-
-async fn snapshot(
+/// Keeps the profile as it stood at `version`, with who saved it.
+pub async fn snapshot(
     conn: &mut Conn,
     id: i64,
     version: i64,
@@ -318,7 +312,7 @@ async fn snapshot(
 /// Marks the catalogue as changed (in the same transaction as the change), so cached catalogue
 /// pages on every node are rebuilt.
 /// Every change a public page shows bumps the version, which the page caches check.
-pub(crate) async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
+pub async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO settings (name, value, updated_at) VALUES ('innovation_version', '1', $1) \
          ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT), updated_at = excluded.updated_at",
@@ -341,16 +335,14 @@ pub async fn catalogue_version(db: &Db) -> anjungan_kernel::Result<String> {
     Ok(format!("{}:{}", v.unwrap_or_default(), orgs.unwrap_or(0)))
 }
 
-/// Creates a draft (the profile must validate).
-pub async fn create(
-    db: &Db,
-    actor: &Actor,
+/// Inserts a draft at version 1 with its profile; returns its id.
+pub async fn insert(
+    conn: &mut Conn,
     org_id: i64,
     draft: &Draft,
     profile: &Profile,
+    now: i64,
 ) -> anjungan_kernel::Result<i64> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO innovations (org_id, name, stage, kind, form, affair, year, status, search, version, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, 1, $9, $9) RETURNING id",
@@ -361,43 +353,29 @@ pub async fn create(
     .bind(profile.kind.code())
     .bind(profile.form.code())
     .bind(profile.affair.code())
-    .bind(year_of(profile, now))
+    .bind(profile.catalogue_year(now))
     .bind(search_text(draft))
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     sqlx::query("INSERT INTO innovation_profiles (innovation_id, profile) VALUES ($1, $2)")
         .bind(id)
         .bind(anjungan_kernel::db::json_text(draft)?)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    snapshot(&mut tx, id, 1, Status::Draft, draft, actor, now).await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::Created {
-            id,
-            name: &profile.name,
-            org_id,
-        },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
     Ok(id)
 }
 
-/// Saves an edited profile as a new version.
-pub async fn update(
-    db: &Db,
-    actor: &Actor,
+/// Saves an edited profile as `version`, if the innovation is still at `current.version`;
+/// `false` when another save won the race since `current` was read (nothing is written).
+pub async fn save_profile(
+    conn: &mut Conn,
     current: &Innovation,
+    version: i64,
     draft: &Draft,
     profile: &Profile,
-) -> anjungan_kernel::Result<()> {
-    let now = now_ms();
-    let version = current.version + 1;
-    let mut tx = db.begin_write().await?;
+    now: i64,
+) -> anjungan_kernel::Result<bool> {
     let changed = sqlx::query(
         "UPDATE innovations SET name = $1, stage = $2, kind = $3, form = $4, affair = $5, year = $6, search = $7, \
          version = $8, updated_at = $9 WHERE id = $10 AND version = $11",
@@ -407,129 +385,53 @@ pub async fn update(
     .bind(profile.kind.code())
     .bind(profile.form.code())
     .bind(profile.affair.code())
-    .bind(year_of(profile, now))
+    .bind(profile.catalogue_year(now))
     .bind(search_text(draft))
     .bind(version)
     .bind(now)
     .bind(current.id)
     .bind(current.version)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    // Another save won the race since `current` was read: nothing is written.
     if changed == 0 {
-        return Err(anjungan_kernel::Error::Conflict);
+        return Ok(false);
     }
     sqlx::query("UPDATE innovation_profiles SET profile = $1 WHERE innovation_id = $2")
         .bind(anjungan_kernel::db::json_text(draft)?)
         .bind(current.id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    snapshot(
-        &mut tx,
-        current.id,
-        version,
-        current.status,
-        draft,
-        actor,
-        now,
-    )
-    .await?;
-    let changed = changed_fields(&current.draft, draft);
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::Updated {
-            id: current.id,
-            version,
-            fields: &changed,
-        },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
-fn changed_fields(a: &Draft, b: &Draft) -> Vec<String> {
-    let (va, vb) = (
-        serde_json::to_value(a).unwrap_or_default(),
-        serde_json::to_value(b).unwrap_or_default(),
-    );
-    let mut out = Vec::new();
-    if let (Some(ma), Some(mb)) = (va.as_object(), vb.as_object()) {
-        for (k, v) in ma {
-            if mb.get(k) != Some(v) {
-                out.push(k.clone());
-            }
-        }
-    }
-    out
-}
-
-/// Records a lifecycle step (submit, verify, return, reopen) that moved the innovation to
-/// `status`.
-pub async fn record_step(
-    db: &Db,
-    actor: &Actor,
+/// Sets the status (and the review note) as `version`, if the innovation is still at
+/// `current.version`; `false` when another save won the race (nothing is written).
+pub async fn set_status(
+    conn: &mut Conn,
     current: &Innovation,
+    version: i64,
     status: Status,
-    step: Step,
     note: &str,
-) -> anjungan_kernel::Result<()> {
-    let now = now_ms();
-    let version = current.version + 1;
-    let mut tx = db.begin_write().await?;
+    now: i64,
+) -> anjungan_kernel::Result<bool> {
     let changed = sqlx::query(
         "UPDATE innovations SET status = $1, review_note = $2, version = $3, updated_at = $4, \
          verified_at = CASE WHEN $1 = 'verified' THEN $4 ELSE verified_at END WHERE id = $5 AND version = $6",
     )
     .bind(status.code())
-    .bind(note.trim())
+    .bind(note)
     .bind(version)
     .bind(now)
     .bind(current.id)
     .bind(current.version)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    // Another save won the race since `current` was read: nothing is written.
-    if changed == 0 {
-        return Err(anjungan_kernel::Error::Conflict);
-    }
-    snapshot(
-        &mut tx,
-        current.id,
-        version,
-        status,
-        &current.draft,
-        actor,
-        now,
-    )
-    .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::StepTaken {
-            id: current.id,
-            step,
-            status,
-            note,
-        },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(changed > 0)
 }
 
-pub async fn add_partner(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    p: &Partner,
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+pub async fn insert_partner(conn: &mut Conn, id: i64, p: &Partner) -> anjungan_kernel::Result<()> {
     sqlx::query(
         "INSERT INTO innovation_partners (innovation_id, name, kind, role) VALUES ($1, $2, $3, $4)",
     )
@@ -537,44 +439,24 @@ pub async fn add_partner(
     .bind(&p.name)
     .bind(p.kind.code())
     .bind(&p.role)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::PartnerAdded { id, partner: p },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-pub async fn remove_partner(
-    db: &Db,
-    actor: &Actor,
+/// Removes a partner of the innovation; `false` if it has no such partner.
+pub async fn delete_partner(
+    conn: &mut Conn,
     id: i64,
     partner_id: i64,
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+) -> anjungan_kernel::Result<bool> {
     let n = sqlx::query("DELETE FROM innovation_partners WHERE id = $1 AND innovation_id = $2")
         .bind(partner_id)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound);
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::PartnerRemoved { id, partner_id },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
 /// Counts by status, for the coordinator's overview.
@@ -608,62 +490,40 @@ pub async fn links(db: &Db, id: i64) -> anjungan_kernel::Result<Vec<(String, i64
         .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
-pub async fn link(
-    db: &Db,
-    actor: &Actor,
+/// Links a source of live evidence; `false` if it was already linked.
+pub async fn insert_link(
+    conn: &mut Conn,
     id: i64,
     kind: &str,
     target: i64,
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+    now: i64,
+) -> anjungan_kernel::Result<bool> {
     let n = sqlx::query("INSERT INTO innovation_links (innovation_id, kind, target_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .bind(id)
         .bind(kind)
         .bind(target)
-        .bind(now_ms())
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
-    if n > 0 {
-        audit::store::write(
-            &mut tx,
-            actor,
-            &InnovationEvent::Linked { id, kind, target },
-        )
-        .await?;
-    }
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }
 
-pub async fn unlink(
-    db: &Db,
-    actor: &Actor,
+/// Removes a link; `false` if there was none.
+pub async fn delete_link(
+    conn: &mut Conn,
     id: i64,
     kind: &str,
     target: i64,
-) -> anjungan_kernel::Result<()> {
-    let mut tx = db.begin_write().await?;
+) -> anjungan_kernel::Result<bool> {
     let n = sqlx::query(
         "DELETE FROM innovation_links WHERE innovation_id = $1 AND kind = $2 AND target_id = $3",
     )
     .bind(id)
     .bind(kind)
     .bind(target)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if n == 0 {
-        return Err(anjungan_kernel::Error::NotFound);
-    }
-    audit::store::write(
-        &mut tx,
-        actor,
-        &InnovationEvent::Unlinked { id, kind, target },
-    )
-    .await?;
-    bump_version(&mut tx).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(n > 0)
 }

@@ -209,7 +209,9 @@ async fn create(
         .into());
     }
     let profile = body.draft.validate().map_err(|e| invalid(&ctx, &e))?;
-    let id = store::create(&state.db, &ctx.actor(), org.id, &body.draft, &profile).await?;
+    let id =
+        crate::service::innovations::create(&state.db, &ctx.actor(), org.id, &body.draft, &profile)
+            .await?;
     let i = store::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -230,7 +232,7 @@ async fn update(
     let i = visible(&state, &ctx, id).await?;
     step(&state, &ctx, &i, Command::Edit).await?;
     let profile = draft.validate().map_err(|e| invalid(&ctx, &e))?;
-    store::update(&state.db, &ctx.actor(), &i, &draft, &profile).await?;
+    crate::service::innovations::update(&state.db, &ctx.actor(), &i, &draft, &profile).await?;
     let i = store::get(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;

@@ -101,9 +101,7 @@ async fn attach(
         max,
     )
     .await?;
-    documents_store::attach(&state.db, &ctx.actor(), inv.id, &new, file)
-        .await?
-        .map_err(evidence_error)?;
+    crate::service::documents::attach(&state.db, &ctx.actor(), inv.id, &new, file).await?;
     Ok(new)
 }
 
@@ -173,7 +171,7 @@ async fn remove(
     att: i64,
 ) -> WebResult<Response> {
     let inv = attachable(&state, &ctx, id).await?;
-    documents_store::detach(&state.db, &ctx.actor(), inv.id, kind, att).await?;
+    crate::service::documents::detach(&state.db, &ctx.actor(), inv.id, kind, att).await?;
     let anchor = match kind {
         AttachmentKind::Document => "kesiapan",
         AttachmentKind::Photo => "foto",

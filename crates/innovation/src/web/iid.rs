@@ -113,7 +113,7 @@ async fn assessment(
 ) -> WebResult<Response> {
     let inv = visible(&state, &ctx, id).await?;
     let year = q.year()?;
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), year).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), year).await?;
     let answers = iid_store::answers(&state.db, &iid_store::subject_of(Some(id))).await?;
     let s = score(&cat.indicators, Aspect::Innovation, &answers);
     let category = cat.thresholds.category(s.total);
@@ -194,7 +194,7 @@ async fn answer(
         return Err(forbidden());
     }
     let year = q.year()?;
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), year).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), year).await?;
     let indicator = indicator(&cat, ind, Aspect::Innovation)?;
     let (mut level, mut evidence) = (None, None);
     while let Some(field) = form
@@ -237,7 +237,7 @@ async fn answer(
     let level = level
         .filter(|l| check_level(&indicator, *l))
         .ok_or_else(|| AppError::bad_request("innovation.error.choose"))?;
-    iid_store::answer(
+    crate::service::iid::answer(
         &state.db,
         &ctx.actor(),
         &iid_store::subject_of(Some(id)),
@@ -274,7 +274,7 @@ async fn review(
         "rejected" => return Err(AppError::bad_request("innovation.error.note")),
         _ => return Err(AppError::bad_request("innovation.error.choose")),
     };
-    iid_store::review(
+    crate::service::iid::review(
         &state.db,
         &ctx.actor(),
         &iid_store::subject_of(Some(inv.id)),
@@ -312,7 +312,7 @@ async fn compute_index(
     ctx: &Ctx,
     year: i64,
 ) -> Result<(RegencyIndex, Catalogue), AppError> {
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), year).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), year).await?;
     let gov = score(
         &cat.indicators,
         Aspect::Government,
@@ -425,7 +425,7 @@ async fn answer_government(
         return Err(forbidden());
     }
     let year = q.year()?;
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), year).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), year).await?;
     let indicator = indicator(&cat, ind, Aspect::Government)?;
     let level = f
         .level
@@ -434,7 +434,7 @@ async fn answer_government(
         .ok()
         .filter(|l| check_level(&indicator, *l))
         .ok_or_else(|| AppError::bad_request("innovation.error.choose"))?;
-    iid_store::answer(
+    crate::service::iid::answer(
         &state.db,
         &ctx.actor(),
         "regency",
@@ -462,7 +462,7 @@ async fn catalogue_page(
     if !coordinator(ctx.principal.as_ref()) {
         return Err(forbidden());
     }
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), q.year()?).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), q.year()?).await?;
     render(&CataloguePage {
         shell: Shell::new(&ctx),
         cat,
@@ -492,7 +492,7 @@ async fn edit_indicator(
         return Err(forbidden());
     }
     let year = q.year()?;
-    let cat = iid_store::catalogue(&state.db, &ctx.actor(), year).await?;
+    let cat = crate::service::iid::catalogue(&state.db, &ctx.actor(), year).await?;
     if !cat.indicators.iter().any(|i| i.id == ind) {
         return Err(AppError::not_found());
     }
@@ -502,7 +502,8 @@ async fn edit_indicator(
         [(&f.e1, &f.s1), (&f.e2, &f.s2), (&f.e3, &f.s3)],
     )
     .map_err(AppError::bad_request)?;
-    iid_store::update_indicator(&state.db, &ctx.actor(), ind, &name, weight, &levels).await?;
+    crate::service::iid::update_indicator(&state.db, &ctx.actor(), ind, &name, weight, &levels)
+        .await?;
     Ok(Redirect::to(&format!("/inovasi/katalog?tahun={year}")).into_response())
 }
 

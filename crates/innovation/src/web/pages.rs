@@ -483,7 +483,14 @@ async fn create(
     }
     match f.draft.validate() {
         Ok(profile) => {
-            let id = store::create(&state.db, &ctx.actor(), org.id, &f.draft, &profile).await?;
+            let id = crate::service::innovations::create(
+                &state.db,
+                &ctx.actor(),
+                org.id,
+                &f.draft,
+                &profile,
+            )
+            .await?;
             Ok(Redirect::to(&format!("/inovasi/{id}")).into_response())
         }
         Err(errs) => {
@@ -538,7 +545,8 @@ async fn edit(
     let inv = editable(&state, &ctx, id).await?;
     match draft.validate() {
         Ok(profile) => {
-            store::update(&state.db, &ctx.actor(), &inv, &draft, &profile).await?;
+            crate::service::innovations::update(&state.db, &ctx.actor(), &inv, &draft, &profile)
+                .await?;
             Ok(Redirect::to(&format!("/inovasi/{id}")).into_response())
         }
         Err(errs) => {
@@ -579,7 +587,7 @@ async fn add_partner(
     let inv = editable(&state, &ctx, id).await?;
     let partner =
         Partner::parse(&f.name, &f.kind, &f.role).map_err(|(_, key)| AppError::bad_request(key))?;
-    store::add_partner(&state.db, &ctx.actor(), inv.id, &partner).await?;
+    crate::service::innovations::add_partner(&state.db, &ctx.actor(), inv.id, &partner).await?;
     Ok(Redirect::to(&format!("/inovasi/{id}#mitra")).into_response())
 }
 
@@ -589,7 +597,7 @@ async fn remove_partner(
     Path((id, partner)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
     let inv = editable(&state, &ctx, id).await?;
-    store::remove_partner(&state.db, &ctx.actor(), inv.id, partner).await?;
+    crate::service::innovations::remove_partner(&state.db, &ctx.actor(), inv.id, partner).await?;
     Ok(Redirect::to(&format!("/inovasi/{id}#mitra")).into_response())
 }
 
@@ -743,7 +751,7 @@ async fn link(
     if !live.survey_units().await.iter().any(|(u, _)| *u == unit) {
         return Err(AppError::bad_request("innovation.error.choose"));
     }
-    store::link(
+    crate::service::innovations::link(
         &state.db,
         &ctx.actor(),
         inv.id,
@@ -760,7 +768,7 @@ async fn unlink(
     Path((id, unit)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
     let inv = owner(&state, &ctx, id).await?;
-    store::unlink(
+    crate::service::innovations::unlink(
         &state.db,
         &ctx.actor(),
         inv.id,

@@ -386,9 +386,8 @@ async fn evidence_of_every_kind(app: &TestApp) {
         )
         .await
         .unwrap();
-        anjungan_innovation::store::documents::attach(db, &actor, id, &new, file)
+        anjungan_innovation::service::documents::attach(db, &actor, id, &new, file)
             .await
-            .unwrap()
             .unwrap();
         let pdf = format!("%PDF-1.4\n% bukti {status}\n").into_bytes();
         let new = documents::document("regulation", "Perbup", &pdf, 1 << 20).unwrap();
@@ -403,9 +402,8 @@ async fn evidence_of_every_kind(app: &TestApp) {
         )
         .await
         .unwrap();
-        anjungan_innovation::store::documents::attach(db, &actor, id, &new, file)
+        anjungan_innovation::service::documents::attach(db, &actor, id, &new, file)
             .await
-            .unwrap()
             .unwrap();
     }
     let lot: i64 = sqlx::query_scalar(

@@ -21,7 +21,7 @@ both_backends!(
 /// nothing of theirs is written.
 async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
     use anjungan_innovation::domain::Status;
-    use anjungan_innovation::store;
+    use anjungan_innovation::{service, store};
     let db = &app.state.db;
     let actor = anjungan_kernel::audit::Actor::system("test");
     let id: i64 = sqlx::query_scalar(
@@ -31,7 +31,7 @@ async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
     .await
     .unwrap();
     let read = store::get(db, id).await.unwrap().unwrap();
-    store::record_step(
+    service::innovations::record_step(
         db,
         &actor,
         &read,
@@ -42,7 +42,7 @@ async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
     .await
     .unwrap();
     let audits = app.audit_count("innovation.reopen").await;
-    let again = store::record_step(
+    let again = service::innovations::record_step(
         db,
         &actor,
         &read,
@@ -56,7 +56,7 @@ async fn a_lost_race_is_a_conflict_and_writes_nothing(app: TestApp) {
         "{again:?}"
     );
     let profile = read.profile.clone().unwrap();
-    let edit = store::update(db, &actor, &read, &read.draft, &profile).await;
+    let edit = service::innovations::update(db, &actor, &read, &read.draft, &profile).await;
     assert!(
         matches!(edit, Err(anjungan_kernel::Error::Conflict)),
         "{edit:?}"

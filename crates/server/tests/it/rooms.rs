@@ -113,35 +113,24 @@ fn every_room_has_the_same_shape() {
 }
 
 /// A room's store is SQL only: auditing and queueing messages are a use case's, in `service`.
-/// The rooms listed here still audit inside some store functions; each leaves the list when
-/// its stores are moved, and a room that has moved cannot slip back.
 #[test]
 fn stores_leave_audit_and_messages_to_the_services() {
-    const NOT_YET_MOVED: &[&str] = &["innovation"];
     let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut problems = Vec::new();
-    let mut still = Vec::new();
     for room in anjungan_server::ROOMS {
         let files = rust_files(&crates.join(room.name).join("src").join("store"));
         assert!(!files.is_empty(), "{}: no store files", room.name);
-        let writes: Vec<String> = files
-            .iter()
-            .filter(|f| {
-                let text = std::fs::read_to_string(f).unwrap();
-                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
-                code.contains("audit::store::write") || code.contains("outbox::store::enqueue")
-            })
-            .map(|f| f.display().to_string())
-            .collect();
-        match (NOT_YET_MOVED.contains(&room.name), writes.is_empty()) {
-            (false, false) => problems.extend(writes),
-            (true, true) => problems.push(format!("{}: moved, take it off the list", room.name)),
-            (true, false) => still.push(room.name),
-            (false, true) => {}
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            for call in ["audit::store::write", "outbox::store::enqueue"] {
+                if code.contains(call) {
+                    problems.push(format!("{}: {call}", f.display()));
+                }
+            }
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
-    assert_eq!(still, NOT_YET_MOVED);
 }
 
 fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
