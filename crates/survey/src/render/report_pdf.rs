@@ -1,7 +1,7 @@
 //! The unit's survey report as an A4 PDF: a title, numbered sections and their lines, word-wrapped
 //! in the built-in Helvetica, with new pages as the text runs down.
 
-use printpdf::{BuiltinFont, Mm, PdfDocument};
+use anjungan_kernel::pdf::{BuiltinFont, Document};
 
 /// One piece of the report, drawn in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,10 +61,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The report as PDF bytes.
 pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
-    let (doc, page, layer) = PdfDocument::new(report.title.clone(), Mm(PAGE_W), Mm(PAGE_H), "1");
-    let regular = doc.add_builtin_font(BuiltinFont::Helvetica)?;
-    let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold)?;
-    let (mut pg, mut ly) = (page, layer);
+    let mut doc = Document::new(report.title.clone());
+    doc.add_page(PAGE_W, PAGE_H);
     let mut y = TOP;
     for block in &report.blocks {
         let (is_bold, size, text) = match block {
@@ -74,22 +72,20 @@ pub fn render(report: &Report) -> anyhow::Result<Vec<u8>> {
         };
         for chunk in wrap(&latin1(text), if size > 11.0 { 70 } else { 95 }) {
             if y < BOTTOM {
-                (pg, ly) = doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "1");
+                doc.add_page(PAGE_W, PAGE_H);
                 y = TOP;
             }
-            let layer = doc.get_page(pg).get_layer(ly);
-            layer.use_text(
-                chunk,
-                size,
-                Mm(LEFT),
-                Mm(y),
-                if is_bold { &bold } else { &regular },
-            );
+            let font = if is_bold {
+                BuiltinFont::HelveticaBold
+            } else {
+                BuiltinFont::Helvetica
+            };
+            doc.page().text(font, size, LEFT, y, &chunk);
             y -= size * 0.5 + 1.5;
         }
         y -= 1.0;
     }
-    Ok(doc.save_to_bytes()?)
+    doc.save()
 }
 
 #[cfg(test)]
