@@ -3,35 +3,29 @@
 
 use crate::domain::catalogue::{format_kg, format_rupiah};
 use crate::store::settlement::Ticket;
+use anjungan_kernel::pdf::{BuiltinFont, Document};
 use anjungan_kernel::text::latin1;
-use printpdf::{BuiltinFont, Mm, PdfDocument};
 
 pub fn render(t: &Ticket, verify_url: &str) -> anyhow::Result<Vec<u8>> {
-    let (doc, page, layer) = PdfDocument::new(
-        latin1(&format!("Karcis lelang {}", t.ticket_no)),
-        Mm(148.0),
-        Mm(210.0),
-        "1",
-    );
-    let layer = doc.get_page(page).get_layer(layer);
-    let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold)?;
-    let regular = doc.add_builtin_font(BuiltinFont::Helvetica)?;
+    let mut doc = Document::new(latin1(&format!("Karcis lelang {}", t.ticket_no)));
+    let page = doc.add_page(148.0, 210.0);
+    let (bold, regular) = (BuiltinFont::HelveticaBold, BuiltinFont::Helvetica);
     let mut y = 195.0f32;
-    let mut line = |font: &printpdf::IndirectFontRef, size: f32, s: &str, gap: f32| {
-        layer.use_text(latin1(s), size, Mm(14.0), Mm(y), font);
+    let mut line = |font: BuiltinFont, size: f32, s: &str, gap: f32| {
+        page.text(font, size, 14.0, y, &latin1(s));
         y -= gap;
     };
-    line(&bold, 10.0, "PEMERINTAH KABUPATEN TRENGGALEK", 5.5);
+    line(bold, 10.0, "PEMERINTAH KABUPATEN TRENGGALEK", 5.5);
     line(
-        &bold,
+        bold,
         14.0,
         &format!("KARCIS LELANG IKAN - {}", t.port.to_uppercase()),
         8.0,
     );
-    line(&regular, 11.0, &format!("Nomor: {}", t.ticket_no), 6.0);
+    line(regular, 11.0, &format!("Nomor: {}", t.ticket_no), 6.0);
     let when = anjungan_kernel::clock::to_wib(t.at);
     line(
-        &regular,
+        regular,
         10.0,
         &format!(
             "Waktu: {:02}-{:02}-{} {:02}.{:02} WIB",
@@ -80,18 +74,12 @@ pub fn render(t: &Ticket, verify_url: &str) -> anyhow::Result<Vec<u8>> {
         ),
     ];
     for (k, v) in rows {
-        layer.use_text(latin1(k), 10.0, Mm(14.0), Mm(y), &regular);
-        layer.use_text(latin1(&v), 10.0, Mm(62.0), Mm(y), &bold);
+        page.text(regular, 10.0, 14.0, y, &latin1(k));
+        page.text(bold, 10.0, 62.0, y, &latin1(&v));
         y -= 6.5;
     }
-    anjungan_kernel::pdf::draw_qr(&layer, verify_url, 14.0, 18.0, 34.0)?;
-    layer.use_text(
-        "Periksa keaslian karcis:",
-        8.0,
-        Mm(52.0),
-        Mm(40.0),
-        &regular,
-    );
-    layer.use_text(latin1(verify_url), 7.0, Mm(52.0), Mm(35.0), &regular);
-    Ok(doc.save_to_bytes()?)
+    page.qr(verify_url, 14.0, 18.0, 34.0)?;
+    page.text(regular, 8.0, 52.0, 40.0, "Periksa keaslian karcis:");
+    page.text(regular, 7.0, 52.0, 35.0, &latin1(verify_url));
+    doc.save()
 }

@@ -1,9 +1,7 @@
 //! A letter as an A4 PDF: letterhead, title and number, body, place and date, the signer, and
 //! a QR code to the public verification page.
 
-use printpdf::{
-    BuiltinFont, Color, IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point, Rgb,
-};
+use anjungan_kernel::pdf::{BuiltinFont, Document, Page};
 
 pub struct LetterContent {
     pub unit: String,
@@ -41,102 +39,88 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Horizontal position that centres `text` at `size` points on A4 (Helvetica averages about
 /// half an em per character).
-fn centred(text: &str, size: f32) -> Mm {
+fn centred(text: &str, size: f32) -> f32 {
     let width_mm = text.chars().count() as f32 * size * 0.5 * 0.3528;
-    Mm(((210.0 - width_mm) / 2.0).max(15.0))
+    ((210.0 - width_mm) / 2.0).max(15.0)
 }
 
-fn text(layer: &PdfLayerReference, font: &IndirectFontRef, size: f32, x: Mm, y: f32, s: &str) {
-    layer.use_text(latin1(s), size, x, Mm(y), font);
+fn text(page: &mut Page, font: BuiltinFont, size: f32, x: f32, y: f32, s: &str) {
+    page.text(font, size, x, y, &latin1(s));
 }
 
 pub fn render(c: &LetterContent) -> anyhow::Result<Vec<u8>> {
-    let (doc, page, layer) = PdfDocument::new(
-        latin1(&format!("{} {}", c.title, c.number)),
-        Mm(210.0),
-        Mm(297.0),
-        "1",
-    );
-    let layer = doc.get_page(page).get_layer(layer);
-    let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold)?;
-    let regular = doc.add_builtin_font(BuiltinFont::Helvetica)?;
+    let mut doc = Document::new(latin1(&format!("{} {}", c.title, c.number)));
+    let page = doc.add_page(210.0, 297.0);
+    let (bold, regular) = (BuiltinFont::HelveticaBold, BuiltinFont::Helvetica);
     let mut y = 278.0f32;
     let head = "PEMERINTAH KABUPATEN TRENGGALEK";
-    text(&layer, &bold, 13.0, centred(head, 13.0), y, head);
+    text(page, bold, 13.0, centred(head, 13.0), y, head);
     y -= 7.0;
     let unit = c.unit.to_uppercase();
-    text(&layer, &bold, 15.0, centred(&unit, 15.0), y, &unit);
+    text(page, bold, 15.0, centred(&unit, 15.0), y, &unit);
     for l in &c.letterhead {
         y -= 5.5;
-        text(&layer, &regular, 9.5, centred(l, 9.5), y, l);
+        text(page, regular, 9.5, centred(l, 9.5), y, l);
     }
     y -= 4.0;
-    layer.set_outline_color(Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)));
-    layer.set_outline_thickness(1.2);
-    layer.add_line(Line {
-        points: vec![
-            (Point::new(Mm(20.0), Mm(y)), false),
-            (Point::new(Mm(190.0), Mm(y)), false),
-        ],
-        is_closed: false,
-    });
+    page.rule((20.0, y), (190.0, y), 1.2);
     y -= 12.0;
-    text(&layer, &bold, 13.0, centred(&c.title, 13.0), y, &c.title);
+    text(page, bold, 13.0, centred(&c.title, 13.0), y, &c.title);
     y -= 6.0;
     let number = format!("Nomor: {}", c.number);
-    text(&layer, &regular, 11.0, centred(&number, 11.0), y, &number);
+    text(page, regular, 11.0, centred(&number, 11.0), y, &number);
     y -= 12.0;
     for p in &c.paragraphs {
         for line in wrap(p, 92) {
-            text(&layer, &regular, 11.0, Mm(20.0), y, &line);
+            text(page, regular, 11.0, 20.0, y, &line);
             y -= 5.6;
         }
         y -= 3.0;
     }
     y = y.min(110.0) - 6.0;
-    let x_sig = Mm(120.0);
-    text(&layer, &regular, 11.0, x_sig, y, &c.place_date);
+    let x_sig = 120.0;
+    text(page, regular, 11.0, x_sig, y, &c.place_date);
     y -= 5.6;
-    text(&layer, &regular, 11.0, x_sig, y, &c.signer_title);
+    text(page, regular, 11.0, x_sig, y, &c.signer_title);
     y -= 5.6;
     text(
-        &layer,
-        &regular,
+        page,
+        regular,
         8.5,
         x_sig,
         y,
         "Ditandatangani secara elektronik",
     );
     y -= 14.0;
-    text(&layer, &bold, 11.0, x_sig, y, &c.signer_name);
+    text(page, bold, 11.0, x_sig, y, &c.signer_name);
     // QR code to the verification page, bottom left.
-    anjungan_kernel::pdf::draw_qr(&layer, &c.verify_url, 20.0, 22.0, 32.0)?;
+    page.qr(&c.verify_url, 20.0, 22.0, 32.0)?;
     text(
-        &layer,
-        &regular,
+        page,
+        regular,
         8.0,
-        Mm(56.0),
+        56.0,
         46.0,
         "Pindai kode QR atau buka alamat berikut untuk memeriksa keaslian surat:",
     );
-    text(&layer, &regular, 8.0, Mm(56.0), 41.5, &c.verify_url);
+    text(page, regular, 8.0, 56.0, 41.5, &c.verify_url);
     text(
-        &layer,
-        &regular,
+        page,
+        regular,
         8.0,
-        Mm(56.0),
+        56.0,
         37.0,
         &format!("Kode verifikasi: {}", c.code),
     );
     text(
-        &layer,
-        &regular,
+        page,
+        regular,
         7.5,
-        Mm(56.0),
+        56.0,
         30.0,
         "Dokumen ini ditandatangani secara elektronik; perubahan sekecil apa pun membatalkan tanda tangannya.",
     );
-    Ok(doc.save_to_bytes()?)
+    doc.save()
 }
 
 #[cfg(test)]

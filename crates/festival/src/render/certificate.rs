@@ -1,8 +1,8 @@
 //! An award certificate: A4 landscape, the award's texts already translated, and a QR code to
 //! its verification page.
 
+use anjungan_kernel::pdf::{BuiltinFont, Document};
 use anjungan_kernel::text::latin1;
-use printpdf::{BuiltinFont, Mm, PdfDocument};
 
 pub struct Certificate<'a> {
     pub title: &'a str,
@@ -20,41 +20,31 @@ pub struct Certificate<'a> {
 
 /// The certificate as PDF bytes.
 pub fn pdf(c: &Certificate<'_>) -> Result<Vec<u8>, String> {
-    let (doc, page, layer) = PdfDocument::new(
-        latin1(&format!("{} - {}", c.title, c.code)),
-        Mm(297.0),
-        Mm(210.0),
-        "1",
-    );
-    let layer = doc.get_page(page).get_layer(layer);
-    let bold = doc
-        .add_builtin_font(BuiltinFont::HelveticaBold)
-        .map_err(|e| e.to_string())?;
-    let regular = doc
-        .add_builtin_font(BuiltinFont::Helvetica)
-        .map_err(|e| e.to_string())?;
-    let lines: [(&printpdf::IndirectFontRef, f32, f32, String); 7] = [
-        (&bold, 30.0, 165.0, c.title.to_uppercase()),
-        (&regular, 14.0, 150.0, c.festival.clone()),
-        (&regular, 13.0, 132.0, c.awarded_to.to_string()),
-        (&bold, 20.0, 118.0, c.innovation.to_string()),
-        (&regular, 14.0, 106.0, c.agency.to_string()),
-        (&bold, 18.0, 88.0, c.category.to_string()),
-        (&regular, 11.0, 70.0, c.place_and_date.clone()),
+    let mut doc = Document::new(latin1(&format!("{} - {}", c.title, c.code)));
+    let page = doc.add_page(297.0, 210.0);
+    let (bold, regular) = (BuiltinFont::HelveticaBold, BuiltinFont::Helvetica);
+    let lines: [(BuiltinFont, f32, f32, String); 7] = [
+        (bold, 30.0, 165.0, c.title.to_uppercase()),
+        (regular, 14.0, 150.0, c.festival.clone()),
+        (regular, 13.0, 132.0, c.awarded_to.to_string()),
+        (bold, 20.0, 118.0, c.innovation.to_string()),
+        (regular, 14.0, 106.0, c.agency.to_string()),
+        (bold, 18.0, 88.0, c.category.to_string()),
+        (regular, 11.0, 70.0, c.place_and_date.clone()),
     ];
-    for (font, size, y, text) in lines.iter() {
-        layer.use_text(latin1(text), *size, Mm(25.0), Mm(*y), font);
+    for (font, size, y, text) in &lines {
+        page.text(*font, *size, 25.0, *y, &latin1(text));
     }
-    layer.use_text(
-        latin1(&format!("{}: {}", c.verify_label, c.url)),
+    page.text(
+        regular,
         9.0,
-        Mm(25.0),
-        Mm(20.0),
-        &regular,
+        25.0,
+        20.0,
+        &latin1(&format!("{}: {}", c.verify_label, c.url)),
     );
-    // QR code modules as filled squares.
+    // QR code to the verification page, bottom right.
     let size = 45.0f32;
-    anjungan_kernel::pdf::draw_qr(&layer, c.url, 297.0 - 25.0 - size, 20.0, size)
+    page.qr(c.url, 297.0 - 25.0 - size, 20.0, size)
         .map_err(|e| e.to_string())?;
-    doc.save_to_bytes().map_err(|e| e.to_string())
+    doc.save().map_err(|e| e.to_string())
 }

@@ -1,4 +1,4 @@
-//! A published work as an A5 PDF (printpdf 0.7, built-in Times and Helvetica): a title page, then
+//! A published work as an A5 PDF (built-in Times and Helvetica, drawn through `kernel::pdf`): a title page, then
 //! every chapter on a new page with its heading, word-wrapped paragraphs, indented list items
 //! with bullets or numbers, indented italic quotes, page numbers in the footer and automatic
 //! page breaks. Each chapter also gets a PDF bookmark.
@@ -7,11 +7,8 @@
 //! breaking measures words with the Times-Roman advance widths (scaled up for bold and italic,
 //! so lines err on the short side).
 
+use anjungan_kernel::pdf::{BuiltinFont, Document, Info};
 pub use anjungan_kernel::text::latin1;
-use printpdf::{
-    BuiltinFont, CustomPdfConformance, IndirectFontRef, Mm, PdfConformance, PdfDocument,
-    PdfDocumentReference, PdfLayerReference,
-};
 
 use crate::domain::export::{BlockKind, BookExport};
 
@@ -28,7 +25,7 @@ const BODY_SIZE: f32 = 11.0;
 const BODY_LEADING: f32 = 5.3;
 const BULLET: &str = "\u{2022}"; // in WinAnsi (0x95), so drawn as is
 
-/// ASCII only, for the places printpdf writes raw bytes (document info, bookmarks).
+/// ASCII only, for the document info and the bookmarks (as the work's PDFs have always had them).
 fn ascii(s: &str) -> String {
     latin1(s)
         .chars()
@@ -151,51 +148,32 @@ fn wrap(text: &str, style: Style, size: f32, width: f32) -> Vec<String> {
     lines
 }
 
-struct Fonts {
-    regular: IndirectFontRef,
-    italic: IndirectFontRef,
-    bold: IndirectFontRef,
-    footer: IndirectFontRef,
-}
-
-impl Fonts {
-    fn get(&self, style: Style) -> &IndirectFontRef {
-        match style {
-            Style::Regular => &self.regular,
-            Style::Italic => &self.italic,
-            Style::Bold => &self.bold,
-        }
+fn font(style: Style) -> BuiltinFont {
+    match style {
+        Style::Regular => BuiltinFont::TimesRoman,
+        Style::Italic => BuiltinFont::TimesItalic,
+        Style::Bold => BuiltinFont::TimesBold,
     }
 }
 
+const FOOTER_FONT: BuiltinFont = BuiltinFont::Helvetica;
+
 /// A cursor over the pages: where the next line goes, and a new page when it does not fit.
-struct Writer<'a> {
-    doc: &'a PdfDocumentReference,
-    fonts: Fonts,
-    layer: PdfLayerReference,
-    page: printpdf::PdfPageIndex,
+struct Writer {
+    doc: Document,
     page_no: usize,
     y: f32,
 }
 
-impl Writer<'_> {
+impl Writer {
     fn new_page(&mut self) {
         self.page_no += 1;
-        let (page, layer) =
-            self.doc
-                .add_page(Mm(PAGE_W), Mm(PAGE_H), format!("Halaman {}", self.page_no));
-        self.page = page;
-        self.layer = self.doc.get_page(page).get_layer(layer);
         self.y = TOP;
         let n = self.page_no.to_string();
         let w = text_width(&n, Style::Regular, 9.0);
-        self.layer.use_text(
-            n,
-            9.0,
-            Mm((PAGE_W - w) / 2.0),
-            Mm(FOOTER_Y),
-            &self.fonts.footer,
-        );
+        self.doc
+            .add_page(PAGE_W, PAGE_H)
+            .text(FOOTER_FONT, 9.0, (PAGE_W - w) / 2.0, FOOTER_Y, &n);
     }
 
     /// A new page unless `height` mm still fit above the bottom margin.
@@ -209,8 +187,7 @@ impl Writer<'_> {
     fn line(&mut self, text: &str, style: Style, size: f32, x: f32, leading: f32) {
         self.ensure(leading);
         let baseline = self.y - size * PT_TO_MM;
-        self.layer
-            .use_text(text, size, Mm(x), Mm(baseline), self.fonts.get(style));
+        self.doc.page().text(font(style), size, x, baseline, text);
         self.y -= leading;
     }
 
@@ -238,33 +215,17 @@ fn heading_size(level: u8) -> f32 {
 
 /// The work as a PDF.
 pub fn render(book: &BookExport) -> anyhow::Result<Vec<u8>> {
-    let (doc, page, layer) = PdfDocument::new(ascii(&book.title), Mm(PAGE_W), Mm(PAGE_H), "Judul");
-    // No XMP packet (printpdf writes the title into it unescaped) and no ICC profile: neither is
-    // needed for a plain reading copy.
-    let doc = doc
-        .with_conformance(PdfConformance::Custom(CustomPdfConformance {
-            requires_xmp_metadata: false,
-            requires_icc_profile: false,
-            allows_default_fonts: true,
-            ..Default::default()
-        }))
-        .with_author(ascii(&book.authors.join(", ")))
-        .with_creator("Anjungan")
-        .with_subject(ascii(&book.category))
-        .with_creation_date(book.published)
-        .with_mod_date(book.modified);
-    let fonts = Fonts {
-        regular: doc.add_builtin_font(BuiltinFont::TimesRoman)?,
-        italic: doc.add_builtin_font(BuiltinFont::TimesItalic)?,
-        bold: doc.add_builtin_font(BuiltinFont::TimesBold)?,
-        footer: doc.add_builtin_font(BuiltinFont::Helvetica)?,
-    };
-    let layer = doc.get_page(page).get_layer(layer);
+    let mut doc = Document::with_info(Info {
+        title: ascii(&book.title),
+        author: ascii(&book.authors.join(", ")),
+        creator: "Anjungan".into(),
+        subject: ascii(&book.category),
+        created: Some(book.published),
+        modified: Some(book.modified),
+    });
+    doc.add_page(PAGE_W, PAGE_H);
     let mut w = Writer {
-        doc: &doc,
-        fonts,
-        layer,
-        page,
+        doc,
         page_no: 1,
         y: TOP,
     };
@@ -325,7 +286,7 @@ pub fn render(book: &BookExport) -> anyhow::Result<Vec<u8>> {
             "" => format!("Bab {}", i + 1),
             t => t.to_string(),
         };
-        w.doc.add_bookmark(ascii(&title), w.page);
+        w.doc.bookmark(ascii(&title));
         w.y -= 12.0;
         w.block(&latin1(&title), Style::Bold, 18.0, LEFT, width, false);
         w.y -= 5.0;
@@ -366,12 +327,12 @@ pub fn render(book: &BookExport) -> anyhow::Result<Vec<u8>> {
                         if j == 0 {
                             let baseline = w.y - BODY_SIZE * PT_TO_MM;
                             let mw = text_width(&marker, Style::Regular, BODY_SIZE);
-                            w.layer.use_text(
-                                marker.as_str(),
+                            w.doc.page().text(
+                                font(Style::Regular),
                                 BODY_SIZE,
-                                Mm(LEFT + indent - 2.0 - mw),
-                                Mm(baseline),
-                                &w.fonts.regular,
+                                LEFT + indent - 2.0 - mw,
+                                baseline,
+                                &marker,
                             );
                         }
                         w.line(l, Style::Regular, BODY_SIZE, LEFT + indent, BODY_LEADING);
@@ -395,8 +356,7 @@ pub fn render(book: &BookExport) -> anyhow::Result<Vec<u8>> {
             previous = Some(*kind);
         }
     }
-    drop(w);
-    Ok(doc.save_to_bytes()?)
+    w.doc.save()
 }
 
 #[cfg(test)]

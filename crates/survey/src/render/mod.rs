@@ -1,3 +1,4 @@
-//! The survey's charts, as inline SVG.
+//! The survey's documents: charts as inline SVG and the printable report as PDF.
 
 pub mod charts;
+pub mod report_pdf;

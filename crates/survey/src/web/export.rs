@@ -205,55 +205,42 @@ fn results_rows(result: &IkmResult, tr: Tr) -> (Vec<String>, Vec<Vec<Cell>>) {
 }
 
 /// The report of PermenPANRB 14/2017's structure: method, respondent profile, results per
-/// element, IKM and grade, analysis, follow-up plan.
+/// element, IKM and grade, analysis, follow-up plan. Drawn by [`crate::render::report_pdf`].
 async fn report_pdf(
     state: &AppState,
     unit: &Unit,
     period: &Period,
     tr: Tr,
 ) -> Result<Vec<u8>, AppError> {
-    use printpdf::{BuiltinFont, Mm, PdfDocument};
+    use crate::render::report_pdf::{Block, Report, render};
     let db = &state.db;
     let figures = crate::service::results::unit_figures(db, unit.org_id, period).await?;
     let result: IkmResult = figures.result;
     let served = figures.served;
     let actions = store::actions(db, unit.org_id).await?;
-    let (doc, page, layer) =
-        PdfDocument::new(format!("IKM {}", unit.name), Mm(210.0), Mm(297.0), "1");
-    let regular = doc
-        .add_builtin_font(BuiltinFont::Helvetica)
-        .map_err(internal)?;
-    let bold = doc
-        .add_builtin_font(BuiltinFont::HelveticaBold)
-        .map_err(internal)?;
-    let (mut pg, mut ly) = (page, layer);
-    let mut y = 277.0f32;
-    let mut lines: Vec<(bool, f32, String)> = Vec::new();
-    let mut h = |t: &str| lines.push((true, 13.0, t.to_string()));
-    h(&format!("{} — {}", tr.s("survey.title"), unit.name));
-    let p = |lines: &mut Vec<(bool, f32, String)>, t: String| lines.push((false, 10.0, t));
-    p(
-        &mut lines,
-        format!("{}: {}", tr.s("survey.period"), period.label(tr)),
-    );
-    lines.push((true, 12.0, format!("1. {}", tr.s("survey.report.method"))));
-    p(&mut lines, tr.s("survey.report.method_text").to_string());
-    p(
-        &mut lines,
-        format!("{}: {}", tr.s("survey.responses"), result.responses),
-    );
+    let mut blocks = vec![
+        Block::Title(format!("{} — {}", tr.s("survey.title"), unit.name)),
+        Block::Text(format!("{}: {}", tr.s("survey.period"), period.label(tr))),
+        Block::Section(format!("1. {}", tr.s("survey.report.method"))),
+        Block::Text(tr.s("survey.report.method_text").to_string()),
+        Block::Text(format!(
+            "{}: {}",
+            tr.s("survey.responses"),
+            result.responses
+        )),
+    ];
     if let Some(s) = served {
-        p(
-            &mut lines,
-            format!(
-                "{}: {s}; {}: {}",
-                tr.s("survey.served"),
-                tr.s("survey.report.sample_min"),
-                sample_size(s.max(0) as u64)
-            ),
-        );
+        blocks.push(Block::Text(format!(
+            "{}: {s}; {}: {}",
+            tr.s("survey.served"),
+            tr.s("survey.report.sample_min"),
+            sample_size(s.max(0) as u64)
+        )));
     }
-    lines.push((true, 12.0, format!("2. {}", tr.s("survey.report.profile"))));
+    blocks.push(Block::Section(format!(
+        "2. {}",
+        tr.s("survey.report.profile")
+    )));
     for c in &figures.publication.groups {
         let shown = if c.published {
             c.count.to_string()
@@ -262,142 +249,86 @@ async fn report_pdf(
         };
         let dim = c.group.dimension.code();
         let label = super::group_value_label(tr, dim, &c.group.value);
-        p(
-            &mut lines,
-            format!("   {}: {label} — {shown}", tr.s(&format!("survey.{dim}"))),
-        );
+        blocks.push(Block::Text(format!(
+            "   {}: {label} — {shown}",
+            tr.s(&format!("survey.{dim}"))
+        )));
     }
-    lines.push((true, 12.0, format!("3. {}", tr.s("survey.report.results"))));
+    blocks.push(Block::Section(format!(
+        "3. {}",
+        tr.s("survey.report.results")
+    )));
     let (_, table) = results_rows(&result, tr);
     let cell = |c: &Cell| match c {
         Cell::Text(t) => t.clone(),
         Cell::Int(i) => i.to_string(),
         _ => String::new(),
     };
-    p(
-        &mut lines,
-        format!(
-            "   {} | {} | {} | {} | {}",
-            tr.s("survey.element_label"),
-            tr.s("survey.nrr"),
-            tr.s("survey.element_ikm"),
-            tr.s("survey.weighted"),
-            tr.s("survey.element_grade")
-        ),
-    );
+    blocks.push(Block::Text(format!(
+        "   {} | {} | {} | {} | {}",
+        tr.s("survey.element_label"),
+        tr.s("survey.nrr"),
+        tr.s("survey.element_ikm"),
+        tr.s("survey.weighted"),
+        tr.s("survey.element_grade")
+    )));
     for row in table.iter().take(Element::ALL.len() + 1) {
-        p(
-            &mut lines,
-            format!(
-                "   {}",
-                row.iter()
-                    .map(cell)
-                    .filter(|t| !t.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            ),
-        );
+        blocks.push(Block::Text(format!(
+            "   {}",
+            row.iter()
+                .map(cell)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        )));
     }
-    lines.push((true, 12.0, format!("4. {}", tr.s("survey.report.index"))));
-    match result.ikm_fixed() {
-        Some(ikm) => p(
-            &mut lines,
-            format!(
-                "{} = {}  —  {}",
-                tr.s("survey.ikm_formula"),
-                ikm.dotted(),
-                super::grade_or_sample(tr, &result)
-            ),
+    blocks.push(Block::Section(format!(
+        "4. {}",
+        tr.s("survey.report.index")
+    )));
+    blocks.push(Block::Text(match result.ikm_fixed() {
+        Some(ikm) => format!(
+            "{} = {}  —  {}",
+            tr.s("survey.ikm_formula"),
+            ikm.dotted(),
+            super::grade_or_sample(tr, &result)
         ),
-        None => p(&mut lines, tr.s("survey.no_data").to_string()),
-    }
-    lines.push((true, 12.0, format!("5. {}", tr.s("survey.report.analysis"))));
+        None => tr.s("survey.no_data").to_string(),
+    }));
+    blocks.push(Block::Section(format!(
+        "5. {}",
+        tr.s("survey.report.analysis")
+    )));
     for e in weakest(&result, 3) {
-        p(
-            &mut lines,
-            format!(
-                "   {} {} (NRR {}): {} — {}",
-                e.code(),
-                tr.s(&e.key("name")),
-                result.nrr_text(e),
-                tr.s("survey.component"),
-                tr.s(e.component().label_key())
-            ),
-        );
+        blocks.push(Block::Text(format!(
+            "   {} {} (NRR {}): {} — {}",
+            e.code(),
+            tr.s(&e.key("name")),
+            result.nrr_text(e),
+            tr.s("survey.component"),
+            tr.s(e.component().label_key())
+        )));
     }
-    lines.push((true, 12.0, format!("6. {}", tr.s("survey.report.followup"))));
+    blocks.push(Block::Section(format!(
+        "6. {}",
+        tr.s("survey.report.followup")
+    )));
     if actions.is_empty() {
-        p(&mut lines, "-".into());
+        blocks.push(Block::Text("-".into()));
     }
     for a in &actions {
-        p(
-            &mut lines,
-            format!(
-                "   [{}] {} — {} ({}; {})",
-                a.element,
-                a.action,
-                a.owner,
-                a.due_date.clone().unwrap_or_default(),
-                tr.s(&format!("survey.{}", a.status))
-            ),
-        );
+        blocks.push(Block::Text(format!(
+            "   [{}] {} — {} ({}; {})",
+            a.element,
+            a.action,
+            a.owner,
+            a.due_date.clone().unwrap_or_default(),
+            tr.s(&format!("survey.{}", a.status))
+        )));
     }
-    for (is_bold, size, text) in lines {
-        // Builtin PDF fonts cover Latin-1; other characters are replaced.
-        let text: String = text
-            .chars()
-            .map(|c| {
-                if (c as u32) < 256 {
-                    c
-                } else if c == '–' || c == '—' {
-                    '-'
-                } else {
-                    '?'
-                }
-            })
-            .collect();
-        for chunk in wrap(&text, if size > 11.0 { 70 } else { 95 }) {
-            if y < 20.0 {
-                (pg, ly) = doc.add_page(Mm(210.0), Mm(297.0), "1");
-                y = 277.0;
-            }
-            let layer = doc.get_page(pg).get_layer(ly);
-            layer.use_text(
-                chunk,
-                size,
-                Mm(18.0),
-                Mm(y),
-                if is_bold { &bold } else { &regular },
-            );
-            y -= size * 0.5 + 1.5;
-        }
-        y -= 1.0;
-    }
-    doc.save_to_bytes().map_err(internal)
-}
-
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    out.push(line);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_keeps_words() {
-        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-    }
+    render(&Report {
+        title: format!("IKM {}", unit.name),
+        blocks,
+    })
+    .map_err(internal)
 }
