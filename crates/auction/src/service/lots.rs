@@ -17,10 +17,10 @@ pub async fn register(db: &Db, actor: &Actor, port_id: i64, lot: &LotInput) -> R
     if lots::fisher_port(&mut tx, lot.fisher_id).await? != Some(port_id) {
         return Err(AuctionError::NoOwner.into());
     }
-    if let Some(boat) = lot.boat_id {
-        if lots::boat_owner(&mut tx, boat).await? != Some(lot.fisher_id) {
-            return Err(AuctionError::NoOwner.into());
-        }
+    if let Some(boat) = lot.boat_id
+        && lots::boat_owner(&mut tx, boat).await? != Some(lot.fisher_id)
+    {
+        return Err(AuctionError::NoOwner.into());
     }
     if !lots::species_exists(&mut tx, lot.species_id).await? {
         return Err(AuctionError::BadSpecies.into());

@@ -136,18 +136,22 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Ticket, sqlx::Error> {
 }
 
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<Ticket>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.ticket_code = $1")))
-        .bind(code)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE s.ticket_code = $1"
+    )))
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
 pub async fn of_session(db: &Db, session_id: i64) -> Result<Vec<Ticket>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE s.session_id = $1 ORDER BY s.id")))
-        .bind(session_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE s.session_id = $1 ORDER BY s.id"
+    )))
+    .bind(session_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .iter()
         .map(from_row)

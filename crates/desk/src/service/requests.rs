@@ -48,15 +48,15 @@ pub struct Submitted {
 /// Where the citizen hears about their request, from its sealed contact columns.
 fn recipients(keys: &Keys, phone: &str, email: &str) -> Vec<(outbox::domain::Channel, String)> {
     let mut to = Vec::new();
-    if let Ok(p) = keys.open(phone) {
-        if !p.is_empty() {
-            to.push((outbox::domain::Channel::Whatsapp, p));
-        }
+    if let Ok(p) = keys.open(phone)
+        && !p.is_empty()
+    {
+        to.push((outbox::domain::Channel::Whatsapp, p));
     }
-    if let Ok(e) = keys.open(email) {
-        if !e.is_empty() {
-            to.push((outbox::domain::Channel::Email, e));
-        }
+    if let Ok(e) = keys.open(email)
+        && !e.is_empty()
+    {
+        to.push((outbox::domain::Channel::Email, e));
     }
     to
 }
@@ -469,12 +469,11 @@ pub async fn send_reminders(db: &Db, keys: &Keys, base_url: &str) -> Result<usiz
             to.push((outbox::domain::Channel::Email, org_email));
         }
         for (user, _, org) in &operators {
-            if *org == Some(r.org_id) {
-                if let (Some(email), _) =
+            if *org == Some(r.org_id)
+                && let (Some(email), _) =
                     anjungan_kernel::identity::store::contact(db, keys, *user).await?
-                {
-                    to.push((outbox::domain::Channel::Email, email));
-                }
+            {
+                to.push((outbox::domain::Channel::Email, email));
             }
         }
         let message = notice::reminder(

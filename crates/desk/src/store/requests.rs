@@ -316,10 +316,12 @@ pub async fn by_tracking(db: &Db, keys: &Keys, raw_code: &str) -> Result<Option<
     let Some(code) = request::parse_tracking_code(raw_code) else {
         return Ok(None);
     };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.tracking_hash = $1")))
-        .bind(token_hash(&code))
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.tracking_hash = $1"
+    )))
+    .bind(token_hash(&code))
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(|r| from_row(keys, r)).transpose()?)
 }
 
@@ -337,10 +339,12 @@ pub async fn public_by_tracking(db: &Db, raw_code: &str) -> Result<Option<Reques
     let Some(code) = request::parse_tracking_code(raw_code) else {
         return Ok(None);
     };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{PUBLIC} WHERE r.tracking_hash = $1")))
-        .bind(token_hash(&code))
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{PUBLIC} WHERE r.tracking_hash = $1"
+    )))
+    .bind(token_hash(&code))
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.as_ref().map(public_row).transpose()?)
 }
 
