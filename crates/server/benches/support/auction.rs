@@ -173,14 +173,19 @@ async fn watch_storm(
     lanes: Vec<(i64, String, String)>,
     watchers_n: usize,
 ) -> (usize, Vec<Duration>, usize) {
-    let after: u64 = reqwest::get(format!(
-        "{base}/api/v1/auction/sessions/{session}/events?after=999999999"
-    ))
-    .await
-    .unwrap()
-    .json::<serde_json::Value>()
-    .await
-    .unwrap()["last"]
+    let after: u64 = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
+        .get(format!(
+            "{base}/api/v1/auction/sessions/{session}/events?after=999999999"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["last"]
         .as_u64()
         .unwrap();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -666,7 +666,7 @@ async fn desk_domicile_letter_from_request_to_verification() {
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or("download link")?;
-            let pdf = reqwest::get(format!("{base}{href}")).await.map_err(|e| e.to_string())?;
+            let pdf = anjungan_kernel::http::client().unwrap().build().unwrap().get(format!("{base}{href}")).send().await.map_err(|e| e.to_string())?;
             expect(pdf.status() == 200, "letter downloads")?;
             let bytes = pdf.bytes().await.map_err(|e| e.to_string())?;
             expect(bytes.starts_with(b"%PDF-"), "a PDF")?;

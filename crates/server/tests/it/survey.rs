@@ -107,7 +107,12 @@ async fn element_scores_and_the_regulation_table_are_rounded_once(app: TestApp) 
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let api: Value = reqwest::get(app.url(&format!("/api/v1/survey/units/{id}/results")))
+    let api: Value = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
+        .get(app.url(&format!("/api/v1/survey/units/{id}/results")))
+        .send()
         .await
         .unwrap()
         .json()
@@ -117,7 +122,12 @@ async fn element_scores_and_the_regulation_table_are_rounded_once(app: TestApp) 
     assert_eq!(api["result"]["scores"]["U2"], "78.13");
     assert_eq!(api["result"]["sample"]["adequate"], true);
     // The public NRR chart colours U2's bar by its exact score, 78.13: grade B.
-    let page = reqwest::get(app.url(&format!("/ikm/unit/{id}")))
+    let page = anjungan_kernel::http::client()
+        .unwrap()
+        .build()
+        .unwrap()
+        .get(app.url(&format!("/ikm/unit/{id}")))
+        .send()
         .await
         .unwrap()
         .text()
@@ -180,7 +190,16 @@ async fn no_two_published_figures_differ_by_a_small_group(app: TestApp) {
     }
     let api = |q: String| {
         let url = app.url(&format!("/api/v1/survey/units/{id}/results{q}"));
-        async move { reqwest::get(url).await.unwrap() }
+        async move {
+            anjungan_kernel::http::client()
+                .unwrap()
+                .build()
+                .unwrap()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let r: Value = api("?age=25-34".into()).await.json().await.unwrap();
     assert_eq!(
@@ -228,7 +247,12 @@ async fn no_two_published_figures_differ_by_a_small_group(app: TestApp) {
     let api = |q: String| {
         let url = app.url(&format!("/api/v1/survey/units/{id}/results{q}"));
         async move {
-            reqwest::get(url)
+            anjungan_kernel::http::client()
+                .unwrap()
+                .build()
+                .unwrap()
+                .get(url)
+                .send()
                 .await
                 .unwrap()
                 .json::<Value>()
