@@ -32,6 +32,11 @@ impl Clock {
         now_ms() + self.offset.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// How far this clock was moved forward.
+    pub fn offset(&self) -> Millis {
+        self.offset.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Moves this clock forward (tests only have a use for it).
     pub fn advance(&self, by: Millis) {
         self.offset

@@ -6,8 +6,62 @@ use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 pub type Conn = sqlx::AnyConnection;
+
+/// A write transaction. Used as the connection it holds (`&mut *tx`); committing it also tells
+/// the page cache, here and on the other nodes, that what guests see may have changed (see
+/// [`crate::versions`]).
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    /// Whose counters move on commit; `None` for a write no public page shows.
+    versions: Option<std::sync::Arc<crate::versions::Versions>>,
+    /// Narrows the write to one scope (see [`Tx::only_affects`]).
+    scope: Option<&'static str>,
+    announce: bool,
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Declares that this write changes only what pages of `scope` show (a room's hot path),
+    /// so cached pages that name other scopes stay valid.
+    pub fn only_affects(&mut self, scope: &'static str) {
+        self.scope = Some(scope);
+    }
+
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        if let Some(v) = &self.versions
+            && self.announce
+        {
+            // Delivered to the other nodes exactly when this transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::versions::CHANNEL)
+                .bind(v.announcement(self.scope))
+                .execute(&mut *self.inner)
+                .await?;
+        }
+        self.inner.commit().await?;
+        if let Some(v) = &self.versions {
+            v.bump(self.scope);
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -54,6 +108,8 @@ pub struct Db {
     pub backend: Backend,
     /// Tells apart databases opened by one process (tests open many), for per-database caches.
     pub instance: u64,
+    /// Moved by every committed write: what cached pages are checked against.
+    pub versions: std::sync::Arc<crate::versions::Versions>,
 }
 
 static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -130,6 +186,7 @@ impl Db {
             pool,
             backend,
             instance,
+            versions: Default::default(),
         })
     }
 
@@ -160,11 +217,29 @@ impl Db {
 
     /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`) so a
     /// read-then-write never fails half-way with a busy snapshot.
+    ///
+    /// Its commit tells the page cache that pages may have changed; for a write no public page
+    /// shows, use [`Db::begin_private_write`].
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
+        let mut tx = self.begin_private_write().await?;
+        tx.versions = Some(self.versions.clone());
+        tx.announce = self.backend == Backend::Postgres;
+        Ok(tx)
+    }
+
+    /// A write transaction whose commit leaves cached pages alone: for what no page a guest
+    /// sees shows (sign-in sessions, one-time codes, the outbox, the audit chain).
+    pub async fn begin_private_write(&self) -> Result<Tx, sqlx::Error> {
+        let inner = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
-        }
+        }?;
+        Ok(Tx {
+            inner,
+            versions: None,
+            scope: None,
+            announce: false,
+        })
     }
 
     /// Reachability check for `/healthz` and `anjungan check`.

@@ -26,6 +26,7 @@ mod room_free;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod text;
+pub mod versions;
 pub mod web;
 
 pub use config::Config;

@@ -8,13 +8,18 @@
 //! committed transaction with its history, audit entry and WhatsApp notice), the public
 //! tracking page and Open311 `GET requests/{id}.json`. `-- stories` measures Cilen: search and
 //! reading pages over 100,000 works with 1,000,000 chapters. `-- auction` measures Lion:
-//! acknowledged bids end to end and 1,000 live watchers of the session's feed.
+//! acknowledged bids end to end and 1,000 live watchers of the session's feed. `-- pages`
+//! (`-- pages postgres`) measures every page that is the same for every guest against a static
+//! file server serving the same bytes, and a signed-in dashboard. `ANJUNGAN_BENCH_SECONDS`
+//! sets the seconds per target (10 by default).
 
 // A test or a benchmark fails loudly: unwrapping is how it says so.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/auction.rs"]
 mod auction;
+#[path = "support/pages.rs"]
+mod pages;
 #[path = "support/stories.rs"]
 mod stories;
 
@@ -441,7 +446,7 @@ async fn hammer_many_with(
 ) -> Outcome {
     let urls = std::sync::Arc::new(urls);
     let start = Instant::now();
-    let deadline = start + Duration::from_secs(SECONDS);
+    let deadline = start + Duration::from_secs(seconds());
     let mut tasks = Vec::new();
     for _ in 0..connections {
         let (client, urls) = (client.clone(), urls.clone());
@@ -472,6 +477,14 @@ async fn hammer_many_with(
     collect(tasks, start).await
 }
 
+/// Seconds per target: `ANJUNGAN_BENCH_SECONDS`, else [`SECONDS`].
+fn seconds() -> u64 {
+    std::env::var("ANJUNGAN_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SECONDS)
+}
+
 /// A different starting point per connection.
 fn tasks_offset(n: usize) -> usize {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -492,6 +505,10 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
+        if std::env::args().any(|a| a == "pages") {
+            pages::run(std::env::args().any(|a| a == "postgres")).await;
+            return;
+        }
         if std::env::args().any(|a| a == "auction-nodes") {
             auction::run_nodes().await;
             return;

@@ -6,7 +6,7 @@ pub mod demo;
 pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
-use anjungan_kernel::web::{AppError, AppState, csrf, error, metrics};
+use anjungan_kernel::web::{AppError, AppState, csrf, error, metrics, page_cache};
 use anjungan_kernel::{Config, Db, outbox};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -136,6 +136,7 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/verifikasi/{code}",
             get(verify_document)
+                .layer(page_cache::Public::of(&["desk", "festival"]).layer())
                 .post(anjungan_desk::web::verify::check)
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024)),
         )
@@ -147,11 +148,14 @@ pub fn app(state: AppState) -> Router {
         .iter()
         .fold(router, |r, room| (room.layers)(r, &state));
     ports::ports(router, &state)
-        // Innermost first: CSRF, timeout, panics, error pages, metrics, compression, tracing.
+        // Innermost first: CSRF, timeout, panics, error pages, the page cache, metrics,
+        // compression (which leaves the cache's compressed pages alone), tracing.
         .layer(axum::middleware::from_fn_with_state(csrf_cfg, csrf::protect))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(error::render_errors))
+        // Pages the same for every guest, kept rendered and compressed (hits still counted).
+        .layer(axum::middleware::from_fn_with_state(state.clone(), page_cache::serve))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::map_response(
@@ -237,6 +241,9 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         stop_rx.clone(),
     ));
     let janitor = tokio::spawn(janitor(db.clone(), stop_rx.clone()));
+    // Other nodes' writes end this node's cached pages (PostgreSQL only; one node on SQLite).
+    let page_listener =
+        anjungan_kernel::versions::listen(&db, cfg.effective_database_url(), stop_rx.clone());
     let app = app(state.clone());
     let jobs: Vec<_> = ROOMS
         .iter()
@@ -258,6 +265,9 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
     let _ = janitor.await;
     let _ = chainer.await;
+    if let Some(l) = page_listener {
+        let _ = l.await;
+    }
     for job in jobs {
         let _ = tokio::time::timeout(Duration::from_secs(10), job).await;
     }

@@ -579,6 +579,8 @@ async fn commit(
         Ok(t) => t,
         Err(e) => return Err((e, batch)),
     };
+    // Bids change only Lion's pages: cached pages of the other rooms stay valid.
+    tx.only_affects("auction");
     // First what other nodes appended, in their order: published here, but already projected
     // by the node that appended it.
     let mut foreign_events = Vec::new();

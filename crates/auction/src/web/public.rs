@@ -23,11 +23,16 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use utoipa_axum::router::OpenApiRouter;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+pub(crate) const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["auction"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/lelang", get(index))
-        .route("/lelang/aturan", get(rules_page))
-        .route("/lelang/sesi/{id}", get(session_page))
+        .route("/lelang", get(index).layer(PUBLIC.layer()))
+        .route("/lelang/aturan", get(rules_page).layer(PUBLIC.layer()))
+        .route("/lelang/sesi/{id}", get(session_page).layer(PUBLIC.layer()))
         .route("/lelang/sesi/{id}/tawar", post(bid_form))
         .route("/lelang/sesi/{id}/beli", post(stop_form))
         .route("/lelang/daftar", get(register_page).post(register_form))

@@ -23,7 +23,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/lelang/harga", get(price_page))
+        .route(
+            "/lelang/harga",
+            get(price_page).layer(super::public::PUBLIC.layer()),
+        )
         .route("/lelang/kelola/laporan/{port}", get(report_page))
         .route("/lelang/kelola/laporan/{port}/karcis.csv", get(report_csv))
         .route(

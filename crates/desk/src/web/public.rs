@@ -21,11 +21,19 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use utoipa_axum::router::OpenApiRouter;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["desk"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/layanan", get(index))
-        .route("/layanan/unit/{code}", get(unit_page))
-        .route("/layanan/s/{code}", get(service_page).post(submit))
+        .route("/layanan", get(index).layer(PUBLIC.layer()))
+        .route("/layanan/unit/{code}", get(unit_page).layer(PUBLIC.layer()))
+        .route(
+            "/layanan/s/{code}",
+            get(service_page).layer(PUBLIC.layer()).post(submit),
+        )
         .route("/layanan/lacak", get(find))
         .route("/layanan/lacak/{code}", get(track))
         .route("/layanan/lacak/{code}/batal", post(cancel))

@@ -20,8 +20,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/festival/{number}/penghargaan", post(settle))
         .route("/festival/{number}/penghargaan/khusus", post(special))
-        .route("/festival/{number}/hasil", get(results))
-        .route("/festival/sertifikat/{code}", get(certificate))
+        .route(
+            "/festival/{number}/hasil",
+            get(results).layer(super::PUBLIC.layer()),
+        )
+        .route(
+            "/festival/sertifikat/{code}",
+            get(certificate).layer(super::PUBLIC.layer()),
+        )
 }
 
 fn coordinator(ctx: &Ctx) -> Result<(), AppError> {

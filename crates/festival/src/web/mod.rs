@@ -26,15 +26,35 @@ use axum::{Extension, Form, Json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+pub(crate) const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["festival"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/festival", get(editions_page))
-        .route("/festival/{number}", get(edition_page).post(enter))
-        .route("/festival/{number}/agenda.ics", get(agenda_ics))
-        .route("/festival/{number}/schedule.json", get(schedule_json))
-        .route("/festival/{number}/schedule.xml", get(schedule_xml))
+        .route("/festival", get(editions_page).layer(PUBLIC.layer()))
+        .route(
+            "/festival/{number}",
+            get(edition_page).layer(PUBLIC.layer()).post(enter),
+        )
+        .route(
+            "/festival/{number}/agenda.ics",
+            get(agenda_ics).layer(PUBLIC.layer()),
+        )
+        .route(
+            "/festival/{number}/schedule.json",
+            get(schedule_json).layer(PUBLIC.layer()),
+        )
+        .route(
+            "/festival/{number}/schedule.xml",
+            get(schedule_xml).layer(PUBLIC.layer()),
+        )
         .route("/festival/{number}/stan", axum::routing::post(add_stand))
-        .route("/festival/{number}/stan/{stand}", get(stand_page))
+        .route(
+            "/festival/{number}/stan/{stand}",
+            get(stand_page).layer(PUBLIC.layer()),
+        )
         .route("/festival/{number}/stan/{stand}/qr.svg", get(stand_qr))
         .merge(crate::web::jury::routes())
         .merge(crate::web::dashboard::routes())

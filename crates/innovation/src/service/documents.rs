@@ -6,7 +6,7 @@
 use crate::domain::audit::InnovationEvent;
 use crate::domain::documents::{AttachmentKind, NewAttachment, room_for};
 use crate::error::ServiceError;
-use crate::store::{self, documents};
+use crate::store::documents;
 use anjungan_kernel::Db;
 use anjungan_kernel::audit::{self, Actor};
 use anjungan_kernel::clock::now_ms;
@@ -45,7 +45,6 @@ pub async fn attach(
         mime: new.mime,
     };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -72,7 +71,6 @@ pub async fn detach(
         sha256: &removed.sha256,
     };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

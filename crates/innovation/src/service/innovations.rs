@@ -28,7 +28,6 @@ pub async fn create(
         org_id,
     };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -65,7 +64,6 @@ pub async fn update(
         fields: &changed,
     };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -103,7 +101,6 @@ pub async fn record_step(
         note,
     };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -118,7 +115,6 @@ pub async fn add_partner(
     store::insert_partner(&mut tx, id, p).await?;
     let event = InnovationEvent::PartnerAdded { id, partner: p };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -135,7 +131,6 @@ pub async fn remove_partner(
     }
     let event = InnovationEvent::PartnerRemoved { id, partner_id };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -153,7 +148,6 @@ pub async fn link(
         let event = InnovationEvent::Linked { id, kind, target };
         audit::store::write(&mut tx, actor, &event).await?;
     }
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -171,7 +165,6 @@ pub async fn unlink(
     }
     let event = InnovationEvent::Unlinked { id, kind, target };
     audit::store::write(&mut tx, actor, &event).await?;
-    store::bump_version(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

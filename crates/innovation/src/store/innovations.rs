@@ -3,7 +3,6 @@
 
 use crate::domain::{Draft, Partner, PartnerKind, Profile, Status};
 use anjungan_kernel::audit::Actor;
-use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::db::{Conn, Db};
 use anjungan_kernel::orgs::domain::OrgRef;
 use sqlx::Row;
@@ -307,32 +306,6 @@ pub async fn snapshot(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Marks the catalogue as changed (in the same transaction as the change), so cached catalogue
-/// pages on every node are rebuilt.
-/// Every change a public page shows bumps the version, which the page caches check.
-pub async fn bump_version(conn: &mut Conn) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO settings (name, value, updated_at) VALUES ('innovation_version', '1', $1) \
-         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT), updated_at = excluded.updated_at",
-    )
-    .bind(now_ms())
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// The catalogue's version: it changes with every innovation change and every organisation edit.
-pub async fn catalogue_version(db: &Db) -> anjungan_kernel::Result<String> {
-    let v: Option<String> =
-        sqlx::query_scalar("SELECT value FROM settings WHERE name = 'innovation_version'")
-            .fetch_optional(&db.pool)
-            .await?;
-    let orgs: Option<i64> = sqlx::query_scalar("SELECT MAX(updated_at) FROM organisations")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(format!("{}:{}", v.unwrap_or_default(), orgs.unwrap_or(0)))
 }
 
 /// Inserts a draft at version 1 with its profile; returns its id.

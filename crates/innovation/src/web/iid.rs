@@ -21,7 +21,10 @@ use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/inovasi/indeks", get(index_page))
+        .route(
+            "/inovasi/indeks",
+            get(index_page).layer(super::pages::PUBLIC.layer()),
+        )
         .route("/inovasi/indeks/{indicator}", post(answer_government))
         .route("/inovasi/katalog", get(catalogue_page))
         .route("/inovasi/katalog/{indicator}", post(edit_indicator))

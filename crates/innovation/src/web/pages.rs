@@ -13,19 +13,27 @@ use anjungan_kernel::orgs::domain::Organisation;
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form as FormBody};
 use utoipa_axum::router::OpenApiRouter;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+pub(crate) const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["innovation"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/inovasi", get(catalogue).post(create))
+        .route(
+            "/inovasi",
+            get(catalogue).layer(PUBLIC.layer()).post(create),
+        )
         .route("/inovasi/baru", get(new_page))
         .route("/inovasi/kelola", get(manage))
-        .route("/inovasi/{id}", get(show))
+        .route("/inovasi/{id}", get(show).layer(PUBLIC.layer()))
         .route("/inovasi/{id}/ubah", get(edit_page).post(edit))
         .route("/inovasi/{id}/mitra", post(add_partner))
         .route("/inovasi/{id}/mitra/{partner}/hapus", post(remove_partner))
@@ -90,22 +98,6 @@ impl CataloguePage {
 /// Innovations per catalogue page.
 pub const PAGE_SIZE: i64 = 30;
 
-/// Rendered public pages for anonymous visitors (the catalogue by language and query, an
-/// innovation by language and id), valid for one catalogue version — checked on every request,
-/// so every node sees a change at once — and, where a page shows live figures from other rooms,
-/// for at most [`LIVE_TTL`].
-type PageCache = std::sync::Mutex<
-    std::collections::HashMap<String, (String, std::time::Instant, std::sync::Arc<String>)>,
->;
-
-/// How old an innovation page's live figures (from the survey and the service desk) may get.
-const LIVE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-fn cache() -> &'static PageCache {
-    static CACHE: std::sync::OnceLock<PageCache> = std::sync::OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
 fn html_of(page: &impl Template) -> Result<String, AppError> {
     page.render().map_err(|e| {
         AppError::from(anjungan_kernel::Error::Internal(anyhow::anyhow!(
@@ -114,48 +106,11 @@ fn html_of(page: &impl Template) -> Result<String, AppError> {
     })
 }
 
-// A poisoned lock is recovered: every entry is written whole and checked against its version.
-fn cached(key: &str, version: &str, max_age: Option<std::time::Duration>) -> Option<String> {
-    let c = cache()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let (v, at, html) = c.get(key)?;
-    (v == version && max_age.is_none_or(|m| at.elapsed() < m)).then(|| (**html).clone())
-}
-
-fn keep(key: String, version: String, html: &str) {
-    let mut c = cache()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if c.len() > 2000 {
-        c.clear();
-    }
-    c.insert(
-        key,
-        (
-            version,
-            std::time::Instant::now(),
-            std::sync::Arc::new(html.to_string()),
-        ),
-    );
-}
-
 async fn catalogue(
     State(state): State<AppState>,
     ctx: Ctx,
-    RawQuery(raw): RawQuery,
     Query(filter): Query<Filter>,
 ) -> WebResult<Response> {
-    let anonymous = ctx.principal.is_none();
-    let key = format!("c|{}|{}", ctx.lang.code(), raw.unwrap_or_default());
-    let version = if anonymous {
-        Some(store::catalogue_version(&state.db).await?)
-    } else {
-        None
-    };
-    if let Some(html) = version.as_deref().and_then(|v| cached(&key, v, None)) {
-        return Ok(Html(html).into_response());
-    }
     let filter = filter.normalised();
     let total = store::count(&state.db, &[Status::Verified], None, &filter).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -195,9 +150,6 @@ async fn catalogue(
         query,
     };
     let html = html_of(&page)?;
-    if let Some(v) = version {
-        keep(key, v, &html);
-    }
     Ok(Html(html).into_response())
 }
 
@@ -319,18 +271,6 @@ async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    // Anonymous visitors see the same page: served from the cache while nothing changed.
-    let key = format!("i|{}|{id}", ctx.lang.code());
-    let version = match ctx.principal {
-        None => Some(store::catalogue_version(&state.db).await?),
-        Some(_) => None,
-    };
-    if let Some(html) = version
-        .as_deref()
-        .and_then(|v| cached(&key, v, Some(LIVE_TTL)))
-    {
-        return Ok(Html(html).into_response());
-    }
     let inv = visible(&state, &ctx, id).await?;
     let p = ctx.principal.as_ref();
     let can_edit = p.is_some_and(|p| may_create(p, &inv.owner()));
@@ -362,9 +302,6 @@ async fn show(
         can_review,
         c: Choices,
     })?;
-    if let Some(v) = version {
-        keep(key, v, &html);
-    }
     Ok(Html(html).into_response())
 }
 

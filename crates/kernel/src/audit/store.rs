@@ -97,7 +97,7 @@ const ENTRY_COLUMNS: &str = "id, at, actor_id, actor_label, channel, action, rec
 /// Links the entries written since the last run to the chain; returns how many. Safe to run
 /// on several nodes at once: they take turns.
 pub async fn chain_pending(db: &crate::Db, keys: &crate::crypto::Keys) -> crate::Result<usize> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     if db.backend == crate::db::Backend::Postgres {
         // Waits for every transaction that has written entries to end and holds new ones back
         // until this one commits, so the pending entries are exactly a committed id range.

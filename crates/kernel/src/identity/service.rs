@@ -117,7 +117,7 @@ pub async fn register_citizen(
         taken.push((outbox::domain::Channel::Whatsapp, p.as_str().to_string()));
     }
     let limits = crate::otp::Limits::default();
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     if crate::otp::store::allow_message(&mut tx, keys, &limits, &to, client, now)
         .await?
         .is_err()
@@ -200,7 +200,7 @@ pub async fn register_citizen(
 
 /// Activates an account from its link (which proves the contact is the registrant's).
 pub async fn activate(db: &Db, actor: &Actor, token: &str, now: i64) -> crate::Result<UserId> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     let user = store::take_activation(&mut tx, &crypto::token_hash(token), now)
         .await?
         .ok_or(IdentityError::ActivationExpired)?;
@@ -226,7 +226,7 @@ pub async fn open_session(
     let policy = SessionPolicy {
         idle: session_hours * HOUR,
     };
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     store::insert_session(
         &mut tx,
         &crypto::token_hash(&token),
@@ -295,7 +295,7 @@ pub async fn set_password(
     password: &Password,
 ) -> crate::Result<()> {
     let hash = hash_password(password).await?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     let (email, phone, name) = store::personal(&mut tx, keys, user).await?;
     password.check_strength(&[&email, &phone, &name])?;
     store::set_password_hash(&mut tx, user, &hash).await?;
@@ -433,7 +433,7 @@ pub async fn create_token(
     }
     let token = format!("anj_{}", crypto::random_token(32));
     let prefix: String = token.chars().take(10).collect();
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     let id = store::insert_token(&mut tx, user, name, &crypto::token_hash(&token), &prefix).await?;
     audit::store::write(
         &mut tx,
@@ -446,7 +446,7 @@ pub async fn create_token(
 }
 
 pub async fn revoke_token(db: &Db, actor: &Actor, id: i64) -> crate::Result<()> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     if !store::revoke_token(&mut tx, id).await? {
         return Err(crate::Error::NotFound);
     }
@@ -481,7 +481,7 @@ pub async fn request_password_reset(
         (_, None, Some(p)) => (outbox::domain::Channel::Whatsapp, p),
         _ => return Ok(()),
     };
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     store::insert_reset(
         &mut tx,
         &crypto::token_hash(&token),
@@ -518,7 +518,7 @@ pub async fn reset_password(
     password: &Password,
 ) -> crate::Result<UserId> {
     let hash = hash_password(password).await?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     let user = store::take_reset(&mut tx, &crypto::token_hash(token), now_ms())
         .await?
         .ok_or(IdentityError::ResetExpired)?;

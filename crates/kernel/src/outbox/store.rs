@@ -37,7 +37,7 @@ pub struct Claimed {
 /// Claims up to `limit` due messages for `LEASE` ms and counts the attempt.
 pub async fn claim(db: &Db, keys: &Keys, limit: i64) -> crate::Result<Vec<Claimed>> {
     let now = crate::clock::now_ms();
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_private_write().await?;
     let sql = format!(
         "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
          AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $2 {}",

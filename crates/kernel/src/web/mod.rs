@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod limits;
 pub mod metrics;
+pub mod page_cache;
 pub mod pages;
 pub mod shell;
 
@@ -36,6 +37,8 @@ pub struct Inner {
     pub live_connections: limits::OpenConnections,
     /// Wakes this node's outbox worker after a message is enqueued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Pages kept for guests (see [`page_cache`]).
+    pub pages: page_cache::PageCache,
     /// What a room shares between its requests and its background jobs (a queue, a cache, the
     /// auction hall): one value per type, made on first use. See [`AppState::shared`].
     shared: std::sync::Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
@@ -51,6 +54,7 @@ impl AppState {
             clock: crate::clock::Clock::default(),
             live_connections: limits::OpenConnections::default(),
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            pages: page_cache::PageCache::default(),
             shared: std::sync::Mutex::new(HashMap::new()),
         }))
     }

@@ -11,7 +11,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/", get(home))
+        .route(
+            "/",
+            get(home).layer(super::page_cache::Public::of(&["kernel"]).layer()),
+        )
         .route("/dasbor", get(dashboard))
         .route("/bahasa/{code}", get(switch_language))
         .route("/healthz", get(healthz))

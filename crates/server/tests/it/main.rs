@@ -18,6 +18,7 @@ mod fuzz;
 mod http;
 mod innovation;
 mod open311;
+mod page_cache;
 pub mod process;
 mod rooms;
 mod security;

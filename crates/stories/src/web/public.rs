@@ -21,11 +21,19 @@ use axum::routing::{get, post};
 use axum::{Extension, Form};
 use utoipa_axum::router::OpenApiRouter;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["stories"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/cerita", get(index))
-        .route("/cerita/karya/{id}", get(work_page))
-        .route("/cerita/karya/{id}/bab/{n}", get(chapter_page))
+        .route("/cerita", get(index).layer(PUBLIC.layer()))
+        .route("/cerita/karya/{id}", get(work_page).layer(PUBLIC.layer()))
+        .route(
+            "/cerita/karya/{id}/bab/{n}",
+            get(chapter_page).layer(PUBLIC.layer()),
+        )
         .route("/cerita/karya/{id}/unduh.epub", get(download_epub))
         .route("/cerita/karya/{id}/unduh.pdf", get(download_pdf))
         .route("/cerita/karya/{id}/kudos", post(give_kudos))
@@ -34,11 +42,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/cerita/karya/{id}/komentar", post(add_comment))
         .route("/cerita/karya/{id}/lapor", post(add_report))
         .route("/cerita/ukuran", get(set_size))
-        .route("/cerita/koleksi/{slug}", get(collection_page))
-        .route("/cerita/penulis/{id}", get(author_page))
+        .route(
+            "/cerita/koleksi/{slug}",
+            get(collection_page).layer(PUBLIC.layer()),
+        )
+        .route(
+            "/cerita/penulis/{id}",
+            get(author_page).layer(PUBLIC.layer()),
+        )
         .route("/cerita/rak", get(shelf))
-        .route("/cerita/feed.atom", get(feed))
-        .route("/cerita/kategori/{code}/feed.atom", get(category_feed))
+        .route("/cerita/feed.atom", get(feed).layer(PUBLIC.layer()))
+        .route(
+            "/cerita/kategori/{code}/feed.atom",
+            get(category_feed).layer(PUBLIC.layer()),
+        )
 }
 
 /// The Indonesian label of a category, for exports (which are in the work's context, not the

@@ -16,10 +16,15 @@ use axum::routing::get;
 use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 
+/// Its pages guests all see alike: kept by the page cache until a write of this room (or any
+/// write not narrowed to another room).
+const PUBLIC: anjungan_kernel::web::page_cache::Public =
+    anjungan_kernel::web::page_cache::Public::of(&["survey"]);
+
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .route("/ikm", get(index))
-        .route("/ikm/unit/{id}", get(unit_page))
+        .route("/ikm", get(index).layer(PUBLIC.layer()))
+        .route("/ikm/unit/{id}", get(unit_page).layer(PUBLIC.layer()))
         .route("/ikm/unit/{id}/isi", get(form_page).post(submit_online))
         .route("/ikm/unit/{id}/qr.svg", get(qr))
         .route("/ikm/unit/{id}/kiosk", get(kiosk_page).post(submit_kiosk))
