@@ -170,12 +170,9 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // Checkpoints run beside the writers (see `checkpointer`); the
-                        // automatic one, inside a commit, only past 40 MB of log.
                         conn.execute(
                             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; \
-                             PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; \
-                             PRAGMA wal_autocheckpoint=10000;",
+                             PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;",
                         )
                         .await?;
                     }
@@ -185,11 +182,6 @@ impl Db {
             .connect_with(options)
             .await?;
         let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if backend == Backend::Sqlite
-            && let Ok(rt) = tokio::runtime::Handle::try_current()
-        {
-            rt.spawn(checkpointer(pool.clone()));
-        }
         Ok(Self {
             pool,
             backend,
@@ -283,26 +275,6 @@ impl Db {
                 .await;
         }
         self.pool.close().await;
-    }
-}
-
-/// Copies the SQLite write-ahead log into the database twice a second, on its own connection
-/// and without waiting for readers or writers (`PASSIVE`), so that no commit pays for a
-/// checkpoint: SQLite's automatic one runs inside the commit that crosses the limit, and with
-/// `synchronous=FULL` it stalled that commit (and every writer queued behind it) for up to
-/// seconds under a bid storm. Ends when the pool is closed.
-async fn checkpointer(pool: AnyPool) {
-    loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        if pool.is_closed() {
-            return;
-        }
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&pool)
-            .await
-        {
-            tracing::debug!(error = %e, "checkpoint skipped");
-        }
     }
 }
 

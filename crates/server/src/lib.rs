@@ -225,6 +225,11 @@ pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;
     let addr = listener.local_addr()?;
+    // Small writes (live-feed events, a body after its headers) leave at once instead of
+    // waiting for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let state = AppState::new(db.clone(), cfg.clone(), keys.clone());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let senders = Arc::new(outbox::worker::Senders::from_config(&cfg)?);
