@@ -185,7 +185,7 @@ fn render(format: Format, status: StatusCode, doc: &Doc) -> Response {
 }
 
 const XML: &str = "text/xml; charset=utf-8";
-const JSON: &str = "application/json";
+const JSON: &str = "application/json; charset=utf-8";
 
 // ---------------------------------------------------------------------------------------------
 // Errors: a list of `{code, description}` with the same HTTP status.

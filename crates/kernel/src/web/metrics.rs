@@ -110,7 +110,17 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// `GET /metrics`: for the configured scraper addresses (loopback by default), or with an
 /// admin's API token; anyone else is refused, since the figures describe the installation.
-pub async fn scrape(State(state): State<AppState>, ctx: super::Ctx) -> Response {
+pub async fn scrape(
+    State(state): State<AppState>,
+    ctx: super::Ctx,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let prometheus = wants_prometheus_text(
+        headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
     let trusted = state
         .config
         .metrics_addresses
@@ -139,6 +149,16 @@ pub async fn scrape(State(state): State<AppState>, ctx: super::Ctx) -> Response 
     if prometheus_client::encoding::text::encode(&mut out, &m.registry).is_err() {
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
+    if prometheus {
+        return (
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            prometheus_text(&out),
+        )
+            .into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -147,4 +167,81 @@ pub async fn scrape(State(state): State<AppState>, ctx: super::Ctx) -> Response 
         out,
     )
         .into_response()
+}
+
+/// Whether the scraper asked for the Prometheus text format 0.0.4 rather than OpenMetrics: it
+/// names `text/plain` and does not name OpenMetrics (Prometheus itself names both, OpenMetrics
+/// first, and gets OpenMetrics).
+fn wants_prometheus_text(accept: &str) -> bool {
+    let accept = accept.to_ascii_lowercase();
+    accept.contains("text/plain") && !accept.contains("application/openmetrics-text")
+}
+
+/// The same figures in the Prometheus text format 0.0.4: a counter's family is named by its
+/// `_total` sample, and what that format does not know (`# UNIT`, `# EOF`, `_created` samples,
+/// exemplars) is left out.
+pub fn prometheus_text(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let rewritten = if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            if counters.contains(name) {
+                format!("# HELP {name}_total {help}")
+            } else {
+                line.to_string()
+            }
+        } else if let Some(name) = line
+            .strip_prefix("# TYPE ")
+            .and_then(|l| l.strip_suffix(" counter"))
+        {
+            format!("# TYPE {name}_total counter")
+        } else if line.starts_with('#') {
+            line.to_string()
+        } else {
+            let name = line.split(['{', ' ']).next().unwrap_or("");
+            if name
+                .strip_suffix("_created")
+                .is_some_and(|family| counters.contains(family))
+            {
+                continue;
+            }
+            // An exemplar follows ` # ` after the value.
+            line.split(" # ").next().unwrap_or(line).to_string()
+        };
+        out.push_str(&rewritten);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prometheus_text_names_counters_by_their_total_and_drops_what_it_does_not_know() {
+        let om = "# HELP req Requests.\n# TYPE req counter\nreq_total{a=\"b\"} 3 # {trace=\"x\"} 1\nreq_created{a=\"b\"} 1.7e9\n# HELP up Up.\n# TYPE up gauge\n# UNIT up ratio\nup 1\n# EOF\n";
+        assert_eq!(
+            prometheus_text(om),
+            "# HELP req_total Requests.\n# TYPE req_total counter\nreq_total{a=\"b\"} 3\n# HELP up Up.\n# TYPE up gauge\nup 1\n"
+        );
+    }
+
+    #[test]
+    fn the_scraper_gets_the_format_it_asks_for() {
+        assert!(wants_prometheus_text("text/plain;version=0.0.4"));
+        assert!(!wants_prometheus_text(
+            "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3"
+        ));
+        assert!(!wants_prometheus_text(""));
+        assert!(!wants_prometheus_text("*/*"));
+    }
 }

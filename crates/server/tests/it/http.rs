@@ -1088,9 +1088,28 @@ async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text(
     );
     let prom = dir.path().join("metrics.txt");
     std::fs::write(&prom, &metrics).unwrap();
+    // A scraper that asks for the Prometheus text format 0.0.4 gets it.
+    let r = api
+        .get(app.url("/metrics"))
+        .header("accept", "text/plain;version=0.0.4")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let classic = r.text().await.unwrap();
+    assert!(
+        classic.contains("# TYPE anjungan_http_requests_total counter")
+            && !classic.contains("# EOF")
+            && !classic.contains("_created")
+    );
+    let prom004 = dir.path().join("metrics-0.0.4.txt");
+    std::fs::write(&prom004, &classic).unwrap();
     // Standard validators (installed by .ci/run): openapi-spec-validator and prometheus_client's parser.
     let script = format!(
-        "import json,sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.validation import OpenAPIV31SpecValidator\nvalidate(json.load(open({spec:?})), cls=OpenAPIV31SpecValidator)\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families\nfams=list(text_string_to_metric_families(open({prom:?}).read()))\nassert len(fams) >= 4, fams\nprint('valid', len(fams))\n"
+        "import json,sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.validation import OpenAPIV31SpecValidator\nvalidate(json.load(open({spec:?})), cls=OpenAPIV31SpecValidator)\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families\nfams=list(text_string_to_metric_families(open({prom:?}).read()))\nassert len(fams) >= 4, fams\nfrom prometheus_client.parser import text_string_to_metric_families as classic\nold=list(classic(open({prom004:?}).read()))\nassert any(f.name == 'anjungan_http_requests' and f.type == 'counter' for f in old), old\nassert len(old) == len(fams), (len(old), len(fams))\nprint('valid', len(fams))\n"
     );
     match std::process::Command::new("python3")
         .arg("-c")

@@ -228,7 +228,11 @@ async fn answer(r: reqwest::Response) -> Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        assert_eq!(self.content_type, "application/json", "{}", self.body);
+        assert_eq!(
+            self.content_type, "application/json; charset=utf-8",
+            "{}",
+            self.body
+        );
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 
