@@ -22,9 +22,6 @@ use anjungan_kernel::room::{Demo as Platform, DemoFuture};
 use sqlx::Row;
 use std::path::Path;
 
-/// Where the citizens' links point in the demo's notices and letters' QR codes.
-const BASE_URL: &str = "http://127.0.0.1:8080";
-
 const NGLINGGIS: &str = "35.03.05.2001";
 
 // --- units ---
@@ -1729,7 +1726,13 @@ async fn user_actor(db: &Db, email: &str) -> anyhow::Result<Option<(i64, Actor)>
         .transpose()?)
 }
 
-async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> anyhow::Result<()> {
+async fn run(
+    db: &Db,
+    keys: &Keys,
+    (data_dir, base_url): (&Path, &str),
+    staff: &Staff,
+    p: &Plan,
+) -> anyhow::Result<()> {
     let Some(service) = services::by_code(db, &p.service).await? else {
         return Ok(());
     };
@@ -1769,7 +1772,7 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
         created_by: if by_staff { submitter.user_id } else { None },
         api_client: None,
     };
-    let done = service::requests::submit(db, keys, submitter, BASE_URL, &service, &request).await?;
+    let done = service::requests::submit(db, keys, submitter, base_url, &service, &request).await?;
     let staff_actor = operator.unwrap_or(&system);
     for go in p.path {
         let (command, role, actor, note) = match *go {
@@ -1796,7 +1799,7 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
                         actor: head,
                         user_id: *user_id,
                         signer_name: "Bambang Kades Nglinggis",
-                        base_url: BASE_URL,
+                        base_url,
                         data_dir,
                         letterhead: vec![
                             "Kecamatan Tugu".into(),
@@ -1812,7 +1815,7 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
         let step = Step {
             actor,
             role,
-            base_url: BASE_URL,
+            base_url,
         };
         service::requests::act(db, keys, step, done.id, command, note).await?;
     }
@@ -1823,10 +1826,11 @@ async fn run(db: &Db, keys: &Keys, data_dir: &Path, staff: &Staff, p: &Plan) -> 
 
 /// The room's part of the demo data set (the platform's agencies and accounts exist already).
 pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
-    Box::pin(seed(d.db, d.keys, d.data_dir))
+    Box::pin(seed(d.db, d.keys, d.data_dir, d.base_url))
 }
 
-async fn seed(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
+/// Letters signed in the demo carry QR codes to `base_url`, the installation's own address.
+async fn seed(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_services")
         .fetch_one(&db.pool)
         .await?;
@@ -1838,7 +1842,7 @@ async fn seed(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
     let outbox_before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
         .fetch_one(&db.pool)
         .await?;
-    fill(db, keys, data_dir).await?;
+    fill(db, keys, data_dir, base_url).await?;
     sqlx::query("DELETE FROM outbox WHERE id > $1")
         .bind(outbox_before)
         .execute(&db.pool)
@@ -1850,7 +1854,7 @@ async fn seed(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
+async fn fill(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     // The working-day calendar: fixed national holidays, and some of 2026's moveable ones.
     admin::seed_fixed_holidays(db, &[2025, 2026, 2027]).await?;
@@ -1947,7 +1951,7 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path) -> anyhow::Result<()> {
 
     // Requests in every state and through every channel.
     for p in plans() {
-        run(db, keys, data_dir, &staff, &p).await?;
+        run(db, keys, (data_dir, base_url), &staff, &p).await?;
     }
 
     // A complaint that also went to LAPOR!, about the returned request.

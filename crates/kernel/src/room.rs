@@ -52,6 +52,8 @@ pub struct Demo<'a> {
     pub db: &'a Db,
     pub keys: &'a Keys,
     pub data_dir: &'a std::path::Path,
+    /// The installation's public address (the demo's letters link their QR codes to it).
+    pub base_url: &'a str,
     /// The demo accounts' shared password, for accounts a room adds of its own.
     pub password: &'a str,
     /// What rooms need from one another, as the binary provides it (see [`Ports`]).

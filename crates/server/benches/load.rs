@@ -523,7 +523,7 @@ fn main() {
             ..Default::default()
         };
         let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
-        anjungan_server::demo::load(&db, &keys, &cfg.data_dir).await.unwrap();
+        anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await.unwrap();
         let desk = std::env::args().any(|a| a == "desk");
         let cilen = std::env::args().any(|a| a == "stories");
         let lion = std::env::args().any(|a| a == "auction");

@@ -229,7 +229,10 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let (db, keys) = crate::open(&cfg).await?;
-            println!("{}", crate::demo::load(&db, &keys, &cfg.data_dir).await?);
+            println!(
+                "{}",
+                crate::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await?
+            );
             db.close().await;
         }
         Command::User(cmd) => {

@@ -161,7 +161,12 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Loads the demo set when the database has no users; returns the printable account list.
-pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::Result<String> {
+pub async fn load(
+    db: &Db,
+    keys: &Keys,
+    data_dir: &std::path::Path,
+    base_url: &str,
+) -> anyhow::Result<String> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
         .await?;
@@ -215,6 +220,7 @@ pub async fn load(db: &Db, keys: &Keys, data_dir: &std::path::Path) -> anyhow::R
         db,
         keys,
         data_dir,
+        base_url,
         password: DEMO_PASSWORD,
         ports: &ports,
     };

@@ -220,7 +220,7 @@ async fn security_headers(mut resp: axum::response::Response) -> axum::response:
 pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
     let (db, keys) = open(&cfg).await?;
     if demo {
-        let report = demo::load(&db, &keys, &cfg.data_dir).await?;
+        let report = demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await?;
         println!("{report}");
     }
     let listener = tokio::net::TcpListener::bind(&cfg.bind).await?;

@@ -374,7 +374,7 @@ pub async fn run_nodes() {
         ..Default::default()
     };
     let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
-    anjungan_server::demo::load(&db, &keys, &cfg.data_dir)
+    anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url)
         .await
         .unwrap();
     let mut bases = Vec::new();

@@ -60,7 +60,7 @@ pub async fn run(postgres: bool) {
         ..Default::default()
     };
     let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
-    anjungan_server::demo::load(&db, &keys, &cfg.data_dir)
+    anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url)
         .await
         .unwrap();
     let state = AppState::new(db.clone(), cfg.clone(), keys.clone());

@@ -1305,3 +1305,36 @@ async fn holidays_and_open311_keys_are_admin_settings(app: TestApp) {
         403
     );
 }
+
+/// The demo's signed letters point their QR code and printed address at the installation's
+/// configured base URL, not at a development address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_letters_link_to_the_configured_base_url() {
+    const BASE: &str = "https://layanan.trenggalekkab.go.id";
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = TestApp::start_with(backend, |c| c.base_url = BASE.into()).await else {
+            continue;
+        };
+        let (code, sha): (String, String) =
+            sqlx::query_as("SELECT code, file_sha FROM desk_letters ORDER BY issued_at LIMIT 1")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .expect("the demo signs letters");
+        let file = anjungan_kernel::files::store::get(
+            &app.state.db,
+            &app.state.config.data_dir,
+            &app.state.keys,
+            &sha,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        if let Some(text) = pdf_text(&file.bytes) {
+            assert!(
+                text.contains(&format!("{BASE}/verifikasi/{code}")),
+                "{backend:?}: {text}"
+            );
+            assert!(!text.contains("127.0.0.1"), "{backend:?}: {text}");
+        }
+    }
+}

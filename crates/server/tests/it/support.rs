@@ -37,7 +37,7 @@ impl TestApp {
         let mut cfg = test_config(&db);
         adjust(&mut cfg);
         let (kdb, keys) = anjungan_server::open(&cfg).await.expect("open database");
-        anjungan_server::demo::load(&kdb, &keys, &cfg.data_dir)
+        anjungan_server::demo::load(&kdb, &keys, &cfg.data_dir, &cfg.base_url)
             .await
             .expect("demo data");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
