@@ -375,7 +375,14 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
         &crate::domain::proposal::default_kipp(),
     )
     .await?;
-    let day = now + 60 * DAY;
+    // 08:00 WIB on the festival's first day (whole minutes, as a coordinator would enter them).
+    let first = anjungan_kernel::clock::to_wib(now + 60 * DAY);
+    let day = now + 60 * DAY
+        - (i64::from(first.hour()) * HOUR)
+        - i64::from(first.minute()) * 60_000
+        - i64::from(first.second()) * 1000
+        - i64::from(first.millisecond())
+        + 8 * HOUR;
     for (title, kind, at, capacity, speakers) in [
         (
             "Pembukaan: Bupati Trenggalek membuka festival",

@@ -34,6 +34,10 @@ pub struct Config {
     pub database_url: Option<String>,
     /// The address citizens use, e.g. `https://anjungan.trenggalekkab.go.id`.
     pub base_url: String,
+    /// The domain name that names this installation in identifiers other systems keep (OAI-PMH
+    /// `repositoryIdentifier`, calendar UIDs, schedule GUIDs), e.g. `trenggalekkab.go.id`. When
+    /// absent, the first start with a real domain in `base_url` records that host and keeps it.
+    pub domain: Option<String>,
     pub log_format: LogFormat,
     /// 32-byte key (hex or base64) protecting personal data at rest. Generated in the data
     /// directory when absent; set it explicitly when several nodes share one PostgreSQL.
@@ -83,6 +87,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.as_deref().map(redact_url))
             .field("base_url", &self.base_url)
+            .field("domain", &self.domain)
             .field("log_format", &self.log_format)
             .finish_non_exhaustive()
     }
@@ -95,6 +100,7 @@ impl Default for Config {
             data_dir: PathBuf::from("anjungan-data"),
             database_url: None,
             base_url: "http://127.0.0.1:8080".into(),
+            domain: None,
             log_format: LogFormat::Text,
             secret_key: None,
             session_hours: 12,
@@ -190,6 +196,9 @@ impl Config {
         if let Some(v) = get("ANJUNGAN_BASE_URL") {
             self.base_url = v;
         }
+        if let Some(v) = get("ANJUNGAN_DOMAIN") {
+            self.domain = Some(v);
+        }
         if let Some(v) = get("ANJUNGAN_LOG_FORMAT") {
             self.log_format = v.parse().map_err(|message| ConfigError::Env {
                 var: "ANJUNGAN_LOG_FORMAT".into(),
@@ -255,6 +264,18 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("anjungan.db").display()),
         }
+    }
+
+    /// The installation's lasting name in identifiers: the configured `domain` (settled against the
+    /// database at start-up by [`crate::naming::settle`]), else the base URL's host when it is a
+    /// real domain, else [`crate::naming::PLACEHOLDER`].
+    pub fn identity_domain(&self) -> String {
+        self.domain
+            .as_deref()
+            .and_then(|d| crate::naming::DomainName::parse(d).ok())
+            .or_else(|| crate::naming::DomainName::of_base_url(&self.base_url))
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| crate::naming::PLACEHOLDER.to_string())
     }
 
     /// Session cookies are `Secure` when citizens reach us over https.

@@ -17,6 +17,7 @@ pub mod files;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod naming;
 pub mod orgs;
 pub mod otp;
 pub mod outbox;

@@ -514,7 +514,7 @@ fn main() {
             return;
         }
         let dir = tempfile::tempdir().unwrap();
-        let cfg = anjungan_kernel::Config {
+        let mut cfg = anjungan_kernel::Config {
             data_dir: dir.path().to_path_buf(),
             database_url: Some(format!("sqlite://{}", dir.path().join("load.db").display())),
             db_max_connections: 8,
@@ -522,7 +522,7 @@ fn main() {
             live_per_address: 10_000,
             ..Default::default()
         };
-        let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+        let (db, keys) = anjungan_server::open(&mut cfg).await.unwrap();
         anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await.unwrap();
         let desk = std::env::args().any(|a| a == "desk");
         let cilen = std::env::args().any(|a| a == "stories");

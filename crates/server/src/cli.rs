@@ -218,17 +218,17 @@ async fn find_user(
 }
 
 /// Runs every command except `serve`.
-pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
+pub async fn run(cli: &Cli, mut cfg: Config) -> anyhow::Result<()> {
     let actor = Actor::cli();
     match &cli.command {
         Command::Serve(_) => unreachable!("serve is handled by main"),
         Command::Migrate => {
-            let (db, _) = crate::open(&cfg).await?;
+            let (db, _) = crate::open(&mut cfg).await?;
             println!("database migrated ({})", db.backend.name());
             db.close().await;
         }
         Command::Demo => {
-            let (db, keys) = crate::open(&cfg).await?;
+            let (db, keys) = crate::open(&mut cfg).await?;
             println!(
                 "{}",
                 crate::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await?
@@ -236,7 +236,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
             db.close().await;
         }
         Command::User(cmd) => {
-            let (db, keys) = crate::open(&cfg).await?;
+            let (db, keys) = crate::open(&mut cfg).await?;
             match cmd {
                 UserCmd::Add {
                     name,
@@ -333,7 +333,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
             db.close().await;
         }
         Command::Token(cmd) => {
-            let (db, keys) = crate::open(&cfg).await?;
+            let (db, keys) = crate::open(&mut cfg).await?;
             match cmd {
                 TokenCmd::Create { user, name } => {
                     let uid = find_user(&db, &keys, user).await?;
@@ -375,7 +375,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
                         "--with-key needs a passphrase: --passphrase-file FILE or ANJUNGAN_BACKUP_PASSPHRASE"
                     );
                 }
-                let (db, keys) = crate::open(&cfg).await?;
+                let (db, keys) = crate::open(&mut cfg).await?;
                 let summary = anjungan_kernel::backup::create(
                     &db,
                     &cfg.data_dir,
@@ -404,7 +404,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
             .await?;
             // Open it as the server would: migrations, the key against the database, and the
             // audit chain walked end to end.
-            let (db, keys) = crate::open(&cfg).await?;
+            let (db, keys) = crate::open(&mut cfg).await?;
             let report = anjungan_kernel::audit::store::verify(&db, &keys).await?;
             db.close().await;
             if let Some(at) = report.broken_at {
@@ -420,7 +420,7 @@ pub async fn run(cli: &Cli, cfg: Config) -> anyhow::Result<()> {
             ])?;
         }
         Command::Audit(AuditCmd::Verify) => {
-            let (db, keys) = crate::open(&cfg).await?;
+            let (db, keys) = crate::open(&mut cfg).await?;
             anjungan_kernel::audit::store::chain_pending(&db, &keys).await?;
             let report = anjungan_kernel::audit::store::verify(&db, &keys).await?;
             db.close().await;

@@ -31,14 +31,17 @@ pub static ROOMS: &[&anjungan_kernel::room::Room] = &[
     &anjungan_auction::ROOM,
 ];
 
-/// Connects, installs the rooms, migrates, checks the secret key against the database, seeds
-/// the region tree and runs each room's start-up work.
-pub async fn open(cfg: &Config) -> anyhow::Result<(Db, Keys)> {
+/// Connects, installs the rooms, migrates, checks the secret key against the database, settles
+/// the installation's lasting domain name (into `cfg.domain`), seeds the region tree and runs
+/// each room's start-up work.
+pub async fn open(cfg: &mut Config) -> anyhow::Result<(Db, Keys)> {
     anjungan_kernel::room::install(ROOMS);
     let db = Db::connect(&cfg.effective_database_url(), cfg.db_max_connections).await?;
     db.migrate().await?;
     let keys = Keys::load_or_create(cfg.secret_key.as_deref(), &cfg.data_dir)?;
     anjungan_kernel::crypto::verify_key(&db, &keys).await?;
+    cfg.domain =
+        Some(anjungan_kernel::naming::settle(&db, cfg.domain.as_deref(), &cfg.base_url).await?);
     // Private files stored in clear by an earlier version are sealed now (once; cheap after).
     let sealed = anjungan_kernel::files::store::seal_stored(&db, &cfg.data_dir, &keys).await?;
     if sealed > 0 {
@@ -217,8 +220,8 @@ async fn security_headers(mut resp: axum::response::Response) -> axum::response:
 
 /// Runs until SIGINT or SIGTERM: stops accepting, finishes in-flight requests, stops the
 /// workers, checkpoints the database, and returns.
-pub async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
-    let (db, keys) = open(&cfg).await?;
+pub async fn serve(mut cfg: Config, demo: bool) -> anyhow::Result<()> {
+    let (db, keys) = open(&mut cfg).await?;
     if demo {
         let report = demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url).await?;
         println!("{report}");

@@ -1,5 +1,6 @@
 //! Festival rules, pure.
 
+pub mod agenda;
 pub mod assignment;
 pub mod audit;
 pub mod award;

@@ -16,6 +16,12 @@ pub async fn add_session(
     edition_id: i64,
     s: &Session,
 ) -> anjungan_kernel::Result<i64> {
+    // Kept to the minute, as the agenda and its exports show it.
+    let s = &Session {
+        starts_at: crate::domain::agenda::whole_minute(s.starts_at),
+        ends_at: crate::domain::agenda::whole_minute(s.ends_at),
+        ..s.clone()
+    };
     let mut tx = db.begin_write().await?;
     let id = store::insert_session(&mut tx, edition_id, s).await?;
     let event = FestivalEvent::SessionAdded {

@@ -10,6 +10,7 @@ pub mod settings;
 pub mod signup;
 pub mod vote;
 
+use crate::domain::agenda::whole_minute;
 use crate::domain::phase::{Phase, PhaseKind, current};
 use crate::ports::{Catalogue, InnovationSummary};
 use crate::render::ical;
@@ -350,15 +351,9 @@ async fn agenda_ics(
     let number = number.trim_end_matches(".ics").to_string();
     let (e, _) = load(&state, &number).await?;
     let sessions = store::sessions(&state.db, e.id).await?;
-    let host = state
-        .config
-        .base_url
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("anjungan")
-        .to_string();
+    // The installation's lasting domain, not the address: subscribed calendars keep their
+    // entries when the site moves.
+    let host = state.config.identity_domain();
     let descriptions: Vec<String> = sessions
         .iter()
         .map(|s| {
@@ -377,8 +372,8 @@ async fn agenda_ics(
         .zip(&descriptions)
         .map(|(s, d)| ical::Event {
             uid: format!("tif-{}-session-{}@{host}", e.number, s.id),
-            start: s.starts_at,
-            end: s.ends_at,
+            start: whole_minute(s.starts_at),
+            end: whole_minute(s.ends_at),
             summary: &s.title,
             location: if s.place.is_empty() {
                 &e.venue
@@ -621,13 +616,18 @@ fn frab_talks<'a>(e: &'a Edition, sessions: &'a [Session]) -> Vec<crate::render:
         .collect()
 }
 
-fn conference<'a>(state: &'a AppState, e: &'a Edition) -> crate::render::frab::Conference<'a> {
+fn conference<'a>(
+    state: &'a AppState,
+    e: &'a Edition,
+    domain: &'a str,
+) -> crate::render::frab::Conference<'a> {
     crate::render::frab::Conference {
-        acronym: format!("tif{}", e.number),
+        number: e.number,
         title: &e.theme,
         start: &e.starts_on,
         end: &e.ends_on,
         base_url: state.config.base_url.trim_end_matches('/'),
+        domain,
     }
 }
 
@@ -637,7 +637,9 @@ async fn schedule_json(
     Path(number): Path<String>,
 ) -> WebResult<Response> {
     let (e, sessions) = frab_parts(&state, &number).await?;
-    let body = crate::render::frab::json(&conference(&state, &e), &frab_talks(&e, &sessions));
+    let domain = state.config.identity_domain();
+    let body =
+        crate::render::frab::json(&conference(&state, &e, &domain), &frab_talks(&e, &sessions));
     Ok(Json(body).into_response())
 }
 
@@ -647,7 +649,9 @@ async fn schedule_xml(
     Path(number): Path<String>,
 ) -> WebResult<Response> {
     let (e, sessions) = frab_parts(&state, &number).await?;
-    let body = crate::render::frab::xml(&conference(&state, &e), &frab_talks(&e, &sessions));
+    let domain = state.config.identity_domain();
+    let body =
+        crate::render::frab::xml(&conference(&state, &e, &domain), &frab_talks(&e, &sessions));
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         body,

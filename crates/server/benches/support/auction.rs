@@ -365,7 +365,7 @@ pub async fn run_nodes() {
         None => panic!("a database URL ends with /name"),
     };
     let dir = tempfile::tempdir().unwrap();
-    let cfg = anjungan_kernel::Config {
+    let mut cfg = anjungan_kernel::Config {
         data_dir: dir.path().to_path_buf(),
         database_url: Some(url.clone()),
         db_max_connections: 8,
@@ -373,14 +373,14 @@ pub async fn run_nodes() {
         live_per_address: 10_000,
         ..Default::default()
     };
-    let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+    let (db, keys) = anjungan_server::open(&mut cfg).await.unwrap();
     anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url)
         .await
         .unwrap();
     let mut bases = Vec::new();
     for _ in 0..2 {
         // Each node has its own pool and its own hall, as two processes would.
-        let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+        let (db, keys) = anjungan_server::open(&mut cfg).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         bases.push(format!("http://{}", listener.local_addr().unwrap()));
         let app = anjungan_server::app(anjungan_kernel::web::AppState::new(db, cfg.clone(), keys));

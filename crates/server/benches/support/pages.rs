@@ -53,13 +53,13 @@ pub async fn run(postgres: bool) {
     })
     .await
     .expect("ANJUNGAN_TEST_POSTGRES_URL names the PostgreSQL server to measure");
-    let cfg = anjungan_kernel::Config {
+    let mut cfg = anjungan_kernel::Config {
         data_dir: test_db.dir.path().to_path_buf(),
         database_url: Some(test_db.url.clone()),
         db_max_connections: 8,
         ..Default::default()
     };
-    let (db, keys) = anjungan_server::open(&cfg).await.unwrap();
+    let (db, keys) = anjungan_server::open(&mut cfg).await.unwrap();
     anjungan_server::demo::load(&db, &keys, &cfg.data_dir, &cfg.base_url)
         .await
         .unwrap();

@@ -95,26 +95,8 @@ async fn editions_agenda_and_calendar(app: TestApp) {
     let script = format!(
         "import icalendar\ncal = icalendar.Calendar.from_ical(open({file:?}, 'rb').read())\nev = [e for e in cal.walk('VEVENT')]\nassert len(ev) == 6, len(ev)\nprint(ev[0].get('dtstart').dt.isoformat(), str(ev[0].get('summary')))\n"
     );
-    match std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-    {
-        Ok(out) if out.status.success() => {
-            let s = String::from_utf8_lossy(&out.stdout);
-            assert!(s.starts_with("2020-12-14T01:00:00+00:00 Pembukaan"), "{s}");
-        }
-        Ok(out) => {
-            let err = String::from_utf8_lossy(&out.stderr).to_string();
-            assert!(
-                err.contains("ModuleNotFoundError") && !ci(),
-                "icalendar rejected the agenda: {err}"
-            );
-            eprintln!("skipped: iCalendar parse check (pip install icalendar)");
-        }
-        Err(e) => {
-            assert!(!ci(), "python3 needed under CI: {e}");
-        }
+    if let Some(s) = python_check(&script, "iCalendar parse of the agenda") {
+        assert!(s.starts_with("2020-12-14T01:00:00+00:00 Pembukaan"), "{s}");
     }
 }
 
@@ -890,63 +872,134 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     );
 }
 
+/// The Frab files of an edition validate against the schedule schemas (JSON with format checks,
+/// XML against the XSD), list every day of the edition, carry UUID guids that stay the same, and
+/// give each session the same instant as the iCalendar, in whole minutes.
 async fn frab_schedule_exports(app: TestApp) {
     let c = app.client();
-    let json: Value = c
-        .get(app.url("/festival/2/schedule.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let current: i64 = sqlx::query_scalar("SELECT MAX(number) FROM festival_editions")
+        .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    let conf = &json["schedule"]["conference"];
-    assert_eq!(conf["acronym"], "tif2");
-    assert_eq!(conf["daysCount"], 2);
-    let day1 = &conf["days"][0];
-    assert_eq!(day1["date"], "2020-12-14");
-    let events: Vec<&Value> = day1["rooms"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|v| v.as_array().unwrap())
-        .collect();
-    assert!(
-        events
-            .iter()
-            .any(|e| e["start"] == "08:00" && e["duration"] == "01:00"),
-        "the regent's opening at 08.00 WIB"
-    );
-    let r = c
-        .get(app.url("/festival/2/schedule.xml"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.headers()["content-type"],
-        "application/xml; charset=utf-8"
-    );
-    let xml = r.text().await.unwrap();
+    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("schedule.xml");
-    std::fs::write(&file, &xml).unwrap();
-    let script = format!(
-        "import xml.etree.ElementTree as ET\nroot = ET.parse({file:?}).getroot()\nassert root.tag == 'schedule'\nev = root.findall('./day/room/event')\nprint(len(ev), root.find('./conference/acronym').text)\n"
-    );
-    match std::process::Command::new("python3")
-        .arg("-c")
-        .arg(&script)
-        .output()
-    {
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
+    for (number, days) in [(2, 2), (current, 2)] {
+        let json: Value = c
+            .get(app.url(&format!("/festival/{number}/schedule.json")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let conf = &json["schedule"]["conference"];
+        assert_eq!(conf["acronym"], format!("tif{number}"));
+        assert_eq!(conf["daysCount"], days, "edition {number} runs {days} days");
+        assert_eq!(conf["days"].as_array().unwrap().len(), days);
+        let events: Vec<&Value> = conf["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d["rooms"].as_object().unwrap().values())
+            .flat_map(|v| v.as_array().unwrap())
+            .collect();
+        assert!(!events.is_empty());
+        // Stable, version-5 UUIDs: the same in a second download and in the XML.
+        let again: Value = c
+            .get(app.url(&format!("/festival/{number}/schedule.json")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json, again);
+        let r = c
+            .get(app.url(&format!("/festival/{number}/schedule.xml")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/xml; charset=utf-8"
+        );
+        let xml = r.text().await.unwrap();
+        let ics = c
+            .get(app.url(&format!("/festival/{number}/agenda.ics")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(
+            doc.descendants().filter(|n| n.has_tag_name("day")).count(),
+            days
+        );
+        for e in &events {
+            let guid = e["guid"].as_str().unwrap();
+            assert_eq!(uuid::Uuid::parse_str(guid).unwrap().get_version_num(), 5);
+            let x = doc
+                .descendants()
+                .find(|n| n.has_tag_name("event") && n.attribute("guid") == Some(guid))
+                .unwrap_or_else(|| panic!("event {guid} in the XML"));
+            let date = x
+                .children()
+                .find(|n| n.has_tag_name("date"))
+                .and_then(|n| n.text())
+                .unwrap();
+            assert_eq!(date, e["date"].as_str().unwrap(), "JSON and XML agree");
+            // 2020-12-14T08:00:00+07:00: whole minutes, no fraction.
+            assert_eq!(date.len(), 25, "{date}");
+            assert!(date.ends_with(":00+07:00"), "{date}");
+            let utc =
+                time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
+                    .unwrap()
+                    .to_offset(time::UtcOffset::UTC);
+            let stamp = format!(
+                "DTSTART:{:04}{:02}{:02}T{:02}{:02}00Z",
+                utc.year(),
+                utc.month() as u8,
+                utc.day(),
+                utc.hour(),
+                utc.minute()
             );
-            assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "6 tif2");
+            let uid = format!("UID:tif-{number}-session-{}@", e["id"]);
+            let vevent = ics
+                .split("BEGIN:VEVENT")
+                .find(|v| v.contains(&uid))
+                .unwrap_or_else(|| panic!("{uid} in the calendar"));
+            assert!(
+                vevent.contains(&stamp),
+                "iCalendar agrees: {stamp}\n{vevent}"
+            );
         }
-        Err(e) => assert!(!ci(), "python3 needed under CI: {e}"),
+        if number == 2 {
+            let day1: Vec<&Value> = conf["days"][0]["rooms"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|v| v.as_array().unwrap())
+                .collect();
+            assert!(
+                day1.iter()
+                    .any(|e| e["start"] == "08:00" && e["duration"] == "01:00"),
+                "the regent's opening at 08.00 WIB"
+            );
+        }
+        let json_file = dir.path().join(format!("schedule-{number}.json"));
+        let xml_file = dir.path().join(format!("schedule-{number}.xml"));
+        std::fs::write(&json_file, serde_json::to_vec(&json).unwrap()).unwrap();
+        std::fs::write(&xml_file, &xml).unwrap();
+        let json_schema = schemas.join("frab-schedule.schema.json");
+        let xsd = schemas.join("frab-schedule.xsd");
+        let script = format!(
+            "import json, jsonschema, xmlschema\nschema = json.load(open({json_schema:?}))\nv = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)\nerrors = [f'{{list(e.path)}}: {{e.message}}' for e in v.iter_errors(json.load(open({json_file:?})))]\nassert not errors, errors[:5]\n# The format checks must really run (they need their optional packages).\nassert not v.is_valid({{'schedule': {{'version': '1', 'base_url': 'x', 'conference': {{}}}}}})\nassert list(jsonschema.Draft7Validator({{'format': 'date-time'}}, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER).iter_errors('2020-12-14 08:00'))\nxmlschema.XMLSchema({xsd:?}).validate({xml_file:?})\nprint('valid')\n"
+        );
+        if let Some(out) = python_check(&script, "Frab schedule validation") {
+            assert!(out.contains("valid"), "{out}");
+        }
     }
 }
 

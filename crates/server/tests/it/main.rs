@@ -16,6 +16,7 @@ mod festival;
 pub(crate) mod festival_entries;
 mod fuzz;
 mod http;
+mod identifiers;
 mod innovation;
 mod open311;
 mod page_cache;

@@ -24,17 +24,6 @@ fn time_of(ms: i64) -> time::OffsetDateTime {
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }
 
-/// The host of the site's address: the `oai` scheme's repository identifier.
-fn repository_id(base: &str) -> String {
-    let host = base.split("://").nth(1).unwrap_or(base);
-    let host = host.split(['/', ':']).next().unwrap_or("");
-    if host.is_empty() {
-        "localhost".into()
-    } else {
-        host.to_string()
-    }
-}
-
 async fn repository(state: &AppState) -> Result<Repository, crate::store::StoreError> {
     let base = super::base_url(state);
     let earliest = harvest::earliest(&state.db)
@@ -43,7 +32,7 @@ async fn repository(state: &AppState) -> Result<Repository, crate::store::StoreE
     Ok(Repository {
         name: "Cilen — Cerita Online, Dinas Perpustakaan dan Kearsipan Kabupaten Trenggalek".into(),
         base_url: format!("{base}/oai"),
-        repository_id: repository_id(&base),
+        repository_id: state.config.identity_domain(),
         admin_emails: vec![
             state
                 .config
@@ -51,7 +40,7 @@ async fn repository(state: &AppState) -> Result<Repository, crate::store::StoreE
                 .from
                 .clone()
                 .filter(|f| f.contains('@') && !f.contains('<'))
-                .unwrap_or_else(|| format!("cilen@{}", repository_id(&base))),
+                .unwrap_or_else(|| format!("cilen@{}", state.config.identity_domain())),
         ],
         earliest: time_of(earliest),
         page_size: PAGE_SIZE,
