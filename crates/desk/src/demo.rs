@@ -501,6 +501,7 @@ fn letter_service(u: &Unit, s: &LetterService) -> ServiceInput {
         days: s.days,
         cost: 0,
         needs_resident: true,
+        public_location: false,
         standard: standard([
             fill(s.requirements),
             fill(PROCEDURE),
@@ -806,6 +807,8 @@ fn agency_service(code: &str, agency: &str, s: &AgencyService) -> ServiceInput {
         days,
         cost: 0,
         needs_resident: false,
+        // A village's outage is about a place: Open311 readers see where.
+        public_location: *slug == "gangguan-internet-desa",
         standard: standard([
             req.to_string(),
             proc.to_string(),

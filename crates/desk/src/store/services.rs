@@ -31,6 +31,8 @@ pub struct Service {
     pub cost: i64,
     /// Requests need a NIK from the unit's resident register.
     pub needs_resident: bool,
+    /// The service is about a place, whose location Open311 `GET requests` may publish.
+    pub public_location: bool,
     pub standard: Standard,
     pub form: Form,
     pub letter: Option<LetterTemplate>,
@@ -60,6 +62,9 @@ pub struct ServiceInput {
     pub cost: i64,
     #[serde(default)]
     pub needs_resident: bool,
+    /// About a place (a street light, a road): the location of its requests is public.
+    #[serde(default)]
+    pub public_location: bool,
     pub standard: Standard,
     pub form: Form,
     #[serde(default)]
@@ -102,7 +107,7 @@ impl ServiceInput {
 }
 
 const COLUMNS: &str = "s.id, s.code, s.name, s.description, s.category, s.org_id, o.code AS org_code, o.name AS org_name, \
-     o.kind AS org_kind, o.path AS org_path, s.days, s.cost, s.needs_resident, s.standard, s.form, s.letter, s.active";
+     o.kind AS org_kind, o.path AS org_path, s.days, s.cost, s.needs_resident, s.public_location, s.standard, s.form, s.letter, s.active";
 
 fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> {
     let letter: String = r.try_get("letter")?;
@@ -120,6 +125,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> std::result::Result<Service, sqlx::Error> 
         days: r.try_get("days")?,
         cost: r.try_get("cost")?,
         needs_resident: r.try_get::<i64, _>("needs_resident")? != 0,
+        public_location: r.try_get::<i64, _>("public_location")? != 0,
         standard: anjungan_kernel::db::json_column(r, "standard")?,
         form: anjungan_kernel::db::json_column(r, "form")?,
         letter: serde_json::from_str(&letter).ok(),
@@ -148,8 +154,8 @@ fn code_taken(e: sqlx::Error) -> super::StoreError {
 /// Inserts a checked service definition; returns its id.
 pub async fn insert_row(conn: &mut Conn, org_id: i64, s: &ServiceInput, now: i64) -> Result<i64> {
     sqlx::query_scalar::<_, i64>(
-        "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, public_location, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
     )
     .bind(org_id)
     .bind(&s.code)
@@ -163,6 +169,7 @@ pub async fn insert_row(conn: &mut Conn, org_id: i64, s: &ServiceInput, now: i64
     .bind(json(&s.form))
     .bind(letter_json(s))
     .bind(s.active as i64)
+    .bind(s.public_location as i64)
     .bind(now)
     .fetch_one(&mut *conn)
     .await
@@ -172,10 +179,10 @@ pub async fn insert_row(conn: &mut Conn, org_id: i64, s: &ServiceInput, now: i64
 /// Inserts many checked definitions as multi-row inserts of at most 100 rows.
 pub async fn insert_rows(conn: &mut Conn, items: &[(i64, ServiceInput)], now: i64) -> Result<()> {
     const ROWS: usize = 100;
-    const COLS: usize = 13;
+    const COLS: usize = 14;
     for chunk in items.chunks(ROWS) {
         let mut sql = String::from(
-            "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, created_at, updated_at) VALUES ",
+            "INSERT INTO desk_services (org_id, code, name, description, category, days, cost, needs_resident, standard, form, letter, active, public_location, created_at, updated_at) VALUES ",
         );
         for i in 0..chunk.len() {
             let b = i * COLS;
@@ -204,6 +211,7 @@ pub async fn insert_rows(conn: &mut Conn, items: &[(i64, ServiceInput)], now: i6
                 .bind(json(&s.form))
                 .bind(letter_json(s))
                 .bind(s.active as i64)
+                .bind(s.public_location as i64)
                 .bind(now);
         }
         q.execute(&mut *conn).await.map_err(code_taken)?;
@@ -215,7 +223,7 @@ pub async fn insert_rows(conn: &mut Conn, items: &[(i64, ServiceInput)], now: i6
 pub async fn update_row(conn: &mut Conn, id: i64, s: &ServiceInput, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE desk_services SET name = $1, description = $2, category = $3, days = $4, cost = $5, needs_resident = $6, \
-         standard = $7, form = $8, letter = $9, active = $10, updated_at = $11 WHERE id = $12",
+         standard = $7, form = $8, letter = $9, active = $10, public_location = $11, updated_at = $12 WHERE id = $13",
     )
     .bind(s.name.trim())
     .bind(s.description.trim())
@@ -227,6 +235,7 @@ pub async fn update_row(conn: &mut Conn, id: i64, s: &ServiceInput, now: i64) ->
     .bind(json(&s.form))
     .bind(letter_json(s))
     .bind(s.active as i64)
+    .bind(s.public_location as i64)
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
@@ -369,4 +378,13 @@ pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Service>> {
         .iter()
         .map(from_row)
         .collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+/// When any service definition last changed (created, edited, switched on or off).
+pub async fn last_change(db: &Db) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(updated_at) FROM desk_services")
+            .fetch_one(&db.pool)
+            .await?,
+    )
 }

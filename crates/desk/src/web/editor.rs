@@ -68,6 +68,8 @@ pub(crate) struct EditorForm {
     #[serde(default)]
     needs_resident: Option<String>,
     #[serde(default)]
+    public_location: Option<String>,
+    #[serde(default)]
     fields: String,
     #[serde(default)]
     letter_title: String,
@@ -101,6 +103,7 @@ impl EditorForm {
             cost: s.cost.to_string(),
             active: s.active.then(|| "on".into()),
             needs_resident: s.needs_resident.then(|| "on".into()),
+            public_location: s.public_location.then(|| "on".into()),
             fields: form::to_lines(&s.form),
             letter_title: l.as_ref().map(|l| l.title.clone()).unwrap_or_default(),
             letter_numbering: l
@@ -161,6 +164,7 @@ impl EditorForm {
             days,
             cost,
             needs_resident: self.needs_resident.is_some(),
+            public_location: self.public_location.is_some(),
             standard,
             form,
             letter,

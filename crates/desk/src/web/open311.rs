@@ -7,7 +7,7 @@
 
 use crate::domain::form::{Field, FieldKind};
 use crate::domain::nik::Nik;
-use crate::domain::request::{self, Channel};
+use crate::domain::request::Channel;
 use crate::domain::workflow::State;
 use crate::service;
 use crate::service::requests::NewRequest;
@@ -28,8 +28,9 @@ use utoipa_axum::router::OpenApiRouter;
 /// Where the API lives, below the base URL.
 pub const PATH: &str = "/open311/v2";
 pub const SPECIFICATION: &str = "http://wiki.open311.org/GeoReport_v2";
-/// When this endpoint's behaviour last changed.
-pub const CHANGESET: &str = "2026-11-28T00:00:00+07:00";
+/// When this endpoint's behaviour last changed; discovery's `changeset` is the later of this and
+/// the last change of any service definition, so clients know when to read the list again.
+pub const CHANGESET_MS: i64 = 1_796_403_600_000; // 2026-12-05T00:00:00+07:00
 /// The longest span `GET requests` covers, and its default window.
 pub const WINDOW_MS: i64 = 90 * clock::DAY;
 /// At most this many requests in one answer.
@@ -286,7 +287,13 @@ async fn resource(
 ) -> Response {
     answer_async(&file, StatusCode::OK, |name| async move {
         match name {
-            "discovery" => Ok(discovery(&state.config.base_url)),
+            "discovery" => {
+                let changed = services::last_change(&state.db).await?.unwrap_or(0);
+                Ok(discovery(
+                    &state.config.base_url,
+                    &datetime(changed.max(CHANGESET_MS)),
+                ))
+            }
             "services" => service_list(&state).await,
             "requests" => {
                 let params = parse_query(query.as_deref())?;
@@ -298,12 +305,12 @@ async fn resource(
     .await
 }
 
-fn discovery(base_url: &str) -> Doc {
+fn discovery(base_url: &str, changeset: &str) -> Doc {
     let base = base_url.trim_end_matches('/');
     Doc {
         root: "discovery",
         body: Node::Map(vec![
-            ("changeset", s(CHANGESET)),
+            ("changeset", s(changeset)),
             (
                 "contact",
                 s(format!(
@@ -323,7 +330,7 @@ fn discovery(base_url: &str) -> Doc {
                     vec![Node::Map(vec![
                         ("specification", s(SPECIFICATION)),
                         ("url", s(format!("{base}{PATH}"))),
-                        ("changeset", s(CHANGESET)),
+                        ("changeset", s(changeset)),
                         ("type", s("production")),
                         (
                             "formats",
@@ -391,6 +398,9 @@ async fn active_service(state: &AppState, code: &str) -> Result<Service, Failure
         _ => Err(Failure::not_found(format!("unknown service_code '{code}'"))),
     }
 }
+
+/// The applicant of a request sent without a name (both names are optional in Open311).
+const UNNAMED: &str = "Pelapor (nama tidak disebutkan)";
 
 /// The code of the synthetic attribute that carries a resident's NIK.
 const NIK: &str = "nik";
@@ -479,17 +489,20 @@ fn attributes(sv: &Service) -> Vec<Node> {
 async fn create(
     Shared(state): Shared<AppState>,
     Path(file): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     answer_async(&file, StatusCode::OK, |name| async move {
         if name != "requests" {
-            return Err(Failure::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!("'{name}' is read-only: POST goes to requests"),
-            ));
+            // The specification knows 404, 403 and "400 otherwise"; a POST to a readable
+            // resource is the last.
+            return Err(Failure::bad(format!(
+                "'{name}' is read-only: POST goes to requests.xml or requests.json"
+            )));
         }
-        submit(&state, &headers, &body).await
+        let query = parse_query(query.as_deref())?;
+        submit(&state, &headers, &query, &body).await
     })
     .await
 }
@@ -567,9 +580,19 @@ fn too_long(v: &str, max: usize) -> bool {
     v.chars().count() > max
 }
 
-async fn submit(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Outcome {
+async fn submit(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: &[(String, String)],
+    body: &[u8],
+) -> Outcome {
     let posted = Posted::parse(body)?;
-    let client = match posted.get("api_key") {
+    // Clients put the key in the body or (the `open311` library, for one) in the query string.
+    let key = match posted.get("api_key") {
+        "" => param(query, "api_key"),
+        key => key,
+    };
+    let client = match key {
         "" => None,
         key => admin::api_client(&state.db, key).await?,
     };
@@ -610,14 +633,18 @@ async fn submit(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Outcome {
     if at.0.is_empty() && address_string.is_empty() && address_id.is_empty() {
         problems.push("a location is required: lat and long, address_string or address_id".into());
     }
+    // Both are optional in the specification: FixMyStreet sends them empty for a one-word name.
     let applicant = [posted.get("first_name"), posted.get("last_name")]
         .into_iter()
         .filter(|v| !v.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    if applicant.is_empty() {
-        problems.push("first_name or last_name is required".into());
-    } else if too_long(&applicant, NAME_MAX) || applicant.chars().any(char::is_control) {
+    let applicant = if applicant.is_empty() {
+        UNNAMED.to_string()
+    } else {
+        applicant
+    };
+    if too_long(&applicant, NAME_MAX) || applicant.chars().any(char::is_control) {
         problems.push(format!(
             "first_name and last_name together are at most {NAME_MAX} characters"
         ));
@@ -637,7 +664,9 @@ async fn submit(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Outcome {
         raw => match Phone::parse(raw) {
             Ok(p) => Some(p.as_str().to_string()),
             Err(_) => {
-                problems.push("phone is not an Indonesian mobile number".into());
+                problems.push(
+                    "phone is not a mobile number: an Indonesian one (0812…, +62812…) or another country's in E.164 form (+65…)".into(),
+                );
                 None
             }
         },
@@ -722,8 +751,9 @@ async fn submit(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Outcome {
         body: Node::List(
             "request",
             vec![Node::Map(vec![
+                // The number is known at once, so no token: the specification gives one or
+                // the other, and the citizen's tracking code is a secret that must not leave.
                 ("service_request_id", s(&done.number)),
-                ("token", s(&done.tracking_code)),
                 (
                     "service_notice",
                     s(notice(&sv.org_name, sv.days, &done.due_on)),
@@ -764,10 +794,29 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-/// An ISO 8601 date-time with its zone, as milliseconds.
-fn parse_when(raw: &str) -> Option<i64> {
+/// Every value of a parameter that may be repeated or be a comma list (`status=open&status=closed`
+/// is `status=open,closed`), trimmed, empty ones left out.
+fn param_all<'a>(params: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .flat_map(|(_, v)| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// An ISO 8601 date-time with its zone, or a date alone (a day in WIB: its first moment, or
+/// for an `end_date` its last), as milliseconds.
+fn parse_when(raw: &str, end_of_day: bool) -> Option<i64> {
     use time::OffsetDateTime;
     use time::format_description::well_known::{Iso8601, Rfc3339};
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(raw.trim(), &day) {
+        let first = d.midnight().assume_offset(clock::WIB);
+        let ms = i64::try_from(first.unix_timestamp_nanos() / 1_000_000).ok()?;
+        return Some(if end_of_day { ms + clock::DAY - 1 } else { ms });
+    }
     let parse = |v: &str| {
         OffsetDateTime::parse(v, &Rfc3339)
             .or_else(|_| OffsetDateTime::parse(v, &Iso8601::DEFAULT))
@@ -785,12 +834,20 @@ fn list(items: Vec<Node>) -> Doc {
     }
 }
 
+/// The codes of the services whose requests' location is public.
+async fn located_services(state: &AppState) -> Result<Vec<String>, Failure> {
+    Ok(services::list(&state.db, None, true)
+        .await?
+        .into_iter()
+        .filter(|sv| sv.public_location)
+        .map(|sv| sv.code)
+        .collect())
+}
+
 async fn list_requests(state: &AppState, params: &[(String, String)]) -> Outcome {
-    let wanted: Vec<&str> = param(params, "service_request_id")
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .collect();
+    let located = located_services(state).await?;
+    let node = |r: &Request| request_node(r, located.contains(&r.service_code));
+    let wanted: Vec<&str> = param_all(params, "service_request_id");
     if !wanted.is_empty() {
         // The specification: ids override every other argument.
         if wanted.len() > MAX_RESULTS as usize {
@@ -820,26 +877,26 @@ async fn list_requests(state: &AppState, params: &[(String, String)]) -> Outcome
             found
                 .iter()
                 .filter(|r| wanted.iter().any(|w| w.eq_ignore_ascii_case(&r.number)))
-                .map(request_node)
+                .map(node)
                 .collect(),
         ));
     }
 
     let mut problems = Vec::new();
-    let mut when = |name: &str| match param(params, name) {
+    let mut when = |name: &str, end_of_day: bool| match param(params, name) {
         "" => None,
         raw => {
-            let t = parse_when(raw);
+            let t = parse_when(raw, end_of_day);
             if t.is_none() {
                 problems.push(format!(
-                    "{name} must be an ISO 8601 date-time with a zone, e.g. 2026-11-01T00:00:00+07:00"
+                    "{name} must be an ISO 8601 date (2026-11-01) or date-time with a zone (2026-11-01T00:00:00+07:00)"
                 ));
             }
             t
         }
     };
-    let (start, end) = (when("start_date"), when("end_date"));
-    let open = match parse_status(param(params, "status")) {
+    let (start, end) = (when("start_date", false), when("end_date", true));
+    let open = match parse_status(&param_all(params, "status")) {
         Ok(o) => o,
         Err(e) => {
             problems.push(e);
@@ -871,11 +928,7 @@ async fn list_requests(state: &AppState, params: &[(String, String)]) -> Outcome
             (s, e)
         }
     };
-    let codes: Vec<&str> = param(params, "service_code")
-        .split(',')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .collect();
+    let codes: Vec<&str> = param_all(params, "service_code");
     let filter = |code: Option<&str>| Filter {
         ids: Vec::new(),
         service_code: code.map(str::to_string),
@@ -895,13 +948,13 @@ async fn list_requests(state: &AppState, params: &[(String, String)]) -> Outcome
         found.dedup_by_key(|r| r.id);
         found.truncate(MAX_RESULTS as usize);
     }
-    Ok(list(found.iter().map(request_node).collect()))
+    Ok(list(found.iter().map(node).collect()))
 }
 
-/// `open`, `closed` or both (a comma list); `None` means either.
-fn parse_status(raw: &str) -> Result<Option<bool>, String> {
+/// `open`, `closed` or both; `None` means either.
+fn parse_status(values: &[&str]) -> Result<Option<bool>, String> {
     let (mut open, mut closed) = (false, false);
-    for v in raw.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+    for v in values {
         match v.to_ascii_lowercase().as_str() {
             "open" => open = true,
             "closed" => closed = true,
@@ -946,8 +999,16 @@ fn datetime(ms: i64) -> String {
     rfc3339_wib(ms.div_euclid(1000) * 1000)
 }
 
-/// A request without personal data: what, who handles it, its state and times.
-fn request_node(r: &Request) -> Node {
+/// A request without personal data: what, who handles it, its state and times; and where, for a
+/// service about a place (`located`).
+fn request_node(r: &Request, located: bool) -> Node {
+    let shown = |v: &str| {
+        if located && !v.is_empty() {
+            s(v)
+        } else {
+            Node::Empty
+        }
+    };
     let expected = match crate::store::parse_iso(&r.due_on) {
         Some(_) => s(format!("{}T16:00:00+07:00", r.due_on)),
         None => Node::Empty,
@@ -964,11 +1025,11 @@ fn request_node(r: &Request) -> Node {
         ("requested_datetime", s(datetime(r.submitted_at))),
         ("updated_datetime", s(datetime(r.updated_at))),
         ("expected_datetime", expected),
-        ("address", Node::Empty),
+        ("address", shown(&r.address)),
         ("address_id", Node::Empty),
         ("zipcode", Node::Empty),
-        ("lat", Node::Empty),
-        ("long", Node::Empty),
+        ("lat", shown(&r.lat)),
+        ("long", shown(&r.lon)),
         ("media_url", Node::Empty),
     ])
 }
@@ -982,23 +1043,29 @@ async fn one_request(Shared(state): Shared<AppState>, Path(file): Path<String>) 
             .await?
             .filter(|r| r.number.eq_ignore_ascii_case(number))
             .ok_or_else(unknown)?;
-        Ok(list(vec![request_node(&r)]))
+        let located = services::get(&state.db, r.service_id)
+            .await?
+            .is_some_and(|sv| sv.public_location);
+        if !located {
+            return Ok(list(vec![request_node(&r, false)]));
+        }
+        // A service about a place: its location is opened, nothing else personal is shown.
+        let full = requests::get(&state.db, &state.keys, id)
+            .await?
+            .ok_or_else(unknown)?;
+        Ok(list(vec![request_node(&full, true)]))
     })
     .await
 }
 
-/// `GET tokens/{token}`: the request number behind a token.
-async fn token(Shared(state): Shared<AppState>, Path(file): Path<String>) -> Response {
-    answer_async(&file, StatusCode::OK, |raw| async move {
-        let unknown = || Failure::not_found("unknown token");
-        let code = request::parse_tracking_code(raw).ok_or_else(unknown)?;
-        let r = requests::public_by_tracking(&state.db, &code)
-            .await?
-            .ok_or_else(unknown)?;
-        Ok(list(vec![Node::Map(vec![
-            ("service_request_id", s(&r.number)),
-            ("token", s(code)),
-        ])]))
+/// `GET tokens/{token}`: the request number behind a token. `POST requests` answers with the
+/// number at once and issues no token, so every token is unknown here; the citizen's tracking
+/// code, a secret, is never accepted in its place.
+async fn token(Path(file): Path<String>) -> Response {
+    answer_async(&file, StatusCode::OK, |_| async move {
+        Err::<Doc, _>(Failure::not_found(
+            "unknown token: POST requests answers with service_request_id at once and issues no tokens",
+        ))
     })
     .await
 }
@@ -1048,21 +1115,34 @@ mod tests {
         assert_eq!(split("services").unwrap_err().status, 404);
         assert_eq!(split(".xml").unwrap_err().status, 404);
         assert_eq!(
-            parse_when("2026-11-01T00:00:00+07:00"),
+            parse_when("2026-11-01T00:00:00+07:00", false),
             Some(1_793_466_000_000)
         );
         assert_eq!(
-            parse_when("2026-11-01T00:00:00 07:00"),
+            parse_when("2026-11-01T00:00:00 07:00", true),
             Some(1_793_466_000_000)
         );
-        assert_eq!(parse_when("2026-10-31T17:00:00Z"), Some(1_793_466_000_000));
-        assert_eq!(parse_when("2026-11-01"), None);
-        assert_eq!(parse_when("kemarin"), None);
-        assert_eq!(parse_status(""), Ok(None));
-        assert_eq!(parse_status("open"), Ok(Some(true)));
-        assert_eq!(parse_status("closed"), Ok(Some(false)));
-        assert_eq!(parse_status("open,closed"), Ok(None));
-        assert!(parse_status("pending").is_err());
+        assert_eq!(
+            parse_when("2026-10-31T17:00:00Z", false),
+            Some(1_793_466_000_000)
+        );
+        // A date alone is a day in WIB: from its first moment to its last.
+        assert_eq!(parse_when("2026-11-01", false), Some(1_793_466_000_000));
+        assert_eq!(
+            parse_when("2026-11-01", true),
+            Some(1_793_466_000_000 + clock::DAY - 1)
+        );
+        assert_eq!(parse_when("2026-11-31", false), None);
+        assert_eq!(parse_when("kemarin", false), None);
+        let q = |raw: &str| serde_urlencoded::from_str::<Vec<(String, String)>>(raw).unwrap();
+        let repeated = q("status=open&status=closed&service_code=a,b&service_code=c");
+        assert_eq!(param_all(&repeated, "service_code"), ["a", "b", "c"]);
+        assert_eq!(parse_status(&param_all(&repeated, "status")), Ok(None));
+        assert_eq!(parse_status(&[]), Ok(None));
+        assert_eq!(parse_status(&["open"]), Ok(Some(true)));
+        assert_eq!(parse_status(&["closed"]), Ok(Some(false)));
+        assert_eq!(parse_status(&["open", "closed"]), Ok(None));
+        assert!(parse_status(&["pending"]).is_err());
         assert_eq!(datetime(1_793_466_000_123), "2026-11-01T00:00:00+07:00");
     }
 

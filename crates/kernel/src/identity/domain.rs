@@ -174,8 +174,9 @@ impl Email {
     }
 }
 
-/// An Indonesian mobile number in international form without `+`: `6281234567890`.
-/// Accepts `0812…`, `+62 812-…`, `62812…`.
+/// A mobile number in international form without `+`: `6281234567890`.
+/// Accepts `0812…`, `+62 812-…`, `62812…`; a number of another country only in E.164 form with
+/// its `+` (or `00`) and country code, e.g. `+65 9123 4567` (a migrant worker's, a visitor's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -185,9 +186,19 @@ impl Phone {
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
             .collect();
-        let digits = cleaned.strip_prefix('+').unwrap_or(&cleaned);
+        let international = cleaned
+            .strip_prefix('+')
+            .or_else(|| cleaned.strip_prefix("00"));
+        let digits = international.unwrap_or(&cleaned);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdentityError::InvalidPhone);
+        }
+        // E.164: a country code that does not start with 0, at most 15 digits in all.
+        if let Some(d) = international.filter(|d| !d.starts_with("62")) {
+            if d.starts_with('0') || !(8..=15).contains(&d.len()) {
+                return Err(IdentityError::InvalidPhone);
+            }
+            return Ok(Self(d.to_string()));
         }
         let national = if let Some(rest) = digits.strip_prefix("62") {
             rest
@@ -205,9 +216,12 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-    /// `0812******90` for screens.
+    /// `0812******90` for screens (`+659****67` for a number of another country).
     pub fn masked(&self) -> String {
-        crate::crypto::mask(&format!("0{}", &self.0[2..]), 4, 2)
+        match self.0.strip_prefix("62") {
+            Some(national) => crate::crypto::mask(&format!("0{national}"), 4, 2),
+            None => crate::crypto::mask(&format!("+{}", self.0), 4, 2),
+        }
     }
 }
 
@@ -512,9 +526,21 @@ mod tests {
             "08123",
             "08123456789012345",
             "0812abc45678",
+            "+0123456789",
+            "+6512",
+            "+1234567890123456",
+            "+62212345678",
         ] {
             assert!(Phone::parse(bad).is_err(), "{bad}");
         }
+        for (raw, e164) in [
+            ("+65 9123 4567", "6591234567"),
+            ("0060-12-345 6789", "60123456789"),
+            ("+1 (415) 555-2671", "14155552671"),
+        ] {
+            assert_eq!(Phone::parse(raw).unwrap().as_str(), e164, "{raw}");
+        }
+        assert_eq!(Phone::parse("+6591234567").unwrap().masked(), "+659*****67");
         assert_eq!(
             Phone::parse("081234567890").unwrap().masked(),
             "0812******90"

@@ -25,6 +25,7 @@ both_backends!(
     requests_are_filtered_by_number_service_status_and_window,
     refused_requests_change_nothing,
     xml_errors_keep_the_open311_format,
+    the_field_s_clients_are_understood,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +89,7 @@ fn input(code: &str, name: &str, needs_resident: bool, form: Form) -> services::
         days: 3,
         cost: 0,
         needs_resident,
+        public_location: false,
         standard,
         form,
         letter: None,
@@ -287,16 +289,15 @@ async fn count_requests(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-/// Submits a valid request (JSON) and returns (number, token).
-async fn submit_ok(app: &TestApp, form: &[(String, String)]) -> (String, String) {
+/// Submits a valid request (JSON) and returns its number; the answer carries the number and
+/// never a token (the specification's one or the other; the tracking code is the citizen's).
+async fn submit_ok(app: &TestApp, form: &[(String, String)]) -> String {
     let a = post(app, "json", form).await;
     assert_eq!(a.status, 200, "{}", a.body);
     let v = a.json();
     let r = &v.as_array().unwrap()[0];
-    (
-        r["service_request_id"].as_str().unwrap().to_string(),
-        r["token"].as_str().unwrap().to_string(),
-    )
+    assert!(r.get("token").is_none(), "no token beside the number: {r}");
+    r["service_request_id"].as_str().unwrap().to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,9 +526,11 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
     let reqs = elements(doc.root_element(), "request");
     assert_eq!(reqs.len(), 1);
     let number = text(reqs[0], "service_request_id");
-    let token = text(reqs[0], "token");
     assert!(number.starts_with("PD-"), "{number}");
-    assert_eq!(token.len(), 12);
+    assert!(
+        elements(reqs[0], "token").is_empty(),
+        "the number, never a token as well"
+    );
     assert!(text(reqs[0], "service_notice").contains("3 hari kerja"));
     assert_eq!(text(reqs[0], "account_id"), "");
 
@@ -546,7 +549,10 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
     assert_eq!(stored.answers["modal"], ["1500000.5"]);
     assert_eq!(stored.answers["sejak"], ["2019-07-01"]);
     assert_eq!(stored.lat, "-8.1234567");
-    assert_eq!(stored.tracking_code(&app.state.keys), token);
+    // The citizen's secret tracking code never leaves through the API.
+    let token = stored.tracking_code(&app.state.keys);
+    assert_eq!(token.len(), 12);
+    assert!(!a.body.contains(&token));
     let api_client: Option<i64> =
         sqlx::query_scalar("SELECT api_client FROM desk_requests WHERE id = $1")
             .bind(id)
@@ -569,7 +575,7 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
 
     // JSON answer to a POST; attribute[CODE] works for a multiple choice too, and a service
     // without a form needs only a name and a place.
-    let (number2, token2) = submit_ok(
+    let number2 = submit_ok(
         &app,
         &submission(
             &fx,
@@ -582,7 +588,6 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
     )
     .await;
     assert_ne!(number2, number);
-    assert_ne!(token2, token);
     let plain = vec![
         ("api_key".to_string(), fx.key.clone()),
         ("service_code".to_string(), PLAIN.to_string()),
@@ -592,7 +597,7 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
         ),
         ("last_name".to_string(), "Wijayakusuma".to_string()),
     ];
-    let (number3, _) = submit_ok(&app, &plain).await;
+    let number3 = submit_ok(&app, &plain).await;
     assert_eq!(app.audit_count("desk.request.submit").await, submits + 3);
 
     // GET requests/{id} in both formats.
@@ -671,19 +676,18 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
         assert_eq!(text(r, k), "", "{k}");
     }
 
-    // GET tokens/{token} in both formats, also as the citizen reads it out (dashes, lower case).
-    let a = get(&app, &format!("/open311/v2/tokens/{token}.xml")).await;
-    assert_eq!(a.status, 200);
-    let doc = a.xml("service_requests");
-    let r = elements(doc.root_element(), "request")[0];
-    assert_eq!(text(r, "service_request_id"), number);
-    assert_eq!(text(r, "token"), token);
-    let spoken = format!("{}-{}-{}", &token[..4], &token[4..8], &token[8..]).to_lowercase();
-    let v = get(&app, &format!("/open311/v2/tokens/{spoken}.json"))
-        .await
-        .json();
-    assert_eq!(v[0]["service_request_id"], number.as_str());
-    assert_eq!(v[0]["token"], token.as_str());
+    // GET tokens/{token} does not take the citizen's tracking code for a token: whoever holds
+    // the code can cancel the request and download its letter.
+    for t in [
+        token.clone(),
+        format!("{}-{}-{}", &token[..4], &token[4..8], &token[8..]).to_lowercase(),
+    ] {
+        for ext in ["xml", "json"] {
+            let a = get(&app, &format!("/open311/v2/tokens/{t}.{ext}")).await;
+            assert_eq!(a.status, 404, "{t}.{ext}");
+            assert!(!a.body.contains(&number), "{}", a.body);
+        }
+    }
 
     // No GET shows personal data: not the name, contact, description, place, NIK or answers.
     let mut bodies = Vec::new();
@@ -691,7 +695,6 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
         format!("/open311/v2/requests/{number}.json"),
         format!("/open311/v2/requests/{number}.xml"),
         format!("/open311/v2/requests/{number3}.xml"),
-        format!("/open311/v2/tokens/{token}.json"),
         "/open311/v2/requests.json".to_string(),
         "/open311/v2/requests.xml".to_string(),
         format!("/open311/v2/requests.xml?service_request_id={number},{number2},{number3}"),
@@ -726,16 +729,24 @@ async fn a_posted_request_is_public_without_personal_data(app: TestApp) {
     let listed = get(&app, "/open311/v2/requests.json").await;
     let shown = listed.json();
     assert_eq!(shown.as_array().unwrap().len(), everyone.len());
+    let located: Vec<String> = services::list(&app.state.db, None, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.public_location)
+        .map(|s| s.code)
+        .collect();
+    assert!(!located.is_empty(), "the demo has a service about a place");
     for r in &everyone {
         let context = format!("{} {}", r.service_name, r.org_name);
-        for p in [
-            &r.applicant,
-            &r.nik,
-            &r.description,
-            &r.address,
-            &r.lat,
-            &r.lon,
-        ] {
+        // A service about a place publishes where (the demo's village internet outage), and
+        // nothing else of the request.
+        let place = located.contains(&r.service_code);
+        let mut private = vec![&r.applicant, &r.nik, &r.description];
+        if !place {
+            private.extend([&r.address, &r.lat, &r.lon]);
+        }
+        for p in private {
             if p.chars().count() >= 4 && !context.contains(p.as_str()) {
                 assert!(!listed.body.contains(p.as_str()), "{} shows {p}", r.number);
             }
@@ -760,9 +771,9 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
             ("first_name".to_string(), "Darmo".to_string()),
         ]
     };
-    let (full_open, _) = submit_ok(&app, &submission(&fx, &[], &[])).await;
-    let (plain_open, _) = submit_ok(&app, &plain("LAMPU-7")).await;
-    let (plain_closed, _) = submit_ok(&app, &plain("LAMPU-8")).await;
+    let full_open = submit_ok(&app, &submission(&fx, &[], &[])).await;
+    let plain_open = submit_ok(&app, &plain("LAMPU-7")).await;
+    let plain_closed = submit_ok(&app, &plain("LAMPU-8")).await;
     // The unit rejects the last one: it is closed, with the reason.
     let actor = Actor::system("test");
     service::requests::act(
@@ -908,7 +919,7 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
         vec![("start_date", iso(now - 91 * day)), ("end_date", iso(now))],
         vec![("start_date", iso(now)), ("end_date", iso(now - day))],
         vec![("start_date", "kemarin".to_string())],
-        vec![("end_date", "2026-11-01".to_string())],
+        vec![("end_date", "2026-11-31".to_string())],
         vec![("status", "pending".to_string())],
         vec![("status", "open,selesai".to_string())],
         vec![("service_request_id", "123".to_string())],
@@ -952,7 +963,7 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
 
     // A return shows its reason while the request waits for the citizen, and no longer once
     // they resubmit (the note stays on the row).
-    let (returned, _) = submit_ok(&app, &plain("LAMPU-9")).await;
+    let returned = submit_ok(&app, &plain("LAMPU-9")).await;
     let returned_id = requests::id_of_number(&returned).unwrap();
     let step = |role| service::requests::Step {
         actor: &actor,
@@ -1058,7 +1069,11 @@ async fn refused_requests_change_nothing(app: TestApp) {
         (vec![], vec!["long"], "lat and long"),
         (vec![("lat", "-95")], vec![], "lat"),
         (vec![("long", "timur")], vec![], "long"),
-        (vec![], vec!["first_name", "last_name"], "first_name"),
+        (
+            vec![("first_name", &x201), ("last_name", &x201)],
+            vec![],
+            "first_name and last_name",
+        ),
         (vec![("email", "bukan-email")], vec![], "email"),
         (vec![("phone", "12345")], vec![], "phone"),
         (vec![("description", &x4001)], vec![], "description"),
@@ -1121,17 +1136,29 @@ async fn refused_requests_change_nothing(app: TestApp) {
     );
     assert_eq!(d.len(), 3, "{d:?}");
 
-    // POST to a read-only resource.
-    let a = answer(
-        app.client()
-            .post(app.url("/open311/v2/services.json"))
-            .form(&submission(&fx, &[], &[]))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(a.status, 405);
+    // POST to a read-only resource: "400 otherwise", in the format asked for.
+    for ext in ["json", "xml"] {
+        let a = answer(
+            app.client()
+                .post(app.url(&format!("/open311/v2/services.{ext}")))
+                .form(&submission(&fx, &[], &[]))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, 400, "{ext}: {}", a.body);
+        assert!(a.body.contains("read-only"), "{}", a.body);
+        if ext == "json" {
+            json_error(&a, 400);
+        } else {
+            let doc = a.xml("errors");
+            assert_eq!(
+                text(elements(doc.root_element(), "error")[0], "code"),
+                "400"
+            );
+        }
+    }
 
     // Unknown resources and extensions: 404.
     for p in [
@@ -1202,4 +1229,206 @@ async fn xml_errors_keep_the_open311_format(app: TestApp) {
     check(&get(&app, "/open311/v2/tokens/ABCDEFGHJKMN.xml").await, 404);
     check(&get(&app, "/open311/v2/services/tidak-ada.xml").await, 404);
     check(&get(&app, "/open311/v2/requests.csv").await, 404);
+}
+
+/// Requests in the shapes FixMyStreet and Mark-a-Spot send them, and the reading habits of
+/// Open311 client libraries: a key in the query string, empty names, dates without times,
+/// repeated parameters, numbers from abroad, the location of a service about a place, and a
+/// discovery changeset that moves when a definition does.
+async fn the_field_s_clients_are_understood(app: TestApp) {
+    let fx = fixture(&app).await;
+    let db = &app.state.db;
+    let actor = Actor::system("test");
+    // The street-light service is about a place: its requests' location is public.
+    let plain = services::by_code(db, PLAIN).await.unwrap().unwrap();
+    let changeset = |a: Answer| a.json()["changeset"].as_str().unwrap().to_string();
+    let before = changeset(get(&app, "/open311/v2/discovery.json").await);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut located = input(PLAIN, "Pengaduan lampu jalan (uji)", false, Form::default());
+    located.public_location = true;
+    service::catalogue::update(db, &actor, plain.id, &located)
+        .await
+        .unwrap();
+    let after = changeset(get(&app, "/open311/v2/discovery.json").await);
+    assert!(
+        after > before,
+        "the changeset moves with a definition: {before} → {after}"
+    );
+    let xml = get(&app, "/open311/v2/discovery.xml").await;
+    assert_eq!(
+        text(xml.xml("discovery").root_element(), "changeset"),
+        after
+    );
+
+    // FixMyStreet (perllib/Open311.pm): a one-word name leaves first_name and last_name empty;
+    // it adds jurisdiction_id, media_url and attributes of its own that the service does not
+    // define (ignored), and puts the key in the body.
+    let fms: Vec<(String, String)> = [
+        ("api_key", fx.key.as_str()),
+        ("jurisdiction_id", "trenggalekkab.go.id"),
+        ("email", "pelapor@example.id"),
+        (
+            "description",
+            "Lampu jalan di depan balai desa padam sejak Senin",
+        ),
+        ("service_code", PLAIN),
+        ("first_name", ""),
+        ("last_name", ""),
+        ("lat", "-8.0512345"),
+        ("long", "111.7012345"),
+        ("media_url", "https://fms.example.id/photo/17.full.jpeg"),
+        ("attribute[fixmystreet_id]", "17"),
+        ("attribute[report_url]", "https://fms.example.id/report/17"),
+        ("attribute[title]", "Lampu padam"),
+        ("attribute[closest_address]", "Jl. Raya Nglinggis 12"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let a = post(&app, "xml", &fms).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let doc = a.xml("service_requests");
+    let r = elements(doc.root_element(), "request")[0];
+    let fms_number = text(r, "service_request_id");
+    assert!(fms_number.starts_with("PD-"));
+    assert!(elements(r, "token").is_empty());
+    let stored = requests::get(
+        db,
+        &app.state.keys,
+        requests::id_of_number(&fms_number).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(stored.applicant, "Pelapor (nama tidak disebutkan)");
+
+    // The `open311` client library puts the key in the query string; Mark-a-Spot posts JSON
+    // requests with an address and a number from abroad in E.164 form.
+    let r = app
+        .client()
+        .post(app.url(&format!(
+            "/open311/v2/requests.json?api_key={}&jurisdiction_id=trenggalekkab.go.id",
+            fx.key
+        )))
+        .form(&[
+            ("service_code", PLAIN),
+            ("address_string", "Jl. Soekarno-Hatta 5, Trenggalek"),
+            ("first_name", "Wulan"),
+            ("last_name", ""),
+            ("phone", "+65 9123 4567"),
+            ("description", "Tiang lampu miring"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let a = answer(r).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let mas_number = a.json()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stored = requests::get(
+        db,
+        &app.state.keys,
+        requests::id_of_number(&mas_number).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(stored.applicant, "Wulan");
+    assert_eq!(stored.phone_masked, "6591****67");
+    // A wrong key in the query is still refused.
+    let r = app
+        .client()
+        .post(app.url("/open311/v2/requests.json?api_key=salah"))
+        .form(&[
+            ("service_code", PLAIN),
+            ("address_string", "x"),
+            ("first_name", "A"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer(r).await.status, 403);
+
+    // A request of a service about a place shows where, and nothing else personal; one of a
+    // letter service never does.
+    let a = get(&app, &format!("/open311/v2/requests/{fms_number}.json")).await;
+    let v = a.json();
+    assert_eq!(v[0]["lat"], "-8.0512345");
+    assert_eq!(v[0]["long"], "111.7012345");
+    assert!(v[0]["description"].is_null() || v[0]["description"] == "");
+    assert!(!a.body.contains("pelapor@example.id") && !a.body.contains("balai desa padam"));
+    let a = get(&app, &format!("/open311/v2/requests/{mas_number}.xml")).await;
+    let doc = a.xml("service_requests");
+    let r = elements(doc.root_element(), "request")[0];
+    assert_eq!(text(r, "address"), "Jl. Soekarno-Hatta 5, Trenggalek");
+    assert!(!a.body.contains("Wulan") && !a.body.contains("9123"));
+    let letter = submit_ok(&app, &submission(&fx, &[], &[])).await;
+    let a = get(&app, &format!("/open311/v2/requests/{letter}.json")).await;
+    assert_eq!(a.json()[0]["lat"], serde_json::Value::Null, "{}", a.body);
+    assert!(!a.body.contains("-8.1234567"));
+
+    // Dates without a time are whole days in WIB; repeated parameters are comma lists.
+    let today = anjungan_kernel::clock::to_wib(anjungan_kernel::clock::now_ms())
+        .date()
+        .to_string();
+    let numbers = |a: Answer| -> Vec<String> {
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["service_request_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let got = numbers(
+        get_query(
+            &app,
+            "/open311/v2/requests.json",
+            &[
+                ("start_date", today.as_str()),
+                ("end_date", today.as_str()),
+                ("service_code", PLAIN),
+                ("service_code", FULL),
+                ("status", "open"),
+                ("status", "closed"),
+            ],
+        )
+        .await,
+    );
+    for n in [&fms_number, &mas_number, &letter] {
+        assert!(got.contains(n), "{n} in {got:?}");
+    }
+    let got = numbers(
+        get_query(
+            &app,
+            "/open311/v2/requests.json",
+            &[("service_code", PLAIN), ("start_date", today.as_str())],
+        )
+        .await,
+    );
+    assert!(
+        got.contains(&fms_number) && !got.contains(&letter),
+        "{got:?}"
+    );
+    let a = get_query(
+        &app,
+        "/open311/v2/requests.json",
+        &[("start_date", "2026-02-30")],
+    )
+    .await;
+    assert!(json_error(&a, 400)[0].contains("start_date"));
+    let got = numbers(
+        get_query(
+            &app,
+            "/open311/v2/requests.json",
+            &[
+                ("service_request_id", fms_number.as_str()),
+                ("service_request_id", mas_number.as_str()),
+            ],
+        )
+        .await,
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
 }
