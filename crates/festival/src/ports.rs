@@ -8,6 +8,7 @@ use std::sync::Arc;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::InnovationSummary)]
 pub struct InnovationSummary {
     pub id: i64,
     pub name: String,

@@ -10,6 +10,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Measured figures of one linked source for this year, with last year's index for comparison.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Figures)]
 pub struct Figures {
     pub kind: String,
     pub target_id: i64,

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+mod openapi;
 pub mod ports;
 
 use anjungan_kernel::crypto::Keys;
@@ -60,46 +61,6 @@ pub async fn open(cfg: &mut Config) -> anyhow::Result<(Db, Keys)> {
     Ok((db, keys))
 }
 
-/// The OpenAPI document as pretty JSON. utoipa 6 leaves out a response's description when it is
-/// empty (OpenAPI 3.2 made it optional), but the document declares 3.1, where every response object
-/// must have one: an omitted description becomes the status's reason phrase ("Not Found").
-fn openapi_json(api: &utoipa::openapi::OpenApi) -> serde_json::Result<String> {
-    let mut doc = serde_json::to_value(api)?;
-    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        let operations = paths
-            .values_mut()
-            .filter_map(|item| item.as_object_mut())
-            .flat_map(|item| item.values_mut());
-        for op in operations {
-            let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
-                continue;
-            };
-            for (status, response) in responses.iter_mut() {
-                let Some(response) = response.as_object_mut() else {
-                    continue;
-                };
-                if !response.contains_key("$ref") && !response.contains_key("description") {
-                    response.insert(
-                        "description".into(),
-                        serde_json::Value::String(reason(status).into()),
-                    );
-                }
-            }
-        }
-    }
-    serde_json::to_string_pretty(&doc)
-}
-
-/// The reason phrase of a response key (`"404"` → "Not Found"); empty for `default` or ranges.
-fn reason(status: &str) -> &'static str {
-    status
-        .parse::<u16>()
-        .ok()
-        .and_then(|n| axum::http::StatusCode::from_u16(n).ok())
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
-}
-
 /// Every route of every room with the shared middleware, plus the OpenAPI document.
 pub fn app(state: AppState) -> Router {
     anjungan_kernel::room::install(ROOMS);
@@ -111,7 +72,7 @@ pub fn app(state: AppState) -> Router {
         .split_for_parts();
     // Serialised once. Should that fail, the document's route answers with the error (500)
     // rather than the whole platform failing to start.
-    let openapi = Arc::new(openapi_json(&api).map_err(|e| e.to_string()));
+    let openapi = Arc::new(openapi::json(&api).map_err(|e| e.to_string()));
     if let Err(e) = openapi.as_ref() {
         tracing::error!(error = %e, "the OpenAPI document does not serialise");
     }

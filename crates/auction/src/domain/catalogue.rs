@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Freshness grade as graded on the hall floor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Grade)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// Prime: bright eyes, red gills, firm flesh.
@@ -169,6 +170,7 @@ impl LotInput {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::BuyerStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum BuyerStatus {
     /// Registered, not yet checked by the port.

@@ -26,6 +26,7 @@ use std::collections::HashMap;
     Deserialize,
     utoipa::ToSchema,
 )]
+#[schema(as = auction::BuyerId)]
 #[serde(transparent)]
 pub struct BuyerId(pub i64);
 
@@ -42,12 +43,14 @@ pub struct BuyerId(pub i64);
     Deserialize,
     utoipa::ToSchema,
 )]
+#[schema(as = auction::LotId)]
 #[serde(transparent)]
 pub struct LotId(pub i64);
 
 /// Where a bid came from, for the audit trail: the buyer's phone, the API, or the auctioneer
 /// entering a bid called in the hall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Channel)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Web,
@@ -132,6 +135,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Unsold)]
 #[serde(rename_all = "snake_case")]
 pub enum Unsold {
     NoBids,
@@ -143,6 +147,7 @@ pub enum Unsold {
 /// What happened, in order; numbered by the session so a watcher can resume after the last one
 /// it saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Event)]
 #[serde(tag = "e", rename_all = "snake_case")]
 pub enum Event {
     Admitted {
@@ -152,14 +157,14 @@ pub enum Event {
         lot: LotId,
     },
     Opened {
-        at: Millis,
+        at: i64,
     },
     /// An ascending lot is open at `price` until `ends_at` (never past `hard_end`).
     LotOpened {
         lot: LotId,
         price: i64,
-        ends_at: Millis,
-        hard_end: Millis,
+        ends_at: i64,
+        hard_end: i64,
     },
     /// A bid was accepted; `price` and `leader` are the lot's standing after it, `min` the
     /// lowest bid the lot accepts next.
@@ -169,17 +174,17 @@ pub enum Event {
         price: i64,
         min: i64,
         leader: BuyerId,
-        ends_at: Millis,
-        at: Millis,
+        ends_at: i64,
+        at: i64,
     },
     /// The descending clock (re)starts at `price` for `grams`, falling `step` per `interval`.
     ClockStarted {
         lot: LotId,
         price: i64,
-        at: Millis,
+        at: i64,
         grams: i64,
         step: i64,
-        interval: Millis,
+        interval: i64,
     },
     /// A buyer stopped the clock and bought `grams` at `price` per kg.
     Filled {
@@ -187,39 +192,40 @@ pub enum Event {
         buyer: BuyerId,
         grams: i64,
         price: i64,
-        at: Millis,
+        at: i64,
     },
     Sold {
         lot: LotId,
         buyer: BuyerId,
         price: i64,
         grams: i64,
-        at: Millis,
+        at: i64,
     },
     /// The lot (or the clock's remainder of `grams`) is not sold.
     Unsold {
         lot: LotId,
         grams: i64,
         reason: Unsold,
-        at: Millis,
+        at: i64,
     },
     Paused {
-        at: Millis,
+        at: i64,
     },
     Resumed {
-        at: Millis,
-        shift: Millis,
+        at: i64,
+        shift: i64,
     },
     Closed {
-        at: Millis,
+        at: i64,
     },
     Cancelled {
-        at: Millis,
+        at: i64,
     },
 }
 
 /// A numbered event: numbers start at 1 and have no gaps within a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Numbered)]
 pub struct Numbered {
     pub n: u64,
     #[serde(flatten)]

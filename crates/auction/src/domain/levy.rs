@@ -99,6 +99,7 @@ pub struct LevyBreakdown {
 
 /// The levy of a day's sales at a port, by side and by account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::LevyTotals)]
 pub struct LevyTotals {
     pub seller: i64,
     pub buyer: i64,

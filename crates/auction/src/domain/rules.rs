@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub type Millis = i64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Format)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Open ascending (*penawaran bertingkat*), with proxy maxima and soft close.
@@ -41,6 +42,7 @@ impl Format {
 
 /// One band of the increment ladder: below `below` rupiah per kg, bids rise by `step`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Band)]
 pub struct Band {
     /// Exclusive upper bound of the band; `None` for the last band.
     pub below: Option<i64>,
@@ -50,6 +52,7 @@ pub struct Band {
 /// Increments by price level, as auctioneers call them: small steps for cheap fish, larger ones
 /// for tuna. Steps never shrink as the price rises, so `p + step(p)` never falls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Ladder)]
 pub struct Ladder {
     pub bands: Vec<Band>,
 }
@@ -114,6 +117,7 @@ impl Ladder {
 
 /// Everything that decides how a session runs. All durations in milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::Rules)]
 pub struct Rules {
     pub format: Format,
     pub ladder: Ladder,

@@ -26,6 +26,7 @@ pub fn levy_for(
 
 /// One line of a fisher's payout statement.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::PayoutLine)]
 pub struct PayoutLine {
     pub ticket_no: String,
     pub value: i64,
@@ -33,6 +34,7 @@ pub struct PayoutLine {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::PayoutTotals)]
 pub struct PayoutTotals {
     pub gross: i64,
     pub levy: i64,

@@ -13,6 +13,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Port)]
 pub struct Port {
     pub id: i64,
     pub code: String,
@@ -117,6 +118,7 @@ pub async fn update_port(conn: &mut Conn, id: i64, p: &PortRow<'_>) -> Result<()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Species)]
 pub struct Species {
     pub id: i64,
     /// FAO ASFIS 3-alpha code.
@@ -172,6 +174,7 @@ pub async fn upsert_species(
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Fisher)]
 pub struct Fisher {
     pub id: i64,
     pub port_id: i64,
@@ -180,6 +183,7 @@ pub struct Fisher {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Boat)]
 pub struct Boat {
     pub id: i64,
     pub name: String,
@@ -255,6 +259,7 @@ pub async fn fishers(db: &Db, port_id: i64) -> Result<Vec<Fisher>> {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Buyer)]
 pub struct Buyer {
     pub id: i64,
     pub port_id: i64,

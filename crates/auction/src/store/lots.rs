@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::LotRow)]
 pub struct LotRow {
     pub id: i64,
     pub port_id: i64,

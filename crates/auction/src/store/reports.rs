@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::SpeciesPrice)]
 pub struct SpeciesPrice {
     pub species_code: String,
     pub species: String,

@@ -14,6 +14,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::SessionRow)]
 pub struct SessionRow {
     pub id: i64,
     pub port_id: i64,

@@ -67,6 +67,7 @@ pub(crate) async fn settle_sale(
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Ticket)]
 pub struct Ticket {
     pub id: i64,
     pub ticket_no: String,

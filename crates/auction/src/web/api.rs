@@ -80,6 +80,7 @@ async fn list_sessions(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::NewSession)]
 struct NewSession {
     port_id: i64,
     format: Format,
@@ -92,6 +93,7 @@ struct NewSession {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Created)]
 struct Created {
     id: i64,
 }
@@ -131,6 +133,7 @@ async fn create_session(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::SessionDetail)]
 struct SessionDetail {
     session: SessionRow,
     lots: Vec<LotView>,
@@ -170,6 +173,7 @@ struct EventsQuery {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::EventPage)]
 struct EventPage {
     events: Vec<Numbered>,
     last: u64,
@@ -206,12 +210,14 @@ async fn session_events(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::SessionCommand)]
 struct SessionCommand {
     /// open, pause, resume, close or cancel.
     command: String,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Done)]
 struct Done {
     /// The session's state after the command.
     state: String,
@@ -250,6 +256,7 @@ async fn session_command(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::AddLot)]
 struct AddLot {
     lot_id: i64,
 }
@@ -277,6 +284,7 @@ async fn session_add_lot(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::NewLot)]
 struct NewLot {
     species_id: i64,
     fisher_id: i64,
@@ -325,6 +333,7 @@ async fn register_lot(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::NewBid)]
 struct NewBid {
     /// Rupiah per kg.
     amount: i64,
@@ -336,6 +345,7 @@ struct NewBid {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::BidAccepted)]
 struct BidAccepted {
     lot: i64,
     /// The lot's standing price per kg after the bid.
@@ -430,6 +440,7 @@ async fn place_bid(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::NewStop)]
 struct NewStop {
     /// How much to take, in grams (what remains if more).
     grams: i64,
@@ -438,6 +449,7 @@ struct NewStop {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Bought)]
 struct Bought {
     lot: i64,
     grams: i64,

@@ -36,9 +36,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The session's live feed as Server-Sent Events: numbered events (`id:`), their kind
 /// (`event:`) and JSON (`data:`); resume with `Last-Event-ID` or `?after=`. A client that falls
 /// behind gets a `snapshot` of every lot.
+/// One event of the live feed as Server-Sent Events carry it.
+#[derive(utoipa::ToSchema)]
+#[schema(as = auction::FeedEvent)]
+#[allow(dead_code)] // describes the stream for the OpenAPI document; never built
+struct FeedEvent {
+    /// The event's number in the session: send it back as `after` (or `Last-Event-ID`) to resume.
+    id: String,
+    /// The kind of event, e.g. `lot_added`, `bid`, `sold`.
+    event: String,
+    /// The event as JSON: `n` its number, `e` its kind, and its fields.
+    data: String,
+}
+
 #[utoipa::path(get, path = "/api/v1/auction/sessions/{id}/feed", operation_id = "auctionFeed", tag = "auction",
     params(("id" = i64, Path, description = "Session id"), ("after" = Option<u64>, Query, description = "The last event number already seen")),
-    responses((status = 200, description = "text/event-stream of the session's events", content_type = "text/event-stream", body = String), (status = 404), (status = 429, description = "too many live feeds from this address")))]
+    responses((status = 200, description = "text/event-stream of the session's events", content_type = "text/event-stream", body = FeedEvent), (status = 404), (status = 429, description = "too many live feeds from this address")))]
 async fn api_sse(
     state: St<AppState>,
     hall: Extension<SharedHall>,

@@ -93,6 +93,7 @@ impl From<AuctionError> for AppError {
 /// `minimum`, a new maximum not above the old one `current`, a bid or stop over the limit
 /// `limit` and `would_be`.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = auction::Refusal)]
 pub(crate) struct Refusal {
     #[serde(rename = "type")]
     #[schema(example = "about:blank")]

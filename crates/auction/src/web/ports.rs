@@ -150,6 +150,7 @@ async fn save_port(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::SpeciesInput)]
 struct SpeciesInput {
     /// FAO ASFIS 3-alpha code.
     code: String,
@@ -186,6 +187,7 @@ async fn save_species(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = auction::PortUpdate)]
 struct PortUpdate {
     name: String,
     #[serde(default)]

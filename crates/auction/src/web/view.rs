@@ -16,6 +16,7 @@ use anjungan_kernel::web::{AppState, WebResult};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::LotView)]
 pub struct LotView {
     pub id: i64,
     /// Position in the session, from 1.

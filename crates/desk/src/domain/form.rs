@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::FieldKind)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     String,
@@ -57,12 +58,14 @@ impl FieldKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::Choice)]
 pub struct Choice {
     pub key: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::Field)]
 pub struct Field {
     /// `[a-z0-9_]`, unique in the form; the Open311 attribute code.
     pub code: String,
@@ -77,6 +80,7 @@ pub struct Field {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::Form)]
 pub struct Form {
     pub fields: Vec<Field>,
 }

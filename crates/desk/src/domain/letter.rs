@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::LetterTemplate)]
 pub struct LetterTemplate {
     /// e.g. `SURAT KETERANGAN DOMISILI`.
     pub title: String,

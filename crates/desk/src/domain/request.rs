@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Channel)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Web,

@@ -17,6 +17,7 @@ pub struct Sample {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Figures)]
 pub struct Figures {
     pub total: u64,
     pub completed: u64,

@@ -26,6 +26,7 @@ pub const PUBLIC_COMPONENTS: usize = 6;
 /// The text of each component, by key. Completion time and cost also live as numbers on the
 /// service; their text here explains them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::Standard)]
 pub struct Standard {
     pub components: std::collections::BTreeMap<String, String>,
 }

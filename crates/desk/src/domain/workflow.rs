@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = desk::State)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Submitted,
@@ -93,6 +94,7 @@ pub enum Actor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Command)]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     Verify,

@@ -37,6 +37,7 @@ pub struct NewRequest {
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Submitted)]
 pub struct Submitted {
     pub id: i64,
     pub number: String,

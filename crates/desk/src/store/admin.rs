@@ -11,6 +11,7 @@ use sqlx::Row;
 // --- holidays ---
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Holiday)]
 pub struct Holiday {
     pub day: String,
     pub name: String,
@@ -78,6 +79,7 @@ pub async fn seed_fixed_holidays(db: &Db, years: &[i32]) -> Result<()> {
 // --- complaints ---
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Complaint)]
 pub struct Complaint {
     pub id: i64,
     pub org_id: i64,
@@ -185,6 +187,7 @@ pub async fn save_response(conn: &mut Conn, id: i64, response: &str, now: i64) -
 // --- Open311 API keys ---
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::ApiKey)]
 pub struct ApiKey {
     pub id: i64,
     pub name: String,

@@ -12,6 +12,7 @@ use std::path::Path;
 // --- signing keys ---
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::KeyInfo)]
 pub struct KeyInfo {
     pub id: i64,
     pub org_id: i64,
@@ -95,6 +96,7 @@ pub(crate) async fn active_key(
 // --- letters ---
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Letter)]
 pub struct Letter {
     pub request_id: i64,
     pub code: String,

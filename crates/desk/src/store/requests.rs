@@ -123,6 +123,7 @@ pub async fn event(
 
 /// A request opened for the unit's staff.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Request)]
 pub struct Request {
     pub id: i64,
     pub number: String,
@@ -143,6 +144,7 @@ pub struct Request {
     pub resident_id: Option<i64>,
     pub phone_masked: String,
     pub email_masked: String,
+    #[schema(value_type = HashMap<String, Vec<String>>)]
     pub answers: Answers,
     pub description: String,
     pub address: String,
@@ -389,6 +391,7 @@ pub async fn public_track(db: &Db, code: &str) -> Result<Option<(Request, Vec<Ev
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Event)]
 pub struct Event {
     pub at: i64,
     pub from: String,
@@ -504,6 +507,7 @@ pub async fn unit_email(db: &Db, org_id: i64) -> Result<String> {
 
 /// A row of a unit's queue.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::QueueRow)]
 pub struct QueueRow {
     pub id: i64,
     pub number: String,

@@ -81,6 +81,7 @@ pub async fn save(
 
 /// A register entry opened for the unit's staff; `nik` stays masked unless asked for.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::RegisterEntry)]
 pub struct RegisterEntry {
     pub id: i64,
     pub nik_masked: String,

@@ -12,6 +12,7 @@ use anjungan_kernel::orgs::domain::OrgRef;
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Service)]
 pub struct Service {
     pub id: i64,
     /// The Open311 `service_code`.
@@ -50,6 +51,7 @@ impl Service {
 
 /// What an admin or the unit enters; checked by [`ServiceInput::validate`].
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::ServiceInput)]
 pub struct ServiceInput {
     pub code: String,
     pub name: String,
@@ -329,6 +331,7 @@ pub async fn list(db: &Db, org_id: Option<i64>, include_inactive: bool) -> Resul
 
 /// A unit that offers services, for the catalogue.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::UnitEntry)]
 pub struct UnitEntry {
     pub org_id: i64,
     pub code: String,

@@ -79,6 +79,7 @@ async fn get_service(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Created)]
 struct Created {
     id: i64,
     code: String,
@@ -130,6 +131,7 @@ async fn update_service(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::RequestInput)]
 struct RequestInput {
     /// Service code.
     service: String,
@@ -150,14 +152,16 @@ struct RequestInput {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Problem)]
 struct Problem {
     field: String,
     message: String,
 }
 
-/// An RFC 9457 problem (422) whose `errors` list every field that was wrong.
+/// An RFC 9457 problem (422) whose `errors` list every field that was wrong; absent when the
+/// body itself did not have the shape of a request (then `detail` says so).
 #[derive(utoipa::ToSchema)]
-#[schema(as = DeskInvalidRequest)]
+#[schema(as = desk::InvalidRequest)]
 #[allow(dead_code)]
 struct InvalidRequest {
     r#type: String,
@@ -166,12 +170,12 @@ struct InvalidRequest {
     detail: String,
     code: String,
     instance: String,
-    errors: Vec<Problem>,
+    errors: Option<Vec<Problem>>,
 }
 
 /// An RFC 9457 problem (422) whose `errors` list every line of the file that was wrong.
 #[derive(utoipa::ToSchema)]
-#[schema(as = DeskInvalidRegister)]
+#[schema(as = desk::InvalidRegister)]
 #[allow(dead_code)]
 struct InvalidRegister {
     r#type: String,
@@ -180,7 +184,8 @@ struct InvalidRegister {
     detail: String,
     code: String,
     instance: String,
-    errors: Vec<LineProblem>,
+    /// Absent when the body itself could not be read as a register.
+    errors: Option<Vec<LineProblem>>,
 }
 
 /// Staff submit a request taken by phone, WhatsApp or at the counter. Durable when answered.
@@ -287,6 +292,7 @@ async fn submit_request(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::RequestDetail)]
 struct RequestDetail {
     request: Request,
     history: Vec<Event>,
@@ -329,6 +335,7 @@ async fn get_request(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::StepInput)]
 struct StepInput {
     /// `verify`, `return`, `reject`, `sign`, `issue`, `deliver` or `close`.
     command: String,
@@ -338,6 +345,7 @@ struct StepInput {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::StepDone)]
 struct StepDone {
     state: State,
 }
@@ -385,6 +393,7 @@ async fn unit_requests(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::ServiceSla)]
 struct ServiceSla {
     code: String,
     name: String,
@@ -392,6 +401,7 @@ struct ServiceSla {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::UnitSla)]
 struct UnitSla {
     unit: String,
     figures: Figures,
@@ -423,12 +433,14 @@ async fn unit_sla(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Imported)]
 struct Imported {
     added: u64,
     updated: u64,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::LineProblem)]
 struct LineProblem {
     line: usize,
     message: String,
@@ -477,6 +489,7 @@ async fn import_residents(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Tracking)]
 struct Tracking {
     number: String,
     service: String,
@@ -523,6 +536,7 @@ async fn track(St(state): St<AppState>, Path(code): Path<String>) -> WebResult<J
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::Verification)]
 struct Verification {
     authentic: bool,
     letter: letters::Letter,
@@ -545,6 +559,7 @@ async fn verify_letter(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::ComplaintInput)]
 struct ComplaintInput {
     /// Organisation code of the unit.
     unit: String,
@@ -564,6 +579,7 @@ struct ComplaintInput {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::ComplaintCreated)]
 struct ComplaintCreated {
     id: i64,
     /// The unit must respond by this date (5 working days).
@@ -631,6 +647,7 @@ async fn list_holidays(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = desk::HolidayInput)]
 struct HolidayInput {
     name: String,
     /// `national` or `collective_leave`.

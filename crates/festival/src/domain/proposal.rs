@@ -5,6 +5,7 @@ use anjungan_kernel::text::{slug, word_count};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::Section)]
 pub struct Section {
     pub key: String,
     pub title: String,

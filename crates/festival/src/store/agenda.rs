@@ -1,17 +1,17 @@
 //! The agenda: sessions (panels, talks) and stands on the floor plan.
 
-use anjungan_kernel::clock::Millis;
 use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::Session)]
 pub struct Session {
     pub id: i64,
     pub title: String,
     /// opening, panel, presentation, closing
     pub kind: String,
-    pub starts_at: Millis,
-    pub ends_at: Millis,
+    pub starts_at: i64,
+    pub ends_at: i64,
     pub place: String,
     /// Live stream or conference link, for speakers and visitors joining by video.
     pub stream_url: String,
@@ -70,6 +70,7 @@ pub async fn insert_session(
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::Stand)]
 pub struct Stand {
     pub number: String,
     pub organisation_id: i64,

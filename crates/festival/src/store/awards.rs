@@ -5,6 +5,7 @@ use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::Award)]
 pub struct Award {
     pub category: String,
     pub entry_id: i64,

@@ -7,6 +7,7 @@ use anjungan_kernel::db::{Conn, Db};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::Edition)]
 pub struct Edition {
     #[serde(skip)]
     pub id: i64,

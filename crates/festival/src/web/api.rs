@@ -23,12 +23,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::EnterRequest)]
 pub struct EnterRequest {
     /// The innovation's id in the registry (verified, of the caller's own unit).
     pub innovation: i64,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::EntryCreated)]
 pub struct EntryCreated {
     pub entry: i64,
 }
@@ -63,6 +65,7 @@ async fn enter_api(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::ProposalSectionView)]
 pub struct ProposalSectionView {
     pub key: String,
     pub title: String,
@@ -72,6 +75,7 @@ pub struct ProposalSectionView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::ProposalView)]
 pub struct ProposalView {
     pub entry: i64,
     pub name: String,
@@ -83,6 +87,7 @@ pub struct ProposalView {
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::ProposalWrite)]
 pub struct ProposalWrite {
     /// Text per section key; a section left out or empty is cleared.
     pub texts: std::collections::HashMap<String, String>,
@@ -158,6 +163,7 @@ async fn write_proposal_api(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::ScoreRequest)]
 pub struct ScoreRequest {
     /// A whole-number score per criterion key of the phase's rubric.
     pub scores: std::collections::HashMap<String, u32>,
@@ -188,6 +194,7 @@ async fn score_api(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::PhaseScoreView)]
 pub struct PhaseScoreView {
     pub phase: String,
     pub weight: u32,
@@ -197,6 +204,7 @@ pub struct PhaseScoreView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::RankView)]
 pub struct RankView {
     pub position: usize,
     pub entry: i64,
@@ -213,6 +221,7 @@ pub struct RankView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::AwardJson)]
 pub struct AwardJson {
     /// winner_1, winner_2, winner_3, favourite or special
     pub category: String,

@@ -406,6 +406,7 @@ async fn agenda_ics(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::EditionView)]
 struct EditionView {
     edition: Edition,
     phases: Vec<PhaseView>,
@@ -415,6 +416,7 @@ struct EditionView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::PhaseView)]
 struct PhaseView {
     kind: String,
     starts_at: String,

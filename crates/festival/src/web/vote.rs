@@ -338,12 +338,14 @@ async fn vote(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::CodeRequest)]
 pub struct CodeRequest {
     /// Mobile number (WhatsApp) or e-mail address.
     pub contact: String,
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = festival::VoteRequest)]
 pub struct VoteRequest {
     pub contact: String,
     /// The one-time code sent to the contact.
@@ -353,6 +355,7 @@ pub struct VoteRequest {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = festival::VoteReceipt)]
 pub struct VoteReceipt {
     pub vote: i64,
 }

@@ -18,6 +18,7 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const PHOTO_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::AttachmentKind)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
     /// A document in a section of the regent's method.

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::Aspect)]
 #[serde(rename_all = "snake_case")]
 pub enum Aspect {
     /// The regional government as a whole (answered once per year for the regency).
@@ -28,6 +29,7 @@ impl Aspect {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::Level)]
 pub struct Level {
     /// The kind of evidence that proves this level.
     pub evidence: String,
@@ -36,6 +38,7 @@ pub struct Level {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::Indicator)]
 pub struct Indicator {
     pub id: i64,
     pub code: String,
@@ -49,6 +52,7 @@ pub struct Indicator {
 
 /// Category thresholds on the index in hundredths (2023: 60.01 / 35.00 / 0.01).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::Thresholds)]
 pub struct Thresholds {
     pub very_innovative: u32,
     pub innovative: u32,
@@ -66,6 +70,7 @@ impl Default for Thresholds {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Category)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     VeryInnovative,
@@ -100,6 +105,7 @@ impl Thresholds {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Review)]
 #[serde(rename_all = "snake_case")]
 pub enum Review {
     Pending,
@@ -124,6 +130,7 @@ impl Review {
 
 /// A level picked for an indicator (1-based) and its review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Answer)]
 pub struct Answer {
     pub indicator_id: i64,
     pub level: u8,
@@ -134,6 +141,7 @@ pub struct Answer {
 
 /// One line of the explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Line)]
 pub struct Line {
     pub code: String,
     pub name: String,
@@ -148,6 +156,7 @@ pub struct Line {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Score)]
 pub struct Score {
     pub lines: Vec<Line>,
     /// 0–100 in hundredths, rounded once.

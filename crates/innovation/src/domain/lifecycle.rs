@@ -4,6 +4,7 @@ use anjungan_kernel::identity::domain::{Principal, Role};
 use anjungan_kernel::orgs::domain::OrgRef;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Status)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,

@@ -6,6 +6,7 @@ macro_rules! coded {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+        #[schema(as = innovation::$name)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),* }
         impl $name {
@@ -61,6 +62,7 @@ pub use anjungan_kernel::text::word_count;
 
 /// The form as submitted: every field text, validated by [`Draft::validate`].
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Draft)]
 #[serde(default)]
 pub struct Draft {
     pub name: String,
@@ -101,6 +103,7 @@ pub struct Draft {
 
 /// A measured before/after pair (minutes, steps, rupiah, or IKM hundredths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Measure)]
 pub struct Measure {
     pub before: i64,
     pub after: i64,
@@ -114,6 +117,7 @@ impl Measure {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Regulation)]
 pub struct Regulation {
     pub kind: RegulationType,
     pub number: String,
@@ -122,6 +126,7 @@ pub struct Regulation {
 
 /// A validated profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Profile)]
 pub struct Profile {
     pub name: String,
     pub stage: Stage,
@@ -421,6 +426,7 @@ impl Draft {
 
 /// One of the regent's four pillars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Pillar)]
 #[serde(rename_all = "snake_case")]
 pub enum Pillar {
     Vision,
@@ -523,6 +529,7 @@ impl Draft {
 
 /// A collaboration partner (pillar 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::Partner)]
 pub struct Partner {
     pub name: String,
     pub kind: PartnerKind,

@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::InnovationView)]
 struct InnovationView {
     id: i64,
     organisation_id: i64,
@@ -43,6 +44,7 @@ struct InnovationView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::PillarState)]
 struct PillarState {
     pillar: Pillar,
     /// Whether the profile states what the pillar needs (evidence does not change this).
@@ -52,6 +54,7 @@ struct PillarState {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::DocumentView)]
 struct DocumentView {
     id: i64,
     /// The pillar it supports.
@@ -63,6 +66,7 @@ struct DocumentView {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::PhotoView)]
 struct PhotoView {
     id: i64,
     caption: String,
@@ -171,6 +175,7 @@ async fn get_one(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::NewInnovation)]
 struct NewInnovation {
     /// The owning agency, village or ward.
     organisation_id: i64,
@@ -279,6 +284,7 @@ async fn verify(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = innovation::ReturnNote)]
 struct ReturnNote {
     /// What the agency should fix.
     note: String,

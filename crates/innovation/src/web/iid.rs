@@ -291,6 +291,7 @@ async fn review(
 
 /// The regency's index for a year, explained.
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::RegencyIndex)]
 pub struct RegencyIndex {
     pub year: i64,
     /// 0–100 with two decimals.
@@ -302,6 +303,7 @@ pub struct RegencyIndex {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = innovation::InnovationScore)]
 pub struct InnovationScore {
     pub id: i64,
     pub name: String,

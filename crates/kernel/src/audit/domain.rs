@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::audit::Channel)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Web,
@@ -66,6 +67,7 @@ impl Actor {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::audit::AuditEntry)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,
@@ -128,7 +130,7 @@ pub const CHAIN_GENESIS: &str = "anjungan-audit-genesis";
 
 /// What walking the chain found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[schema(as = AuditChainReport)]
+#[schema(as = kernel::audit::ChainReport)]
 pub struct ChainReport {
     /// Entries in the log.
     pub entries: i64,

@@ -25,6 +25,7 @@ impl FileError {
 
 /// Who may fetch a stored file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::files::Access)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
     /// Anyone, by its digest at `/berkas/{sha256}` (covers, published photos).

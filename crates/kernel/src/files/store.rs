@@ -11,6 +11,7 @@ use sqlx::Row;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::files::StoredFile)]
 pub struct StoredFile {
     pub sha256: String,
     pub mime: String,

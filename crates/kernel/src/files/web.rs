@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(utoipa::ToSchema)]
+#[schema(as = kernel::files::UploadForm)]
 #[allow(dead_code)]
 struct UploadForm {
     #[schema(format = Binary, content_media_type = "application/octet-stream")]

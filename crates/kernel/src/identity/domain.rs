@@ -9,6 +9,7 @@ use serde::Serialize;
 pub struct UserId(pub i64);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::identity::Role)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

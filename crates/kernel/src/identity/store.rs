@@ -184,6 +184,7 @@ pub async fn set_password_hash(conn: &mut Conn, user: UserId, hash: &str) -> cra
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::identity::UserSummary)]
 pub struct UserSummary {
     pub id: i64,
     pub name: String,

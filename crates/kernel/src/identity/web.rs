@@ -468,6 +468,7 @@ async fn grant(
 // --- API ---
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::identity::Me)]
 pub struct Me {
     pub id: i64,
     pub name: String,
@@ -475,6 +476,7 @@ pub struct Me {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::identity::GrantView)]
 pub struct GrantView {
     pub role: Role,
     /// The organisation the role is held in; absent for regency-wide roles.

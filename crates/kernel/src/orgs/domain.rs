@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::orgs::OrgKind)]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     Regency,
@@ -53,6 +54,7 @@ impl OrgKind {
 
 /// Where an organisation sits in the tree: its id and its materialised path `/1/2/10/`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::orgs::OrgRef)]
 pub struct OrgRef {
     pub id: i64,
     pub path: String,
@@ -75,6 +77,7 @@ impl OrgRef {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::orgs::Organisation)]
 pub struct Organisation {
     pub id: i64,
     pub code: String,
@@ -175,6 +178,7 @@ pub const TRENGGALEK_WILAYAH: &str = include_str!("../../data/wilayah-35.03-tren
 
 /// Contact details a unit may edit about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::orgs::OrgProfile)]
 pub struct OrgProfile {
     pub name: String,
     #[serde(default)]

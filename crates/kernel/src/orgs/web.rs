@@ -209,6 +209,7 @@ async fn get_api(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = kernel::orgs::NewAgency)]
 struct NewAgency {
     /// e.g. `DISKOMINFO`
     code: String,

@@ -4,6 +4,7 @@ use crate::clock::{HOUR, Millis, SECOND};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::outbox::Channel)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Email,
@@ -35,6 +36,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::outbox::State)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     Pending,

@@ -123,6 +123,7 @@ pub async fn retry(db: &Db, actor: &crate::audit::Actor, id: i64) -> crate::Resu
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = kernel::outbox::MessageView)]
 pub struct MessageView {
     pub id: i64,
     pub channel: String,

@@ -1738,7 +1738,7 @@ async fn straight_and_proxy_bids_band_edges_and_the_minimum_as_a_field(app: Test
     assert_eq!((st, p["minimum"].as_i64()), (422, Some(above)), "{p}");
     // The API's description says so.
     let openapi = app.get_json("/api/openapi.json").await;
-    let refusal = &openapi["components"]["schemas"]["Refusal"]["properties"];
+    let refusal = &openapi["components"]["schemas"]["auction.Refusal"]["properties"];
     assert_eq!(refusal["minimum"]["type"], "integer", "{refusal}");
     let too_low = &openapi["paths"]["/api/v1/lots/{id}/bids"]["post"]["responses"]["422"];
     assert!(too_low.to_string().contains("Refusal"), "{too_low}");

@@ -1067,6 +1067,59 @@ async fn openapi_document_lists_every_api_route_and_metrics_are_prometheus_text(
     ] {
         assert!(paths.contains(&p), "{p} documented");
     }
+    // Each room's types under its own name: no room is described with another's.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in schemas.keys() {
+        let room = name.split('.').next().unwrap();
+        assert!(
+            name.contains('.')
+                && [
+                    "kernel",
+                    "survey",
+                    "innovation",
+                    "festival",
+                    "desk",
+                    "stories",
+                    "auction"
+                ]
+                .contains(&room),
+            "{name} is named by its room"
+        );
+    }
+    for (name, codes) in [
+        ("stories.Language", vec!["id", "jv", "en"]),
+        ("stories.Rating", vec!["semua_umur", "remaja", "dewasa"]),
+    ] {
+        assert_eq!(
+            schemas[name]["enum"],
+            serde_json::json!(codes),
+            "{name} lists what the API sends"
+        );
+    }
+    let refs = |schema: &str| doc["components"]["schemas"][schema].to_string();
+    assert!(refs("stories.Work").contains("stories.Category"));
+    assert!(!refs("stories.Work").contains("innovation."));
+    assert!(refs("auction.Numbered").contains("auction.Event"));
+    // Every operation that refuses a guest names the bearer scheme, and every error it may
+    // answer is a problem document.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            if responses.contains_key("401") {
+                assert!(op.get("security").is_some(), "{method} {path} has security");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') {
+                    assert!(
+                        r["content"]
+                            .as_object()
+                            .is_some_and(|c| c.keys().any(|k| k.contains("problem+json"))),
+                        "{method} {path} {status} is a problem document"
+                    );
+                }
+            }
+        }
+    }
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("openapi.json");
     std::fs::write(&spec, serde_json::to_vec(&doc).unwrap()).unwrap();

@@ -8,8 +8,25 @@ use serde::{Deserialize, Serialize};
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident, $prefix:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name { $(#[serde(rename = $code)] $variant),+ }
+
+        // Written out rather than derived: the derive does not see the codes through the macro
+        // and would describe the Rust variant names instead of what the API sends.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(concat!("stories.", stringify!($name)))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -62,6 +79,7 @@ code_enum!(
 
 /// Where an archive story comes from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::ArchiveRef)]
 pub struct ArchiveRef {
     /// The holding's reference code, e.g. `ARS-TGL/1934/IR-07`.
     pub code: String,
@@ -96,6 +114,7 @@ pub const MAX_PEN_NAME: usize = 60;
 
 /// What an author enters about a work (the chapters come separately).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::WorkInput)]
 pub struct WorkInput {
     pub title: String,
     #[serde(default)]

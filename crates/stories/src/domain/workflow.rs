@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::State)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Draft,
@@ -69,6 +70,7 @@ pub enum Actor {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::Command)]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Author: send for review.

@@ -9,6 +9,7 @@ use anjungan_kernel::db::Conn;
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Collection)]
 pub struct Collection {
     pub id: i64,
     pub slug: String,

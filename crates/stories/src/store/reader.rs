@@ -69,6 +69,7 @@ pub async fn has_kudos(db: &Db, work_id: i64, giver: Giver<'_>) -> Result<bool> 
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Bookmark)]
 pub struct Bookmark {
     pub work_id: i64,
     pub title: String,
@@ -197,6 +198,7 @@ pub async fn progress(db: &Db, user_id: i64, work_id: i64, position: i64) -> Res
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Progress)]
 pub struct Progress {
     pub work_id: i64,
     pub title: String,
@@ -230,6 +232,7 @@ pub async fn progress_of(db: &Db, user_id: i64) -> Result<Vec<Progress>> {
 // ---- comments ----
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Comment)]
 pub struct Comment {
     pub id: i64,
     pub work_id: i64,
@@ -334,6 +337,7 @@ pub async fn decide_comment(
 // ---- reports ----
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Report)]
 pub struct Report {
     pub id: i64,
     pub work_id: i64,

@@ -14,12 +14,14 @@ use sqlx::Row;
 
 /// An author as credited: the account and its pen name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::Byline)]
 pub struct Byline {
     pub user_id: i64,
     pub pen_name: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Work)]
 pub struct Work {
     pub id: i64,
     pub slug: String,
@@ -355,6 +357,7 @@ pub async fn delete(conn: &mut Conn, id: i64) -> Result<()> {
 // ---- chapters ----
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::ChapterHead)]
 pub struct ChapterHead {
     pub position: i64,
     pub title: String,
@@ -362,6 +365,7 @@ pub struct ChapterHead {
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Chapter)]
 pub struct Chapter {
     pub position: i64,
     pub title: String,
@@ -539,6 +543,7 @@ pub async fn swap_with_previous(conn: &mut Conn, work_id: i64, position: i64) ->
 // ---- workflow ----
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::HistoryEntry)]
 pub struct HistoryEntry {
     pub at: i64,
     pub actor: String,

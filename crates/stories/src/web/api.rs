@@ -55,6 +55,7 @@ struct SearchQuery {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Hit)]
 struct Hit {
     work: Work,
     /// The words around the match; `hit` parts are the matched words.
@@ -62,6 +63,7 @@ struct Hit {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Snip)]
 struct Snip {
     text: String,
     hit: bool,
@@ -77,6 +79,7 @@ impl From<SnippetPart> for Snip {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Results)]
 struct Results {
     total: i64,
     page: i64,
@@ -124,6 +127,7 @@ async fn list_works(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::WorkDetail)]
 struct WorkDetail {
     work: Work,
     chapters: Vec<ChapterHead>,
@@ -182,6 +186,7 @@ async fn get_chapter(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Created)]
 struct Created {
     id: i64,
 }
@@ -219,6 +224,7 @@ async fn update_work(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::NewCoAuthor)]
 struct NewCoAuthor {
     /// The e-mail address of the co-author's account; they must have chosen a pen name.
     email: String,
@@ -264,6 +270,7 @@ async fn remove_author(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::ChapterInput)]
 struct ChapterInput {
     #[serde(default)]
     title: String,
@@ -272,6 +279,7 @@ struct ChapterInput {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Position)]
 struct Position {
     position: i64,
 }
@@ -329,6 +337,7 @@ async fn update_chapter(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::StepInput)]
 struct StepInput {
     command: Command,
     #[serde(default)]
@@ -336,6 +345,7 @@ struct StepInput {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::StepDone)]
 struct StepDone {
     state: State,
 }
@@ -379,6 +389,7 @@ async fn work_step(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::KudosDone)]
 struct KudosDone {
     /// False when this account had already given kudos.
     given: bool,
@@ -404,6 +415,7 @@ async fn give_kudos(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::BookmarkInput)]
 struct BookmarkInput {
     #[serde(default = "first")]
     position: i64,
@@ -459,6 +471,7 @@ async fn list_bookmarks(St(state): St<AppState>, ctx: Ctx) -> WebResult<Json<Vec
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::CommentInput)]
 struct CommentInput {
     body: String,
     /// The chapter commented on; 0 for the whole work.
@@ -490,6 +503,7 @@ async fn add_comment(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::ReportInput)]
 struct ReportInput {
     reason: ReportReason,
     #[serde(default)]
@@ -519,11 +533,13 @@ async fn list_collections(St(state): St<AppState>) -> WebResult<Json<Vec<Collect
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = stories::PenNameInput)]
 struct PenNameInput {
     pen_name: String,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::PenName)]
 struct PenName {
     pen_name: String,
 }

@@ -7,6 +7,7 @@ use anjungan_kernel::db::{Db, Tx};
 use sqlx::Row;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::ExtraQuestion)]
 pub struct ExtraQuestion {
     pub id: i64,
     pub text: String,
@@ -43,6 +44,7 @@ pub async fn insert_question(tx: &mut Tx, org_id: i64, text: &str, now: Millis) 
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::Action)]
 pub struct Action {
     pub id: i64,
     pub element: String,

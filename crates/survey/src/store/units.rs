@@ -8,6 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::Unit)]
 pub struct Unit {
     pub org_id: i64,
     pub name: String,

@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::UnitsResponse)]
 struct UnitsResponse {
     /// The period's key, e.g. `2025` or `2025-Q3`.
     period: String,
@@ -50,6 +51,7 @@ async fn list_units(
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::UnitResults)]
 struct UnitResults {
     period: String,
     /// The whole unit, or the segment asked for when it may be shown.
@@ -67,6 +69,7 @@ struct UnitResults {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::ServiceResult)]
 struct ServiceResult {
     service: String,
     responses: i64,
@@ -121,6 +124,7 @@ async fn unit_results(
 
 /// A questionnaire as JSON (kiosk, offline queue).
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = survey::Submission)]
 struct Submission {
     /// Chosen by the client once per questionnaire; a retry with the same key records nothing new.
     client_key: String,
@@ -144,6 +148,7 @@ struct Submission {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::Accepted)]
 struct Accepted {
     /// `recorded` or `duplicate` (already recorded under this client key).
     status: String,
@@ -237,6 +242,7 @@ async fn submit(
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = survey::InvitationRequest)]
 struct InvitationRequest {
     /// The service received, shown on the form.
     #[serde(default)]
@@ -251,6 +257,7 @@ struct InvitationRequest {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::Invitation)]
 struct Invitation {
     /// The one-use survey link, valid 30 days.
     url: String,

@@ -120,6 +120,7 @@ pub(crate) fn delivery<'a>(
 
 /// One line of results, ready for templates and the API.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = survey::UnitResult)]
 pub struct UnitResult {
     pub org_id: i64,
     pub name: String,
@@ -139,7 +140,7 @@ pub struct UnitResult {
 /// The sample behind an index: a grade needs `needed` forms (Krejcie–Morgan for the people
 /// served, or the set minimum while that number is unknown).
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-#[schema(as = SurveySampleInfo)]
+#[schema(as = survey::SampleInfo)]
 pub struct SampleInfo {
     pub responses: i64,
     pub needed: i64,
