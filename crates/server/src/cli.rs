@@ -60,7 +60,8 @@ pub enum Command {
         #[arg(long)]
         passphrase_file: Option<PathBuf>,
     },
-    /// Check the configuration and that the database is reachable.
+    /// Check the configuration, the data directory, the database, the secret key and the
+    /// message gateways, and print a report (exit status 1 when something would stop a start).
     Check,
     /// The tamper-evident audit log.
     #[command(subcommand)]
@@ -87,6 +88,8 @@ pub struct BackupArgs {
     /// read from --passphrase-file or ANJUNGAN_BACKUP_PASSPHRASE.
     #[arg(long)]
     pub with_key: bool,
+    /// File whose first line is the passphrase for --with-key or --verify [or
+    /// ANJUNGAN_BACKUP_PASSPHRASE].
     #[arg(long)]
     pub passphrase_file: Option<PathBuf>,
 }
@@ -118,10 +121,13 @@ pub struct ServeArgs {
 pub enum UserCmd {
     /// Create an account. The password is read from standard input, or generated and printed.
     Add {
+        /// Full name as shown on pages and signed letters.
         #[arg(long)]
         name: String,
+        /// E-mail address to sign in with (and receive messages).
         #[arg(long)]
         email: Option<String>,
+        /// Mobile number to sign in with (0812… or +62…; E.164 for another country).
         #[arg(long)]
         phone: Option<String>,
         /// ROLE or ROLE@ORGCODE, repeatable (e.g. unit_head@35.03.05.2001)
@@ -135,6 +141,7 @@ pub enum UserCmd {
     Passwd {
         /// E-mail or phone of the account.
         login: String,
+        /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
     },
@@ -149,11 +156,15 @@ pub enum TokenCmd {
         /// E-mail or phone of the account.
         #[arg(long)]
         user: String,
+        /// What the token is for, e.g. "Aplikasi LAPOR" (shown in `token list`).
         #[arg(long)]
         name: String,
     },
     /// Revoke a token by id.
-    Revoke { id: i64 },
+    Revoke {
+        /// The token's id, as `token list` shows it.
+        id: i64,
+    },
     /// List tokens (never their values).
     List,
 }
@@ -349,7 +360,18 @@ pub async fn run(cli: &Cli, mut cfg: Config) -> anyhow::Result<()> {
                     println!("token {id} revoked");
                 }
                 TokenCmd::List => {
-                    print_lines(store::list_tokens(&db).await?.into_iter().map(|t| {
+                    let tokens = store::list_tokens(&db).await?;
+                    if tokens.is_empty() {
+                        print_lines([
+                            "No API tokens yet. Create one with: anjungan token create --user EMAIL --name PURPOSE".to_string(),
+                        ])?;
+                    } else {
+                        print_lines([format!(
+                            "{:>5}  {:<24} {:<12} {:<8} {}",
+                            "id", "name", "prefix", "state", "account"
+                        )])?;
+                    }
+                    print_lines(tokens.into_iter().map(|t| {
                         let state = if t.revoked_at.is_some() {
                             "revoked"
                         } else {
@@ -441,12 +463,11 @@ pub async fn run(cli: &Cli, mut cfg: Config) -> anyhow::Result<()> {
             )])?;
         }
         Command::Check => {
-            let url = cfg.effective_database_url();
-            println!("configuration: {cfg:?}");
-            let db = anjungan_kernel::Db::connect(&url, 2).await?;
-            db.ping().await?;
-            println!("database reachable ({})", db.backend.name());
-            db.close().await;
+            let report = crate::check::run(&cfg).await;
+            print_lines(report.lines())?;
+            if report.problems() > 0 {
+                std::process::exit(1);
+            }
         }
     }
     Ok(())
@@ -479,5 +500,36 @@ pub fn init_logging(format: LogFormat) {
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every command and every option explains itself in `--help`.
+    #[test]
+    fn every_command_and_option_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id != "help" && id != "version" && arg.get_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "anjungan", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:?}");
     }
 }

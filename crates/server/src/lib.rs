@@ -1,6 +1,7 @@
 //! The composition root: opens the database, builds every room's router, mounts them behind
 //! the shared middleware, and runs the server with its background workers.
 
+pub mod check;
 pub mod cli;
 pub mod demo;
 mod openapi;

@@ -321,8 +321,16 @@ async fn kill_9_never_corrupts_the_database_nor_loses_acknowledged_writes() {
 async fn command_line_manages_users_tokens_and_backups() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("anjungan.db").display());
+    // A check before the first start reports and creates nothing.
     let (ok, out, _) = cli(dir.path(), &url, &["check"]);
-    assert!(ok && out.contains("database reachable (sqlite)"));
+    assert!(ok && out.contains("Ready to start"), "{out}");
+    assert!(out.contains("does not exist yet"), "{out}");
+    assert!(
+        !dir.path().join("anjungan.db").exists(),
+        "check made no database"
+    );
+    let (ok, _, err) = cli(dir.path(), &url, &["--log-format", "json", "check"]);
+    assert!(ok, "{err}");
     let (ok, _, err) = cli(
         dir.path(),
         &url,
@@ -370,6 +378,8 @@ async fn command_line_manages_users_tokens_and_backups() {
             && out.contains("0812******88")
             && !out.contains("081299998888")
     );
+    let (ok, out, _) = cli(dir.path(), &url, &["token", "list"]);
+    assert!(ok && out.contains("No API tokens yet"), "{out}");
     let (ok, out, _) = cli(
         dir.path(),
         &url,
@@ -449,10 +459,21 @@ async fn command_line_manages_users_tokens_and_backups() {
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
+    // The check now finds the database and the key it was set up with.
+    let (ok, out, _) = cli(dir.path(), &url, &["check"]);
+    assert!(
+        ok && out.contains("reachable (sqlite)") && out.contains("the key opens this database"),
+        "{out}"
+    );
     // Revocation through the command line takes effect at once on the running server.
     let (ok, out, _) = cli(dir.path(), &url, &["token", "list"]);
     assert!(ok && out.contains("integrasi") && out.contains("live") && !out.contains(&token));
-    let id = out.split_whitespace().next().unwrap().to_string();
+    let id = out
+        .lines()
+        .find(|l| l.contains("integrasi"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
     let (ok, _, _) = cli(dir.path(), &url, &["token", "revoke", &id]);
     assert!(ok);
     assert_eq!(
@@ -480,6 +501,24 @@ async fn command_line_manages_users_tokens_and_backups() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("different secret key"));
+    // And `check` says so before a start, with exit status 1.
+    let out = Command::new(BIN)
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--database-url",
+            &url,
+            "check",
+        ])
+        .env("ANJUNGAN_SECRET_KEY", "f".repeat(64))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("PROBLEM") && text.contains("another secret key"),
+        "{text}"
+    );
 }
 
 async fn outbox_survives_a_restart(backend: Backend) {
