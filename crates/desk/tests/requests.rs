@@ -81,9 +81,13 @@ async fn queued(db: &Db, keys: &Keys) -> Vec<(String, String, String, String)> {
         .unwrap();
     out.sort_by_key(|m| m.id);
     for m in &out {
-        anjungan_kernel::outbox::store::mark_sent(db, m.id)
-            .await
-            .unwrap();
+        anjungan_kernel::outbox::store::mark_done(
+            db,
+            m.id,
+            anjungan_kernel::outbox::domain::State::Sent,
+        )
+        .await
+        .unwrap();
     }
     out.into_iter()
         .map(|m| (m.channel, m.recipient, m.subject, m.body))

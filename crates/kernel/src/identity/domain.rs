@@ -42,6 +42,23 @@ impl Role {
         Role::Citizen,
     ];
 
+    /// Every role from the least privileged to the most: how a grant form offers them, so the
+    /// default choice is the one that can do the least harm (a citizen, never an administrator).
+    pub const LEAST_FIRST: [Role; 12] = [
+        Role::Citizen,
+        Role::Author,
+        Role::Buyer,
+        Role::Fisher,
+        Role::Jury,
+        Role::Librarian,
+        Role::Cashier,
+        Role::Auctioneer,
+        Role::UnitOperator,
+        Role::UnitHead,
+        Role::Coordinator,
+        Role::Admin,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Role::Admin => "admin",

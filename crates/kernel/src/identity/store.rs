@@ -192,7 +192,11 @@ pub struct UserSummary {
     /// Masked, e.g. `0812******90`.
     pub phone: Option<String>,
     pub active: bool,
+    /// `role` or `role @ organisation`, for machines and the command line.
     pub roles: Vec<String>,
+    /// The same grants as (role code, organisation name), for pages that name roles in words.
+    #[serde(skip)]
+    pub grants: Vec<(String, Option<String>)>,
 }
 
 pub async fn list_users(db: &Db) -> crate::Result<Vec<UserSummary>> {
@@ -206,15 +210,8 @@ pub async fn list_users(db: &Db) -> crate::Result<Vec<UserSummary>> {
     .await?;
     let memberships = memberships
         .iter()
-        .map(|m| -> Result<(i64, String), sqlx::Error> {
-            let role: String = m.try_get("role")?;
-            Ok((
-                m.try_get("user_id")?,
-                match m.try_get::<Option<String>, _>("org")? {
-                    Some(org) => format!("{role} @ {org}"),
-                    None => role,
-                },
-            ))
+        .map(|m| -> Result<(i64, String, Option<String>), sqlx::Error> {
+            Ok((m.try_get("user_id")?, m.try_get("role")?, m.try_get("org")?))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(users
@@ -229,8 +226,16 @@ pub async fn list_users(db: &Db) -> crate::Result<Vec<UserSummary>> {
                 active: u.try_get::<i64, _>("active")? != 0,
                 roles: memberships
                     .iter()
-                    .filter(|(user, _)| *user == id)
-                    .map(|(_, role)| role.clone())
+                    .filter(|(user, _, _)| *user == id)
+                    .map(|(_, role, org)| match org {
+                        Some(org) => format!("{role} @ {org}"),
+                        None => role.clone(),
+                    })
+                    .collect(),
+                grants: memberships
+                    .iter()
+                    .filter(|(user, _, _)| *user == id)
+                    .map(|(_, role, org)| (role.clone(), org.clone()))
                     .collect(),
             })
         })

@@ -425,7 +425,7 @@ async fn users_page(State(state): State<AppState>, ctx: Ctx) -> WebResult<Respon
     render(&UsersPage {
         shell: Shell::new(&ctx),
         users: store::list_users(&state.db).await?,
-        roles: Role::ALL,
+        roles: Role::LEAST_FIRST,
     })
 }
 

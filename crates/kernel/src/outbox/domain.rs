@@ -40,7 +40,10 @@ impl Channel {
 #[serde(rename_all = "lowercase")]
 pub enum State {
     Pending,
+    /// Accepted by a gateway (SMTP, WhatsApp, SMS).
     Sent,
+    /// No gateway is configured for its channel: written to the log, never delivered.
+    Logged,
     Failed,
 }
 
@@ -49,6 +52,7 @@ impl State {
         match self {
             State::Pending => "pending",
             State::Sent => "sent",
+            State::Logged => "logged",
             State::Failed => "failed",
         }
     }

@@ -73,8 +73,10 @@ pub async fn claim(db: &Db, keys: &Keys, limit: i64) -> crate::Result<Vec<Claime
     Ok(out)
 }
 
-pub async fn mark_sent(db: &Db, id: i64) -> crate::Result<()> {
-    sqlx::query("UPDATE outbox SET state = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+/// Records a message as done: `Sent` (a gateway took it) or `Logged` (no gateway: not delivered).
+pub async fn mark_done(db: &Db, id: i64, state: State) -> crate::Result<()> {
+    sqlx::query("UPDATE outbox SET state = $1, sent_at = $2, locked_until = NULL, last_error = NULL WHERE id = $3")
+        .bind(state.code())
         .bind(crate::clock::now_ms())
         .bind(id)
         .execute(&db.pool)

@@ -21,7 +21,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 struct StateQuery {
-    /// pending, sent or failed
+    /// pending, sent, logged (no gateway: not delivered) or failed
     state: Option<String>,
 }
 
@@ -29,7 +29,7 @@ impl StateQuery {
     fn state(&self) -> Option<&str> {
         self.state
             .as_deref()
-            .filter(|s| matches!(*s, "pending" | "sent" | "failed"))
+            .filter(|s| matches!(*s, "pending" | "sent" | "logged" | "failed"))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The delivery worker: claims due messages, sends them through their channel, and records the
 //! outcome with the domain's retry schedule.
 
-use super::domain::{Channel, after_failure};
+use super::domain::{Channel, State, after_failure};
 use super::store::{self, Claimed};
 use crate::config::{Config, WebhookConfig};
 use crate::crypto::Keys;
@@ -74,8 +74,9 @@ impl Senders {
         }
     }
 
-    /// Delivers one message. `Ok` means the channel accepted it.
-    pub async fn deliver(&self, m: &Claimed) -> Result<(), String> {
+    /// Delivers one message: `Sent` when a gateway accepted it, `Logged` when its channel has
+    /// no gateway and it was only written to the log.
+    pub async fn deliver(&self, m: &Claimed) -> Result<State, String> {
         let channel =
             Channel::parse(&m.channel).ok_or_else(|| format!("unknown channel {}", m.channel))?;
         let delivered = match channel {
@@ -106,8 +107,9 @@ impl Senders {
         if !delivered {
             // No gateway configured: development mode. Never log the recipient or the body.
             tracing::info!(outbox_id = m.id, channel = %m.channel, subject = %m.subject, "outbox message logged (no gateway configured)");
+            return Ok(State::Logged);
         }
-        Ok(())
+        Ok(State::Sent)
     }
 }
 
@@ -135,7 +137,7 @@ pub async fn run(
         for m in batch {
             let outcome = senders.deliver(&m).await;
             let result = match outcome {
-                Ok(()) => store::mark_sent(&db, m.id).await,
+                Ok(done) => store::mark_done(&db, m.id, done).await,
                 Err(err) => {
                     let (state, next) = after_failure(m.attempts, crate::clock::now_ms());
                     tracing::warn!(outbox_id = m.id, attempts = m.attempts, error = %err, "outbox delivery failed");

@@ -22,7 +22,105 @@ both_backends!(
     language_switch_and_translated_errors,
     password_reset_goes_through_the_outbox,
     sign_out_ends_the_session,
+    the_outbox_tells_logged_from_delivered,
+    the_users_page_names_roles_and_grants_the_least_first,
 );
+
+/// The administrator reads roles in words, and a grant form starts from the role that can do
+/// the least (a citizen), never from Administrator.
+async fn the_users_page_names_roles_and_grants_the_least_first(app: TestApp) {
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let page = admin
+        .get(app.url("/admin/pengguna"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Kepala unit layanan · "),
+        "a role in words, with its unit"
+    );
+    assert!(page.contains("Administrator"));
+    for code in ["unit_head @", "unit_operator @", ">admin<", ">coordinator"] {
+        assert!(!page.contains(code), "no role code on the page: {code}");
+    }
+    let mut forms = 0;
+    for block in page.split("<select id=\"role-").skip(1) {
+        forms += 1;
+        let block = &block[..block.find("</select>").unwrap()];
+        let options: Vec<&str> = block.split("<option ").skip(1).collect();
+        assert!(
+            options[0].starts_with("value=\"citizen\" selected>"),
+            "{}",
+            options[0]
+        );
+        assert_eq!(
+            options.iter().filter(|o| o.contains(" selected>")).count(),
+            1
+        );
+        assert!(options.last().unwrap().starts_with("value=\"admin\">"));
+    }
+    assert!(forms > 5, "a grant form per account");
+}
+
+/// Without a gateway for its channel a message is only logged: the outbox says so instead of
+/// "sent", in its own filter, so nobody believes a citizen was told.
+async fn the_outbox_tells_logged_from_delivered(app: TestApp) {
+    use anjungan_kernel::outbox::domain::{Channel, NewMessage};
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let id = anjungan_kernel::outbox::store::enqueue(
+        &mut tx,
+        &app.state.keys,
+        &NewMessage {
+            channel: Channel::Whatsapp,
+            recipient: "6281200000077".into(),
+            subject: "Uji tanpa gateway".into(),
+            body: "Isi".into(),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    app.state.outbox_wake.notify_one();
+    let mut state = String::new();
+    for _ in 0..100 {
+        state = sqlx::query_scalar("SELECT state FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        if state != "pending" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "logged");
+    let admin = app.signed_in("admin@anjungan.test").await;
+    let page = admin
+        .get(app.url("/admin/outbox?state=logged"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Uji tanpa gateway"),
+        "listed under its filter"
+    );
+    assert!(page.contains("Hanya dicatat (tanpa gateway, tidak terkirim)"));
+    let sent = admin
+        .get(app.url("/admin/outbox?state=sent"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!sent.contains("Uji tanpa gateway"), "not among the sent");
+}
 
 async fn wrong_password_is_rejected_then_throttled(app: TestApp) {
     let c = app.client();
