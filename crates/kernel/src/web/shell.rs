@@ -7,6 +7,8 @@ use crate::i18n::{Lang, Tr};
 pub struct ShellUser {
     pub name: String,
     pub is_admin: bool,
+    /// Codes of the roles held anywhere, so a page links only to what its visitor may open.
+    pub roles: Vec<&'static str>,
 }
 
 pub struct Shell {
@@ -25,6 +27,7 @@ impl Shell {
             user: ctx.principal.as_ref().map(|p| ShellUser {
                 name: p.name.clone(),
                 is_admin: p.is_admin(),
+                roles: p.grants.iter().map(|g| g.role.code()).collect(),
             }),
         }
     }
@@ -36,6 +39,14 @@ impl Shell {
             csrf,
             user: None,
         }
+    }
+
+    /// Whether the visitor holds any of these roles (by code): a link to a staff page is shown
+    /// only to whoever may open it, never to a guest.
+    pub fn has_any_role(&self, codes: &[&str]) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.roles.iter().any(|r| codes.contains(r)))
     }
 
     /// Link that switches to the other language and comes back here.

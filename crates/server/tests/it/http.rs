@@ -24,7 +24,63 @@ both_backends!(
     sign_out_ends_the_session,
     the_outbox_tells_logged_from_delivered,
     the_users_page_names_roles_and_grants_the_least_first,
+    staff_links_are_shown_only_to_staff,
 );
+
+/// A page links to a staff page only for a visitor who may open it: guests, citizens and buyers
+/// see no console links (they would meet a 403), staff see them and they open.
+async fn staff_links_are_shown_only_to_staff(app: TestApp) {
+    let cases: [(Option<&str>, &str, &str, bool); 6] = [
+        (None, "/inovasi", "/inovasi/kelola", false),
+        (
+            Some("warga@anjungan.test"),
+            "/inovasi",
+            "/inovasi/kelola",
+            false,
+        ),
+        (
+            Some("operator.kominfo@anjungan.test"),
+            "/inovasi",
+            "/inovasi/kelola",
+            true,
+        ),
+        (None, "/lelang", "/lelang/kelola", false),
+        (
+            Some("bakul@anjungan.test"),
+            "/lelang",
+            "/lelang/kelola",
+            false,
+        ),
+        (
+            Some("jurulelang.prigi@anjungan.test"),
+            "/lelang",
+            "/lelang/kelola",
+            true,
+        ),
+    ];
+    for (who, page, link, shown) in cases {
+        let c = match who {
+            Some(login) => app.signed_in(login).await,
+            None => app.client(),
+        };
+        let html = c
+            .get(app.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let linked = html.contains(&format!("href=\"{link}\""));
+        assert_eq!(linked, shown, "{who:?} on {page}: link to {link}");
+        let status = c.get(app.url(link)).send().await.unwrap().status();
+        if shown {
+            assert_eq!(status, 200, "{who:?} opens {link}");
+        } else {
+            assert_ne!(status, 200, "{who:?} may not open {link}");
+        }
+    }
+}
 
 /// The administrator reads roles in words, and a grant form starts from the role that can do
 /// the least (a citizen), never from Administrator.
