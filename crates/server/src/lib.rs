@@ -11,7 +11,7 @@ use anjungan_kernel::crypto::Keys;
 use anjungan_kernel::web::{AppError, AppState, csrf, error, metrics, page_cache};
 use anjungan_kernel::{Config, Db, outbox};
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::get;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -160,7 +160,17 @@ async fn verify_document(
     if let Some(page) = anjungan_desk::web::verify::page(&state, &ctx, &code).await? {
         return Ok(page);
     }
-    anjungan_festival::web::awards::verify_page(&state, &catalogue, &ctx, &code).await
+    // A code no room knows is a document that was never registered: said as such, not as a
+    // missing page, so a reader who checks a forged letter learns what it means.
+    anjungan_festival::web::awards::verify_page(&state, &catalogue, &ctx, &code)
+        .await
+        .map_err(|e| {
+            if e.status == StatusCode::NOT_FOUND {
+                AppError::new(StatusCode::NOT_FOUND, "error.document_unknown")
+            } else {
+                e
+            }
+        })
 }
 
 /// Browser hardening for every response that does not set these itself.

@@ -144,6 +144,21 @@ struct ErrorPage {
     shell: super::Shell,
     status: u16,
     message: String,
+    /// The programme the visitor came through (`/festival` for `/festival/2/x`): the way back.
+    back: Option<String>,
+}
+
+/// The main page of the programme a path belongs to, when the path lies below it (a page that
+/// surely exists, unlike any parent path).
+fn way_back(path: &str, homes: &[&str]) -> Option<String> {
+    homes
+        .iter()
+        .filter(|h| {
+            path.strip_prefix(**h)
+                .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1)
+        })
+        .max_by_key(|h| h.len())
+        .map(|h| h.to_string())
 }
 
 fn wants_json(req_path: &str, accept: Option<&str>) -> bool {
@@ -239,6 +254,13 @@ async fn render(req: Request, next: Next) -> Response {
             shell: super::Shell::anonymous(lang, &path, csrf),
             status: status.as_u16(),
             message,
+            back: way_back(
+                &path,
+                &crate::room::installed()
+                    .iter()
+                    .filter_map(|r| r.programme.as_ref().map(|p| p.href))
+                    .collect::<Vec<_>>(),
+            ),
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
@@ -301,4 +323,22 @@ pub fn invalid_input(tr: Tr, instance: &str, errors: serde_json::Value) -> Respo
 /// Fallback for unknown paths.
 pub async fn not_found() -> AppError {
     AppError::not_found()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::way_back;
+
+    #[test]
+    fn the_way_back_is_the_programme_a_page_belongs_to() {
+        let homes = ["/festival", "/lelang", "/layanan"];
+        assert_eq!(
+            way_back("/festival/2/hasil", &homes),
+            Some("/festival".into())
+        );
+        assert_eq!(way_back("/lelang/sesi/9", &homes), Some("/lelang".into()));
+        assert_eq!(way_back("/festivalx/1", &homes), None);
+        assert_eq!(way_back("/festival", &homes), None);
+        assert_eq!(way_back("/verifikasi/ABC", &homes), None);
+    }
 }

@@ -887,15 +887,27 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
             .status(),
         404
     );
-    assert_eq!(
-        citizen
-            .get(app.url("/verifikasi/TIDAKADA"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    // An unknown code is a document that was never registered, said in those words, with the
+    // way back; the API says the same in its problem document.
+    let r = citizen
+        .get(app.url("/verifikasi/TIDAKADA"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Dokumen tidak terdaftar"), "{page}");
+    assert!(page.contains("href=\"/\""), "the way home");
+    // Below a programme, the way back leads to its main page.
+    let page = citizen
+        .get(app.url("/layanan/s/tidak-ada-layanan"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("href=\"/layanan\">← Kembali"), "{page}");
     assert_eq!(
         citizen
             .get(app.url("/layanan/lacak?kode=salah"))
