@@ -1,5 +1,6 @@
 // Lion's bidding page, live: follows the session's event feed and updates prices, leaders and
-// the time left (from the server's clock). Without JavaScript the page refreshes itself.
+// the time left (from the server's clock). Without JavaScript a watcher's page refreshes itself
+// and a bidder's offers a link (a refresh would wipe the bid being typed).
 (function () {
   "use strict";
   var root = document.getElementById("lots");
@@ -30,6 +31,9 @@
       var mine = me && String(e.leader) === me;
       el.setAttribute("data-mine", mine ? "1" : "0");
       set(el, ".price", rp(e.price));
+      // The lot's value at the new price, rounded as the server rounds it (half a rupiah up).
+      var grams = Number(el.getAttribute("data-grams"));
+      if (grams) set(el, ".total", rp(Math.floor((e.price * grams + 500) / 1000)));
       set(el, ".leader", mine ? you : "#" + e.leader);
       el.setAttribute("data-ends", e.ends_at);
       var input = el.querySelector("input[name=harga]");

@@ -316,13 +316,16 @@ async fn session_view(
         None => false,
     };
     let live = matches!(s.state.as_str(), "open" | "paused");
+    let can_bid = live
+        && buyer
+            .as_ref()
+            .is_some_and(|b| b.status == BuyerStatus::Verified);
     Ok(SessionPage {
         shell: Shell::new(ctx),
-        can_bid: live
-            && buyer
-                .as_ref()
-                .is_some_and(|b| b.status == BuyerStatus::Verified),
-        refresh: live,
+        can_bid,
+        // A watcher's page refreshes itself without JavaScript; a bidder's never does, or the
+        // bid being typed would be wiped: it offers a link to the latest prices instead.
+        refresh: live && !can_bid,
         last_event: s.last_event,
         now: now_ms(),
         s,

@@ -902,6 +902,8 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
             expect(st == 201, &format!("Joko's bid: {b}"))?;
             wait_text(&c, &format!("{card} .outbid"), "dilampaui").await?;
             wait_text(&c, &format!("{card} [data-testid=price]"), "Rp 62.000").await?;
+            // The lot's value follows the price: 40 kg × Rp 62.000.
+            wait_text(&c, &format!("{card} [data-testid=total]"), "Rp 2.480.000").await?;
             // She bids again at the new minimum, which the page has filled in.
             let amount = c
                 .find(fantoccini::Locator::Css(&format!(
