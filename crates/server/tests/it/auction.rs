@@ -196,7 +196,10 @@ async fn a_buyer_bids_on_the_page_and_through_the_api(app: TestApp) {
         .unwrap();
     // A bidder's page never refreshes itself (it would wipe the bid being typed); without
     // JavaScript it offers the latest prices as a link.
-    assert!(!html.contains("http-equiv=\"refresh\""), "no refresh while bidding");
+    assert!(
+        !html.contains("http-equiv=\"refresh\""),
+        "no refresh while bidding"
+    );
     assert!(html.contains("data-testid=\"reload-prices\""));
     let card = html
         .split(&format!("id=\"lot-{lot}\""))
