@@ -148,8 +148,8 @@ struct ErrorPage {
     back: Option<String>,
 }
 
-/// The main page of the programme a path belongs to, when the path lies below it (a page that
-/// surely exists, unlike any parent path).
+/// The main page of the programme a path belongs to (`/festival` for `/festival/2/x`), when
+/// the path lies below it: a page that surely exists, unlike any parent path.
 fn way_back(path: &str, homes: &[&str]) -> Option<String> {
     homes
         .iter()
@@ -331,14 +331,19 @@ mod tests {
 
     #[test]
     fn the_way_back_is_the_programme_a_page_belongs_to() {
-        let homes = ["/festival", "/lelang", "/layanan"];
+        // Any room's main pages; the kernel names none of the real ones.
+        let homes = ["/pameran", "/pasar", "/pasar/ikan"];
         assert_eq!(
-            way_back("/festival/2/hasil", &homes),
-            Some("/festival".into())
+            way_back("/pameran/2/hasil", &homes),
+            Some("/pameran".into())
         );
-        assert_eq!(way_back("/lelang/sesi/9", &homes), Some("/lelang".into()));
-        assert_eq!(way_back("/festivalx/1", &homes), None);
-        assert_eq!(way_back("/festival", &homes), None);
+        assert_eq!(way_back("/pasar/sesi/9", &homes), Some("/pasar".into()));
+        assert_eq!(
+            way_back("/pasar/ikan/3", &homes),
+            Some("/pasar/ikan".into())
+        );
+        assert_eq!(way_back("/pameranx/1", &homes), None);
+        assert_eq!(way_back("/pameran", &homes), None);
         assert_eq!(way_back("/verifikasi/ABC", &homes), None);
     }
 }
