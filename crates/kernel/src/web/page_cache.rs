@@ -239,6 +239,11 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
 /// shown (the language, the reader's text size), in order; the anonymous CSRF cookie differs
 /// per visitor and is left out, since a kept page never shows it.
 fn key_of(req: &Request) -> String {
+    // Checked per cookie on every guest GET: a prefix test without building a string each time.
+    let is_csrf = |c: &str| {
+        c.strip_prefix(super::csrf::CSRF_COOKIE)
+            .is_some_and(|rest| rest.starts_with('='))
+    };
     let mut cookies: Vec<&str> = req
         .headers()
         .get_all(header::COOKIE)
@@ -246,7 +251,7 @@ fn key_of(req: &Request) -> String {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .map(str::trim)
-        .filter(|c| !c.is_empty() && !c.starts_with(&format!("{}=", super::csrf::CSRF_COOKIE)))
+        .filter(|c| !c.is_empty() && !is_csrf(c))
         .collect();
     cookies.sort_unstable();
     let target = req
@@ -264,21 +269,25 @@ fn personal(headers: &HeaderMap) -> bool {
         || super::ctx::cookie(headers, super::ctx::SESSION_COOKIE).is_some()
 }
 
+/// The value of a `Set-Cookie` for the CSRF cookie (`token; Path=/…`), or `None` for another.
+fn csrf_set_cookie(v: &str) -> Option<&str> {
+    v.strip_prefix(super::csrf::CSRF_COOKIE)?.strip_prefix('=')
+}
+
 fn sets_other_cookies(headers: &HeaderMap) -> bool {
-    headers.get_all(header::SET_COOKIE).iter().any(|v| {
-        !v.to_str()
-            .is_ok_and(|v| v.starts_with(&format!("{}=", super::csrf::CSRF_COOKIE)))
-    })
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| !v.to_str().is_ok_and(|v| csrf_set_cookie(v).is_some()))
 }
 
 /// The CSRF token the response gives a first-time visitor, if any.
 fn fresh_csrf_token(headers: &HeaderMap) -> Option<String> {
-    let prefix = format!("{}=", super::csrf::CSRF_COOKIE);
     headers
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&prefix))
+        .find_map(csrf_set_cookie)
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
 }
