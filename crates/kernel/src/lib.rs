@@ -22,6 +22,7 @@ pub mod orgs;
 pub mod otp;
 pub mod outbox;
 pub mod pdf;
+pub mod pki;
 pub mod room;
 mod room_free;
 #[cfg(feature = "testkit")]

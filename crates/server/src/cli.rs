@@ -66,6 +66,19 @@ pub enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The regency's certificate authority, which certifies every document signer.
+    #[command(subcommand)]
+    Pki(PkiCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PkiCmd {
+    /// Print the published certificate chain (PEM, the active authority first), as served at
+    /// /.well-known/pki/ca.pem; the authority is made on first need.
+    Chain,
+    /// Retire the authority and make a new one. Documents signed before stay valid against the
+    /// published chain; signers get certificates from the new one at their next rotation.
+    RotateAuthority,
 }
 
 #[derive(Subcommand, Debug)]
@@ -461,6 +474,16 @@ pub async fn run(cli: &Cli, mut cfg: Config) -> anyhow::Result<()> {
                 "audit chain intact: {} entries, {} linked, {} waiting; head: {head}",
                 report.entries, report.chained, report.pending
             )])?;
+        }
+        Command::Pki(cmd) => {
+            let (db, keys) = crate::open(&mut cfg).await?;
+            if matches!(cmd, PkiCmd::RotateAuthority) {
+                anjungan_kernel::pki::rotate_authority(&db, &keys).await?;
+                eprintln!("a new certificate authority is active; the retired one stays published");
+            }
+            let chain = anjungan_kernel::pki::chain_pem(&db, &keys).await?;
+            db.close().await;
+            print!("{chain}");
         }
         Command::Check => {
             let report = crate::check::run(&cfg).await;

@@ -112,6 +112,22 @@ async fn ticket_pdf(St(state): St<AppState>, Path(code): Path<String>) -> WebRes
     );
     let bytes =
         crate::render::ticket_pdf::render(&t, &url).map_err(anjungan_kernel::Error::Internal)?;
+    // Sealed by the auction's electronic seal (PAdES), so any PDF validator checks it.
+    let bytes = anjungan_kernel::pki::sign_by_seal(
+        &state.db,
+        &state.keys,
+        "auction",
+        "Lelang Ikan Online Kabupaten Trenggalek",
+        &bytes,
+        &anjungan_kernel::pki::SignatureMeta {
+            name: "Lelang Ikan Online Kabupaten Trenggalek".into(),
+            reason: format!("Karcis lelang {}", t.ticket_no),
+            location: "Trenggalek".into(),
+            contact: url.clone(),
+            at: time::OffsetDateTime::now_utc(),
+        },
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

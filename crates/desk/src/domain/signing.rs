@@ -1,6 +1,9 @@
-//! Electronic signatures on letters. The signature covers the SHA-256 of the issued PDF, so any
-//! change to the file breaks it. Signing sits behind [`DocumentSigner`] so a certified national
-//! e-signature provider can be added beside the built-in Ed25519 keys.
+//! Electronic signatures on letters, as recorded beside each letter.
+//!
+//! Letters are signed inside the PDF (PAdES, through the kernel's `pki::DocumentSigner`), so
+//! any standard validator checks them; the record keeps the CMS signature and the signer's
+//! certificate fingerprint. Letters signed before that carry an Ed25519 signature over the
+//! file's SHA-256, which still verifies here.
 
 use ed25519_dalek::{Signer as _, Verifier as _};
 
@@ -8,6 +11,7 @@ use ed25519_dalek::{Signer as _, Verifier as _};
 const CONTEXT: &[u8] = b"anjungan/petung-dadi/letter/v1\n";
 
 pub const ED25519: &str = "ed25519";
+pub use anjungan_kernel::pki::pades::SCHEME as PADES;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SigningError {
@@ -23,18 +27,39 @@ pub enum SigningError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentSignature {
     pub scheme: String,
-    /// Hex of the signer's public key (or the provider's certificate id).
+    /// Ed25519: hex of the signer's public key. PAdES: SHA-256 of the signer's certificate.
     pub public_key: String,
-    /// Base64 of the signature bytes.
+    /// Base64 of the signature bytes (PAdES: the CMS `SignedData` inside the PDF).
     pub signature: String,
 }
 
-/// Anything that can sign a document's digest.
-pub trait DocumentSigner: Send + Sync {
-    fn sign(&self, sha256: &[u8; 32]) -> Result<DocumentSignature, SigningError>;
+impl DocumentSignature {
+    /// The record of a PAdES-signed PDF: its CMS and its signer's certificate.
+    pub fn of_signed_pdf(pdf: &[u8]) -> Result<Self, SigningError> {
+        use base64::Engine;
+        let (cms, _) =
+            anjungan_kernel::pki::pades::extract(pdf).map_err(|_| SigningError::BadSignature)?;
+        let v = anjungan_kernel::pki::pades::verify_cms(&cms, None)
+            .map_err(|_| SigningError::BadSignature)?;
+        Ok(Self {
+            scheme: PADES.into(),
+            public_key: anjungan_kernel::pki::domain::fingerprint(&v.signer),
+            signature: base64::engine::general_purpose::STANDARD.encode(cms),
+        })
+    }
+
+    /// What the verification API calls the algorithm.
+    pub fn algorithm(&self) -> &'static str {
+        match self.scheme.as_str() {
+            ED25519 => "Ed25519 over the SHA-256 of the file",
+            PADES => anjungan_kernel::pki::pades::ALGORITHM,
+            _ => "",
+        }
+    }
 }
 
-/// A unit head's own key.
+/// A unit head's key of the letters signed before PAdES (kept to check them; new letters are
+/// signed through the kernel's PKI).
 pub struct Ed25519Key(ed25519_dalek::SigningKey);
 
 impl Ed25519Key {
@@ -73,8 +98,8 @@ fn message(sha256: &[u8; 32]) -> Vec<u8> {
     m
 }
 
-impl DocumentSigner for Ed25519Key {
-    fn sign(&self, sha256: &[u8; 32]) -> Result<DocumentSignature, SigningError> {
+impl Ed25519Key {
+    pub fn sign(&self, sha256: &[u8; 32]) -> Result<DocumentSignature, SigningError> {
         use base64::Engine;
         let sig = self.0.sign(&message(sha256));
         Ok(DocumentSignature {
@@ -85,9 +110,20 @@ impl DocumentSigner for Ed25519Key {
     }
 }
 
-/// Checks a stored signature against a document's digest.
+/// Checks a stored signature: an Ed25519 one against the document's digest; a PAdES one by its
+/// certificate's signature over the signed attributes (the file itself is checked by
+/// [`verify_file`]).
 pub fn verify(sig: &DocumentSignature, sha256: &[u8; 32]) -> Result<bool, SigningError> {
     use base64::Engine;
+    if sig.scheme == PADES {
+        let cms = base64::engine::general_purpose::STANDARD
+            .decode(&sig.signature)
+            .map_err(|_| SigningError::BadSignature)?;
+        return Ok(match anjungan_kernel::pki::pades::verify_cms(&cms, None) {
+            Ok(v) => anjungan_kernel::pki::domain::fingerprint(&v.signer) == sig.public_key,
+            Err(_) => false,
+        });
+    }
     if sig.scheme != ED25519 {
         return Err(SigningError::UnknownScheme);
     }
@@ -104,6 +140,22 @@ pub fn verify(sig: &DocumentSignature, sha256: &[u8; 32]) -> Result<bool, Signin
         .ok_or(SigningError::BadSignature)?;
     let signature = ed25519_dalek::Signature::from_bytes(&sig_bytes);
     Ok(key.verify(&message(sha256), &signature).is_ok())
+}
+
+/// Whether `bytes` are the file the record describes: the same digest and, for PAdES, a
+/// signature in the file that covers it whole and is the recorded signer's.
+pub fn verify_file(sig: &DocumentSignature, sha256_hex: &str, bytes: &[u8]) -> bool {
+    let digest = digest(bytes);
+    if hex::encode(digest) != sha256_hex {
+        return false;
+    }
+    if sig.scheme == PADES {
+        return match anjungan_kernel::pki::pades::verify(bytes) {
+            Ok(v) => anjungan_kernel::pki::domain::fingerprint(&v.signer) == sig.public_key,
+            Err(_) => false,
+        };
+    }
+    verify(sig, &digest).unwrap_or(false)
 }
 
 /// SHA-256 of a document.

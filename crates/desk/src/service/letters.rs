@@ -7,7 +7,7 @@ use crate::domain::DeskError;
 use crate::domain::audit::DeskEvent;
 use crate::domain::form;
 use crate::domain::letter::{long_date, unit_title};
-use crate::domain::signing::{self, DocumentSigner};
+use crate::domain::signing::{self, DocumentSignature};
 use crate::domain::workflow::{self, Command, State};
 use crate::render::letter_pdf::{self, LetterContent};
 use crate::store::letters::{self, mask_name};
@@ -108,9 +108,9 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         .await?
         .ok_or(anjungan_kernel::Error::NotFound)?;
     let cal = calendar(db).await?;
-    let key = match &service.letter {
+    let signer = match &service.letter {
         Some(_) => Some(
-            letters::active_key(db, keys, cx.user_id, req.org_id)
+            anjungan_kernel::pki::signer(db, keys, letters::holder(cx.user_id, req.org_id))
                 .await?
                 .ok_or(DeskError::NoSigningKey)?,
         ),
@@ -131,7 +131,7 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         "",
     )
     .await?;
-    if let (Some(template), Some((key_id, key))) = (&service.letter, key) {
+    if let (Some(template), Some(signer)) = (&service.letter, signer) {
         let on = today();
         let seq = letters::next_seq(&mut tx, req.org_id, on.year()).await?;
         let number = template.number(seq, &service.org_code, on);
@@ -150,9 +150,20 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
             verify_url,
             code: code.clone(),
         };
-        let pdf = letter_pdf::render(&content).map_err(anjungan_kernel::Error::Internal)?;
+        let unsigned = letter_pdf::render(&content).map_err(anjungan_kernel::Error::Internal)?;
+        let meta = anjungan_kernel::pki::SignatureMeta {
+            name: cx.signer_name.to_string(),
+            reason: format!("{} {}", template.title, number),
+            location: "Trenggalek".to_string(),
+            contact: content.verify_url.clone(),
+            at: time::OffsetDateTime::now_utc(),
+        };
+        let pdf = signer
+            .sign_pdf(&unsigned, &meta)
+            .await
+            .map_err(|_| DeskError::Signing(signing::SigningError::BadSignature))?;
         let digest = signing::digest(&pdf);
-        let sig = key.sign(&digest).map_err(DeskError::from)?;
+        let sig = DocumentSignature::of_signed_pdf(&pdf).map_err(DeskError::from)?;
         let file = anjungan_kernel::files::store::prepare(
             db,
             cx.data_dir,
@@ -176,7 +187,7 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
                 subject: &subject,
                 sha256: &hex::encode(digest),
                 signature: &sig,
-                key_id,
+                key_id: None,
                 signer_name: cx.signer_name,
                 signer_title: &template.signer_title,
                 file_sha: &stored.sha256,
@@ -210,7 +221,8 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
     Ok(to)
 }
 
-/// Retires the head's current key for the unit (old letters still verify) and makes a new one.
+/// Retires the head's current certificate for the unit (old letters still verify) and has the
+/// regency's authority issue a new key and certificate in the head's name.
 pub async fn rotate_key(
     db: &Db,
     keys: &Keys,
@@ -218,24 +230,38 @@ pub async fn rotate_key(
     user_id: i64,
     org_id: i64,
 ) -> Result<letters::KeyInfo> {
-    let key = crate::domain::signing::Ed25519Key::generate();
-    let public_key = key.public_hex();
-    let now = anjungan_kernel::clock::now_ms();
-    let sealed = keys.seal(&key.secret_hex());
+    let name = anjungan_kernel::identity::store::load_principal(
+        db,
+        anjungan_kernel::identity::domain::UserId(user_id),
+    )
+    .await?
+    .map(|p| p.name)
+    .ok_or(anjungan_kernel::Error::NotFound)?;
+    let unit = anjungan_kernel::orgs::store::get(db, org_id)
+        .await?
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    let record = anjungan_kernel::pki::issue(
+        db,
+        keys,
+        letters::holder(user_id, org_id),
+        &name,
+        &unit_title(unit.kind.code(), &unit.name),
+    )
+    .await?;
     let mut tx = db.begin_write().await?;
-    let id = letters::replace_key(&mut tx, user_id, org_id, &public_key, &sealed, now).await?;
     let event = DeskEvent::SigningKeyRotated {
-        id,
+        id: record.id,
         org: org_id,
-        public_key: &public_key,
+        public_key: &record.fingerprint,
     };
     audit::store::write(&mut tx, actor, &event).await?;
     tx.commit().await?;
     Ok(letters::KeyInfo {
-        id,
+        id: record.id,
         org_id,
-        public_key,
-        created_at: now,
+        public_key: record.fingerprint,
+        subject: record.subject,
+        created_at: record.created_at,
         retired_at: None,
     })
 }

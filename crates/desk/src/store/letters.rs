@@ -2,8 +2,7 @@
 //! letters (the use case that signs is `service::letters::sign`).
 
 use super::Result;
-use crate::domain::DeskError;
-use crate::domain::signing::{self, DocumentSignature, Ed25519Key};
+use crate::domain::signing::{self, DocumentSignature};
 use anjungan_kernel::Db;
 use anjungan_kernel::crypto::Keys;
 use sqlx::Row;
@@ -11,86 +10,41 @@ use std::path::Path;
 
 // --- signing keys ---
 
+/// A unit head's signing certificate, as the key page lists it. The keys live in the kernel's
+/// PKI (`anjungan_kernel::pki`), one holder per head and unit.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[schema(as = desk::KeyInfo)]
 pub struct KeyInfo {
     pub id: i64,
     pub org_id: i64,
+    /// SHA-256 of the certificate, hex.
     pub public_key: String,
+    /// The certificate's subject (the head's name and unit).
+    pub subject: String,
     pub created_at: i64,
     pub retired_at: Option<i64>,
 }
 
-/// Retires the head's current key for the unit (old letters still verify) and stores a new
-/// public key with its sealed secret; returns the new key's id.
-pub async fn replace_key(
-    conn: &mut anjungan_kernel::db::Conn,
-    user_id: i64,
-    org_id: i64,
-    public_key: &str,
-    sealed_secret: &str,
-    now: i64,
-) -> Result<i64> {
-    sqlx::query("UPDATE desk_signing_keys SET retired_at = $1 WHERE user_id = $2 AND org_id = $3 AND retired_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .bind(org_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO desk_signing_keys (user_id, org_id, public_key, secret, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(user_id)
-    .bind(org_id)
-    .bind(public_key)
-    .bind(sealed_secret)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?)
+pub fn holder(user_id: i64, org_id: i64) -> anjungan_kernel::pki::Holder<'static> {
+    anjungan_kernel::pki::Holder::Person { user_id, org_id }
 }
 
-pub async fn keys_of(db: &Db, user_id: i64) -> Result<Vec<KeyInfo>> {
-    let rows = sqlx::query(
-        "SELECT id, org_id, public_key, created_at, retired_at FROM desk_signing_keys WHERE user_id = $1 ORDER BY id DESC",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| -> std::result::Result<_, sqlx::Error> {
-            Ok(KeyInfo {
-                id: r.try_get("id")?,
-                org_id: r.try_get("org_id")?,
-                public_key: r.try_get("public_key")?,
-                created_at: r.try_get("created_at")?,
-                retired_at: r.try_get("retired_at")?,
+/// The head's certificates for the unit, newest first.
+pub async fn keys_of(db: &Db, user_id: i64, org_id: i64) -> Result<Vec<KeyInfo>> {
+    Ok(
+        anjungan_kernel::pki::signers_of(db, holder(user_id, org_id))
+            .await?
+            .into_iter()
+            .map(|r| KeyInfo {
+                id: r.id,
+                org_id,
+                public_key: r.fingerprint,
+                subject: r.subject,
+                created_at: r.created_at,
+                retired_at: r.retired_at,
             })
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?)
-}
-
-pub(crate) async fn active_key(
-    db: &Db,
-    keys: &Keys,
-    user_id: i64,
-    org_id: i64,
-) -> Result<Option<(i64, Ed25519Key)>> {
-    let row = sqlx::query(
-        "SELECT id, secret FROM desk_signing_keys WHERE user_id = $1 AND org_id = $2 AND retired_at IS NULL ORDER BY id DESC LIMIT 1",
+            .collect(),
     )
-    .bind(user_id)
-    .bind(org_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let secret = keys
-        .open(row.try_get::<&str, _>("secret")?)
-        .map_err(|_| DeskError::Signing(signing::SigningError::BadKey))?;
-    Ok(Some((
-        row.try_get("id")?,
-        Ed25519Key::from_secret_hex(&secret).map_err(DeskError::from)?,
-    )))
 }
 
 // --- letters ---
@@ -107,9 +61,11 @@ pub struct Letter {
     /// The person the letter is about, masked.
     pub subject: String,
     pub sha256: String,
+    /// `pades-b-b` (a PAdES signature inside the PDF) or `ed25519` (letters signed before).
     pub scheme: String,
+    /// PAdES: SHA-256 of the signer's certificate; Ed25519: the public key, hex.
     pub public_key: String,
-    #[serde(skip)]
+    /// Base64 of the signature (PAdES: the CMS `SignedData` embedded in the PDF).
     pub signature: String,
     pub signer_name: String,
     pub signer_title: String,
@@ -129,9 +85,12 @@ impl Letter {
 
     /// Whether `bytes` are exactly the file that was signed, and the signature holds.
     pub fn authenticates(&self, bytes: &[u8]) -> bool {
-        let digest = signing::digest(bytes);
-        hex::encode(digest) == self.sha256
-            && signing::verify(&self.stored_signature(), &digest).unwrap_or(false)
+        signing::verify_file(&self.stored_signature(), &self.sha256, bytes)
+    }
+
+    /// The signature's algorithm, as the verification API publishes it.
+    pub fn algorithm(&self) -> &'static str {
+        self.stored_signature().algorithm()
     }
 
     /// Whether the stored record's own signature holds (the page's "authentic" verdict).
@@ -224,7 +183,8 @@ pub(crate) struct NewLetter<'a> {
     pub subject: &'a str,
     pub sha256: &'a str,
     pub signature: &'a DocumentSignature,
-    pub key_id: i64,
+    /// The legacy Ed25519 key's row; `None` for PAdES letters (the certificate names the signer).
+    pub key_id: Option<i64>,
     pub signer_name: &'a str,
     pub signer_title: &'a str,
     pub file_sha: &'a str,

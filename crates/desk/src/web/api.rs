@@ -539,6 +539,10 @@ async fn track(St(state): St<AppState>, Path(code): Path<String>) -> WebResult<J
 #[schema(as = desk::Verification)]
 struct Verification {
     authentic: bool,
+    /// How the letter is signed, e.g. "PAdES-B-B (ETSI.CAdES.detached), ECDSA P-256 / SHA-256".
+    signature_algorithm: String,
+    /// Where the regency's certificate chain is published (PEM), to check the PDF's signature.
+    certificate_chain: String,
     letter: letters::Letter,
 }
 
@@ -554,6 +558,11 @@ async fn verify_letter(
         .ok_or_else(AppError::not_found)?;
     Ok(Json(Verification {
         authentic: l.signature_holds(),
+        signature_algorithm: l.algorithm().to_string(),
+        certificate_chain: format!(
+            "{}/.well-known/pki/ca.pem",
+            state.config.base_url.trim_end_matches('/')
+        ),
         letter: l,
     }))
 }

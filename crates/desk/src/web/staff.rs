@@ -707,11 +707,7 @@ async fn key_page(
     if !p.holds_for(Role::UnitHead, &unit.as_ref()) {
         return Err(forbidden());
     }
-    let keys = letters::keys_of(&state.db, p.user_id.0)
-        .await?
-        .into_iter()
-        .filter(|k| k.org_id == unit.id)
-        .collect();
+    let keys = letters::keys_of(&state.db, p.user_id.0, unit.id).await?;
     render(&KeyPage {
         shell: Shell::new(&ctx),
         unit,

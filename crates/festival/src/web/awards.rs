@@ -249,6 +249,22 @@ async fn certificate(
             "certificate: {err}"
         )))
     })?;
+    // Sealed by the festival's electronic seal (PAdES), so any PDF validator checks it.
+    let bytes = anjungan_kernel::pki::sign_by_seal(
+        &state.db,
+        &state.keys,
+        "festival",
+        "Panitia Trenggalek Innovation Festival",
+        &bytes,
+        &anjungan_kernel::pki::SignatureMeta {
+            name: "Panitia Trenggalek Innovation Festival".into(),
+            reason: format!("{} {}", t.s("festival.certificate"), v.award.code),
+            location: e.venue.clone(),
+            contact: url.clone(),
+            at: time::OffsetDateTime::now_utc(),
+        },
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -114,4 +114,5 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(crate::audit::web::routes())
         .merge(crate::outbox::web::routes())
         .merge(crate::files::web::routes())
+        .merge(crate::pki::web::routes())
 }

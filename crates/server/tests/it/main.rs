@@ -23,5 +23,6 @@ mod page_cache;
 pub mod process;
 mod rooms;
 mod security;
+mod signatures;
 mod stories;
 mod survey;
