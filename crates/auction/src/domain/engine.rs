@@ -240,6 +240,20 @@ pub enum Phase {
     Closed,
 }
 
+/// Whether a session in the stored state `state` (`scheduled`, `open`, `paused`, `closed`)
+/// accepts the console's command `cmd` (`open`, `pause`, `resume`, `close`, `cancel`): the same
+/// rules the engine applies, so the console enables only what would be accepted.
+pub fn command_allowed(state: &str, cmd: &str) -> bool {
+    matches!(
+        (state, cmd),
+        ("scheduled", "open")
+            | ("open", "pause")
+            | ("paused", "resume")
+            | ("open" | "paused", "close")
+            | ("scheduled" | "open" | "paused", "cancel")
+    )
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LotPhase {
     Pending,

@@ -15,7 +15,7 @@ use crate::store::lots::{self, LotRow};
 use crate::store::sessions::{self, SessionRow};
 use anjungan_kernel::clock::now_ms;
 use anjungan_kernel::web::pages::render;
-use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
+use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult, confirm};
 use askama::Template;
 use axum::extract::{Path, State as St};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -476,6 +476,8 @@ async fn runner(state: &AppState, ctx: &Ctx, id: i64) -> WebResult<Option<i64>> 
 #[derive(serde::Deserialize)]
 struct CommandForm {
     perintah: String,
+    #[serde(default)]
+    konfirmasi: String,
 }
 
 /// Open, pause, resume, close or cancel: the same commands as the API, through the same order.
@@ -510,6 +512,21 @@ async fn session_command(
     Path(id): Path<i64>,
     Form(f): Form<CommandForm>,
 ) -> WebResult<Response> {
+    if f.perintah == "cancel" && !confirm::confirmed(&f.konfirmasi) {
+        runner(&state, &ctx, id).await?;
+        let t = ctx.tr();
+        return confirm::page(
+            &ctx,
+            confirm::Confirm {
+                title: t.f("auction.cancel_question", &[("id", &id.to_string())]),
+                consequence: t.s("auction.cancel_consequence").to_string(),
+                yes: t.s("auction.cancel_yes").to_string(),
+                action: format!("/lelang/kelola/sesi/{id}/perintah"),
+                fields: vec![("perintah".into(), "cancel".into())],
+                back: format!("/lelang/kelola/sesi/{id}"),
+            },
+        );
+    }
     let r = async {
         let by = runner(&state, &ctx, id).await?;
         run_command(&hall, id, by, &f.perintah).await
@@ -521,6 +538,8 @@ async fn session_command(
 #[derive(serde::Deserialize)]
 struct LotPick {
     lot: i64,
+    #[serde(default)]
+    konfirmasi: String,
 }
 
 async fn add_lot(
@@ -546,6 +565,21 @@ async fn withdraw_lot(
     Path(id): Path<i64>,
     Form(f): Form<LotPick>,
 ) -> WebResult<Response> {
+    if !confirm::confirmed(&f.konfirmasi) {
+        runner(&state, &ctx, id).await?;
+        let t = ctx.tr();
+        return confirm::page(
+            &ctx,
+            confirm::Confirm {
+                title: t.f("auction.withdraw_question", &[("lot", &f.lot.to_string())]),
+                consequence: t.s("auction.withdraw_consequence").to_string(),
+                yes: t.s("auction.withdraw_yes").to_string(),
+                action: format!("/lelang/kelola/sesi/{id}/tarik"),
+                fields: vec![("lot".into(), f.lot.to_string())],
+                back: format!("/lelang/kelola/sesi/{id}"),
+            },
+        );
+    }
     let r = async {
         let by = runner(&state, &ctx, id).await?;
         hall.execute(id, Command::Withdraw { lot: LotId(f.lot) }, by)
@@ -559,7 +593,9 @@ async fn withdraw_lot(
 #[derive(serde::Deserialize)]
 struct HallBidForm {
     lot: i64,
-    pembeli: i64,
+    /// Empty until the auctioneer picks the buyer: there is no default buyer.
+    #[serde(default)]
+    pembeli: String,
     #[serde(default)]
     harga: String,
 }
@@ -575,18 +611,23 @@ async fn hall_bid(
 ) -> WebResult<Response> {
     let r = async {
         let by = runner(&state, &ctx, id).await?;
+        let buyer: i64 = f
+            .pembeli
+            .trim()
+            .parse()
+            .map_err(|_| AppError::bad_request("auction.error.pick_buyer"))?;
         let row = sessions::get(&state.db, id).await?;
         let cmd = match row.format {
             Format::Ascending => Command::Bid {
                 lot: LotId(f.lot),
-                buyer: BuyerId(f.pembeli),
+                buyer: BuyerId(buyer),
                 amount: parse_rupiah(&f.harga)?,
                 proxy: false,
                 channel: Channel::Hall,
             },
             Format::Clock => Command::Stop {
                 lot: LotId(f.lot),
-                buyer: BuyerId(f.pembeli),
+                buyer: BuyerId(buyer),
                 grams: parse_kg(&f.harga)?,
                 channel: Channel::Hall,
             },

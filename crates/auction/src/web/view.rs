@@ -229,6 +229,18 @@ impl SessionRow {
     pub fn state_key(&self) -> String {
         format!("auction.state.{}", self.state)
     }
+    /// Whether the console's command `cmd` applies in this state (others are shown disabled).
+    pub fn allows(&self, cmd: &str) -> bool {
+        crate::domain::engine::command_allowed(&self.state, cmd)
+    }
+    /// Cancelling is the dangerous action; pausing and closing are secondary ones.
+    pub fn command_style(&self, cmd: &str) -> &'static str {
+        match cmd {
+            "cancel" => "danger",
+            "pause" | "close" => "secondary",
+            _ => "",
+        }
+    }
 }
 
 impl LotRow {

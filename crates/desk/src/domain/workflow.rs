@@ -147,6 +147,12 @@ impl Command {
     pub fn needs_note(self) -> bool {
         matches!(self, Command::Return | Command::Reject)
     }
+
+    /// Ends the request for good: asked again on a confirmation page, and never styled as the
+    /// main action.
+    pub fn is_dangerous(self) -> bool {
+        matches!(self, Command::Reject | Command::Cancel)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -11,6 +11,7 @@ use crate::service::requests::{NewRequest, Step};
 use crate::store::letters;
 use crate::store::requests::{self, Event, Request};
 use crate::store::services::{self, Service, UnitEntry};
+use anjungan_kernel::web::confirm;
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
@@ -408,12 +409,34 @@ fn citizen_step<'a>(state: &'a AppState, actor: &'a anjungan_kernel::audit::Acto
     }
 }
 
+#[derive(serde::Deserialize, Default)]
+struct ConfirmForm {
+    #[serde(default)]
+    konfirmasi: String,
+}
+
+/// The citizen cancels their request, after a page that says what cancelling means.
 async fn cancel(
     St(state): St<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
+    Form(f): Form<ConfirmForm>,
 ) -> WebResult<Response> {
     let r = tracked(&state, &code).await?;
+    if !confirm::confirmed(&f.konfirmasi) {
+        let t = ctx.tr();
+        return confirm::page(
+            &ctx,
+            confirm::Confirm {
+                title: t.f("desk.cancel_question", &[("number", &r.number)]),
+                consequence: t.s("desk.cancel_consequence").to_string(),
+                yes: t.s("desk.cancel_yes").to_string(),
+                action: format!("/layanan/lacak/{code}/batal"),
+                fields: Vec::new(),
+                back: format!("/layanan/lacak/{code}"),
+            },
+        );
+    }
     let actor = ctx.actor();
     service::requests::act(
         &state.db,

@@ -320,6 +320,8 @@ struct StepForm {
     perintah: String,
     #[serde(default)]
     catatan: String,
+    #[serde(default)]
+    konfirmasi: String,
 }
 
 /// Letterhead lines under the unit's name: its district (for villages) and address.
@@ -384,6 +386,29 @@ async fn step(
 ) -> WebResult<Response> {
     let command =
         Command::parse(&f.perintah).ok_or_else(|| AppError::bad_request("error.bad_request"))?;
+    // A rejection ends the request for good: the officer confirms it on a page that repeats the
+    // reason the citizen will read.
+    if command == Command::Reject
+        && !f.catatan.trim().is_empty()
+        && !anjungan_kernel::web::confirm::confirmed(&f.konfirmasi)
+    {
+        let (r, _) = load_request(&state, &ctx, id).await?;
+        let t = ctx.tr();
+        return anjungan_kernel::web::confirm::page(
+            &ctx,
+            anjungan_kernel::web::confirm::Confirm {
+                title: t.f("desk.reject_question", &[("number", &r.number)]),
+                consequence: t.f("desk.reject_consequence", &[("reason", f.catatan.trim())]),
+                yes: t.s("desk.reject_yes").to_string(),
+                action: format!("/layanan/kelola/permohonan/{id}/langkah"),
+                fields: vec![
+                    ("perintah".into(), f.perintah.clone()),
+                    ("catatan".into(), f.catatan.clone()),
+                ],
+                back: format!("/layanan/kelola/permohonan/{id}"),
+            },
+        );
+    }
     match take_step(&state, &ctx, id, command, &f.catatan).await {
         Ok(_) => Ok(Redirect::to(&format!("/layanan/kelola/permohonan/{id}")).into_response()),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {

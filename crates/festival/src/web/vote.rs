@@ -463,6 +463,8 @@ async fn fraud_view(
 struct VoidForm {
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    konfirmasi: String,
 }
 
 async fn void(
@@ -476,6 +478,23 @@ async fn void(
     let reason = f.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(vote_error(VoteError::ReasonRequired));
+    }
+    if !anjungan_kernel::web::confirm::confirmed(&f.konfirmasi) {
+        let t = ctx.tr();
+        return anjungan_kernel::web::confirm::page(
+            &ctx,
+            anjungan_kernel::web::confirm::Confirm {
+                title: t.f(
+                    "festival.vote.void_question",
+                    &[("vote", &vote.to_string())],
+                ),
+                consequence: t.f("festival.vote.void_consequence", &[("reason", reason)]),
+                yes: t.s("festival.vote.void_yes").to_string(),
+                action: format!("/festival/{}/suara/{vote}/batal", e.number),
+                fields: vec![("reason".into(), reason.to_string())],
+                back: format!("/festival/{}/suara", e.number),
+            },
+        );
     }
     crate::service::votes::void_vote(&state.db, &ctx.actor(), e.id, vote, reason).await?;
     Ok(Redirect::to(&format!("/festival/{}/suara", e.number)).into_response())

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod confirm;
 pub mod csrf;
 pub mod ctx;
 pub mod error;

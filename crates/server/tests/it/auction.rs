@@ -906,7 +906,7 @@ async fn run_command(
         client,
         page,
         &format!("{page}/perintah"),
-        &[("perintah", cmd)],
+        &[("perintah", cmd), ("konfirmasi", "ya")],
     )
     .await
 }

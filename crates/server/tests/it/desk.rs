@@ -871,7 +871,7 @@ async fn bad_input_and_forbidden_steps_change_nothing(app: TestApp) {
     let csrf = app.csrf(&citizen, "/layanan/pengaduan").await;
     let r = citizen
         .post(app.url(&format!("/layanan/lacak/{tracking}/batal")))
-        .form(&[("_csrf", csrf.as_str())])
+        .form(&[("_csrf", csrf.as_str()), ("konfirmasi", "ya")])
         .send()
         .await
         .unwrap();
@@ -1005,7 +1005,7 @@ async fn a_return_pauses_the_clock_until_the_citizen_answers(app: TestApp) {
     // Cancel by the citizen is still possible now, and final.
     let r = citizen
         .post(app.url(&format!("/layanan/lacak/{tracking}/batal")))
-        .form(&[("_csrf", csrf.as_str())])
+        .form(&[("_csrf", csrf.as_str()), ("konfirmasi", "ya")])
         .send()
         .await
         .unwrap();

@@ -822,7 +822,8 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
             .post(app.url(&format!("/festival/51/suara/{first}/batal")))
             .form(&[
                 ("_csrf", ccsrf.as_str()),
-                ("reason", "Pola suara tidak wajar")
+                ("reason", "Pola suara tidak wajar"),
+                ("konfirmasi", "ya")
             ])
             .send()
             .await

@@ -560,7 +560,7 @@ async fn agenda_sessions_take_sign_ups_within_capacity(app: TestApp) {
             &a,
             "/festival/63",
             &format!("/festival/63/sesi/{panel}/batal"),
-            &[]
+            &[("konfirmasi", "ya")]
         )
         .await
         .status(),

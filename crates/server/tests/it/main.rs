@@ -10,6 +10,7 @@ pub(crate) mod auction;
 mod auction_process;
 mod backup;
 mod browser;
+mod confirmations;
 mod crawl;
 pub(crate) mod desk;
 mod festival;

@@ -121,6 +121,11 @@ impl Command {
         format!("stories.command.{}", self.code())
     }
 
+    /// Removes the work from every reader: confirmed on a page, never styled as the main action.
+    pub fn is_dangerous(self) -> bool {
+        self == Command::TakeDown
+    }
+
     /// Whether a note (reason) must accompany the command from this actor.
     pub fn needs_note(self, by: Actor) -> bool {
         match self {

@@ -532,6 +532,9 @@ pub(crate) struct StepForm {
     pub perintah: String,
     #[serde(default)]
     pub catatan: String,
+    /// `ya` once the librarian has seen the confirmation of a takedown.
+    #[serde(default)]
+    pub konfirmasi: String,
 }
 
 async fn step(

@@ -127,6 +127,33 @@ async fn step(
     librarian(&ctx)?;
     let command =
         Command::parse(&f.perintah).ok_or_else(|| AppError::bad_request("stories.error.choice"))?;
+    // A takedown removes a work from every reader: confirmed on a page that repeats the reason.
+    if command == Command::TakeDown
+        && !f.catatan.trim().is_empty()
+        && !anjungan_kernel::web::confirm::confirmed(&f.konfirmasi)
+    {
+        let w = crate::store::works::get(&state.db, id)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+        let t = ctx.tr();
+        return anjungan_kernel::web::confirm::page(
+            &ctx,
+            anjungan_kernel::web::confirm::Confirm {
+                title: t.f("stories.take_down_question", &[("title", &w.title)]),
+                consequence: t.f(
+                    "stories.take_down_consequence",
+                    &[("reason", f.catatan.trim())],
+                ),
+                yes: t.s("stories.take_down_yes").to_string(),
+                action: format!("/cerita/kelola/karya/{id}/langkah"),
+                fields: vec![
+                    ("perintah".into(), f.perintah.clone()),
+                    ("catatan".into(), f.catatan.clone()),
+                ],
+                back: format!("/cerita/kelola/karya/{id}"),
+            },
+        );
+    }
     match crate::service::workflow::step(
         &state.db,
         &state.keys,
