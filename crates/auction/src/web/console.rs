@@ -45,6 +45,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 struct PortDesk {
     port: Port,
     run: bool,
+    /// May record payments: the cashier's page is linked only then.
+    settle: bool,
     sessions: Vec<SessionRow>,
     waiting: Vec<LotRow>,
     buyers: Vec<Buyer>,
@@ -75,6 +77,7 @@ async fn console_view(
         }
         desks.push(PortDesk {
             run: access::may(p, org.as_ref(), Action::RunSession),
+            settle: access::may(p, org.as_ref(), Action::RecordPayment),
             sessions: sessions::recent(&state.db, port.id, 10).await?,
             waiting: lots::waiting(&state.db, port.id).await?,
             buyers: catalogue::buyers(&state.db, &state.keys, port.id).await?,

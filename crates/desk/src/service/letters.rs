@@ -95,6 +95,62 @@ pub struct SignContext<'a> {
     pub letterhead: Vec<String>,
 }
 
+/// The letter's content as it will be signed, and the values filled into it.
+#[allow(clippy::too_many_arguments)]
+async fn compose(
+    db: &Db,
+    cx: &SignContext<'_>,
+    req: &Request,
+    service: &Service,
+    template: &crate::domain::letter::LetterTemplate,
+    number: &str,
+    code: &str,
+    verify_url: String,
+) -> Result<(LetterContent, BTreeMap<String, String>)> {
+    let v = values(db, cx.keys, req, service, cx.signer_name, number).await?;
+    let content = LetterContent {
+        unit: unit_title(&service.org_kind, &service.org_name),
+        letterhead: cx.letterhead.clone(),
+        title: template.title.clone(),
+        number: number.to_string(),
+        paragraphs: template.paragraphs(&v),
+        place_date: format!("Trenggalek, {}", long_date(today())),
+        signer_title: template.signer_title.clone(),
+        signer_name: cx.signer_name.to_string(),
+        verify_url,
+        code: code.to_string(),
+    };
+    Ok((content, v))
+}
+
+/// The letter as the head will sign it, before it has a number or a signature: what the head
+/// reads before signing. `None` when the service issues no letter.
+pub async fn preview(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Option<Vec<u8>>> {
+    let req = requests::get(db, cx.keys, request_id)
+        .await?
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    let service = services::get(db, req.service_id)
+        .await?
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    let Some(template) = &service.letter else {
+        return Ok(None);
+    };
+    let (content, _) = compose(
+        db,
+        cx,
+        &req,
+        &service,
+        template,
+        "(nomor diberikan saat ditandatangani)",
+        "PRATINJAU",
+        "PRATINJAU - belum ditandatangani, belum berlaku".to_string(),
+    )
+    .await?;
+    Ok(Some(
+        letter_pdf::render(&content).map_err(anjungan_kernel::Error::Internal)?,
+    ))
+}
+
 /// The head approves and signs: for a letter service the letter is numbered, rendered, signed and
 /// issued; for any other service the request is approved and marked done.
 pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<State> {
@@ -136,20 +192,9 @@ pub async fn sign(db: &Db, cx: &SignContext<'_>, request_id: i64) -> Result<Stat
         let seq = letters::next_seq(&mut tx, req.org_id, on.year()).await?;
         let number = template.number(seq, &service.org_code, on);
         let code = new_code();
-        let v = values(db, keys, &req, &service, cx.signer_name, &number).await?;
         let verify_url = format!("{}/verifikasi/{code}", cx.base_url.trim_end_matches('/'));
-        let content = LetterContent {
-            unit: unit_title(&service.org_kind, &service.org_name),
-            letterhead: cx.letterhead.clone(),
-            title: template.title.clone(),
-            number: number.clone(),
-            paragraphs: template.paragraphs(&v),
-            place_date: format!("Trenggalek, {}", long_date(on)),
-            signer_title: template.signer_title.clone(),
-            signer_name: cx.signer_name.to_string(),
-            verify_url,
-            code: code.clone(),
-        };
+        let (content, v) =
+            compose(db, cx, &req, &service, template, &number, &code, verify_url).await?;
         let unsigned = letter_pdf::render(&content).map_err(anjungan_kernel::Error::Internal)?;
         let meta = anjungan_kernel::pki::SignatureMeta {
             name: cx.signer_name.to_string(),

@@ -24,7 +24,7 @@ use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State as St};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
@@ -53,6 +53,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route(
             "/layanan/kelola/permohonan/{id}/surat.pdf",
             get(staff_download),
+        )
+        .route(
+            "/layanan/kelola/permohonan/{id}/pratinjau.pdf",
+            get(preview_download),
         )
         .route(
             "/layanan/kelola/permohonan/{id}/berkas/{field}",
@@ -322,6 +326,9 @@ struct StepForm {
     catatan: String,
     #[serde(default)]
     konfirmasi: String,
+    /// The head's password, asked again when signing.
+    #[serde(default)]
+    sandi: String,
 }
 
 /// Letterhead lines under the unit's name: its district (for villages) and address.
@@ -341,6 +348,25 @@ pub(crate) async fn letterhead(state: &AppState, org_id: i64) -> Result<Vec<Stri
     Ok(lines)
 }
 
+/// What signing (or previewing) a letter of `org_id` takes: the signed-in head and the unit.
+async fn sign_context<'a>(
+    state: &'a AppState,
+    ctx: &'a Ctx,
+    actor: &'a anjungan_kernel::audit::Actor,
+    org_id: i64,
+) -> Result<SignContext<'a>, AppError> {
+    let p = ctx.signed_in()?;
+    Ok(SignContext {
+        keys: &state.keys,
+        actor,
+        user_id: p.user_id.0,
+        signer_name: &p.name,
+        base_url: &state.config.base_url,
+        data_dir: &state.config.data_dir,
+        letterhead: letterhead(state, org_id).await?,
+    })
+}
+
 /// One workflow step by the unit's staff; signing goes through the head's key.
 pub(crate) async fn take_step(
     state: &AppState,
@@ -355,16 +381,7 @@ pub(crate) async fn take_step(
         if role != workflow::Actor::Head {
             return Err(DeskError::Workflow(workflow::WorkflowError::NotYours).into());
         }
-        let p = ctx.signed_in()?;
-        let cx = SignContext {
-            keys: &state.keys,
-            actor: &actor,
-            user_id: p.user_id.0,
-            signer_name: &p.name,
-            base_url: &state.config.base_url,
-            data_dir: &state.config.data_dir,
-            letterhead: letterhead(state, r.org_id).await?,
-        };
+        let cx = sign_context(state, ctx, &actor, r.org_id).await?;
         crate::service::letters::sign(&state.db, &cx, id).await?
     } else {
         let step = Step {
@@ -408,6 +425,16 @@ async fn step(
                 back: format!("/layanan/kelola/permohonan/{id}"),
             },
         );
+    }
+    // Signing is a legal act: the head confirms it with their password.
+    if command == Command::Sign {
+        let p = ctx.signed_in()?;
+        if !anjungan_kernel::identity::service::reauthenticate(&state.db, p.user_id, &f.sandi)
+            .await?
+        {
+            let msg = ctx.tr().s("desk.error.sign_password").to_string();
+            return request_view(&state, &ctx, id, Some(msg)).await;
+        }
     }
     match take_step(&state, &ctx, id, command, &f.catatan).await {
         Ok(_) => Ok(Redirect::to(&format!("/layanan/kelola/permohonan/{id}")).into_response()),
@@ -461,6 +488,32 @@ async fn staff_download(
         .ok_or_else(AppError::not_found)?;
     let bytes = letters::pdf(&state.db, &state.config.data_dir, &state.keys, &letter).await?;
     Ok(super::pdf_response(&letter, bytes))
+}
+
+/// The letter as the head will sign it (no number, no signature yet), for the unit's staff.
+async fn preview_download(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let (r, _) = load_request(&state, &ctx, id).await?;
+    let actor = ctx.actor();
+    let cx = sign_context(&state, &ctx, &actor, r.org_id).await?;
+    let bytes = crate::service::letters::preview(&state.db, &cx, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"pratinjau-{id}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // --- requests taken by phone, WhatsApp or at the counter ---

@@ -368,6 +368,27 @@ pub async fn login(
     })
 }
 
+/// Asks a signed-in user for their password again before a legal act (signing a letter).
+/// Wrong answers count against the account as failed sign-ins do, so the check cannot be
+/// guessed through; `Ok(false)` for a wrong password, an error once the account is locked.
+pub async fn reauthenticate(db: &Db, user: UserId, password: &str) -> crate::Result<bool> {
+    let throttle = Throttle::default();
+    let now = now_ms();
+    let window = throttle.window_start(now);
+    let bucket = format!("reauth-user:{}", user.0);
+    throttle.check(store::hits(db, &bucket, window).await?, now)?;
+    let ok = match store::password_hash_of(db, user).await? {
+        Some(hash) => verify_password(hash, password.to_string()).await,
+        None => false,
+    };
+    if ok {
+        store::clear_hits(db, &bucket).await?;
+    } else {
+        store::hit(db, &bucket, window).await?;
+    }
+    Ok(ok)
+}
+
 pub async fn logout(db: &Db, actor: &Actor, token: &str) -> crate::Result<()> {
     store::delete_session(db, &crypto::token_hash(token)).await?;
     let mut conn = db.pool.acquire().await?;

@@ -81,6 +81,16 @@ pub async fn find_credentials(
         .transpose()?)
 }
 
+/// The password hash of an active account.
+pub async fn password_hash_of(db: &Db, user: UserId) -> crate::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active <> 0")
+            .bind(user.0)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 /// Opens the user's phone number (personal data) for delivering a message.
 pub async fn contact(
     db: &Db,

@@ -49,6 +49,11 @@ impl Shell {
             .is_some_and(|u| u.roles.iter().any(|r| codes.contains(r)))
     }
 
+    /// Whether the visitor administers the platform (the audit log and the outbox are theirs).
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_admin)
+    }
+
     /// Link that switches to the other language and comes back here.
     pub fn lang_href(&self) -> String {
         format!(
@@ -74,6 +79,21 @@ impl Shell {
     }
 
     /// `aria-current` for the navigation link of the current section.
+    /// The installed programmes, in the home page's order: the header's menu.
+    pub fn programmes(&self) -> Vec<&'static crate::room::Programme> {
+        let mut p: Vec<_> = crate::room::installed()
+            .iter()
+            .filter_map(|r| r.programme.as_ref())
+            .collect();
+        p.sort_by_key(|p| p.order);
+        p
+    }
+
+    /// The locale key of a programme's short name in the menu.
+    pub fn short_name_key(&self, p: &crate::room::Programme) -> String {
+        format!("programme.{}.short", p.key)
+    }
+
     pub fn current(&self, prefix: &str) -> &'static str {
         if self.path == prefix || (prefix != "/" && self.path.starts_with(prefix)) {
             "page"

@@ -646,9 +646,24 @@ async fn desk_domicile_letter_from_request_to_verification() {
             click(&c, "form[data-command=verify] button").await?;
             wait_text(&c, "[data-testid=state]", "Terverifikasi").await?;
 
-            // The village head signs.
+            // The village head reads the preview, then signs with their password (a wrong one
+            // signs nothing).
             sign_in(&c, &base, "kades.nglinggis@anjungan.test").await?;
             c.goto(&format!("{base}/layanan/kelola/permohonan/{id}")).await.map_err(|e| e.to_string())?;
+            let preview = c
+                .find(Locator::Css("[data-testid=preview]"))
+                .await
+                .map_err(|e| e.to_string())?
+                .attr("href")
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("preview link")?;
+            expect(preview.ends_with("/pratinjau.pdf"), "the preview is offered")?;
+            fill(&c, "#sandi", "bukan-sandinya").await?;
+            click(&c, "form[data-command=sign] button").await?;
+            wait_text(&c, "[role=alert]", "Kata sandi salah").await?;
+            expect(text(&c, "[data-testid=state]").await?.contains("Terverifikasi"), "nothing signed")?;
+            fill(&c, "#sandi", anjungan_server::demo::DEMO_PASSWORD).await?;
             click(&c, "form[data-command=sign] button").await?;
             wait_text(&c, "[data-testid=state]", "Surat terbit").await?;
 

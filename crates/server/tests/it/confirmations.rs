@@ -5,7 +5,7 @@
 //! taking a work down; and the console enables only what the session's state allows.
 
 use crate::both_backends;
-use crate::desk::{citizen_submits, request_id};
+use crate::desk::{citizen_submits, pdf_text, request_id, step};
 use crate::support::*;
 
 both_backends!(
@@ -13,6 +13,7 @@ both_backends!(
     the_festival_asks_before_a_sign_up_is_cancelled_or_a_vote_voided,
     lion_asks_before_a_lot_is_withdrawn_or_a_session_cancelled,
     cilen_asks_before_a_work_is_taken_down,
+    the_head_reads_the_preview_and_signs_with_a_password,
 );
 
 fn unescape(s: &str) -> String {
@@ -335,4 +336,81 @@ async fn cilen_asks_before_a_work_is_taken_down(app: TestApp) {
     assert_eq!(scalar(&app, state, work).await, "published");
     assert_eq!(confirms(&app, &librarian, &html).await.status(), 303);
     assert_eq!(scalar(&app, state, work).await, "taken_down");
+}
+
+async fn the_head_reads_the_preview_and_signs_with_a_password(app: TestApp) {
+    let citizen = app.client();
+    let tracking = citizen_submits(&app, &citizen).await;
+    let id = request_id(&app, &tracking).await;
+    let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    assert_eq!(step(&app, &sekdes, id, "verify", "").await.status(), 303);
+    let kades = app.signed_in("kades.nglinggis@anjungan.test").await;
+    let page = format!("/layanan/kelola/permohonan/{id}");
+    let detail = kades
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        detail.contains(&format!("{page}/pratinjau.pdf"))
+            && detail.contains("autocomplete=\"current-password\""),
+        "{detail}"
+    );
+    // The preview: the letter as it will be signed, without a number or a signature.
+    let r = kades
+        .get(app.url(&format!("{page}/pratinjau.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    let bytes = r.bytes().await.unwrap();
+    assert!(
+        anjungan_kernel::pki::pades::verify(&bytes).is_err(),
+        "not signed"
+    );
+    if let Some(text) = pdf_text(&bytes) {
+        assert!(
+            text.contains("PRATINJAU") && text.contains("Sri Wahyuni"),
+            "{text}"
+        );
+    }
+    // A guest cannot read it.
+    let r = app
+        .client()
+        .get(app.url(&format!("{page}/pratinjau.pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 200);
+
+    // A wrong password signs nothing.
+    let state = "SELECT state FROM desk_requests WHERE id = $1";
+    let r = app
+        .post_form(
+            &kades,
+            &page,
+            &format!("{page}/langkah"),
+            &[("perintah", "sign"), ("sandi", "bukan-sandinya")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Kata sandi salah"));
+    assert_eq!(scalar(&app, state, id).await, "verified");
+    let r = app
+        .post_form(
+            &kades,
+            &page,
+            &format!("{page}/langkah"),
+            &[
+                ("perintah", "sign"),
+                ("sandi", anjungan_server::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(scalar(&app, state, id).await, "issued");
 }

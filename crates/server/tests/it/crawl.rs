@@ -80,6 +80,17 @@ fn links(html: &str) -> Vec<String> {
     out
 }
 
+/// Where a redirect leads, as a local path.
+fn r_location(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let l = headers.get("location")?.to_str().ok()?;
+    Some(match l.find("://") {
+        Some(i) => l[i + 3..]
+            .find('/')
+            .map_or("/".into(), |j| l[i + 3 + j..].to_string()),
+        None => l.to_string(),
+    })
+}
+
 /// A translation key that reached the page instead of its text, e.g. `stories.error.title`.
 fn raw_key(html: &str) -> Option<String> {
     const ROOMS: &[&str] = &[
@@ -159,16 +170,26 @@ async fn every_linked_page_answers_for_every_role(app: TestApp) {
             pages += 1;
             let r = client.get(app.url(&path)).send().await.unwrap();
             let status = r.status().as_u16();
+            let headers = r.headers().clone();
             let html_page = r
                 .headers()
                 .get("content-type")
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.starts_with("text/html"));
             let body = r.bytes().await.unwrap_or_default();
-            // 401/403 are the honest answer to a link a role may see but not open (none should
-            // be offered, but a refusal is not a fault); 404 and 5xx are.
+            // 404 and 5xx are faults; so is a link to a page its visitor may not open.
             if status >= 500 || status == 404 || status == 400 {
                 problems.push(format!("{who}: {path} → {status} (linked from {from})"));
+                continue;
+            }
+            // A guest may follow a call to action to the sign-in page (write a story, register
+            // as a buyer); a signed-in visitor is never sent there.
+            let to_sign_in =
+                role.is_some() && r_location(&headers).is_some_and(|l| l.starts_with("/masuk"));
+            if status == 401 || status == 403 || to_sign_in {
+                problems.push(format!(
+                    "{who}: {from} links to {path}, which this visitor may not open ({status})"
+                ));
                 continue;
             }
             if !html_page || status != 200 {

@@ -508,6 +508,8 @@ pub(crate) async fn step(
             ("_csrf", csrf.as_str()),
             ("perintah", command),
             ("catatan", note),
+            // Signing asks for the head's password again (other steps ignore it).
+            ("sandi", anjungan_server::demo::DEMO_PASSWORD),
         ])
         .send()
         .await
