@@ -218,18 +218,55 @@ impl Tr {
     pub fn rupiah(&self, amount: i64) -> String {
         rupiah(amount)
     }
+
+    /// A whole number grouped by thousands: `1.250` in Indonesian, `1,250` in English.
+    pub fn int(&self, n: impl std::borrow::Borrow<usize>) -> String {
+        group(&n.borrow().to_string(), self.thousands())
+    }
+
+    /// A decimal with `places` digits: `92,01` in Indonesian, `92.01` in English.
+    pub fn decimal(&self, x: impl std::borrow::Borrow<f64>, places: usize) -> String {
+        let text = format!("{:.*}", places, x.borrow());
+        let (sign, text) = match text.strip_prefix('-') {
+            Some(t) => ("-", t),
+            None => ("", text.as_str()),
+        };
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let (sep, point) = match self.lang {
+            Lang::Id => ('.', ','),
+            Lang::En => (',', '.'),
+        };
+        let mut out = format!("{sign}{}", group(whole, sep));
+        if !frac.is_empty() {
+            out.push(point);
+            out.push_str(frac);
+        }
+        out
+    }
+
+    fn thousands(&self) -> char {
+        match self.lang {
+            Lang::Id => '.',
+            Lang::En => ',',
+        }
+    }
+}
+
+/// Digits grouped by thousands with `sep`.
+fn group(digits: &str, sep: char) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(sep);
+        }
+        grouped.push(ch);
+    }
+    grouped
 }
 
 /// `Rp 1.250.000`; negative amounts as `-Rp 5.000`.
 pub fn rupiah(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
+    let grouped = group(&amount.unsigned_abs().to_string(), '.');
     if amount < 0 {
         format!("-Rp {grouped}")
     } else {
@@ -263,6 +300,20 @@ mod tests {
         assert_eq!(rupiah(1000), "Rp 1.000");
         assert_eq!(rupiah(-5000), "-Rp 5.000");
         assert_eq!(rupiah(i64::MIN), "-Rp 9.223.372.036.854.775.808");
+    }
+
+    #[test]
+    fn numbers_follow_the_language() {
+        let (id, en) = (Tr::new(Lang::Id), Tr::new(Lang::En));
+        assert_eq!(id.decimal(92.0149, 2), "92,01");
+        assert_eq!(en.decimal(92.0149, 2), "92.01");
+        assert_eq!(id.decimal(1234.5, 1), "1.234,5");
+        assert_eq!(en.decimal(1234.5, 1), "1,234.5");
+        assert_eq!(id.decimal(-0.25, 2), "-0,25");
+        assert_eq!(id.decimal(7.0, 0), "7");
+        assert_eq!(id.int(1_250_000usize), "1.250.000");
+        assert_eq!(en.int(640usize), "640");
+        assert_eq!(en.int(12_345usize), "12,345");
     }
 
     #[test]

@@ -10,11 +10,12 @@ use anjungan_kernel::identity::domain::{Email, Phone};
 use anjungan_kernel::web::pages::render;
 use anjungan_kernel::web::{AppError, AppState, Ctx, Shell, WebResult};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Json};
+use std::collections::HashMap;
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -402,18 +403,46 @@ async fn vote_api(
     Ok((StatusCode::CREATED, Json(VoteReceipt { vote })))
 }
 
+/// One address and device pair, as the monitor lists it.
+#[derive(Clone)]
 pub struct Group {
     pub client: String,
     pub device: String,
-    pub votes: Vec<store::VoteRow>,
+    pub total: usize,
+    pub voided: usize,
+    pub first_at: i64,
+    pub last_at: i64,
+    /// Names of the innovations voted for, most votes first.
+    pub entries: Vec<(String, usize)>,
 }
+
+/// The votes of an edition for one innovation.
+pub struct EntryTally {
+    pub name: String,
+    pub valid: usize,
+    pub voided: usize,
+}
+
+/// Groups shown per page of the monitor.
+const GROUPS_PER_PAGE: usize = 20;
+/// Votes of one group shown at most.
+const GROUP_VOTES_SHOWN: usize = 100;
 
 #[derive(Template)]
 #[template(path = "festival_votes.html")]
 struct FraudPage {
     shell: Shell,
     e: Edition,
+    total: usize,
+    voided: usize,
+    addresses: usize,
+    devices: usize,
+    tallies: Vec<EntryTally>,
     groups: Vec<Group>,
+    page: usize,
+    pages: usize,
+    /// The group being inspected, and its votes (at most [`GROUP_VOTES_SHOWN`]) with entry names.
+    detail: Option<(Group, Vec<(store::VoteRow, String)>)>,
 }
 
 impl FraudPage {
@@ -423,39 +452,156 @@ impl FraudPage {
     fn when(&self, ms: &i64) -> String {
         self.shell.t.datetime(*ms)
     }
+    fn inspect_href(&self, g: &Group) -> String {
+        format!(
+            "/festival/{}/suara?alamat={}&perangkat={}#kelompok",
+            self.e.number, g.client, g.device
+        )
+    }
 }
 
 fn coordinator(ctx: &Ctx) -> Result<(), AppError> {
     crate::web::coordinator(ctx)
 }
 
-/// Votes grouped by client address and device, largest groups first (digests only).
+#[derive(serde::Deserialize, Default)]
+struct MonitorQuery {
+    #[serde(default)]
+    halaman: Option<usize>,
+    #[serde(default)]
+    alamat: Option<String>,
+    #[serde(default)]
+    perangkat: Option<String>,
+}
+
+fn entry_name(names: &HashMap<i64, String>, id: i64) -> String {
+    names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+}
+
+/// Groups votes by address and device digest, largest groups first.
+fn groups_of(votes: &[store::VoteRow], names: &HashMap<i64, String>) -> Vec<Group> {
+    let mut by: HashMap<(&str, &str), Vec<&store::VoteRow>> = HashMap::new();
+    for v in votes {
+        by.entry((v.client_hash.as_str(), v.device_hash.as_str()))
+            .or_default()
+            .push(v);
+    }
+    let mut groups: Vec<Group> = by
+        .into_iter()
+        .map(|((client, device), vs)| {
+            let mut per: HashMap<i64, usize> = HashMap::new();
+            for v in &vs {
+                *per.entry(v.entry_id).or_default() += 1;
+            }
+            let mut entries: Vec<(String, usize)> = per
+                .into_iter()
+                .map(|(id, n)| (entry_name(names, id), n))
+                .collect();
+            entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Group {
+                client: client.to_string(),
+                device: device.to_string(),
+                total: vs.len(),
+                voided: vs.iter().filter(|v| v.voided).count(),
+                first_at: vs.iter().map(|v| v.created_at).min().unwrap_or_default(),
+                last_at: vs.iter().map(|v| v.created_at).max().unwrap_or_default(),
+                entries,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then_with(|| a.client.cmp(&b.client))
+            .then_with(|| a.device.cmp(&b.device))
+    });
+    groups
+}
+
+/// Votes per innovation, most valid votes first.
+fn tallies_of(votes: &[store::VoteRow], names: &HashMap<i64, String>) -> Vec<EntryTally> {
+    let mut tallies: HashMap<i64, EntryTally> = HashMap::new();
+    for v in votes {
+        let t = tallies.entry(v.entry_id).or_insert_with(|| EntryTally {
+            name: entry_name(names, v.entry_id),
+            valid: 0,
+            voided: 0,
+        });
+        if v.voided {
+            t.voided += 1;
+        } else {
+            t.valid += 1;
+        }
+    }
+    let mut tallies: Vec<EntryTally> = tallies.into_values().collect();
+    tallies.sort_by(|a, b| b.valid.cmp(&a.valid).then_with(|| a.name.cmp(&b.name)));
+    tallies
+}
+
+/// The vote monitor: totals, votes per innovation, and address/device groups (digests only),
+/// largest first, a page at a time; one group's votes can be inspected and voided.
 async fn fraud_view(
     State(state): State<AppState>,
+    Extension(catalogue): Extension<Catalogue>,
     ctx: Ctx,
     Path(number): Path<String>,
+    Query(q): Query<MonitorQuery>,
 ) -> WebResult<Response> {
     coordinator(&ctx)?;
     let e = edition(&state, &number).await?;
-    let mut groups: Vec<Group> = Vec::new();
-    for v in store::votes(&state.db, e.id).await? {
-        match groups
-            .iter_mut()
-            .find(|g| g.client == v.client_hash && g.device == v.device_hash)
-        {
-            Some(g) => g.votes.push(v),
-            None => groups.push(Group {
-                client: v.client_hash.clone(),
-                device: v.device_hash.clone(),
-                votes: vec![v],
-            }),
+    let votes = store::votes(&state.db, e.id).await?;
+    let mut names = HashMap::new();
+    for (entry, innovation, _) in store::entries(&state.db, e.id).await? {
+        if let Some(i) = catalogue.get(innovation).await {
+            names.insert(entry, i.name);
         }
     }
-    groups.sort_by_key(|g| std::cmp::Reverse(g.votes.len()));
+    let distinct = |f: fn(&store::VoteRow) -> &str| {
+        votes
+            .iter()
+            .map(f)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let (addresses, devices) = (
+        distinct(|v| v.client_hash.as_str()),
+        distinct(|v| v.device_hash.as_str()),
+    );
+    let mut groups = groups_of(&votes, &names);
+    let pages = groups.len().div_ceil(GROUPS_PER_PAGE).max(1);
+    let page = q.halaman.unwrap_or(1).clamp(1, pages);
+    let detail = match (&q.alamat, &q.perangkat) {
+        (Some(a), Some(d)) => groups
+            .iter()
+            .position(|g| &g.client == a && &g.device == d)
+            .map(|i| {
+                let shown = votes
+                    .iter()
+                    .filter(|v| &v.client_hash == a && &v.device_hash == d)
+                    .take(GROUP_VOTES_SHOWN)
+                    .map(|v| (v.clone(), entry_name(&names, v.entry_id)))
+                    .collect();
+                (groups[i].clone(), shown)
+            }),
+        _ => None,
+    };
+    groups = groups
+        .into_iter()
+        .skip((page - 1) * GROUPS_PER_PAGE)
+        .take(GROUPS_PER_PAGE)
+        .collect();
     render(&FraudPage {
         shell: Shell::new(&ctx),
-        e,
+        total: votes.len(),
+        voided: votes.iter().filter(|v| v.voided).count(),
+        addresses,
+        devices,
+        tallies: tallies_of(&votes, &names),
         groups,
+        page,
+        pages,
+        detail,
+        e,
     })
 }
 

@@ -114,14 +114,7 @@ async fn petung_dadi_asks_before_a_cancel_or_a_rejection(app: TestApp) {
     let id = request_id(&app, &tracking).await;
     let sekdes = app.signed_in("sekdes.nglinggis@anjungan.test").await;
     let page = format!("/layanan/kelola/permohonan/{id}");
-    let detail = sekdes
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&sekdes, &page).await;
     let reject = &detail[detail.find("data-command=\"reject\"").unwrap()..];
     let reject = &reject[..reject.find("</form>").unwrap()];
     assert!(
@@ -226,14 +219,7 @@ async fn lion_asks_before_a_lot_is_withdrawn_or_a_session_cancelled(app: TestApp
     .unwrap();
     let auctioneer = app.signed_in("jurulelang.prigi@anjungan.test").await;
     let page = format!("/lelang/kelola/sesi/{session}");
-    let console = auctioneer
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let console = app.page(&auctioneer, &page).await;
     // Only what the open session allows is enabled; the hall bid names no buyer by default.
     for (cmd, enabled) in [
         ("open", false),
@@ -262,24 +248,10 @@ async fn lion_asks_before_a_lot_is_withdrawn_or_a_session_cancelled(app: TestApp
         "Lot ditutup tanpa pemenang",
     )
     .await;
-    let console = auctioneer
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let console = app.page(&auctioneer, &page).await;
     assert!(console.contains(&withdraw), "asking withdrew nothing");
     assert_eq!(confirms(&app, &auctioneer, &html).await.status(), 303);
-    let console = auctioneer
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let console = app.page(&auctioneer, &page).await;
     assert!(!console.contains(&withdraw), "the lot is withdrawn");
 
     let html = asks(
@@ -308,14 +280,7 @@ async fn cilen_asks_before_a_work_is_taken_down(app: TestApp) {
         .unwrap();
     let librarian = app.signed_in("pustakawan@anjungan.test").await;
     let page = format!("/cerita/kelola/karya/{work}");
-    let review = librarian
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let review = app.page(&librarian, &page).await;
     assert!(
         review.contains("data-testid=\"cmd-take_down\" class=\"danger\""),
         "{review}"
@@ -346,14 +311,7 @@ async fn the_head_reads_the_preview_and_signs_with_a_password(app: TestApp) {
     assert_eq!(step(&app, &sekdes, id, "verify", "").await.status(), 303);
     let kades = app.signed_in("kades.nglinggis@anjungan.test").await;
     let page = format!("/layanan/kelola/permohonan/{id}");
-    let detail = kades
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let detail = app.page(&kades, &page).await;
     assert!(
         detail.contains(&format!("{page}/pratinjau.pdf"))
             && detail.contains("autocomplete=\"current-password\""),

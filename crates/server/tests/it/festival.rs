@@ -12,28 +12,79 @@ both_backends!(
     jury_scores_and_the_computed_ranking,
     stands_floor_plan_and_qr_codes,
     editions_agenda_and_calendar,
-    agencies_enter_innovations_while_the_call_is_open
+    agencies_enter_innovations_while_the_call_is_open,
+    the_vote_monitor_aggregates_and_pages
 );
+
+/// The demo's 660 votes: totals and votes per innovation by name, groups a page at a time,
+/// one group's votes on demand; the page stays light.
+async fn the_vote_monitor_aggregates_and_pages(app: TestApp) {
+    let coord = app.signed_in("koordinator@anjungan.test").await;
+    let (number, votes, groups): (i64, i64, i64) = sqlx::query_as(
+        "SELECT e.number, COUNT(*), COUNT(DISTINCT v.client_hash || ':' || v.device_hash) \
+         FROM festival_votes v JOIN festival_editions e ON e.id = v.edition_id GROUP BY e.number",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let page = format!("/festival/{number}/suara");
+    let html = app.page(&coord, &page).await;
+    assert!(html.len() < 60_000, "{} bytes", html.len());
+    assert!(
+        html.contains(&format!("data-testid=\"total\">{votes}<")),
+        "{html}"
+    );
+    assert!(!html.contains("entry "), "no English \"entry\" on the page");
+    assert!(html.contains("Suara per inovasi") && html.contains("Halaman 1 dari"));
+    let rows = html.matches("data-group-size=").count() as i64;
+    assert_eq!(rows, groups.min(20), "twenty groups a page");
+    // The last page holds the rest.
+    let pages = (groups + 19) / 20;
+    let last = app.page(&coord, &format!("{page}?halaman={pages}")).await;
+    let on_last = last.matches("data-group-size=").count() as i64;
+    assert_eq!(on_last, groups - 20 * (pages - 1));
+    // Inspecting the largest group (the demo's voided burst) lists its votes.
+    let largest: i64 = html
+        .split("data-group-size=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let href = html
+        .split("href=\"")
+        .find(|h| h.contains("alamat="))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let detail = app.page(&coord, &href).await;
+    assert!(detail.contains("data-testid=\"group\""), "{href}");
+    assert_eq!(
+        detail.matches("<li data-vote=").count() as i64,
+        largest.min(100)
+    );
+    // Guests and other roles may not see it.
+    assert_ne!(
+        app.client()
+            .get(app.url(&page))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
 
 async fn editions_agenda_and_calendar(app: TestApp) {
     let c = app.client();
-    let html = c
-        .get(app.url("/festival"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, "/festival").await;
     assert!(html.contains("data-edition=\"2\"") && html.contains("TIF 2 · 2020"));
-    let page = c
-        .get(app.url("/festival/2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/2").await;
     assert!(
         page.contains("Anjungan Cerdas, Desa Nglinggis, Kecamatan Tugu")
             && page.contains("Hibrida")
@@ -113,14 +164,7 @@ async fn agencies_enter_innovations_while_the_call_is_open(app: TestApp) {
     let current = editions[0]["number"].as_i64().unwrap();
     assert!(current > 2);
     let op = app.signed_in("operator.kominfo@anjungan.test").await;
-    let page = op
-        .get(app.url(&format!("/festival/{current}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&op, &format!("/festival/{current}")).await;
     assert!(
         page.contains("name=\"innovation\""),
         "the call is open: the form is there"
@@ -200,14 +244,7 @@ async fn agencies_enter_innovations_while_the_call_is_open(app: TestApp) {
 
 async fn stands_floor_plan_and_qr_codes(app: TestApp) {
     let c = app.client();
-    let page = c
-        .get(app.url("/festival/2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/2").await;
     let plan = page
         .split("id=\"denah\"")
         .nth(1)
@@ -236,14 +273,7 @@ async fn stands_floor_plan_and_qr_codes(app: TestApp) {
         .find(|s| s["number"] == "A1")
         .unwrap()
         .clone();
-    let stand = c
-        .get(app.url("/festival/2/stan/a1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let stand = app.page(&c, "/festival/2/stan/a1").await;
     assert!(stand.contains(&format!(
         "data-testid=\"stand-agency\">{}<",
         a1["organisation"].as_str().unwrap()
@@ -359,14 +389,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
     use anjungan_festival::store;
     // The 2nd TIF's published ranking: the article's innovations lead, every rank explained.
     let c = app.client();
-    let page = c
-        .get(app.url("/festival/2/peringkat"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/2/peringkat").await;
     let ranking = page.split("data-testid=\"ranking\"").nth(1).unwrap();
     let first_three: Vec<&str> = ranking
         .split("<strong>")
@@ -505,14 +528,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
     let dewi_tasks = store::assignments_of(db, id, dewi).await.unwrap();
     assert!(!dewi_tasks.is_empty());
     let juror = app.signed_in("juri@anjungan.test").await;
-    let jpage = juror
-        .get(app.url("/festival/50/juri"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let jpage = app.page(&juror, "/festival/50/juri").await;
     assert!(
         jpage.contains("name=\"s_novelty\""),
         "the scoring form is open"
@@ -562,14 +578,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
             .status(),
         303
     );
-    let jpage = juror
-        .get(app.url("/festival/50/juri"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let jpage = app.page(&juror, "/festival/50/juri").await;
     assert!(jpage.contains("data-testid=\"my-total\"") && jpage.contains("80.00"));
     // Not assigned, or not a juror at all: refused.
     let not_mine = [e1, e2]
@@ -606,14 +615,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
         403
     );
     // The coordinator sees the computed ranking before publication.
-    let r = coord
-        .get(app.url("/festival/50/peringkat"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let r = app.page(&coord, "/festival/50/peringkat").await;
     assert!(
         r.contains(&format!("data-entry=\"{entry}\" data-score=\"80.00\"")),
         "{r}"
@@ -685,14 +687,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     .await
     .unwrap();
     let c = app.client();
-    let page = c
-        .get(app.url("/festival/51/pilih"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/51/pilih").await;
     assert!(
         page.contains("name=\"contact\"") && !page.contains("data-votes="),
         "counts hidden while the vote is open"
@@ -789,14 +784,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     );
     // The coordinator sees both votes from this client and device together, and voids one with a reason.
     let coord = app.signed_in("koordinator@anjungan.test").await;
-    let fraud = coord
-        .get(app.url("/festival/51/suara"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let fraud = app.page(&coord, "/festival/51/suara").await;
     assert!(fraud.contains("data-group-size=\"2\""), "{fraud}");
     let first: i64 =
         sqlx::query_scalar("SELECT id FROM festival_votes WHERE edition_id = $1 AND entry_id = $2")
@@ -846,14 +834,7 @@ async fn public_vote_with_one_time_codes(app: TestApp) {
     );
     // After the vote closes, the counts appear, without the voided vote.
     sqlx::query("UPDATE festival_phases SET starts_at = starts_at - 7200000, ends_at = ends_at - 7200000 WHERE edition_id = $1").bind(id).execute(&db.pool).await.unwrap();
-    let page = c
-        .get(app.url("/festival/51/pilih"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/51/pilih").await;
     assert!(
         page.contains(&format!("data-entry=\"{e1}\""))
             && page.contains("data-votes=\"1\"")
@@ -925,14 +906,9 @@ async fn frab_schedule_exports(app: TestApp) {
             "application/xml; charset=utf-8"
         );
         let xml = r.text().await.unwrap();
-        let ics = c
-            .get(app.url(&format!("/festival/{number}/agenda.ics")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let ics = app
+            .page(&c, &format!("/festival/{number}/agenda.ics"))
+            .await;
         let doc = roxmltree::Document::parse(&xml).unwrap();
         assert_eq!(
             doc.descendants().filter(|n| n.has_tag_name("day")).count(),
@@ -1006,26 +982,12 @@ async fn frab_schedule_exports(app: TestApp) {
 
 async fn awards_certificates_and_verification(app: TestApp) {
     let c = app.client();
-    let page = c
-        .get(app.url("/festival/2/hasil"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&c, "/festival/2/hasil").await;
     for a in ["winner_1", "winner_2", "winner_3", "special"] {
         assert!(page.contains(&format!("data-award=\"{a}\"")), "{a} shown");
     }
     // The first prize goes to the ranking's first entry.
-    let ranking = c
-        .get(app.url("/festival/2/peringkat"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let ranking = app.page(&c, "/festival/2/peringkat").await;
     let first = ranking
         .split("data-testid=\"ranking\"")
         .nth(1)
@@ -1157,14 +1119,7 @@ async fn awards_certificates_and_verification(app: TestApp) {
 
 async fn coordinator_dashboard(app: TestApp) {
     let coord = app.signed_in("koordinator@anjungan.test").await;
-    let page = coord
-        .get(app.url("/festival/2/dasbor"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&coord, "/festival/2/dasbor").await;
     let entries: usize = page
         .split("data-testid=\"dash-entries\">")
         .nth(1)

@@ -197,14 +197,7 @@ async fn letters_certificates_and_tickets_validate_with_standard_tools(app: Test
             .unwrap()
             .ends_with("/.well-known/pki/ca.pem")
     );
-    let page = guest
-        .get(app.url(&format!("/verifikasi/{code}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&guest, &format!("/verifikasi/{code}")).await;
     assert!(
         page.contains("data-authentic=\"true\"")
             && page.contains("PAdES-B-B")
@@ -227,14 +220,9 @@ async fn letters_certificates_and_tickets_validate_with_standard_tools(app: Test
     if let Some((valid, summary)) = pyhanko(&file, &chain) {
         assert!(valid, "the letter signed before the rotation: {summary}");
     }
-    let keys = kades
-        .get(app.url(&format!("/layanan/kelola/{NGLINGGIS}/kunci")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let keys = app
+        .page(&kades, &format!("/layanan/kelola/{NGLINGGIS}/kunci"))
+        .await;
     assert!(
         keys.contains(&head_cert),
         "the retired certificate is listed"
@@ -246,14 +234,7 @@ async fn letters_certificates_and_tickets_validate_with_standard_tools(app: Test
     anjungan_kernel::pki::rotate_authority(&app.state.db, &app.state.keys)
         .await
         .unwrap();
-    let pem = guest
-        .get(app.url("/.well-known/pki/ca.pem"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let pem = app.page(&guest, "/.well-known/pki/ca.pem").await;
     assert_eq!(pem.matches("BEGIN CERTIFICATE").count(), 2, "{pem}");
     std::fs::write(&chain, &pem).unwrap();
     if let Some((valid, summary)) = pyhanko(&file, &chain) {

@@ -121,6 +121,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The body of the page at `path` as `client` gets it, whatever its status.
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// The CSRF token that the page at `path` gives this client.
     pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
         let html = client
