@@ -199,6 +199,25 @@ impl Tr {
         format!("{} {} {}", d.day(), name, d.year())
     }
 
+    /// A calendar day kept as ISO `2020-12-14` written the long way: `14 Desember 2020`. Text
+    /// that is not such a day is returned as it is.
+    pub fn day(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.get(..10).unwrap_or(iso).split('-').collect();
+        let [y, m, d] = parts[..] else {
+            return iso.to_string();
+        };
+        match (y.parse::<i32>(), m.parse::<usize>(), d.parse::<u8>()) {
+            (Ok(y), Ok(m @ 1..=12), Ok(d @ 1..=31)) => {
+                let name = match self.lang {
+                    Lang::Id => MONTHS_ID[m - 1],
+                    Lang::En => MONTHS_EN[m - 1],
+                };
+                format!("{d} {name} {y}")
+            }
+            _ => iso.to_string(),
+        }
+    }
+
     /// `14 Desember 2020 08.00 WIB` (Indonesian writes the time with a dot).
     pub fn datetime(&self, ms: impl std::borrow::Borrow<Millis>) -> String {
         let ms = *ms.borrow();
@@ -300,6 +319,14 @@ mod tests {
         assert_eq!(rupiah(1000), "Rp 1.000");
         assert_eq!(rupiah(-5000), "-Rp 5.000");
         assert_eq!(rupiah(i64::MIN), "-Rp 9.223.372.036.854.775.808");
+    }
+
+    #[test]
+    fn iso_days_are_written_the_long_way() {
+        assert_eq!(Tr::new(Lang::Id).day("2026-12-05"), "5 Desember 2026");
+        assert_eq!(Tr::new(Lang::En).day("2026-01-31"), "31 January 2026");
+        assert_eq!(Tr::new(Lang::Id).day("2026-13-01"), "2026-13-01");
+        assert_eq!(Tr::new(Lang::Id).day(""), "");
     }
 
     #[test]

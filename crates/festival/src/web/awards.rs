@@ -240,7 +240,7 @@ async fn certificate(
             .map(|i| i.organisation.as_str())
             .unwrap_or_default(),
         category: t.s(&v.category.key()),
-        place_and_date: format!("{}, {}", e.venue, e.ends_on),
+        place_and_date: format!("{}, {}", e.venue, t.day(&e.ends_on)),
         verify_label: t.s("festival.verify_at"),
         url: &url,
     })

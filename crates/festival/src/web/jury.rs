@@ -173,7 +173,7 @@ async fn jury_page(
             .map(|(_, r, c)| {
                 let total = spec
                     .and_then(|s| review_total(r, &s.rubric).ok())
-                    .map(fmt2)
+                    .map(|v| shown(&ctx.tr(), v))
                     .unwrap_or_default();
                 (r.scores.clone(), c.clone(), total)
             });
@@ -181,7 +181,8 @@ async fn jury_page(
             all.iter()
                 .filter(|(ph, r, _)| *ph == phase && r.entry == entry && r.juror != p.user_id.0)
                 .filter_map(|(_, r, _)| {
-                    spec.and_then(|s| review_total(r, &s.rubric).ok()).map(fmt2)
+                    spec.and_then(|s| review_total(r, &s.rubric).ok())
+                        .map(|v| shown(&ctx.tr(), v))
                 })
                 .collect()
         } else {
@@ -248,8 +249,22 @@ struct RankingPage {
     coordinator: bool,
 }
 
+/// A score with two decimals as the reader writes them: `87,65` in Indonesian (the API keeps
+/// `87.65`).
+fn shown(t: &anjungan_kernel::i18n::Tr, v: i128) -> String {
+    let text = fmt2(v);
+    match t.lang {
+        anjungan_kernel::i18n::Lang::Id => text.replace('.', ","),
+        anjungan_kernel::i18n::Lang::En => text,
+    }
+}
+
 impl RankingPage {
     fn f(&self, v: &i128) -> String {
+        shown(&self.shell.t, *v)
+    }
+    /// For data attributes, which machines read: always a decimal point.
+    fn raw(&self, v: &i128) -> String {
         fmt2(*v)
     }
     fn standing(&self, entry: &i64) -> String {

@@ -546,7 +546,7 @@ async fn festival_enter_score_vote_and_publish() {
             )
             .await?;
             click(&c, "form[action^='/festival/60/juri/'] button").await?;
-            wait_text(&c, "[data-testid=my-total]", "80.00").await?;
+            wait_text(&c, "[data-testid=my-total]", "80,00").await?;
 
             // 3. The vote opens; a visitor gets a code by WhatsApp and votes.
             shift(2 * h).await;

@@ -579,7 +579,7 @@ async fn jury_scores_and_the_computed_ranking(app: TestApp) {
         303
     );
     let jpage = app.page(&juror, "/festival/50/juri").await;
-    assert!(jpage.contains("data-testid=\"my-total\"") && jpage.contains("80.00"));
+    assert!(jpage.contains("data-testid=\"my-total\"") && jpage.contains("80,00"));
     // Not assigned, or not a juror at all: refused.
     let not_mine = [e1, e2]
         .into_iter()
