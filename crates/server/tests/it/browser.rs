@@ -693,6 +693,98 @@ async fn desk_domicile_letter_from_request_to_verification() {
         .await;
 }
 
+/// What GOV.UK's patterns promise, in a real browser on a phone: a refused request form opens
+/// at an error summary that links to each field and keeps what was typed; cancelling a request
+/// asks first on a page with a way back, and the cancel button is readable (not white on white).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_error_summary_and_a_confirmed_cancel() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let base = app.base.clone();
+    let tracking = crate::desk::citizen_submits(&app, &app.client()).await;
+    browser
+        .journey(
+            "desk_error_summary_and_a_confirmed_cancel",
+            |c| async move {
+                c.goto(&format!("{base}/layanan/s/35.03.05.2001.domisili"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                fill(&c, "#nama", "Sri Wahyuni").await?;
+                fill(&c, "#nik", "1234567890123456").await?;
+                fill(&c, "#f_keperluan", "Melamar pekerjaan").await?;
+                fill(&c, "#telepon", "12").await?;
+                click(&c, "button[value=kode]").await?;
+                wait_text(&c, "[data-testid=error-summary]", "NIK").await?;
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                expect(
+                    url.fragment() == Some("galat"),
+                    &format!("the page opens at the summary: {url}"),
+                )?;
+                let (scrolled, top) = (
+                    c.execute("return window.scrollY", vec![])
+                        .await
+                        .map_err(|e| e.to_string())?,
+                    c.execute(
+                        "return document.getElementById('galat').getBoundingClientRect().top",
+                        vec![],
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?,
+                );
+                expect(
+                    scrolled.as_f64().unwrap_or(0.0) > 200.0
+                        && top.as_f64().unwrap_or(9e9).abs() < 80.0,
+                    &format!("scrolled to the summary: scrollY {scrolled}, its top at {top}"),
+                )?;
+                let kept = c
+                    .find(Locator::Css("#nama"))
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .prop("value")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                expect(
+                    kept.as_deref() == Some("Sri Wahyuni"),
+                    "typed values are kept",
+                )?;
+                click(&c, "[data-testid=error-summary] a[href='#nik']").await?;
+                let url = c.current_url().await.map_err(|e| e.to_string())?;
+                expect(
+                    url.fragment() == Some("nik"),
+                    "the summary links to the field",
+                )?;
+
+                // Cancelling asks first; going back changes nothing; confirming cancels.
+                c.goto(&format!("{base}/layanan/lacak/{tracking}"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let colour = c
+                .execute(
+                    "return getComputedStyle(document.querySelector('[data-testid=cancel]')).color",
+                    vec![],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                expect(
+                    colour.as_str() != Some("rgb(255, 255, 255)"),
+                    &format!("cancel is readable: {colour}"),
+                )?;
+                click(&c, "[data-testid=cancel]").await?;
+                wait_text(&c, "[data-testid=confirm]", "Batalkan permohonan").await?;
+                click(&c, "[data-testid=confirm-back]").await?;
+                wait_text(&c, "[data-testid=state]", "Diajukan").await?;
+                click(&c, "[data-testid=cancel]").await?;
+                wait_text(&c, "[data-testid=confirm]", "tidak dapat dibatalkan").await?;
+                click(&c, "[data-testid=confirm-yes]").await?;
+                wait_text(&c, "[data-testid=state]", "Dibatalkan").await?;
+                Ok(())
+            },
+        )
+        .await;
+}
+
 /// Cilen: an author writes a two-chapter story and submits it; a librarian publishes it; a reader
 /// finds it by a stemmed search, reads both chapters, gives kudos and bookmarks it — on a phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
