@@ -14,7 +14,7 @@ both_backends!(every_linked_page_answers_for_every_role);
 const PAGES_PER_ROLE: usize = 260;
 const PER_SHAPE: usize = 3;
 
-const ROLES: &[Option<&str>] = &[
+pub(crate) const ROLES: &[Option<&str>] = &[
     None,
     Some("admin@anjungan.test"),
     Some("koordinator@anjungan.test"),
@@ -32,7 +32,7 @@ const ROLES: &[Option<&str>] = &[
 ];
 
 /// Links not to follow: signing out ends the crawl's session, and live feeds never end.
-fn skip(path: &str) -> bool {
+pub(crate) fn skip(path: &str) -> bool {
     path.starts_with("/keluar")
         || path.ends_with("/feed")
         || path.ends_with("/ws")
@@ -48,7 +48,7 @@ fn shows_codes(path: &str) -> bool {
 
 /// The shape of a path: digits and long codes replaced, so `/layanan/desa/12` and
 /// `/layanan/desa/13` count as one.
-fn shape(path: &str) -> String {
+pub(crate) fn shape(path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or(path);
     path.split('/')
         .map(|seg| {
@@ -62,7 +62,7 @@ fn shape(path: &str) -> String {
         .join("/")
 }
 
-fn links(html: &str) -> Vec<String> {
+pub(crate) fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find("href=\"") {
