@@ -44,7 +44,7 @@ pub fn floor_plan(stands: &[PlanStand<'_>], title: &str) -> String {
     let w = stands.iter().map(|s| s.x + 1).max().unwrap_or(1) * CELL + 20;
     let h = stands.iter().map(|s| s.y + 1).max().unwrap_or(1) * CELL + 20;
     let mut out = format!(
-        r#"<svg class="chart plan" viewBox="0 0 {w} {h}" role="img" aria-labelledby="plan-t"><title id="plan-t">{}</title>"#,
+        r#"<svg class="chart plan" viewBox="0 0 {w} {h}" role="group" aria-labelledby="plan-t"><title id="plan-t">{}</title>"#,
         esc(title)
     );
     for s in stands {
@@ -52,8 +52,10 @@ pub fn floor_plan(stands: &[PlanStand<'_>], title: &str) -> String {
         let short: String = s.label.chars().take(14).collect();
         let _ = write!(
             out,
-            r#"<a href="{}"><rect x="{}" y="{}" width="{}" height="{}" rx="6" class="stand"/><text x="{}" y="{}" class="val" text-anchor="middle">{}</text><text x="{}" y="{}" class="lbl" text-anchor="middle">{}</text></a>"#,
+            r#"<a href="{}"><title>{} {}</title><rect x="{}" y="{}" width="{}" height="{}" rx="6" class="stand"/><text x="{}" y="{}" class="val" text-anchor="middle">{}</text><text x="{}" y="{}" class="lbl" text-anchor="middle">{}</text></a>"#,
             esc(&s.href),
+            esc(s.number),
+            esc(s.label),
             x + 4,
             y + 4,
             CELL - 8,

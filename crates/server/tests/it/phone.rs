@@ -1,6 +1,8 @@
-//! Every page fits a phone, on SQLite and PostgreSQL: for a guest and each demo role, the pages
-//! the crawler reaches (a few of each path shape) are opened in headless Chromium 360 px wide,
-//! and none is wider than the screen (`scrollWidth ≤ innerWidth`).
+//! Every page fits a phone and passes an accessibility engine, on SQLite and PostgreSQL: for a
+//! guest and each demo role, the pages the crawler reaches (a few of each path shape) are opened
+//! in headless Chromium 360 px wide, where none may be wider than the screen
+//! (`scrollWidth ≤ innerWidth`), and both there and 1280 px wide axe-core (Deque's engine, the
+//! one Lighthouse runs) may report no serious or critical violation of WCAG 2.1 A/AA.
 
 use crate::browser::{Browser, fill};
 use crate::crawl::{ROLES, links, shape, skip};
@@ -45,6 +47,53 @@ async fn reachable(app: &TestApp, client: &reqwest::Client, starts: &[String]) -
         queue.extend(links(&html).into_iter().filter(|l| !seen.contains(l)));
     }
     pages
+}
+
+/// axe-core's script, installed by `.ci/run` (`npm install -g axe-core`); `AXE_CORE_JS` names
+/// another copy.
+fn axe_source() -> Option<String> {
+    let candidates = [
+        std::env::var("AXE_CORE_JS").unwrap_or_default(),
+        "/usr/lib/node_modules/axe-core/axe.min.js".into(),
+        "/usr/local/lib/node_modules/axe-core/axe.min.js".into(),
+    ];
+    let found = candidates
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok());
+    if found.is_none() {
+        assert!(
+            !ci(),
+            "CI=true but axe-core is not installed (npm install -g axe-core)"
+        );
+        eprintln!("skipped: accessibility checks (npm install -g axe-core)");
+    }
+    found
+}
+
+/// The serious and critical WCAG 2.1 A/AA violations axe-core finds on the current page.
+async fn violations(c: &fantoccini::Client, axe: &str) -> Result<Vec<String>, String> {
+    c.execute(&format!("{axe}\n;return true;"), vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})\
+             .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .map(v => v.id + ' (' + v.nodes.length + '×, e.g. ' + v.nodes[0].target.join(' ') + ')')))\
+             .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 async fn sign_in(c: &fantoccini::Client, base: &str, email: &str) -> Result<(), String> {
@@ -113,12 +162,11 @@ async fn every_page_fits_a_phone_on(backend: Backend) {
         format!("/lelang/karcis/{ticket}"),
         "/verifikasi/TIDAKADA".to_string(),
     ];
+    let axe = axe_source();
     browser
         .journey("every_page_fits_a_phone", |c| async move {
-            c.set_window_size(360, 800)
-                .await
-                .map_err(|e| e.to_string())?;
             let mut wide = Vec::new();
+            let mut inaccessible = Vec::new();
             let mut checked = 0;
             for role in ROLES {
                 let client = app.client();
@@ -127,7 +175,26 @@ async fn every_page_fits_a_phone_on(backend: Backend) {
                     app.login(&client, email, "anjungan-demo").await;
                     sign_in(&c, &base, email).await?;
                 }
-                for path in reachable(&app, &client, &starts).await {
+                let who = role.unwrap_or("guest");
+                let pages = reachable(&app, &client, &starts).await;
+                // Wide screens: accessibility only.
+                if let Some(axe) = &axe {
+                    c.set_window_size(1280, 900)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    for path in &pages {
+                        c.goto(&format!("{base}{path}"))
+                            .await
+                            .map_err(|e| e.to_string())?;
+                        for v in violations(&c, axe).await? {
+                            inaccessible.push(format!("{who} at 1280 px: {path}: {v}"));
+                        }
+                    }
+                }
+                c.set_window_size(360, 800)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for path in pages {
                     c.goto(&format!("{base}{path}"))
                         .await
                         .map_err(|e| e.to_string())?;
@@ -156,10 +223,14 @@ async fn every_page_fits_a_phone_on(backend: Backend) {
                             .await
                             .map_err(|e| e.to_string())?;
                         wide.push(format!(
-                            "{}: {path} is {scroll} px wide on a {inner} px screen ({})",
-                            role.unwrap_or("guest"),
+                            "{who}: {path} is {scroll} px wide on a {inner} px screen ({})",
                             culprits.as_str().unwrap_or_default()
                         ));
+                    }
+                    if let Some(axe) = &axe {
+                        for v in violations(&c, axe).await? {
+                            inaccessible.push(format!("{who} at 360 px: {path}: {v}"));
+                        }
                     }
                     checked += 1;
                     if role.is_none() {
@@ -170,11 +241,22 @@ async fn every_page_fits_a_phone_on(backend: Backend) {
             if checked < 200 {
                 return Err(format!("only {checked} pages checked"));
             }
-            eprintln!("{checked} pages checked at 360 px");
-            if wide.is_empty() {
+            eprintln!("{checked} pages checked at 360 px (and with axe-core at 1280 px)");
+            let mut problems = Vec::new();
+            if !wide.is_empty() {
+                problems.push(format!("{} pages overflow:\n{}", wide.len(), wide.join("\n")));
+            }
+            if !inaccessible.is_empty() {
+                problems.push(format!(
+                    "{} serious or critical accessibility violations:\n{}",
+                    inaccessible.len(),
+                    inaccessible.join("\n")
+                ));
+            }
+            if problems.is_empty() {
                 Ok(())
             } else {
-                Err(format!("{} pages overflow:\n{}", wide.len(), wide.join("\n")))
+                Err(problems.join("\n"))
             }
         })
         .await;
