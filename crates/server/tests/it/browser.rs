@@ -785,6 +785,93 @@ async fn desk_error_summary_and_a_confirmed_cancel() {
         .await;
 }
 
+/// Presses Tab until the focused element matches `css` (at most 80 times), as a keyboard user
+/// moves through a page.
+async fn tab_to(c: &Client, css: &str) -> Result<(), String> {
+    for _ in 0..80 {
+        let here = c
+            .execute(
+                "return document.activeElement && document.activeElement.matches(arguments[0])",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if here.as_bool() == Some(true) {
+            return Ok(());
+        }
+        c.active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys("\u{E004}")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Err(format!("Tab never reached {css}"))
+}
+
+/// Types into the focused element, or presses a key there.
+async fn keys(c: &Client, text: &str) -> Result<(), String> {
+    c.active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(text)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A citizen who uses only the keyboard requests a domicile letter: every field and button is
+/// reached with Tab, filled by typing, and pressed with Enter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_letter_requested_with_the_keyboard_alone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let base = app.base.clone();
+    browser
+        .journey(
+            "desk_letter_requested_with_the_keyboard_alone",
+            |c| async move {
+                c.goto(&format!("{base}/layanan/s/35.03.05.2001.domisili"))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                // The skip link comes first and leads into the page.
+                keys(&c, "\u{E004}").await?;
+                let first = c
+                    .execute("return document.activeElement.className", vec![])
+                    .await
+                    .map_err(|e| e.to_string())?;
+                expect(
+                    first.as_str() == Some("skip"),
+                    &format!("the skip link is first: {first}"),
+                )?;
+                tab_to(&c, "#nama").await?;
+                keys(&c, "Sri Wahyuni").await?;
+                tab_to(&c, "#nik").await?;
+                keys(&c, "3503055203900002").await?;
+                tab_to(&c, "#f_keperluan").await?;
+                keys(&c, "Melamar pekerjaan").await?;
+                tab_to(&c, "#telepon").await?;
+                keys(&c, "081234567890").await?;
+                tab_to(&c, "button[value=kode]").await?;
+                keys(&c, "\u{E007}").await?;
+                wait_text(&c, "[data-testid=code-sent]", "6281").await?;
+                let code = crate::desk::last_code(&app).await;
+                tab_to(&c, "#kode").await?;
+                keys(&c, &code).await?;
+                tab_to(&c, "button[value=kirim]").await?;
+                keys(&c, "\u{E007}").await?;
+                wait_text(&c, "[data-testid=tracking-code]", "-").await?;
+                expect(
+                    text(&c, "[data-testid=state]").await?.contains("Diajukan"),
+                    "submitted",
+                )?;
+                Ok(())
+            },
+        )
+        .await;
+}
+
 /// Cilen: an author writes a two-chapter story and submits it; a librarian publishes it; a reader
 /// finds it by a stemmed search, reads both chapters, gives kudos and bookmarks it — on a phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
