@@ -173,11 +173,12 @@ struct QueuePage {
 impl QueuePage {
     fn pct(&self, f: &Figures) -> String {
         f.on_time_pct
-            .map(|p| format!("{p:.1}%"))
+            .map(|p| format!("{}%", self.shell.t.decimal(p, 1)))
             .unwrap_or_else(|| "—".into())
     }
     fn days(&self, d: &Option<f64>) -> String {
-        d.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
+        d.map(|x| self.shell.t.decimal(x, 1))
+            .unwrap_or_else(|| "—".into())
     }
     fn channels(&self) -> String {
         self.figures

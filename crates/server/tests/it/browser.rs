@@ -785,6 +785,145 @@ async fn desk_error_summary_and_a_confirmed_cancel() {
         .await;
 }
 
+/// Clicks `css`, and on the confirmation page it leads to, checks the red button and the way
+/// back, then confirms.
+async fn confirm_through(c: &Client, css: &str, says: &str) -> Result<(), String> {
+    click(c, css).await?;
+    wait_text(c, "[data-testid=confirm]", says).await?;
+    let class = c
+        .find(Locator::Css("[data-testid=confirm-yes]"))
+        .await
+        .map_err(|e| e.to_string())?
+        .attr("class")
+        .await
+        .map_err(|e| e.to_string())?;
+    expect(
+        class.as_deref() == Some("danger"),
+        "the confirming button is the dangerous one",
+    )?;
+    c.find(Locator::Css("[data-testid=confirm-back]"))
+        .await
+        .map_err(|e| format!("a way back: {e}"))?;
+    click(c, "[data-testid=confirm-yes]").await
+}
+
+/// Every other action that cannot be undone asks first in a real browser: a rejection, a
+/// cancelled sign-up, a voided vote, a withdrawn lot, a cancelled auction session and a work
+/// taken down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_dangerous_action_asks_first() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await.unwrap();
+    let base = app.base.clone();
+    let tracking = crate::desk::citizen_submits(&app, &app.client()).await;
+    let request = crate::desk::request_id(&app, &tracking).await;
+    let db = app.state.db.clone();
+    let (vote, client, device): (i64, String, String) = sqlx::query_as(
+        "SELECT id, client_hash, device_hash FROM festival_votes WHERE voided_at IS NULL ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let panel: i64 = sqlx::query_scalar(
+        "SELECT id FROM festival_sessions WHERE title LIKE 'Diskusi panel: mengukur%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let session: i64 = sqlx::query_scalar(
+        "SELECT id FROM auction_sessions WHERE state = 'open' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let lot: i64 = sqlx::query_scalar(
+        "SELECT id FROM auction_lots WHERE session_id = $1 AND state = 'open' ORDER BY id LIMIT 1",
+    )
+    .bind(session)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let work: i64 = sqlx::query_scalar("SELECT id FROM story_works WHERE slug = 'menak-sopal'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    browser
+        .journey("every_dangerous_action_asks_first", |c| async move {
+            // A rejection, with the reason the citizen will read.
+            sign_in(&c, &base, "sekdes.nglinggis@anjungan.test").await?;
+            c.goto(&format!("{base}/layanan/kelola/permohonan/{request}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            fill(&c, "#catatan-reject", "Bukan warga desa ini").await?;
+            confirm_through(
+                &c,
+                "form[data-command=reject] button",
+                "Bukan warga desa ini",
+            )
+            .await?;
+            wait_text(&c, "[data-testid=state]", "Ditolak").await?;
+
+            // A visitor's sign-up.
+            sign_in(&c, &base, "warga@anjungan.test").await?;
+            c.goto(&format!("{base}/festival/8#s{panel}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            click(&c, &format!("#s{panel} form[action$='/daftar'] button")).await?;
+            wait_text(&c, &format!("#s{panel}"), "Anda terdaftar").await?;
+            confirm_through(
+                &c,
+                &format!("#s{panel} form[action$='/batal'] button"),
+                "Kursi Anda dilepas",
+            )
+            .await?;
+            wait_for_path(&c, "/festival/8").await?;
+
+            // A vote, voided by the coordinator with a reason.
+            sign_in(&c, &base, "koordinator@anjungan.test").await?;
+            c.goto(&format!(
+                "{base}/festival/2/suara?alamat={client}&perangkat={device}"
+            ))
+            .await
+            .map_err(|e| e.to_string())?;
+            fill(&c, &format!("#r{vote}"), "Pola suara tidak wajar").await?;
+            confirm_through(
+                &c,
+                &format!("li[data-vote='{vote}'] button"),
+                "Pola suara tidak wajar",
+            )
+            .await?;
+            wait_for_path(&c, "/festival/2/suara").await?;
+
+            // A lot withdrawn, then the session cancelled.
+            sign_in(&c, &base, "jurulelang.prigi@anjungan.test").await?;
+            c.goto(&format!("{base}/lelang/kelola/sesi/{session}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            confirm_through(
+                &c,
+                &format!("form[action$='/tarik']:has(input[value='{lot}']) button"),
+                "Lot ditutup tanpa pemenang",
+            )
+            .await?;
+            wait_for_path(&c, &format!("/lelang/kelola/sesi/{session}")).await?;
+            confirm_through(&c, "[data-testid=cmd-cancel]", "tidak dapat dibuka lagi").await?;
+            wait_for_path(&c, &format!("/lelang/kelola/sesi/{session}")).await?;
+
+            // A work taken down by a librarian.
+            sign_in(&c, &base, "pustakawan@anjungan.test").await?;
+            c.goto(&format!("{base}/cerita/kelola/karya/{work}"))
+                .await
+                .map_err(|e| e.to_string())?;
+            fill(&c, "#catatan", "Melanggar hak cipta").await?;
+            confirm_through(&c, "[data-testid=cmd-take_down]", "Melanggar hak cipta").await?;
+            wait_text(&c, "[data-testid=state]", "Diturunkan").await?;
+            Ok(())
+        })
+        .await;
+}
+
 /// Presses Tab until the focused element matches `css` (at most 80 times), as a keyboard user
 /// moves through a page.
 async fn tab_to(c: &Client, css: &str) -> Result<(), String> {
