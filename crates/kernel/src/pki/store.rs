@@ -113,19 +113,6 @@ pub async fn signers_of(db: &Db, holder: &str) -> Result<Vec<SignerRecord>, sqlx
     rows.iter().map(signer_row).collect()
 }
 
-pub async fn by_fingerprint(
-    db: &Db,
-    fingerprint: &str,
-) -> Result<Option<SignerRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, subject, fingerprint, certificate, created_at, retired_at FROM pki_signers WHERE fingerprint = $1",
-    )
-    .bind(fingerprint)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(signer_row).transpose()
-}
-
 pub struct NewSigner<'a> {
     pub holder: &'a str,
     pub authority_id: i64,
