@@ -50,6 +50,8 @@ pub enum StoryError {
     TooManyAuthors,
     #[error("a work keeps at least one author")]
     LastAuthor,
+    #[error("an author does not follow themselves")]
+    SelfFollow,
 }
 
 impl StoryError {
@@ -78,6 +80,7 @@ impl StoryError {
             StoryError::AlreadyAuthor => "stories.error.already_author",
             StoryError::TooManyAuthors => "stories.error.too_many_authors",
             StoryError::LastAuthor => "stories.error.last_author",
+            StoryError::SelfFollow => "stories.error.self_follow",
         }
     }
 }

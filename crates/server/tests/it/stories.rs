@@ -16,6 +16,7 @@ both_backends!(
     both_backends_stem_like_postgresql,
     search_pages_are_consistent_and_rank_titles_first,
     co_authors_share_a_work_on_the_page_and_through_the_api,
+    readers_follow_authors_continue_and_read_whole_works,
 );
 
 /// The id of a demo work by its slug.
@@ -1445,4 +1446,165 @@ async fn co_authors_share_a_work_on_the_page_and_through_the_api(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 409);
     assert_eq!(count(&app, &credits).await, 1);
+}
+
+/// A reader follows an author before their new work is out and gets one e-mail when it is
+/// published; then reads it whole on one page or chapter by chapter, and the shelf and the work
+/// page continue at the chapter opened last. A guest is asked to sign in; an author does not
+/// follow themselves; unfollowing takes the author off the shelf.
+async fn readers_follow_authors_continue_and_read_whole_works(app: TestApp) {
+    let author = app.signed_in("warga@anjungan.test").await;
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis/nama",
+            &[("nama_pena", "Laras Pesisir")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let author_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'warga@anjungan.test'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let page = format!("/cerita/penulis/{author_id}");
+    // A guest is asked to sign in; following needs an account.
+    let guest = app.page(&app.client(), &page).await;
+    assert!(guest.contains("data-testid=\"follow-sign-in\""), "{guest}");
+    let r = app
+        .post_form(
+            &app.client(),
+            "/layanan/pengaduan",
+            &format!("{page}/ikuti"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(location(&r).starts_with("/masuk"), "{}", location(&r));
+    // The author does not follow themselves.
+    let own = app.page(&author, &page).await;
+    assert!(!own.contains("data-testid=\"follow\""));
+    let r = app
+        .post_form(&author, "/layanan/pengaduan", &format!("{page}/ikuti"), &[])
+        .await;
+    assert_eq!(r.status(), 400);
+    let reader = app.signed_in("kades.nglinggis@anjungan.test").await;
+    let r = app
+        .post_form(&reader, &page, &format!("{page}/ikuti"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let html = app.page(&reader, &page).await;
+    assert!(html.contains("Mengikuti"), "{html}");
+    // The author's new work, published: the follower hears of it once.
+    let r = app
+        .post_form(
+            &author,
+            "/cerita/tulis",
+            "/cerita/tulis",
+            &[
+                ("judul", "Perahu Terakhir di Prigi"),
+                ("ringkasan", "Dua saudara memperbaiki perahu ayah mereka."),
+                ("kategori", "cerpen"),
+                ("bahasa", "id"),
+                ("rating", "semua_umur"),
+                ("selesai", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let edit = location(&r);
+    let id: i64 = edit.rsplit('/').next().unwrap().parse().unwrap();
+    for (title, body) in [
+        ("Lambung Bocor", "Air masuk dari papan ketiga."),
+        (
+            "Dempul",
+            "Mereka mendempul sampai malam.<script>alert(1)</script>",
+        ),
+        ("Melaut", "Subuh itu perahu kembali ke laut."),
+    ] {
+        let r = app
+            .post_form(
+                &author,
+                &edit,
+                &format!("{edit}/bab"),
+                &[("judul", title), ("isi", body)],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+    }
+    let r = app
+        .post_form(
+            &author,
+            &edit,
+            &format!("{edit}/langkah"),
+            &[("perintah", "submit")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let librarian = app.signed_in("pustakawan@anjungan.test").await;
+    let review = format!("/cerita/kelola/karya/{id}");
+    for cmd in ["review", "publish"] {
+        let r = app
+            .post_form(
+                &librarian,
+                &review,
+                &format!("{review}/langkah"),
+                &[("perintah", cmd), ("catatan", "")],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{cmd}");
+    }
+    let news: Vec<(String,)> = sqlx::query_as(
+        "SELECT recipient_sealed FROM outbox WHERE subject = 'Cilen: karya baru dari Laras Pesisir'",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let to: Vec<String> = news
+        .iter()
+        .map(|(r,)| app.state.keys.open(r).unwrap())
+        .collect();
+    assert_eq!(to, vec!["kades.nglinggis@anjungan.test".to_string()]);
+    // The whole work on one page, sanitised, every chapter in order.
+    let (status, whole) = text(&app.client(), app.url(&format!("/cerita/karya/{id}/baca"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(whole.matches("data-testid=\"whole-chapter\"").count(), 3);
+    let (a, b) = (
+        whole.find("Lambung Bocor").unwrap(),
+        whole.find("Melaut").unwrap(),
+    );
+    assert!(a < b && !whole.contains("<script>alert"));
+    let work = app
+        .page(&app.client(), &format!("/cerita/karya/{id}"))
+        .await;
+    assert!(work.contains(&format!("href=\"/cerita/karya/{id}/baca\"")));
+    // Reading chapter by chapter: the shelf and the work page continue where the reader stopped.
+    for n in [1, 2] {
+        let (status, _) = text(&reader, app.url(&format!("/cerita/karya/{id}/bab/{n}"))).await;
+        assert_eq!(status, 200);
+    }
+    let html = app.page(&reader, &format!("/cerita/karya/{id}")).await;
+    assert!(
+        html.contains(&format!(
+            "href=\"/cerita/karya/{id}/bab/2\" data-testid=\"continue-reading\""
+        )),
+        "{html}"
+    );
+    let (_, _) = text(&reader, app.url(&format!("/cerita/karya/{id}/bab/1"))).await;
+    let shelf = app.page(&reader, "/cerita/rak").await;
+    assert!(
+        shelf.contains(&format!(
+            "href=\"/cerita/karya/{id}/bab/1\" data-testid=\"continue\""
+        )),
+        "the last chapter opened, not the furthest: {shelf}"
+    );
+    assert!(shelf.contains("Laras Pesisir") && shelf.contains("Perahu Terakhir di Prigi"));
+    // Unfollowing takes the author off the shelf.
+    let r = app
+        .post_form(&reader, &page, &format!("{page}/berhenti"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let shelf = app.page(&reader, "/cerita/rak").await;
+    assert!(!shelf.contains(&format!("href=\"/cerita/penulis/{author_id}\"")));
 }

@@ -43,9 +43,28 @@ pub fn co_author(pen_name: &str, by: &str, title: &str, base_url: &str, work_id:
     )
 }
 
+/// A follower's e-mail when an author they follow publishes a new work.
+pub fn new_work(byline: &str, title: &str, base_url: &str, work_id: i64) -> Notice {
+    (
+        format!("Cilen: karya baru dari {byline}"),
+        format!(
+            "{byline} menerbitkan karya baru di Cilen: \"{title}\".\n\nBaca di:\n{}/cerita/karya/{work_id}\n\n\
+             Anda menerima pesan ini karena mengikuti penulis ini. Berhenti mengikuti di halaman penulis.\n",
+            base_url.trim_end_matches('/')
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_work_names_its_author_and_links_to_it() {
+        let (subject, body) = new_work("Sekar", "Legenda Telaga", "https://x/", 7);
+        assert_eq!(subject, "Cilen: karya baru dari Sekar");
+        assert!(body.contains("\"Legenda Telaga\"") && body.contains("https://x/cerita/karya/7"));
+    }
 
     #[test]
     fn a_decision_names_the_work_the_note_and_the_link() {

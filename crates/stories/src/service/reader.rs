@@ -130,3 +130,26 @@ pub async fn resolve_report(db: &Db, actor: &AuditActor, id: i64, resolution: &s
     tx.commit().await?;
     Ok(())
 }
+
+/// Follows an author (an account with a pen name); `false` when already following. A reader
+/// does not follow themselves.
+pub async fn follow(db: &Db, user_id: i64, author_id: i64) -> Result<bool> {
+    if user_id == author_id {
+        return Err(crate::domain::StoryError::SelfFollow.into());
+    }
+    crate::store::works::pen_name(db, author_id)
+        .await?
+        .ok_or(anjungan_kernel::Error::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    let added = reader::follow(&mut tx, user_id, author_id, now_ms()).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Stops following an author; `false` when not following.
+pub async fn unfollow(db: &Db, user_id: i64, author_id: i64) -> Result<bool> {
+    let mut tx = db.begin_write().await?;
+    let removed = reader::unfollow(&mut tx, user_id, author_id).await?;
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -11,7 +11,8 @@ use anjungan_kernel::outbox::{self, domain::NewMessage};
 
 /// Gives `command` to the work as `by`; on publishing the work enters the search index and the
 /// OAI-PMH list, on leaving the site it leaves the index and becomes a deleted record. A
-/// librarian's decision is e-mailed to every credited author.
+/// librarian's decision is e-mailed to every credited author; a work's first publication is
+/// e-mailed to the readers who follow one of its authors.
 #[allow(clippy::too_many_arguments)]
 pub async fn step(
     db: &Db,
@@ -72,6 +73,25 @@ pub async fn step(
                 recipient: email,
                 subject,
                 body,
+            };
+            outbox::store::enqueue(&mut tx, keys, &message).await?;
+        }
+    }
+    if next == State::Published && w.oai_at.is_none() {
+        let authors: Vec<i64> = w.authors.iter().map(|a| a.user_id).collect();
+        let byline = w
+            .authors
+            .iter()
+            .map(|a| a.pen_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (subject, body) = notice::new_work(&byline, &w.title, base_url, w.id);
+        for email in crate::store::reader::follower_emails(&mut tx, &authors).await? {
+            let message = NewMessage {
+                channel: outbox::domain::Channel::Email,
+                recipient: email,
+                subject: subject.clone(),
+                body: body.clone(),
             };
             outbox::store::enqueue(&mut tx, keys, &message).await?;
         }

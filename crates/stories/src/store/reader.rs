@@ -165,11 +165,11 @@ fn byline_text(json: &str) -> String {
         .join(", ")
 }
 
-/// Remembers the furthest chapter a signed-in reader opened.
+/// Remembers the chapter a signed-in reader opened last, where "continue reading" goes.
 pub async fn progress(db: &Db, user_id: i64, work_id: i64, position: i64) -> Result<()> {
     let now = anjungan_kernel::clock::now_ms();
     let updated = sqlx::query(
-        "UPDATE story_progress SET position = $1, at = $2 WHERE user_id = $3 AND work_id = $4 AND position < $1",
+        "UPDATE story_progress SET position = $1, at = $2 WHERE user_id = $3 AND work_id = $4",
     )
     .bind(position)
     .bind(now)
@@ -205,6 +205,129 @@ pub struct Progress {
     pub position: i64,
     pub chapters: i64,
     pub at: i64,
+}
+
+/// The chapter the reader opened last in this work, if any.
+pub async fn last_chapter(db: &Db, user_id: i64, work_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT position FROM story_progress WHERE user_id = $1 AND work_id = $2",
+    )
+    .bind(user_id)
+    .bind(work_id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+// ---- following authors ----
+
+/// Follows an author; `false` when already following.
+pub async fn follow(conn: &mut Conn, user_id: i64, author_id: i64, now: i64) -> Result<bool> {
+    let res = sqlx::query("INSERT INTO story_follows (user_id, author_id, at) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(author_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await;
+    match res {
+        Ok(_) => Ok(true),
+        Err(e) if anjungan_kernel::db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Stops following; `false` when not following.
+pub async fn unfollow(conn: &mut Conn, user_id: i64, author_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM story_follows WHERE user_id = $1 AND author_id = $2")
+            .bind(user_id)
+            .bind(author_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+pub async fn is_following(db: &Db, user_id: i64, author_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM story_follows WHERE user_id = $1 AND author_id = $2",
+    )
+    .bind(user_id)
+    .bind(author_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// An author the reader follows, with their newest published work.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = stories::Followed)]
+pub struct Followed {
+    pub author_id: i64,
+    pub pen_name: String,
+    pub works: i64,
+    pub latest_id: Option<i64>,
+    pub latest_title: Option<String>,
+}
+
+pub async fn followed(db: &Db, user_id: i64) -> Result<Vec<Followed>> {
+    let rows = sqlx::query(
+        "SELECT f.author_id, a.pen_name, \
+         (SELECT COUNT(*) FROM story_work_authors wa JOIN story_works w ON w.id = wa.work_id \
+          WHERE wa.user_id = f.author_id AND w.state = 'published') AS works, \
+         (SELECT w.id FROM story_work_authors wa JOIN story_works w ON w.id = wa.work_id \
+          WHERE wa.user_id = f.author_id AND w.state = 'published' ORDER BY w.published_at DESC, w.id DESC LIMIT 1) AS latest_id \
+         FROM story_follows f JOIN story_authors a ON a.user_id = f.author_id \
+         WHERE f.user_id = $1 ORDER BY a.pen_name",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let latest_id: Option<i64> = r.try_get("latest_id")?;
+        let latest_title = match latest_id {
+            Some(id) => {
+                sqlx::query_scalar("SELECT title FROM story_works WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await?
+            }
+            None => None,
+        };
+        out.push(Followed {
+            author_id: r.try_get("author_id")?,
+            pen_name: r.try_get("pen_name")?,
+            works: r.try_get("works")?,
+            latest_id,
+            latest_title,
+        });
+    }
+    Ok(out)
+}
+
+/// The e-mail addresses of active readers who follow any of `authors`, each once, leaving out
+/// the authors themselves.
+pub async fn follower_emails(conn: &mut Conn, authors: &[i64]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for author in authors {
+        let emails: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, u.email FROM story_follows f JOIN users u ON u.id = f.user_id \
+             WHERE f.author_id = $1 AND u.active = 1",
+        )
+        .bind(author)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (user, email) in emails {
+            if let Some(email) = email
+                && !authors.contains(&user)
+                && !out.contains(&email)
+            {
+                out.push(email);
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub async fn progress_of(db: &Db, user_id: i64) -> Result<Vec<Progress>> {

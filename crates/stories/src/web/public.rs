@@ -50,6 +50,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
             "/cerita/penulis/{id}",
             get(author_page).layer(PUBLIC.layer()),
         )
+        .route("/cerita/penulis/{id}/ikuti", post(follow))
+        .route("/cerita/penulis/{id}/berhenti", post(unfollow))
+        .route(
+            "/cerita/karya/{id}/baca",
+            get(whole_work).layer(PUBLIC.layer()),
+        )
         .route("/cerita/rak", get(shelf))
         .route("/cerita/feed.atom", get(feed).layer(PUBLIC.layer()))
         .route(
@@ -219,6 +225,8 @@ struct WorkPage {
     message: Option<&'static str>,
     /// The author's editing page or the librarian's review page, for those who may.
     manage_href: Option<String>,
+    /// The chapter a signed-in reader opened last: "continue reading" goes there.
+    continue_at: Option<i64>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -259,6 +267,12 @@ async fn work_page(
         Some(u) => reader::bookmark_of(&state.db, u, id).await?,
         None => None,
     };
+    let continue_at = match user {
+        Some(u) => reader::last_chapter(&state.db, u, id)
+            .await?
+            .filter(|n| chapters.iter().any(|c| c.position == *n)),
+        None => None,
+    };
     let manage_href = ctx.principal.as_ref().and_then(|p| {
         match crate::domain::access::role_on(p, &w.author_ids())? {
             crate::domain::workflow::Actor::Author => Some(format!("/cerita/tulis/{id}")),
@@ -276,6 +290,44 @@ async fn work_page(
         bookmark,
         reasons: ReportReason::ALL,
         message: message_key(&m.pesan),
+        continue_at,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stories_whole.html")]
+struct WholePage {
+    shell: Shell,
+    w: Work,
+    chapters: Vec<crate::store::works::Chapter>,
+    size: TextSize,
+    sizes: [TextSize; 4],
+    here: String,
+}
+
+/// The whole work on one page, every chapter in order, for reading offline or printing.
+async fn whole_work(
+    St(state): St<AppState>,
+    ctx: Ctx,
+    Extension(reads): Extension<std::sync::Arc<ReadCounter>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let w = readable(&state, &ctx, id).await?;
+    let chapters = works::all_chapters(&state.db, id).await?;
+    if w.is_public() {
+        reads.count(id);
+        if let (Some(p), Some(last)) = (&ctx.principal, chapters.last()) {
+            reader::progress(&state.db, p.user_id.0, id, last.position).await?;
+        }
+    }
+    render(&WholePage {
+        shell: Shell::new(&ctx),
+        here: format!("/cerita/karya/{id}/baca"),
+        w,
+        chapters,
+        size: view::text_size(&headers),
+        sizes: TextSize::ALL,
     })
 }
 
@@ -526,6 +578,16 @@ struct ListPage {
     feed: Option<String>,
     /// The collection a librarian may reorder here.
     curate: Option<i64>,
+    /// On an author's page: following them.
+    follow: Option<FollowBox>,
+}
+
+/// The follow button of an author's page: for a guest, the way to sign in first.
+struct FollowBox {
+    author_id: i64,
+    signed_in: bool,
+    following: bool,
+    own: bool,
 }
 
 async fn collection_page(
@@ -548,6 +610,7 @@ async fn collection_page(
             .as_ref()
             .is_some_and(crate::domain::access::is_librarian)
             .then_some(c.id),
+        follow: None,
     })
 }
 
@@ -559,6 +622,7 @@ async fn author_page(
     let name = works::pen_name(&state.db, id)
         .await?
         .ok_or_else(AppError::not_found)?;
+    let user = ctx.principal.as_ref().map(|p| p.user_id.0);
     let found = search::find(
         &state.db,
         "",
@@ -579,7 +643,28 @@ async fn author_page(
         cards: view::cards(&state, found.works, &[]).await?,
         feed: None,
         curate: None,
+        follow: Some(FollowBox {
+            author_id: id,
+            signed_in: user.is_some(),
+            following: match user {
+                Some(u) => reader::is_following(&state.db, u, id).await?,
+                None => false,
+            },
+            own: user == Some(id),
+        }),
     })
+}
+
+async fn follow(St(state): St<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    crate::service::reader::follow(&state.db, p.user_id.0, id).await?;
+    Ok(Redirect::to(&format!("/cerita/penulis/{id}")).into_response())
+}
+
+async fn unfollow(St(state): St<AppState>, ctx: Ctx, Path(id): Path<i64>) -> WebResult<Response> {
+    let p = ctx.signed_in()?;
+    crate::service::reader::unfollow(&state.db, p.user_id.0, id).await?;
+    Ok(Redirect::to(&format!("/cerita/penulis/{id}")).into_response())
 }
 
 #[derive(Template)]
@@ -588,6 +673,7 @@ struct ShelfPage {
     shell: Shell,
     bookmarks: Vec<Bookmark>,
     progress: Vec<reader::Progress>,
+    followed: Vec<reader::Followed>,
 }
 
 async fn shelf(St(state): St<AppState>, ctx: Ctx) -> WebResult<Response> {
@@ -596,6 +682,7 @@ async fn shelf(St(state): St<AppState>, ctx: Ctx) -> WebResult<Response> {
     };
     let uid = p.user_id.0;
     render(&ShelfPage {
+        followed: reader::followed(&state.db, uid).await?,
         bookmarks: reader::bookmarks(&state.db, uid).await?,
         progress: reader::progress_of(&state.db, uid).await?,
         shell: Shell::new(&ctx),
