@@ -1690,14 +1690,18 @@ fn plans() -> Vec<Plan> {
 }
 
 /// Who takes each step of the demo requests.
-struct Staff {
+struct Staff<'a> {
     operators: Vec<(i64, Actor)>,
+    /// The demo citizen, who filed the web requests from their account ("Permohonan saya").
+    citizen: Option<(i64, Actor)>,
+    /// Closed requests invite their citizen to the unit's survey.
+    survey: Option<&'a crate::ports::Invitations>,
     /// Nglinggis' head: user id and actor, when the demo accounts exist.
     head: Option<(i64, Actor)>,
     nglinggis: Option<i64>,
 }
 
-impl Staff {
+impl Staff<'_> {
     fn operator(&self, org_id: i64) -> Option<&Actor> {
         self.operators
             .iter()
@@ -1733,7 +1737,7 @@ async fn run(
     db: &Db,
     keys: &Keys,
     (data_dir, base_url): (&Path, &str),
-    staff: &Staff,
+    staff: &Staff<'_>,
     p: &Plan,
 ) -> anyhow::Result<()> {
     let Some(service) = services::by_code(db, &p.service).await? else {
@@ -1751,7 +1755,10 @@ async fn run(
     let operator = staff.operator(service.org_id);
     let by_staff = p.channel != Channel::Web && p.channel != Channel::Open311;
     let system = Actor::system("demo");
-    let citizen = Actor::anonymous(audit::Channel::Web);
+    let citizen = match (&staff.citizen, p.channel) {
+        (Some((_, a)), Channel::Web) => a.clone(),
+        _ => Actor::anonymous(audit::Channel::Web),
+    };
     let submitter = match (by_staff, operator) {
         (true, Some(op)) => op,
         (true, None) => &system,
@@ -1772,7 +1779,7 @@ async fn run(
         address: p.place.0.into(),
         lat: p.place.1.into(),
         lon: p.place.2.into(),
-        created_by: if by_staff { submitter.user_id } else { None },
+        created_by: submitter.user_id,
         api_client: None,
     };
     let done = service::requests::submit(db, keys, submitter, base_url, &service, &request).await?;
@@ -1819,6 +1826,7 @@ async fn run(
             actor,
             role,
             base_url,
+            survey: staff.survey,
         };
         service::requests::act(db, keys, step, done.id, command, note).await?;
     }
@@ -1829,11 +1837,18 @@ async fn run(
 
 /// The room's part of the demo data set (the platform's agencies and accounts exist already).
 pub fn load<'a>(d: &'a Platform<'a>) -> DemoFuture<'a> {
-    Box::pin(seed(d.db, d.keys, d.data_dir, d.base_url))
+    let survey = d.ports.get::<crate::ports::Invitations>().ok().cloned();
+    Box::pin(seed(d.db, d.keys, d.data_dir, d.base_url, survey))
 }
 
 /// Letters signed in the demo carry QR codes to `base_url`, the installation's own address.
-async fn seed(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::Result<()> {
+async fn seed(
+    db: &Db,
+    keys: &Keys,
+    data_dir: &Path,
+    base_url: &str,
+    survey: Option<crate::ports::Invitations>,
+) -> anyhow::Result<()> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM desk_services")
         .fetch_one(&db.pool)
         .await?;
@@ -1845,7 +1860,7 @@ async fn seed(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::
     let outbox_before: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox")
         .fetch_one(&db.pool)
         .await?;
-    fill(db, keys, data_dir, base_url).await?;
+    fill(db, keys, data_dir, base_url, survey.as_ref()).await?;
     sqlx::query("DELETE FROM outbox WHERE id > $1")
         .bind(outbox_before)
         .execute(&db.pool)
@@ -1857,7 +1872,13 @@ async fn seed(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::
     Ok(())
 }
 
-async fn fill(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::Result<()> {
+async fn fill(
+    db: &Db,
+    keys: &Keys,
+    data_dir: &Path,
+    base_url: &str,
+    survey: Option<&crate::ports::Invitations>,
+) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     // The working-day calendar: fixed national holidays, and some of 2026's moveable ones.
     admin::seed_fixed_holidays(db, &[2025, 2026, 2027]).await?;
@@ -1948,6 +1969,8 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::
     }
     let staff = Staff {
         operators,
+        citizen: user_actor(db, "warga@anjungan.test").await?,
+        survey,
         head,
         nglinggis,
     };
@@ -1980,6 +2003,32 @@ async fn fill(db: &Db, keys: &Keys, data_dir: &Path, base_url: &str) -> anyhow::
             },
         )
         .await?;
+        // An earlier complaint, already answered: its tracking page shows the unit's answer.
+        let answered = service::admin::complain(
+            db,
+            keys,
+            &Actor::anonymous(audit::Channel::Web),
+            &service::admin::NewComplaint {
+                org_id: org,
+                service_id: None,
+                request_id: None,
+                body: "Loket pelayanan di balai desa sering tutup sebelum jam 14.00 padahal papan pengumuman menulis buka sampai jam 15.00.".into(),
+                contact: "warga@anjungan.test".into(),
+                lapor_ref: String::new(),
+            },
+        )
+        .await?;
+        if let Some((_, head)) = &staff.head {
+            service::admin::respond(
+                db,
+                keys,
+                head,
+                org,
+                answered.id,
+                "Terima kasih atas masukannya. Mulai Senin loket dijaga bergantian sehingga tetap buka sampai pukul 15.00; jadwal petugas kami tempel di papan pengumuman.",
+            )
+            .await?;
+        }
     }
     Ok(())
 }

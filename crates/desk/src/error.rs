@@ -44,6 +44,8 @@ pub enum DeskError {
     ServiceClosed,
     #[error("this code is already used")]
     CodeTaken,
+    #[error("the request has no phone number or e-mail address on file")]
+    NoContactOnFile,
 }
 
 impl DeskError {
@@ -69,6 +71,7 @@ impl DeskError {
             DeskError::BadDate => "desk.error.date",
             DeskError::ServiceClosed => "desk.error.service_closed",
             DeskError::CodeTaken => "desk.error.code_taken",
+            DeskError::NoContactOnFile => "desk.error.no_contact_on_file",
         }
     }
 }

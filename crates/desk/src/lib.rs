@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod ports;
 pub mod render;
 pub mod room;
 pub mod service;

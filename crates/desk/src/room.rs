@@ -77,11 +77,13 @@ fn dashboard(g: &Grant) -> Vec<Link> {
         Role::UnitHead | Role::UnitOperator if g.org.is_some() => {
             vec![("dash.desk", "/layanan/kelola".to_string())]
         }
+        Role::Citizen => vec![("dash.desk_mine", "/layanan/saya".to_string())],
         _ => Vec::new(),
     }
 }
 
-/// Seals register rows an earlier version kept partly in clear, and enters the fixed national
+/// Seals register rows an earlier version kept partly in clear, indexes the contacts of requests
+/// filed before they were indexed, and enters the fixed national
 /// holidays around this year (moveable ones and collective leave are entered by an admin).
 fn on_start<'a>(db: &'a Db, keys: &'a Keys) -> StartFuture<'a> {
     Box::pin(async move {
@@ -94,11 +96,14 @@ fn on_start<'a>(db: &'a Db, keys: &'a Keys) -> StartFuture<'a> {
         let sealed = crate::store::residents::seal_stored(db, keys)
             .await
             .map_err(kernel)?;
+        let indexed = crate::store::requests::index_contacts(db, keys)
+            .await
+            .map_err(kernel)?;
         let year = crate::store::today().year();
         crate::store::admin::seed_fixed_holidays(db, &[year - 1, year, year + 1])
             .await
             .map_err(kernel)?;
-        Ok(sealed)
+        Ok(sealed + indexed)
     })
 }
 

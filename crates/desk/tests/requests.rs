@@ -157,6 +157,7 @@ async fn a_request_goes_from_submission_to_closing_and_the_citizen_hears_each_st
         actor: &system,
         role: Role::Operator,
         base_url: BASE,
+        survey: None,
     };
     let citizen = Step {
         role: Role::Citizen,
@@ -273,6 +274,7 @@ async fn verifying_needs_the_register_and_a_refused_step_changes_nothing(t: Test
         actor: &system,
         role: Role::Operator,
         base_url: BASE,
+        survey: None,
     };
     let before = audit_actions(&db).await;
 
@@ -342,8 +344,22 @@ async fn a_complaint_is_answered_to_the_contact_the_citizen_left(t: TestDb, db: 
         DeskError::BadText,
     );
     let filed = admin::complain(&db, &keys, &system, &complaint("Antrian terlalu lama")).await;
-    let (id, due) = filed.unwrap();
+    let filed = filed.unwrap();
+    let (id, due) = (filed.id, filed.due_on.clone());
     assert_eq!(due.len(), 10, "an ISO day: {due}");
+    // The citizen follows it by its code; a wrong code opens nothing.
+    let tracked = admin::tracked_complaint(&db, &keys, &filed.tracking_code)
+        .await
+        .unwrap()
+        .expect("the code opens the complaint");
+    assert_eq!(tracked.complaint.id, id);
+    assert!(tracked.complaint.responded_at.is_none());
+    assert!(
+        admin::tracked_complaint(&db, &keys, "ABCD-EFGH-JKMN")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let listed = store::admin::complaints(&db, &keys, org).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].body, "Antrian terlalu lama");

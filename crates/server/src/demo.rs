@@ -215,7 +215,7 @@ pub async fn load(
         }
     }
     // Each room's part, in the binary's order: a room may use what the rooms before it loaded.
-    let ports = crate::ports::all(db);
+    let ports = crate::ports::all(db, keys, base_url);
     let platform = Demo {
         db,
         keys,
@@ -231,6 +231,7 @@ pub async fn load(
                 .map_err(|e| e.context(format!("demo data of {}", room.name)))?;
         }
     }
+    link_across_rooms(db).await?;
     tracing::info!(ms = t0.elapsed().as_millis() as u64, "demo data loaded");
     let mut out = String::from("Demo accounts (password for all: ");
     out.push_str(DEMO_PASSWORD);
@@ -244,4 +245,33 @@ pub async fn load(
         ));
     }
     Ok(out)
+}
+
+/// What only the binary can join, once every room's demo is in: the Petung Dadi innovation's
+/// live evidence is the village desk's letters, measured by the desk itself.
+async fn link_across_rooms(db: &Db) -> anyhow::Result<()> {
+    let innovation: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM innovations WHERE name LIKE 'Petung Dadi%' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(innovation) = innovation else {
+        return Ok(());
+    };
+    let actor = Actor::system("demo");
+    for code in ["domisili", "usaha", "tidak-mampu"] {
+        if let Some(s) =
+            anjungan_desk::store::services::by_code(db, &format!("35.03.05.2001.{code}")).await?
+        {
+            anjungan_innovation::service::innovations::link(
+                db,
+                &actor,
+                innovation,
+                anjungan_innovation::ports::DESK_SERVICE,
+                s.id,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The binary's adapters between rooms: a room states what it needs from another as a trait in
 //! its own `ports.rs`, and only the binary, which sees both, implements it. Here: live evidence
-//! for the innovation room from the survey's store, and the innovation registry for the festival.
+//! for the innovation room from the survey and Petung Dadi, the innovation registry for the festival,
+//! and the survey's invitations for Petung Dadi's closed requests.
 
 use anjungan_kernel::web::AppState;
 use std::sync::Arc;
@@ -11,14 +12,70 @@ pub fn ports(router: axum::Router<AppState>, state: &AppState) -> axum::Router<A
     router
         .layer(axum::Extension(catalogue))
         .layer(axum::Extension(live))
+        .layer(axum::Extension(invitations(
+            &state.db,
+            &state.keys,
+            &state.config.base_url,
+        )))
 }
 
 /// Every port, for the rooms' demo data.
-pub fn all(db: &Db) -> anjungan_kernel::room::Ports {
+pub fn all(db: &Db, keys: &Keys, base_url: &str) -> anjungan_kernel::room::Ports {
     let (catalogue, live) = adapters(db);
     anjungan_kernel::room::Ports::default()
         .with(catalogue)
         .with(live)
+        .with(invitations(db, keys, base_url))
+}
+
+fn invitations(db: &Db, keys: &Keys, base_url: &str) -> anjungan_desk::ports::Invitations {
+    Arc::new(SurveyInvitations {
+        db: db.clone(),
+        keys: keys.clone(),
+        base_url: base_url.to_string(),
+    })
+}
+
+/// Petung Dadi's closed requests invited to the survey of the unit that served them.
+#[derive(Debug)]
+pub struct SurveyInvitations {
+    pub db: Db,
+    pub keys: Keys,
+    pub base_url: String,
+}
+
+impl anjungan_desk::ports::SurveyInvitations for SurveyInvitations {
+    fn invite(
+        &self,
+        i: anjungan_desk::ports::Invitation,
+    ) -> anjungan_desk::ports::BoxFuture<'_, anyhow::Result<bool>> {
+        Box::pin(async move {
+            // A unit that runs no survey has nobody to read the answers.
+            if survey::unit(&self.db, i.org_id).await.is_err() {
+                return Ok(false);
+            }
+            let actor = anjungan_kernel::audit::Actor::system("desk");
+            let delivery = anjungan_survey::service::invitations::Delivery {
+                keys: &self.keys,
+                channel: i.channel,
+                recipient: i.recipient,
+                subject: i.subject,
+                body: i.body,
+                base_url: &self.base_url,
+            };
+            let made = anjungan_survey::service::invitations::create_invitation(
+                &self.db,
+                &actor,
+                i.org_id,
+                &i.service,
+                Some(&i.reference),
+                Some(delivery),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(made.is_some())
+        })
+    }
 }
 
 fn adapters(
@@ -33,8 +90,11 @@ fn adapters(
     (catalogue, live)
 }
 
-use anjungan_innovation::ports::{BoxFuture, Figures, LiveEvidence, SURVEY_UNIT};
+use anjungan_innovation::ports::{
+    BoxFuture, DESK_SERVICE, Figures, LiveEvidence, SURVEY_UNIT, ServiceFigures,
+};
 use anjungan_kernel::Db;
+use anjungan_kernel::crypto::Keys;
 use anjungan_survey::domain::Period;
 use anjungan_survey::store as survey;
 
@@ -53,32 +113,76 @@ impl LiveEvidence for SurveyEvidence {
     }
 
     fn survey_figures(&self, unit: i64) -> BoxFuture<'_, Option<Figures>> {
+        Box::pin(survey_figures(&self.db, unit))
+    }
+
+    fn desk_services(&self) -> BoxFuture<'_, Vec<(i64, String)>> {
         Box::pin(async move {
-            let u = survey::unit(&self.db, unit).await.ok()?;
-            let year = Period::year_of(anjungan_kernel::clock::now_ms());
-            // Graded against the people served, as the survey's own pages are.
-            let now = anjungan_survey::service::results::unit_figures(&self.db, unit, &year)
+            anjungan_desk::store::services::list(&self.db, None, false)
                 .await
-                .ok()?
-                .result;
-            let before = survey::unit_tally(&self.db, unit, &year.previous(), None)
+                .map(|list| {
+                    list.into_iter()
+                        .map(|s| (s.id, format!("{} — {}", s.name, s.org_name)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
+    fn desk_figures(&self, service: i64) -> BoxFuture<'_, Option<ServiceFigures>> {
+        Box::pin(async move {
+            let (s, f) = anjungan_desk::service::catalogue::service_figures(&self.db, service)
                 .await
-                .ok()?
-                .compute();
-            Some(Figures {
-                kind: SURVEY_UNIT.into(),
-                target_id: unit,
-                source: u.name,
-                period: year.key(),
-                responses: now.responses,
-                ikm: now.ikm.map(|i| i.dotted()),
-                grade: now.grade().map(|g| g.letter().to_string()),
-                sample_needed: now.sample.needed,
-                sample_adequate: now.sample.adequate(),
-                previous_ikm: before.ikm.map(|i| i.dotted()),
+                .ok()??;
+            let today = anjungan_desk::store::today();
+            let since =
+                today - time::Duration::days(anjungan_desk::service::catalogue::FIGURES_DAYS);
+            Some(ServiceFigures {
+                kind: DESK_SERVICE.into(),
+                target_id: s.id,
+                url: format!("/layanan/s/{}", s.code),
+                unit_ikm: survey_figures(&self.db, s.org_id).await,
+                source: s.name,
+                unit: s.org_name,
+                since: since.to_string(),
+                until: today.to_string(),
+                requests: f.total as usize,
+                completed: f.completed as usize,
+                open: f.open as usize,
+                open_overdue: f.open_overdue as usize,
+                on_time_percent: f.on_time_pct.map(|p| format!("{p:.1}")),
+                median_days: f.median_days.map(|d| format!("{d:.1}")),
+                promised_days: s.days,
             })
         })
     }
+}
+
+/// A unit's survey figures this year against last year's index; `None` when it runs no survey.
+async fn survey_figures(db: &Db, unit: i64) -> Option<Figures> {
+    let u = survey::unit(db, unit).await.ok()?;
+    let year = Period::year_of(anjungan_kernel::clock::now_ms());
+    // Graded against the people served, as the survey's own pages are.
+    let now = anjungan_survey::service::results::unit_figures(db, unit, &year)
+        .await
+        .ok()?
+        .result;
+    let before = survey::unit_tally(db, unit, &year.previous(), None)
+        .await
+        .ok()?
+        .compute();
+    Some(Figures {
+        kind: SURVEY_UNIT.into(),
+        target_id: unit,
+        source: u.name,
+        period: year.key(),
+        responses: now.responses,
+        ikm: now.ikm.map(|i| i.dotted()),
+        grade: now.grade().map(|g| g.letter().to_string()),
+        sample_needed: now.sample.needed,
+        sample_adequate: now.sample.adequate(),
+        previous_ikm: before.ikm.map(|i| i.dotted()),
+    })
 }
 
 /// The festival's view of the innovation registry.

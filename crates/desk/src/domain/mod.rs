@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod calendar;
+pub mod follow;
 pub mod form;
 pub mod letter;
 pub mod nik;

@@ -95,9 +95,50 @@ pub fn contact_code(code: &str) -> Notice {
     }
 }
 
+/// A one-time code that opens the citizen's list of requests.
+pub fn list_code(code: &str) -> Notice {
+    Notice {
+        subject: "Kode untuk melihat permohonan Anda".into(),
+        body: format!(
+            "Kode untuk melihat daftar permohonan Petung Dadi Anda: {code}. Berlaku 15 menit. Jangan berikan kepada siapa pun."
+        ),
+    }
+}
+
+/// A one-time code that opens one request by its number.
+pub fn number_code(number: &str, code: &str) -> Notice {
+    Notice {
+        subject: format!("Kode untuk membuka permohonan {number}"),
+        body: format!(
+            "Kode untuk membuka permohonan {number}: {code}. Berlaku 15 menit. Jangan berikan kepada siapa pun."
+        ),
+    }
+}
+
+/// The satisfaction survey's invitation when a request closes; `{link}` is the survey's
+/// one-use link, filled in by the survey.
+pub fn survey_invitation(number: &str, service: &str) -> Notice {
+    Notice {
+        subject: format!("Survei kepuasan: {service}"),
+        body: format!(
+            "Permohonan {number} ({service}) telah selesai. Bantu kami memperbaiki layanan: isi survei kepuasan (SKM) singkat, sekali pakai, tanpa nama: {{link}}"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_say_what_they_open_and_are_not_to_be_shared() {
+        let l = list_code("123456");
+        assert!(l.body.contains("123456") && l.body.contains("Jangan berikan"));
+        let n = number_code("PD-2026-000023", "654321");
+        assert!(n.subject.contains("PD-2026-000023") && n.body.contains("654321"));
+        let s = survey_invitation("PD-2026-000023", "KTP");
+        assert!(s.body.ends_with("{link}"));
+    }
 
     #[test]
     fn received_carries_the_number_due_date_and_tracking_code() {

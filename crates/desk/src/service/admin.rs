@@ -76,17 +76,27 @@ pub struct NewComplaint {
     pub lapor_ref: String,
 }
 
-/// Files a complaint; returns its id and the day the unit must answer by.
+/// A complaint as filed: its number, the day the unit must answer by, and the code that opens
+/// its tracking page (shown once; only its hash is kept).
+#[derive(Debug, Clone)]
+pub struct FiledComplaint {
+    pub id: i64,
+    pub due_on: String,
+    pub tracking_code: String,
+}
+
+/// Files a complaint.
 pub async fn complain(
     db: &Db,
     keys: &Keys,
     actor: &Actor,
     c: &NewComplaint,
-) -> Result<(i64, String)> {
+) -> Result<FiledComplaint> {
     let body = records::text(&c.body)?;
     let cal = calendar(db).await?;
     let due = iso(cal.add_working_days(today(), COMPLAINT_RESPONSE_DAYS));
     let contact = c.contact.trim();
+    let code = crate::domain::request::new_tracking_code();
     let row = admin::ComplaintRow {
         org_id: c.org_id,
         service_id: c.service_id,
@@ -99,6 +109,7 @@ pub async fn complain(
         },
         lapor_ref: c.lapor_ref.clone(),
         due_on: due.clone(),
+        tracking_hash: anjungan_kernel::crypto::token_hash(&code),
         now: anjungan_kernel::clock::now_ms(),
     };
     let mut tx = db.begin_write().await?;
@@ -110,7 +121,23 @@ pub async fn complain(
     };
     audit::store::write(&mut tx, actor, &event).await?;
     tx.commit().await?;
-    Ok((id, due))
+    Ok(FiledComplaint {
+        id,
+        due_on: due,
+        tracking_code: code,
+    })
+}
+
+/// The complaint a tracking code opens, with the unit's answer once given.
+pub async fn tracked_complaint(
+    db: &Db,
+    keys: &Keys,
+    raw_code: &str,
+) -> Result<Option<admin::Tracked>> {
+    let Some(code) = crate::domain::request::parse_tracking_code(raw_code) else {
+        return Ok(None);
+    };
+    admin::complaint_by_tracking(db, keys, &anjungan_kernel::crypto::token_hash(&code)).await
 }
 
 /// The unit answers a complaint; the citizen hears the answer where they left a contact.

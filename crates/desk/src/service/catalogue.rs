@@ -74,3 +74,27 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, s: &ServiceInput) -> Result
     changed();
     Ok(())
 }
+
+/// How far back a service's measured figures reach.
+pub const FIGURES_DAYS: i64 = 365;
+
+/// A service's SLA figures over the last [`FIGURES_DAYS`] days, as the unit's desk shows them:
+/// what the platform measured, not what anyone claims. `None` for an unknown service.
+pub async fn service_figures(
+    db: &Db,
+    service_id: i64,
+) -> Result<Option<(services::Service, crate::domain::sla::Figures)>> {
+    let Some(service) = services::get(db, service_id).await? else {
+        return Ok(None);
+    };
+    let cal = crate::store::calendar(db).await?;
+    let since = now_ms() - FIGURES_DAYS * anjungan_kernel::clock::DAY;
+    let samples: Vec<_> =
+        crate::store::requests::samples(db, Some(service.org_id), Some(service.id), since)
+            .await?
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+    let figures = crate::domain::sla::figures(&cal, crate::store::today(), &samples);
+    Ok(Some((service, figures)))
+}

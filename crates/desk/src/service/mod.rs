@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod catalogue;
+pub mod follow;
 pub mod letters;
 pub mod requests;
 pub mod residents;

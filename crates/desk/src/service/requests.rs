@@ -160,6 +160,8 @@ pub async fn prepare(
                 .map(|n| residents::nik_index(keys, n))
                 .unwrap_or_default(),
             resident_id,
+            phone_index: rows::contact_index(keys, r.phone.as_deref().unwrap_or_default()),
+            email_index: rows::contact_index(keys, r.email.as_deref().unwrap_or_default()),
             phone,
             email,
             answers: keys.seal(&serde_json::to_string(&r.answers).unwrap_or_default()),
@@ -297,6 +299,8 @@ pub struct Step<'a> {
     pub actor: &'a Actor,
     pub role: workflow::Actor,
     pub base_url: &'a str,
+    /// Where a closed request's survey invitation goes; `None` sends none (demo, room tests).
+    pub survey: Option<&'a crate::ports::Invitations>,
 }
 
 /// Applies one workflow step inside the caller's transaction: state, SLA clock, history, audit,
@@ -420,12 +424,42 @@ pub async fn act(
         }
     }
     let mut tx = db.begin_write().await?;
-    let (_, to) = apply(&mut tx, keys, step, &cal, id, command, note).await?;
+    let (req, to) = apply(&mut tx, keys, step, &cal, id, command, note).await?;
     if let Some(resident_id) = resident {
         rows::set_resident(&mut tx, id, resident_id).await?;
     }
     tx.commit().await?;
+    if to == State::Closed
+        && let Some(survey) = step.survey
+    {
+        invite_to_survey(survey, keys, &req).await;
+    }
     Ok(to)
+}
+
+/// Sends the unit's one-use satisfaction-survey link to the citizen of a closed request, on
+/// their first channel. The request is closed whatever happens here: a failure is logged, and
+/// the survey makes one invitation per request number however often it is asked.
+async fn invite_to_survey(survey: &crate::ports::Invitations, keys: &Keys, req: &Request) {
+    let Some((channel, recipient)) = recipients(keys, &req.phone_sealed, &req.email_sealed)
+        .into_iter()
+        .next()
+    else {
+        return;
+    };
+    let message = notice::survey_invitation(&req.number, &req.service_name);
+    let invitation = crate::ports::Invitation {
+        org_id: req.org_id,
+        service: req.service_name.clone(),
+        reference: req.number.clone(),
+        channel,
+        recipient,
+        subject: message.subject,
+        body: message.body,
+    };
+    if let Err(e) = survey.invite(invitation).await {
+        tracing::warn!(request = req.id, error = %e, "survey invitation not sent");
+    }
 }
 
 /// The citizen answers a return with corrected answers; the SLA clock runs again.

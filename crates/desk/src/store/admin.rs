@@ -85,6 +85,8 @@ pub struct Complaint {
     pub org_id: i64,
     pub service_id: Option<i64>,
     pub request_id: Option<i64>,
+    /// The number of the request it is about (`PD-2026-000023`), if any.
+    pub request_number: Option<String>,
     pub body: String,
     pub contact_masked: String,
     pub lapor_ref: String,
@@ -104,13 +106,14 @@ pub struct ComplaintRow {
     pub contact: String,
     pub lapor_ref: String,
     pub due_on: String,
+    pub tracking_hash: String,
     pub now: i64,
 }
 
 pub async fn insert_complaint(conn: &mut Conn, c: &ComplaintRow) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO desk_complaints (org_id, service_id, request_id, body, contact, lapor_ref, due_on, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO desk_complaints (org_id, service_id, request_id, body, contact, lapor_ref, due_on, created_at, tracking_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(c.org_id)
     .bind(c.service_id)
@@ -120,47 +123,95 @@ pub async fn insert_complaint(conn: &mut Conn, c: &ComplaintRow) -> Result<i64> 
     .bind(&c.lapor_ref)
     .bind(&c.due_on)
     .bind(c.now)
+    .bind(&c.tracking_hash)
     .fetch_one(&mut *conn)
     .await?)
 }
 
+const COMPLAINTS: &str = "SELECT c.*, r.submitted_on AS request_on FROM desk_complaints c \
+     LEFT JOIN desk_requests r ON r.id = c.request_id";
+
 pub async fn complaints(db: &Db, keys: &Keys, org_id: i64) -> Result<Vec<Complaint>> {
-    let on = today();
-    let rows =
-        sqlx::query("SELECT * FROM desk_complaints WHERE org_id = $1 ORDER BY id DESC LIMIT 500")
-            .bind(org_id)
-            .fetch_all(&db.pool)
-            .await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{COMPLAINTS} WHERE c.org_id = $1 ORDER BY c.id DESC LIMIT 500"
+    )))
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .iter()
-        .map(|r| -> std::result::Result<_, sqlx::Error> {
-            Ok({
-                let contact = keys
-                    .open(r.try_get::<&str, _>("contact")?)
-                    .unwrap_or_default();
-                let responded_at: Option<i64> = r.try_get("responded_at")?;
-                let due_on: String = r.try_get("due_on")?;
-                Complaint {
-                    id: r.try_get("id")?,
-                    org_id: r.try_get("org_id")?,
-                    service_id: r.try_get("service_id")?,
-                    request_id: r.try_get("request_id")?,
-                    body: keys.open(r.try_get::<&str, _>("body")?).unwrap_or_default(),
-                    contact_masked: if contact.contains('@') {
-                        anjungan_kernel::crypto::mask_email(&contact)
-                    } else {
-                        anjungan_kernel::crypto::mask(&contact, 4, 2)
-                    },
-                    lapor_ref: r.try_get("lapor_ref")?,
-                    overdue: responded_at.is_none() && parse_iso(&due_on).is_some_and(|d| on > d),
-                    due_on,
-                    response: r.try_get("response")?,
-                    responded_at,
-                    created_at: r.try_get("created_at")?,
-                }
-            })
-        })
+        .map(|r| complaint_of(keys, r))
         .collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+/// A complaint and where it was filed, for the citizen who holds its tracking code.
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    pub complaint: Complaint,
+    pub org_name: String,
+    pub service_name: Option<String>,
+}
+
+/// The complaint a tracking code opens, if any.
+pub async fn complaint_by_tracking(
+    db: &Db,
+    keys: &Keys,
+    tracking_hash: &str,
+) -> Result<Option<Tracked>> {
+    let row = sqlx::query(
+        "SELECT c.*, r.submitted_on AS request_on, o.name AS org_name, s.name AS service_name \
+         FROM desk_complaints c JOIN organisations o ON o.id = c.org_id \
+         LEFT JOIN desk_requests r ON r.id = c.request_id \
+         LEFT JOIN desk_services s ON s.id = c.service_id \
+         WHERE c.tracking_hash = $1 AND c.tracking_hash <> ''",
+    )
+    .bind(tracking_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Tracked {
+        complaint: complaint_of(keys, &r)?,
+        org_name: r.try_get("org_name")?,
+        service_name: r.try_get("service_name")?,
+    }))
+}
+
+fn complaint_of(keys: &Keys, r: &sqlx::any::AnyRow) -> std::result::Result<Complaint, sqlx::Error> {
+    let on = today();
+    Ok({
+        let contact = keys
+            .open(r.try_get::<&str, _>("contact")?)
+            .unwrap_or_default();
+        let responded_at: Option<i64> = r.try_get("responded_at")?;
+        let due_on: String = r.try_get("due_on")?;
+        Complaint {
+            id: r.try_get("id")?,
+            org_id: r.try_get("org_id")?,
+            service_id: r.try_get("service_id")?,
+            request_id: r.try_get("request_id")?,
+            request_number: match (
+                r.try_get::<Option<i64>, _>("request_id")?,
+                r.try_get::<Option<String>, _>("request_on")?,
+            ) {
+                (Some(id), Some(on)) => Some(super::requests::number_of(id, &on)),
+                _ => None,
+            },
+            body: keys.open(r.try_get::<&str, _>("body")?).unwrap_or_default(),
+            contact_masked: if contact.contains('@') {
+                anjungan_kernel::crypto::mask_email(&contact)
+            } else {
+                anjungan_kernel::crypto::mask(&contact, 4, 2)
+            },
+            lapor_ref: r.try_get("lapor_ref")?,
+            overdue: responded_at.is_none() && parse_iso(&due_on).is_some_and(|d| on > d),
+            due_on,
+            response: r.try_get("response")?,
+            responded_at,
+            created_at: r.try_get("created_at")?,
+        }
+    })
 }
 
 /// The sealed contact a complaint of the unit left (empty if none); `None` if no such complaint.

@@ -51,6 +51,9 @@ pub struct NewRow {
     pub resident_id: Option<i64>,
     pub phone: String,
     pub email: String,
+    /// Keyed digests of the normalised phone and e-mail (see [`contact_index`]), empty if none.
+    pub phone_index: String,
+    pub email_index: String,
     pub answers: String,
     pub description: String,
     pub address: String,
@@ -68,8 +71,9 @@ pub struct NewRow {
 pub async fn insert(conn: &mut Conn, r: &NewRow) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO desk_requests (service_id, org_id, channel, state, tracking_hash, tracking, applicant, nik, nik_index, resident_id, \
-         phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at) \
-         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17) RETURNING id",
+         phone, email, answers, description, address, lat, lon, submitted_at, submitted_on, days, due_on, api_client, created_by, updated_at, \
+         phone_index, email_index) \
+         VALUES ($1, $2, $3, 'submitted', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $17, $23, $24) RETURNING id",
     )
     .bind(r.service_id)
     .bind(r.org_id)
@@ -93,8 +97,132 @@ pub async fn insert(conn: &mut Conn, r: &NewRow) -> Result<i64> {
     .bind(&r.due)
     .bind(r.api_client)
     .bind(r.created_by)
+    .bind(&r.phone_index)
+    .bind(&r.email_index)
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// The keyed digest a normalised phone number or e-mail address is looked up by.
+pub fn contact_index(keys: &Keys, normalised: &str) -> String {
+    if normalised.is_empty() {
+        return String::new();
+    }
+    keys.blind_index("desk-contact", normalised)
+}
+
+/// One of a citizen's requests, as their own list shows it: nothing personal but the tracking
+/// code, which is theirs.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::MyRequest)]
+pub struct Mine {
+    pub number: String,
+    pub service_name: String,
+    pub org_name: String,
+    pub state: State,
+    pub submitted_at: i64,
+    pub due_on: String,
+    pub overdue: bool,
+    pub tracking_code: String,
+}
+
+/// Every request filed by `user` or with one of these contact digests, newest first.
+pub async fn mine(
+    db: &Db,
+    keys: &Keys,
+    user: Option<i64>,
+    indexes: &[String],
+) -> Result<Vec<Mine>> {
+    let indexes: Vec<&str> = indexes
+        .iter()
+        .map(String::as_str)
+        .filter(|i| !i.is_empty())
+        .chain(std::iter::repeat(""))
+        .take(2)
+        .collect();
+    // An empty digest matches nothing: the partial indexes leave '' out and the clause asks for
+    // a non-empty one.
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.created_by = $1 \
+         OR (r.phone_index <> '' AND r.phone_index IN ($2, $3)) \
+         OR (r.email_index <> '' AND r.email_index IN ($2, $3)) \
+         ORDER BY r.id DESC LIMIT 200"
+    )))
+    .bind(user.unwrap_or(-1))
+    .bind(indexes[0])
+    .bind(indexes[1])
+    .fetch_all(&db.pool)
+    .await?;
+    let on = today();
+    rows.iter()
+        .map(|r| {
+            let req = from_row(keys, r)?;
+            Ok(Mine {
+                overdue: req.overdue(on),
+                tracking_code: req.tracking_code(keys),
+                number: req.number,
+                service_name: req.service_name,
+                org_name: req.org_name,
+                state: req.state,
+                submitted_at: req.submitted_at,
+                due_on: req.due_on,
+            })
+        })
+        .collect()
+}
+
+/// Whether any request was filed with this contact digest.
+pub async fn has_contact(db: &Db, index: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM desk_requests WHERE (phone_index = $1 OR email_index = $1) AND $1 <> ''",
+    )
+    .bind(index)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// The request a number (`PD-2026-000023`) names, if the whole number matches.
+pub async fn by_number(db: &Db, keys: &Keys, number: &str) -> Result<Option<Request>> {
+    let Some(id) = id_of_number(number) else {
+        return Ok(None);
+    };
+    Ok(get(db, keys, id)
+        .await?
+        .filter(|r| r.number.eq_ignore_ascii_case(number.trim())))
+}
+
+/// Fills the contact digests of rows an earlier version wrote without them; returns how many.
+pub async fn index_contacts(db: &Db, keys: &Keys) -> Result<usize> {
+    let rows = sqlx::query(
+        "SELECT id, phone, email FROM desk_requests \
+         WHERE (phone <> '' AND phone_index = '') OR (email <> '' AND email_index = '') LIMIT 5000",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let open = |c: &str| -> std::result::Result<String, sqlx::Error> {
+            Ok(keys.open(r.try_get::<&str, _>(c)?).unwrap_or_default())
+        };
+        // A contact this key cannot open is marked so it is not read again at every start.
+        let index = |c: &str| -> std::result::Result<String, sqlx::Error> {
+            let i = contact_index(keys, &open(c)?);
+            Ok(if i.is_empty() { "-".into() } else { i })
+        };
+        sqlx::query("UPDATE desk_requests SET phone_index = $1, email_index = $2 WHERE id = $3")
+            .bind(index("phone")?)
+            .bind(index("email")?)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }
 
 /// Appends an entry to a request's public history; `actor` is a role, never a name.

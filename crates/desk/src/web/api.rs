@@ -32,6 +32,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(unit_sla))
         .routes(routes!(import_residents))
         .routes(routes!(track))
+        .routes(routes!(my_requests))
+        .routes(routes!(track_complaint))
         .routes(routes!(verify_letter))
         .routes(routes!(complain))
         .routes(routes!(unit_complaints))
@@ -357,12 +359,13 @@ struct StepDone {
 async fn request_step(
     St(state): St<AppState>,
     ctx: Ctx,
+    axum::Extension(survey): axum::Extension<crate::ports::Invitations>,
     Path(id): Path<i64>,
     Json(input): Json<StepInput>,
 ) -> WebResult<Json<StepDone>> {
     let command = Command::parse(&input.command)
         .ok_or_else(|| AppError::bad_request("desk.error.command"))?;
-    let to = take_step(&state, &ctx, id, command, &input.note).await?;
+    let to = take_step(&state, &ctx, &survey, id, command, &input.note).await?;
     Ok(Json(StepDone { state: to }))
 }
 
@@ -505,6 +508,70 @@ struct Tracking {
     download_url: Option<String>,
 }
 
+/// The signed-in person's own requests, newest first: those filed from their account and those
+/// filed with their account's e-mail address, each with its tracking code.
+#[utoipa::path(get, path = "/api/v1/layanan/my-requests", operation_id = "listMyDeskRequests", tag = "desk",
+    responses((status = 200, body = [crate::store::requests::Mine]), (status = 401)))]
+async fn my_requests(
+    St(state): St<AppState>,
+    ctx: Ctx,
+) -> WebResult<Json<Vec<crate::store::requests::Mine>>> {
+    let p = ctx.signed_in()?;
+    Ok(Json(
+        crate::service::follow::list_for_user(&state.db, &state.keys, p.user_id.0).await?,
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = desk::ComplaintTracking)]
+struct ComplaintTracking {
+    id: i64,
+    unit: String,
+    service: Option<String>,
+    /// The request it is about, if any.
+    request_number: Option<String>,
+    created_at: i64,
+    /// `open` or `answered`.
+    state: &'static str,
+    due_on: String,
+    overdue: bool,
+    lapor_ref: String,
+    /// The unit's answer, once given.
+    response: Option<String>,
+    responded_at: Option<i64>,
+}
+
+/// A complaint's state and the unit's answer, by the code given when it was filed. Public.
+#[utoipa::path(get, path = "/api/v1/layanan/complaints/track/{code}", operation_id = "trackDeskComplaint", tag = "desk",
+    params(("code" = String, Path, description = "The complaint's tracking code")),
+    responses((status = 200, body = ComplaintTracking), (status = 404)))]
+async fn track_complaint(
+    St(state): St<AppState>,
+    Path(code): Path<String>,
+) -> WebResult<Json<ComplaintTracking>> {
+    let t = crate::service::admin::tracked_complaint(&state.db, &state.keys, &code)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let c = t.complaint;
+    Ok(Json(ComplaintTracking {
+        id: c.id,
+        unit: t.org_name,
+        service: t.service_name,
+        request_number: c.request_number,
+        created_at: c.created_at,
+        state: if c.responded_at.is_some() {
+            "answered"
+        } else {
+            "open"
+        },
+        due_on: c.due_on,
+        overdue: c.overdue,
+        lapor_ref: c.lapor_ref,
+        response: c.responded_at.map(|_| c.response),
+        responded_at: c.responded_at,
+    }))
+}
+
 /// A request's status and history by its tracking code, without personal data. Public.
 #[utoipa::path(get, path = "/api/v1/layanan/track/{code}", operation_id = "trackDeskRequest", tag = "desk",
     params(("code" = String, Path, description = "Tracking code")), responses((status = 200, body = Tracking), (status = 404)))]
@@ -593,6 +660,10 @@ struct ComplaintCreated {
     id: i64,
     /// The unit must respond by this date (5 working days).
     due_on: String,
+    /// Opens the complaint's tracking page; shown only here, keep it.
+    tracking_code: String,
+    /// The complaint's tracking page.
+    tracking_url: String,
 }
 
 /// Records a complaint about a unit, a service or a request. Public.
@@ -615,9 +686,22 @@ async fn complain(
     let new = super::public::complaint_input(&state, &units, &f)
         .await?
         .map_err(AppError::bad_request)?;
-    let (id, due_on) =
-        crate::service::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await?;
-    Ok((StatusCode::CREATED, Json(ComplaintCreated { id, due_on })).into_response())
+    let filed = crate::service::admin::complain(&state.db, &state.keys, &ctx.actor(), &new).await?;
+    let tracking_url = format!(
+        "{}/layanan/pengaduan/lacak/{}",
+        state.config.base_url.trim_end_matches('/'),
+        filed.tracking_code
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(ComplaintCreated {
+            id: filed.id,
+            due_on: filed.due_on,
+            tracking_code: filed.tracking_code,
+            tracking_url,
+        }),
+    )
+        .into_response())
 }
 
 /// A unit's complaints, newest first, with their deadlines (unit staff).

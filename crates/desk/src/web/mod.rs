@@ -4,6 +4,7 @@
 
 mod api;
 mod editor;
+mod follow;
 pub mod open311;
 pub(crate) mod public;
 mod staff;
@@ -18,6 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(public::routes())
+        .merge(follow::routes())
         .merge(staff::routes())
         .merge(api::routes())
         .merge(editor::routes())
@@ -85,6 +87,25 @@ impl FormValues {
     pub fn chosen(&self, code: &str, key: &str) -> bool {
         let name = format!("f_{code}");
         self.0.iter().any(|(k, v)| *k == name && v == key)
+    }
+
+    /// A form filled again with answers already given (a correction): each value under its
+    /// field, and each file with the token that carries it, so it need not be uploaded again.
+    pub fn from_answers(
+        keys: &anjungan_kernel::crypto::Keys,
+        form: &crate::domain::form::Form,
+        answers: &crate::domain::form::Answers,
+    ) -> Self {
+        let mut pairs = Vec::new();
+        for f in &form.fields {
+            for value in answers.get(&f.code).into_iter().flatten() {
+                if f.kind == crate::domain::form::FieldKind::File {
+                    pairs.push((format!("t_f_{}", f.code), file_token(keys, value)));
+                }
+                pairs.push((format!("f_{}", f.code), value.clone()));
+            }
+        }
+        Self(pairs)
     }
 
     pub fn answers(&self) -> Vec<(String, String)> {

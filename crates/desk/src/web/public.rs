@@ -293,6 +293,10 @@ async fn find(
             not_found: false,
         });
     }
+    // A request number is what people keep: it opens after a code to the contact on file.
+    if let Some(number) = requests::id_of_number(&kode).map(|_| kode.trim().to_uppercase()) {
+        return Ok(Redirect::to(&format!("/layanan/nomor/{number}")).into_response());
+    }
     match requests::by_tracking(&state.db, &state.keys, &kode).await? {
         Some(r) => Ok(
             Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys)))
@@ -325,6 +329,8 @@ struct TrackPage {
     s: Option<Service>,
     overdue: bool,
     errors: Vec<FieldMessage>,
+    /// The correction form's values: the earlier answers, or what was just sent with errors.
+    values: FormValues,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -344,8 +350,10 @@ async fn track_page(
     code: &str,
     fresh: bool,
     errors: Vec<FieldMessage>,
+    sent: Option<FormValues>,
 ) -> WebResult<Response> {
-    // Nothing personal is opened for this page; the code in the address is the key.
+    // Nothing personal is opened for this page but, on a return, the citizen's own answers to
+    // correct; the code in the address is the key.
     let code = crate::domain::request::parse_tracking_code(code).ok_or(DeskError::BadTracking)?;
     let (r, history) = requests::public_track(&state.db, &code)
         .await?
@@ -359,6 +367,14 @@ async fn track_page(
     let s = match may(Command::Resubmit) {
         true => services::get(&state.db, r.service_id).await?,
         false => None,
+    };
+    let values = match (&s, sent) {
+        (_, Some(sent)) => sent,
+        (Some(s), None) => match requests::by_tracking(&state.db, &state.keys, &code).await? {
+            Some(own) => FormValues::from_answers(&state.keys, &s.form, &own.answers),
+            None => FormValues::default(),
+        },
+        (None, None) => FormValues::default(),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -378,6 +394,7 @@ async fn track_page(
         s,
         r,
         errors,
+        values,
     })?;
     *resp.status_mut() = status;
     // The page is reached by a secret code in its address: keep it out of shared caches and referrers.
@@ -398,7 +415,7 @@ async fn track(
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> WebResult<Response> {
-    track_page(&state, &ctx, &code, q.baru.is_some(), Vec::new()).await
+    track_page(&state, &ctx, &code, q.baru.is_some(), Vec::new(), None).await
 }
 
 fn citizen_step<'a>(state: &'a AppState, actor: &'a anjungan_kernel::audit::Actor) -> Step<'a> {
@@ -406,6 +423,7 @@ fn citizen_step<'a>(state: &'a AppState, actor: &'a anjungan_kernel::audit::Acto
         actor,
         role: workflow::Actor::Citizen,
         base_url: &state.config.base_url,
+        survey: None,
     }
 }
 
@@ -472,7 +490,7 @@ async fn resubmit(
                 .map(|(c, e)| (format!("f_{c}"), e.message_key()))
                 .collect();
             let errors = form_errors(&ctx, errs);
-            return track_page(&state, &ctx, &code, false, errors).await;
+            return track_page(&state, &ctx, &code, false, errors, Some(v)).await;
         }
     };
     let actor = ctx.actor();
@@ -492,6 +510,7 @@ async fn resubmit(
 async fn received(
     St(state): St<AppState>,
     ctx: Ctx,
+    axum::Extension(survey): axum::Extension<crate::ports::Invitations>,
     Path(code): Path<String>,
 ) -> WebResult<Response> {
     let r = tracked(&state, &code).await?;
@@ -507,15 +526,11 @@ async fn received(
         )
         .await?;
     }
-    service::requests::act(
-        &state.db,
-        &state.keys,
-        citizen_step(&state, &actor),
-        r.id,
-        Command::Close,
-        "",
-    )
-    .await?;
+    let step = Step {
+        survey: Some(&survey),
+        ..citizen_step(&state, &actor)
+    };
+    service::requests::act(&state.db, &state.keys, step, r.id, Command::Close, "").await?;
     Ok(Redirect::to(&format!("/layanan/lacak/{}", r.tracking_code(&state.keys))).into_response())
 }
 
@@ -536,6 +551,7 @@ async fn download(
             actor: &actor,
             role: workflow::Actor::System,
             base_url: &state.config.base_url,
+            survey: None,
         };
         service::requests::act(&state.db, &state.keys, step, r.id, Command::Deliver, "").await?;
     }
@@ -557,7 +573,7 @@ struct ComplaintPage {
     unit: String,
     layanan: String,
     kode: String,
-    done: Option<(i64, String)>,
+    done: Option<service::admin::FiledComplaint>,
     error: Option<String>,
 }
 

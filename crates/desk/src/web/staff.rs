@@ -372,6 +372,7 @@ async fn sign_context<'a>(
 pub(crate) async fn take_step(
     state: &AppState,
     ctx: &Ctx,
+    survey: &crate::ports::Invitations,
     id: i64,
     command: Command,
     note: &str,
@@ -389,6 +390,7 @@ pub(crate) async fn take_step(
             actor: &actor,
             role,
             base_url: &state.config.base_url,
+            survey: Some(survey),
         };
         service::requests::act(&state.db, &state.keys, step, id, command, note).await?
     };
@@ -399,6 +401,7 @@ pub(crate) async fn take_step(
 async fn step(
     St(state): St<AppState>,
     ctx: Ctx,
+    axum::Extension(survey): axum::Extension<crate::ports::Invitations>,
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> WebResult<Response> {
@@ -437,7 +440,7 @@ async fn step(
             return request_view(&state, &ctx, id, Some(msg)).await;
         }
     }
-    match take_step(&state, &ctx, id, command, &f.catatan).await {
+    match take_step(&state, &ctx, &survey, id, command, &f.catatan).await {
         Ok(_) => Ok(Redirect::to(&format!("/layanan/kelola/permohonan/{id}")).into_response()),
         Err(e) if e.status == StatusCode::BAD_REQUEST || e.status == StatusCode::CONFLICT => {
             let msg = ctx.tr().s(e.key).to_string();

@@ -37,6 +37,8 @@ struct InnovationView {
     review_note: String,
     /// Figures measured by the platform itself for linked sources.
     live: Vec<crate::ports::Figures>,
+    /// Petung Dadi's measured figures for linked services (last twelve months).
+    live_services: Vec<crate::ports::ServiceFigures>,
     /// Supporting evidence, each filed under a pillar.
     documents: Vec<DocumentView>,
     /// Photos of the innovation (PNG, JPEG or WebP).
@@ -80,7 +82,7 @@ async fn view(
     live: &crate::ports::Live,
     i: Innovation,
 ) -> Result<InnovationView, AppError> {
-    let figures = super::pages::live_figures(state, live, i.id).await?;
+    let (figures, live_services) = super::pages::live_figures(state, live, i.id).await?;
     let partners: Vec<Partner> = store::partners(&state.db, i.id)
         .await?
         .into_iter()
@@ -130,6 +132,7 @@ async fn view(
         readiness,
         review_note: i.review_note,
         live: figures,
+        live_services,
         documents,
         photos,
     })

@@ -43,6 +43,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/inovasi/{id}/buka", post(reopen))
         .route("/inovasi/{id}/tautan", post(link))
         .route("/inovasi/{id}/tautan/{unit}/hapus", post(unlink))
+        .route(
+            "/inovasi/{id}/tautan-layanan/{service}/hapus",
+            post(unlink_service),
+        )
 }
 
 /// Choice lists for filters and forms.
@@ -161,7 +165,9 @@ struct ShowPage {
     partners: Vec<(i64, Partner)>,
     versions: Vec<(i64, String, i64)>,
     live: Vec<crate::ports::Figures>,
+    live_services: Vec<crate::ports::ServiceFigures>,
     units: Vec<(i64, String)>,
+    desk_services: Vec<(i64, String)>,
     attachments: Vec<Attachment>,
     can_edit: bool,
     can_attach: bool,
@@ -248,21 +254,28 @@ impl ShowPage {
     }
 }
 
-/// The live figures of every linked source.
+/// What the platform measured for the linked sources: each survey unit's index, and each
+/// Petung Dadi service's SLA figures beside its unit's index.
 pub(crate) async fn live_figures(
     state: &AppState,
     live: &crate::ports::Live,
     id: i64,
-) -> Result<Vec<crate::ports::Figures>, AppError> {
-    let mut out = Vec::new();
+) -> Result<
+    (
+        Vec<crate::ports::Figures>,
+        Vec<crate::ports::ServiceFigures>,
+    ),
+    AppError,
+> {
+    let (mut units, mut services) = (Vec::new(), Vec::new());
     for (kind, target) in store::links(&state.db, id).await? {
-        if kind == crate::ports::SURVEY_UNIT
-            && let Some(f) = live.survey_figures(target).await
-        {
-            out.push(f);
+        match kind.as_str() {
+            crate::ports::SURVEY_UNIT => units.extend(live.survey_figures(target).await),
+            crate::ports::DESK_SERVICE => services.extend(live.desk_figures(target).await),
+            _ => {}
         }
     }
-    Ok(out)
+    Ok((units, services))
 }
 
 async fn show(
@@ -281,11 +294,11 @@ async fn show(
     } else {
         Vec::new()
     };
-    let figures = live_figures(&state, &live, id).await?;
-    let units = if can_edit {
-        live.survey_units().await
+    let (figures, live_services) = live_figures(&state, &live, id).await?;
+    let (units, desk_services) = if can_edit {
+        (live.survey_units().await, live.desk_services().await)
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let can_attach = p.is_some_and(|p| may_attach(inv.status, p, &inv.owner()).is_ok());
     let attachments = documents_store::list(&state.db, id).await?;
@@ -295,7 +308,9 @@ async fn show(
         partners,
         versions,
         live: figures,
+        live_services,
         units,
+        desk_services,
         attachments,
         can_edit,
         can_attach,
@@ -657,7 +672,12 @@ async fn manage(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> 
 
 #[derive(serde::Deserialize)]
 struct LinkForm {
+    /// A survey unit (organisation id)…
+    #[serde(default)]
     unit: String,
+    /// …or a Petung Dadi service (service id).
+    #[serde(default)]
+    layanan: String,
 }
 
 /// Only the owning unit's staff link their innovation to measured sources.
@@ -680,6 +700,30 @@ async fn link(
     FormBody(f): FormBody<LinkForm>,
 ) -> WebResult<Response> {
     let inv = owner(&state, &ctx, id).await?;
+    if !f.layanan.trim().is_empty() {
+        let service: i64 = f
+            .layanan
+            .trim()
+            .parse()
+            .map_err(|_| AppError::bad_request("innovation.error.choose"))?;
+        if !live
+            .desk_services()
+            .await
+            .iter()
+            .any(|(s, _)| *s == service)
+        {
+            return Err(AppError::bad_request("innovation.error.choose"));
+        }
+        crate::service::innovations::link(
+            &state.db,
+            &ctx.actor(),
+            inv.id,
+            crate::ports::DESK_SERVICE,
+            service,
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/inovasi/{id}#bukti")).into_response());
+    }
     let unit: i64 = f
         .unit
         .trim()
@@ -704,14 +748,25 @@ async fn unlink(
     ctx: Ctx,
     Path((id, unit)): Path<(i64, i64)>,
 ) -> WebResult<Response> {
-    let inv = owner(&state, &ctx, id).await?;
-    crate::service::innovations::unlink(
-        &state.db,
-        &ctx.actor(),
-        inv.id,
-        crate::ports::SURVEY_UNIT,
-        unit,
-    )
-    .await?;
+    remove_link(&state, &ctx, id, crate::ports::SURVEY_UNIT, unit).await
+}
+
+async fn unlink_service(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, service)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    remove_link(&state, &ctx, id, crate::ports::DESK_SERVICE, service).await
+}
+
+async fn remove_link(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    kind: &str,
+    target: i64,
+) -> WebResult<Response> {
+    let inv = owner(state, ctx, id).await?;
+    crate::service::innovations::unlink(&state.db, &ctx.actor(), inv.id, kind, target).await?;
     Ok(Redirect::to(&format!("/inovasi/{id}#bukti")).into_response())
 }

@@ -147,7 +147,7 @@ pub async fn wait_for_path(c: &Client, path: &str) -> Result<(), String> {
     }
 }
 
-fn expect(cond: bool, what: &str) -> Result<(), String> {
+pub(crate) fn expect(cond: bool, what: &str) -> Result<(), String> {
     if cond { Ok(()) } else { Err(what.to_string()) }
 }
 
@@ -372,7 +372,7 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
 }
 
 /// Waits (up to 5 s, across page loads) until the element's text contains `want`.
-async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> {
+pub(crate) async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         if let Ok(t) = text(c, css).await
@@ -390,7 +390,7 @@ async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> 
     }
 }
 
-async fn sign_in(c: &Client, base: &str, email: &str) -> Result<(), String> {
+pub(crate) async fn sign_in(c: &Client, base: &str, email: &str) -> Result<(), String> {
     c.delete_all_cookies().await.map_err(|e| e.to_string())?;
     c.goto(&format!("{base}/masuk"))
         .await

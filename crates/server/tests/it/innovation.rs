@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 both_backends!(
     iid_self_assessment_review_and_index,
     live_evidence_comes_from_the_survey,
+    live_evidence_comes_from_petung_dadi,
     catalogue_filters_and_exports,
     an_agency_registers_and_the_coordinator_verifies,
     bad_input_is_refused_and_changes_nothing,
@@ -1570,4 +1571,117 @@ async fn a_cached_public_page_follows_every_change(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(anon.get(app.url(&page)).send().await.unwrap().status(), 404);
+}
+
+/// An innovation linked to Petung Dadi services shows what the desk measured for each (the
+/// same figures as the unit's desk), beside the unit's satisfaction index; its owner links and
+/// unlinks services, and nobody links a service that does not exist.
+async fn live_evidence_comes_from_petung_dadi(app: TestApp) {
+    let c = app.client();
+    let petung: Vec<Value> = c
+        .get(app.url("/api/v1/innovations?q=petung"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = petung[0]["id"].as_i64().unwrap();
+    let services = petung[0]["live_services"].as_array().unwrap();
+    assert_eq!(services.len(), 3, "the demo links three village letters");
+    let domisili = anjungan_desk::store::services::by_code(&app.state.db, crate::desk::DOMISILI)
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, figures) =
+        anjungan_desk::service::catalogue::service_figures(&app.state.db, domisili.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(figures.total > 0);
+    let d = services
+        .iter()
+        .find(|s| s["target_id"] == domisili.id)
+        .expect("the domicile letter is linked");
+    assert_eq!(d["requests"], figures.total);
+    assert_eq!(d["open"], figures.open);
+    assert_eq!(
+        d["on_time_percent"].as_str(),
+        figures.on_time_pct.map(|p| format!("{p:.1}")).as_deref()
+    );
+    assert_eq!(d["url"], format!("/layanan/s/{}", crate::desk::DOMISILI));
+    let nglinggis = app.org_id(crate::desk::NGLINGGIS).await;
+    assert_eq!(
+        d["unit_ikm"]["target_id"], nglinggis,
+        "the unit's own index beside it"
+    );
+    let page = app.page(&c, &format!("/inovasi/{id}")).await;
+    assert!(
+        page.contains(&format!(
+            "data-live=\"desk_service\" data-service=\"{}\"",
+            domisili.id
+        )) && page.contains(&format!("data-requests=\"{}\"", figures.total)),
+        "{page}"
+    );
+    assert!(!page.contains("belum tersedia"));
+    // A new request moves the figure.
+    crate::desk::citizen_submits(&app, &app.client()).await;
+    let v: Value = app.get_json(&format!("/api/v1/innovations/{id}")).await;
+    let d = v["live_services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["target_id"] == domisili.id)
+        .unwrap()
+        .clone();
+    assert_eq!(d["requests"], figures.total + 1);
+    // The owner unlinks and links again; a made-up service is refused; a stranger may not.
+    let op = app.signed_in("operator.kominfo@anjungan.test").await;
+    let at = format!("/inovasi/{id}");
+    let r = app
+        .post_form(
+            &op,
+            &at,
+            &format!("/inovasi/{id}/tautan-layanan/{}/hapus", domisili.id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let v: Value = app.get_json(&format!("/api/v1/innovations/{id}")).await;
+    assert_eq!(v["live_services"].as_array().unwrap().len(), 2);
+    let r = app
+        .post_form(
+            &op,
+            &at,
+            &format!("/inovasi/{id}/tautan"),
+            &[("layanan", "999999")],
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+    let page = app.page(&op, &at).await;
+    assert!(
+        page.contains("name=\"layanan\""),
+        "the owner gets the service picker"
+    );
+    let r = app
+        .post_form(
+            &op,
+            &at,
+            &format!("/inovasi/{id}/tautan"),
+            &[("layanan", &domisili.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let v: Value = app.get_json(&format!("/api/v1/innovations/{id}")).await;
+    assert_eq!(v["live_services"].as_array().unwrap().len(), 3);
+    let stranger = app.signed_in("sekdes.nglinggis@anjungan.test").await;
+    let r = app
+        .post_form(
+            &stranger,
+            &at,
+            &format!("/inovasi/{id}/tautan-layanan/{}/hapus", domisili.id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
 }

@@ -783,6 +783,7 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
             actor: &actor,
             role: workflow::Actor::Operator,
             base_url: &app.state.config.base_url,
+            survey: None,
         },
         requests::id_of_number(&plain_closed).unwrap(),
         Command::Reject,
@@ -969,6 +970,7 @@ async fn requests_are_filtered_by_number_service_status_and_window(app: TestApp)
         actor: &actor,
         role,
         base_url: &app.state.config.base_url,
+        survey: None,
     };
     service::requests::act(
         &app.state.db,
