@@ -280,6 +280,14 @@ fn form_poverty() -> Form {
                 2,
                 "Misalnya: nama sekolah, rumah sakit, atau program bantuan.",
             ),
+            field(
+                "foto_rumah",
+                "Foto rumah tampak depan",
+                FieldKind::File,
+                false,
+                3,
+                "JPEG, PNG atau PDF. Bisa juga diserahkan di loket.",
+            ),
         ],
     }
 }

@@ -81,3 +81,22 @@ mod tests {
         assert!(may(&admin, None, Action::RecordPayment));
     }
 }
+
+/// A buyer's paddle as the public sees it in a lot's bid history: its last digit only, so a
+/// watcher can tell bidders apart within a lot without learning who they are.
+pub fn masked_paddle(buyer_id: i64) -> String {
+    let last = buyer_id.rem_euclid(10);
+    format!("#••{last}")
+}
+
+#[cfg(test)]
+mod paddle_tests {
+    use super::masked_paddle;
+
+    #[test]
+    fn only_the_last_digit_shows() {
+        assert_eq!(masked_paddle(7), "#••7");
+        assert_eq!(masked_paddle(1234), "#••4");
+        assert!(!masked_paddle(1234).contains("123"));
+    }
+}

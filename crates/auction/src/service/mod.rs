@@ -3,6 +3,7 @@
 //! journal, group commit and live feed.
 
 pub mod catalogue;
+pub mod history;
 pub mod lots;
 pub mod runtime;
 pub mod sessions;

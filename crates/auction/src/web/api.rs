@@ -157,7 +157,8 @@ async fn get_session(
     let you = view::buyer_at(&state, row.port_id, ctx.principal.as_ref())
         .await?
         .map(|b| b.id);
-    let (session, lots) = view::session_with_lots(&state, &hall, id, you).await?;
+    let (session, mut lots) = view::session_with_lots(&state, &hall, id, you).await?;
+    view::with_history(&state, id, &mut lots, you).await?;
     Ok(Json(SessionDetail {
         session,
         lots,

@@ -306,7 +306,8 @@ async fn session_view(
     let row = sessions::get(&state.db, id).await?;
     let buyer = view::buyer_at(state, row.port_id, ctx.principal.as_ref()).await?;
     let me = buyer.as_ref().map(|b| b.id);
-    let (s, lots) = view::session_with_lots(state, hall, id, me).await?;
+    let (s, mut lots) = view::session_with_lots(state, hall, id, me).await?;
+    view::with_history(state, id, &mut lots, me).await?;
     let staff = match &ctx.principal {
         Some(p) => {
             let port = catalogue::port(&state.db, s.port_id).await?;

@@ -48,6 +48,59 @@ pub struct LotView {
     pub clock: Option<(i64, i64, i64, i64)>,
     #[serde(skip)]
     pub you_lead: bool,
+    /// The lot's last bids, newest first, paddles masked.
+    pub history: Vec<HistoryLine>,
+}
+
+/// One bid of a lot's history as the page shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = auction::BidHistoryLine)]
+pub struct HistoryLine {
+    /// `HH:MM:SS` WIB.
+    pub time: String,
+    /// Rupiah per kg, as written on the page.
+    pub price: String,
+    /// Rupiah per kg.
+    pub price_per_kg: i64,
+    /// The buyer's paddle, masked (`#••7`).
+    pub paddle: String,
+    /// The caller's own bid.
+    pub mine: bool,
+}
+
+/// Bids shown per lot.
+pub const HISTORY_PER_LOT: usize = 10;
+
+/// Adds each lot's bid history from the journal; the viewer's own bids are marked, every
+/// other paddle masked.
+pub async fn with_history(
+    state: &AppState,
+    session_id: i64,
+    lots: &mut [LotView],
+    me: Option<i64>,
+) -> WebResult<()> {
+    let mut all = crate::service::history::bids(&state.db, session_id, HISTORY_PER_LOT).await?;
+    for l in lots.iter_mut() {
+        l.history = all
+            .remove(&l.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| HistoryLine {
+                time: wib_time(b.at),
+                price: crate::domain::catalogue::format_rupiah(b.price),
+                price_per_kg: b.price,
+                mine: Some(b.buyer) == me,
+                paddle: crate::domain::access::masked_paddle(b.buyer),
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+/// `HH:MM:SS` in Western Indonesian Time (UTC+7, no daylight saving).
+fn wib_time(ms: i64) -> String {
+    let s = (ms.div_euclid(1000) + 7 * 3600).rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
 }
 
 impl LotView {
@@ -115,6 +168,7 @@ pub fn lot_views(rows: &[LotRow], live: Option<&Session>, me: Option<i64>) -> Ve
                 photos: r.photos.clone(),
                 clock: None,
                 you_lead: false,
+                history: Vec::new(),
             };
             if let Some(s) = live
                 && let Some(l) = s.lot(LotId(r.id))

@@ -29,6 +29,7 @@ both_backends!(
     the_clock_never_restarts_above_the_start_price,
     a_days_levy_per_account_is_the_sum_of_the_tickets,
     the_rules_page_states_each_rule_from_the_rules,
+    each_lot_shows_its_bid_history_with_paddles_masked,
 );
 
 /// A session's rule set or a port's levy that no longer parses is reported as an error; it never
@@ -2138,4 +2139,92 @@ async fn the_rules_page_states_each_rule_from_the_rules(app: TestApp) {
         en.contains("Auction rules") && en.contains("does not extend it"),
         "English"
     );
+}
+
+/// Each lot shows its last bids, newest first, read back from the journal: watchers see the
+/// time, the price and a masked paddle; the bidder sees "Anda" on their own; the API gives the
+/// same lines with the price as a number.
+async fn each_lot_shows_its_bid_history_with_paddles_masked(app: TestApp) {
+    let (session, lots) = morning(&app).await;
+    let lot = lots[3];
+    let (_, start) = lot_spec(&app, lot).await;
+    let sumi = app.token("bakul@anjungan.test").await;
+    let juru = app.token("jurulelang.prigi@anjungan.test").await;
+    let harno = paddle(&app, "Pak Harno").await;
+    let me = paddle(&app, "Bu Sumi").await;
+    let (st, b) = post_json(
+        &app,
+        &sumi,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": start}),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    let higher = b["min"].as_i64().unwrap();
+    let (st, b) = post_json(
+        &app,
+        &juru,
+        &format!("/api/v1/lots/{lot}/bids"),
+        json!({"amount": higher, "buyer_id": harno}),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    let card = |html: &str| {
+        html.split(&format!("id=\"lot-{lot}\""))
+            .nth(1)
+            .unwrap()
+            .split("</article>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let guest = app
+        .page(&app.client(), &format!("/lelang/sesi/{session}"))
+        .await;
+    let guest = card(&guest);
+    let history = guest
+        .split("data-testid=\"bid-history\"")
+        .nth(1)
+        .expect("the lot shows its history")
+        .split("</details>")
+        .next()
+        .unwrap();
+    assert_eq!(history.matches("<li>").count(), 2, "{history}");
+    let (newer, older) = (
+        history.find(&format_rupiah(higher)).unwrap(),
+        history.find(&format_rupiah(start)).unwrap(),
+    );
+    assert!(newer < older, "newest first: {history}");
+    assert!(history.contains(&format!("#••{}", harno % 10)));
+    assert!(history.contains(&format!("#••{}", me % 10)));
+    assert!(!history.contains("Anda"));
+    for id in [harno, me] {
+        if id >= 10 {
+            assert!(!history.contains(&format!("#{id}")), "paddle {id} masked");
+        }
+    }
+    let mine = app
+        .page(
+            &app.signed_in("bakul@anjungan.test").await,
+            &format!("/lelang/sesi/{session}"),
+        )
+        .await;
+    assert!(card(&mine).contains("<strong>Anda</strong>"));
+    let v = app
+        .get_json(&format!("/api/v1/auction/sessions/{session}"))
+        .await;
+    let api = v["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == lot)
+        .unwrap()["history"]
+        .clone();
+    assert_eq!(api[0]["price_per_kg"], higher);
+    assert_eq!(api[1]["price_per_kg"], start);
+    assert_eq!(api[0]["paddle"], format!("#••{}", harno % 10));
+}
+
+fn format_rupiah(v: i64) -> String {
+    anjungan_auction::domain::catalogue::format_rupiah(v)
 }

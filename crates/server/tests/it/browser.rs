@@ -1254,6 +1254,14 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
             )?;
             click(&c, &format!("{card} [data-testid=bid-button]")).await?;
             wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;
+            // The lot's bid history: her bids as "Anda", Joko's paddle masked.
+            click(&c, &format!("{card} [data-testid=bid-history] summary")).await?;
+            let history =
+                wait_text(&c, &format!("{card} [data-testid=bid-history]"), "Anda").await?;
+            expect(
+                history.contains("#••") && history.contains("Rp 62.000"),
+                &format!("the history shows the masked rival: {history}"),
+            )?;
             // The lot closes on the server's clock; the page follows and says she won.
             let deadline = Instant::now() + Duration::from_secs(30);
             loop {

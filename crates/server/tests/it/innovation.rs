@@ -1685,3 +1685,84 @@ async fn live_evidence_comes_from_petung_dadi(app: TestApp) {
         .await;
     assert_eq!(r.status(), 403);
 }
+
+/// In a real browser on a phone, on both databases: a visitor opens the Petung Dadi innovation
+/// and reads what the desk measured for the village's letters beside the unit's IKM; the owner
+/// links another service from the same page.
+async fn live_evidence_in_a_browser(backend: Backend) {
+    use crate::browser::{Browser, click, expect, sign_in, wait_text};
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM innovations WHERE name LIKE 'Petung Dadi%' LIMIT 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let skck = anjungan_desk::store::services::by_code(
+        &app.state.db,
+        &format!("{}.skck", crate::desk::NGLINGGIS),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let base = app.base.clone();
+    browser
+        .journey("live_evidence_in_a_browser", |c| async move {
+            let err = |e: fantoccini::error::CmdError| e.to_string();
+            c.goto(&format!("{base}/inovasi/{id}#bukti"))
+                .await
+                .map_err(err)?;
+            let card = wait_text(&c, "[data-live=desk_service]", "Surat Keterangan").await?;
+            expect(
+                card.contains("Permohonan") && card.contains("Selesai tepat waktu"),
+                &format!("the desk's figures: {card}"),
+            )?;
+            let services = c
+                .find_all(fantoccini::Locator::Css("[data-live=desk_service]"))
+                .await
+                .map_err(err)?
+                .len();
+            sign_in(&c, &base, "operator.kominfo@anjungan.test").await?;
+            c.goto(&format!("{base}/inovasi/{id}#bukti"))
+                .await
+                .map_err(err)?;
+            c.find(fantoccini::Locator::Css("#layanan"))
+                .await
+                .map_err(err)?
+                .select_by_value(&skck.id.to_string())
+                .await
+                .map_err(err)?;
+            click(&c, "form:has(#layanan) button[type=submit]").await?;
+            wait_text(
+                &c,
+                &format!("[data-service='{}']", skck.id),
+                "Surat Pengantar SKCK",
+            )
+            .await?;
+            let now = c
+                .find_all(fantoccini::Locator::Css("[data-live=desk_service]"))
+                .await
+                .map_err(err)?
+                .len();
+            expect(
+                now == services + 1,
+                &format!("{services} linked, then {now}"),
+            )?;
+            Ok(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_evidence_in_a_browser_sqlite() {
+    live_evidence_in_a_browser(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_evidence_in_a_browser_postgres() {
+    live_evidence_in_a_browser(Backend::Postgres).await;
+}

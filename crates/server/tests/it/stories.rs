@@ -1608,3 +1608,68 @@ async fn readers_follow_authors_continue_and_read_whole_works(app: TestApp) {
     let shelf = app.page(&reader, "/cerita/rak").await;
     assert!(!shelf.contains(&format!("href=\"/cerita/penulis/{author_id}\"")));
 }
+
+/// In a real browser on a phone, on both databases: a reader follows a demo author from their
+/// page, reads a chapter, finds it on the shelf with "continue reading" at that chapter, and
+/// reads the whole work on one page.
+async fn a_reader_follows_and_continues_in_a_browser(backend: Backend) {
+    use crate::browser::{Browser, click, expect, sign_in, wait_text};
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let (work, author, pen_name): (i64, i64, String) = sqlx::query_as(
+        "SELECT w.id, a.user_id, p.pen_name FROM story_works w \
+         JOIN story_work_authors a ON a.work_id = w.id JOIN story_authors p ON p.user_id = a.user_id \
+         WHERE w.state = 'published' AND w.chapters >= 2 ORDER BY w.id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let base = app.base.clone();
+    browser
+        .journey("a_reader_follows_and_continues", |c| async move {
+            let err = |e: fantoccini::error::CmdError| e.to_string();
+            sign_in(&c, &base, "kades.nglinggis@anjungan.test").await?;
+            c.goto(&format!("{base}/cerita/penulis/{author}"))
+                .await
+                .map_err(err)?;
+            click(&c, "[data-testid=follow]").await?;
+            wait_text(&c, "[data-testid=follow]", "Mengikuti").await?;
+            c.goto(&format!("{base}/cerita/karya/{work}/bab/2"))
+                .await
+                .map_err(err)?;
+            c.goto(&format!("{base}/cerita/rak")).await.map_err(err)?;
+            wait_text(&c, "[data-testid=followed]", &pen_name).await?;
+            click(&c, &format!("[data-testid=continue][data-work='{work}']")).await?;
+            let url = c.current_url().await.map_err(err)?;
+            expect(
+                url.path() == format!("/cerita/karya/{work}/bab/2"),
+                &format!("continue reading opens chapter 2: {url}"),
+            )?;
+            click(&c, &format!("a[href='/cerita/karya/{work}/baca']")).await?;
+            let chapters = c
+                .find_all(fantoccini::Locator::Css("[data-testid=whole-chapter]"))
+                .await
+                .map_err(err)?
+                .len();
+            expect(
+                chapters >= 2,
+                &format!("every chapter on one page: {chapters}"),
+            )?;
+            Ok(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_follows_and_continues_in_a_browser_sqlite() {
+    a_reader_follows_and_continues_in_a_browser(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_follows_and_continues_in_a_browser_postgres() {
+    a_reader_follows_and_continues_in_a_browser(Backend::Postgres).await;
+}
