@@ -1295,3 +1295,70 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
         .unwrap();
     assert_eq!(sales, 1);
 }
+
+/// The administrator's pages in a real browser, on both databases: roles by their translated
+/// names, a grant that starts from the least-privileged role, and the outbox telling a message
+/// only logged (no gateway) from one delivered.
+async fn administration_in_a_browser(backend: Backend) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    // A citizen's request queues messages; without a gateway they are only logged.
+    crate::desk::citizen_submits(&app, &app.client()).await;
+    let base = app.base.clone();
+    browser
+        .journey("administration_in_a_browser", |c| async move {
+            let err = |e: fantoccini::error::CmdError| e.to_string();
+            sign_in(&c, &base, "admin@anjungan.test").await?;
+            c.goto(&format!("{base}/admin/pengguna"))
+                .await
+                .map_err(err)?;
+            let table = text(&c, "main table").await?;
+            expect(
+                table.contains("Warga") && !table.contains("unit_operator"),
+                "roles by their names",
+            )?;
+            let chosen = c
+                .execute(
+                    "const s = document.querySelector('main select[name=role]'); \
+                     return s.options[s.selectedIndex].text",
+                    vec![],
+                )
+                .await
+                .map_err(err)?;
+            expect(
+                chosen.as_str() == Some("Warga"),
+                &format!("a grant starts from the citizen: {chosen}"),
+            )?;
+            c.goto(&format!("{base}/admin/outbox")).await.map_err(err)?;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let page = text(&c, "main").await.unwrap_or_default();
+                if page.contains("Hanya dicatat") {
+                    expect(!page.contains("Terkirim"), "nothing claims to be sent")?;
+                    break;
+                }
+                expect(
+                    Instant::now() < deadline,
+                    &format!("no logged message: {page}"),
+                )?;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                c.refresh().await.map_err(err)?;
+            }
+            Ok(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_in_a_browser_sqlite() {
+    administration_in_a_browser(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administration_in_a_browser_postgres() {
+    administration_in_a_browser(Backend::Postgres).await;
+}
