@@ -48,6 +48,16 @@ impl Contact {
     pub fn masked(&self) -> String {
         mask_contact(self.as_str())
     }
+
+    /// The contact on file as a stranger who types a request number may see it: the country
+    /// code and the last two digits of a phone (numbers are sequential, so this page is open to
+    /// anyone), the e-mail as elsewhere.
+    pub fn masked_on_file(&self) -> String {
+        match self {
+            Contact::Phone(p) => anjungan_kernel::crypto::mask(p, 2, 2),
+            Contact::Email(e) => anjungan_kernel::crypto::mask_email(e),
+        }
+    }
 }
 
 /// `6281*******90` or `bu***@example.id`.
@@ -89,6 +99,7 @@ mod tests {
         assert_eq!(a.as_str(), "6281234567890");
         assert_eq!(a.channel(), Channel::Whatsapp);
         assert_eq!(a.masked(), "6281*******90");
+        assert_eq!(a.masked_on_file(), "62*********90");
     }
 
     #[test]

@@ -159,13 +159,13 @@ pub async fn send_number_code(db: &Db, keys: &Keys, number: &str, client: &str) 
         true,
     )
     .await?;
-    Ok(to.masked())
+    Ok(to.masked_on_file())
 }
 
 /// Where a code for `number` would go, masked, without sending one.
 pub async fn number_contact(db: &Db, keys: &Keys, number: &str) -> Result<(String, String)> {
     let (r, to) = by_number(db, keys, number).await?;
-    Ok((r.number, to.masked()))
+    Ok((r.number, to.masked_on_file()))
 }
 
 /// The request's tracking code, once the code sent for its number is right.
