@@ -126,7 +126,8 @@ pub struct Mine {
     pub tracking_code: String,
 }
 
-/// Every request filed by `user` or with one of these contact digests, newest first.
+/// Every request `user` filed online themselves (not those a clerk took at the counter, which
+/// carry the clerk as their creator) or filed with one of these contact digests, newest first.
 pub async fn mine(
     db: &Db,
     keys: &Keys,
@@ -143,7 +144,7 @@ pub async fn mine(
     // An empty digest matches nothing: the partial indexes leave '' out and the clause asks for
     // a non-empty one.
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE r.created_by = $1 \
+        "{SELECT} WHERE (r.created_by = $1 AND r.channel = 'web') \
          OR (r.phone_index <> '' AND r.phone_index IN ($2, $3)) \
          OR (r.email_index <> '' AND r.email_index IN ($2, $3)) \
          ORDER BY r.id DESC LIMIT 200"

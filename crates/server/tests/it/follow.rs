@@ -202,6 +202,22 @@ async fn a_signed_in_citizen_sees_their_requests(app: TestApp) {
         let t = app.get_json(&format!("/api/v1/layanan/track/{code}")).await;
         assert_eq!(t["number"], m["number"]);
     }
+    // A clerk who took requests at the counter is their creator, but they are not the clerk's own.
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM desk_requests r JOIN users u ON u.id = r.created_by WHERE u.email = 'sekdes.nglinggis@anjungan.test'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(taken > 0, "the demo's clerk took requests at the counter");
+    let clerk = app.token("sekdes.nglinggis@anjungan.test").await;
+    let r = api
+        .get(app.url("/api/v1/layanan/my-requests"))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Vec<Value>>().await.unwrap().len(), 0);
     let anonymous = api
         .get(app.url("/api/v1/layanan/my-requests"))
         .send()
