@@ -439,6 +439,68 @@ async fn seed(db: &Db, ports: &Ports) -> anyhow::Result<()> {
             }
         }
     }
+    programme(db, &actor, current).await
+}
+
+/// This year's stages and speakers, each on the sessions they speak at or moderate.
+async fn programme(db: &Db, actor: &Actor, edition: i64) -> anyhow::Result<()> {
+    use crate::domain::setup::parse_speaker;
+    use crate::service::setup::{Photo, add_speaker, add_stage};
+    let fail = |e: crate::error::ServiceError| anyhow::anyhow!("demo programme: {e}");
+    add_stage(db, actor, edition, "Pendopo Manggala Praja Nugraha", "")
+        .await
+        .map_err(fail)?;
+    add_stage(
+        db,
+        actor,
+        edition,
+        "Ruang Hayam Wuruk",
+        "https://meet.example.id/tif-ruang-2",
+    )
+    .await
+    .map_err(fail)?;
+    let mut ids = Vec::new();
+    for (name, affiliation, bio) in [
+        (
+            "Mochamad Nur Arifin",
+            "Bupati Trenggalek",
+            "Bupati Trenggalek sejak 2019. Menggagas Trenggalek Innovation Festival agar setiap perangkat daerah menyusun inovasinya dari visi, regulasi, mitra kolaborasi, sampai pelaksanaan.",
+        ),
+        (
+            "Kepala Dinas Komunikasi dan Informatika",
+            "Pemerintah Kabupaten Trenggalek",
+            "Membina layanan digital kabupaten, dari Petung Dadi sampai data terbuka.",
+        ),
+        (
+            "Kepala Bappedalitbang",
+            "Pemerintah Kabupaten Trenggalek",
+            "Mengoordinasikan Tim Inovasi Daerah dan penilaian Indeks Inovasi Daerah.",
+        ),
+    ] {
+        let draft = parse_speaker(name, affiliation, bio)
+            .map_err(|e| anyhow::anyhow!("demo speaker: {e}"))?;
+        ids.push(
+            add_speaker(db, actor, edition, &draft, Photo::None)
+                .await
+                .map_err(fail)?,
+        );
+    }
+    let sessions = store::sessions(db, edition).await?;
+    let mut tx = db.begin_write().await?;
+    for s in &sessions {
+        let (speakers, moderator): (&[i64], i64) = if s.title.starts_with("Pembukaan") {
+            (&ids[..1], ids[2])
+        } else if s.title.starts_with("Diskusi panel") {
+            (&ids[1..2], ids[2])
+        } else {
+            continue;
+        };
+        for id in speakers {
+            store::setup::insert_person(&mut tx, s.id, *id, "speaker").await?;
+        }
+        store::setup::insert_person(&mut tx, s.id, moderator, "moderator").await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 
 use crate::domain::{
     assignment::AssignError, entry::EntryError, phase::PhaseError, proposal::ProposalError,
-    rubric::RubricError, scoring::ScoringError, scoring::SubmissionError, signup::SignupError,
-    stand::StandError, vote::VoteError,
+    rubric::RubricError, scoring::ScoringError, scoring::SubmissionError, setup::SetupError,
+    signup::SignupError, stand::StandError, vote::VoteError,
 };
 
 /// The one error type of the room.
@@ -29,6 +29,8 @@ pub enum FestivalError {
     Scoring(#[from] ScoringError),
     #[error(transparent)]
     Submission(#[from] SubmissionError),
+    #[error(transparent)]
+    Setup(#[from] SetupError),
     #[error(transparent)]
     Signup(#[from] SignupError),
     #[error(transparent)]
@@ -52,6 +54,7 @@ impl FestivalError {
             FestivalError::Entry(e) => e.message_key(),
             FestivalError::Proposal(e) => e.message_key(),
             FestivalError::Rubric(e) => e.message_key(),
+            FestivalError::Setup(e) => e.message_key(),
             FestivalError::Signup(e) => e.message_key(),
             FestivalError::Vote(e) => e.message_key(),
             FestivalError::Submission(SubmissionError::BadScore) => "festival.error.score",
@@ -77,6 +80,9 @@ impl From<FestivalError> for AppError {
                 anjungan_kernel::Error::Access(AccessError::Forbidden).into()
             }
             FestivalError::NoRubric => AppError::not_found(),
+            FestivalError::Setup(s) if s.is_conflict() => {
+                AppError::new(StatusCode::CONFLICT, s.message_key())
+            }
             FestivalError::Entry(EntryError::AlreadyEntered | EntryError::LimitReached)
             | FestivalError::ReviewClosed => AppError::new(StatusCode::CONFLICT, e.message_key()),
             _ => AppError::bad_request(e.message_key()),

@@ -62,6 +62,14 @@ pub enum FestivalEvent<'a> {
     },
     /// A special award was given to an entry.
     SpecialAwarded { entry_id: i64, edition_id: i64 },
+    /// The edition's phases (and so its vote window) were replaced.
+    PhasesSet { edition_id: i64, phases: usize },
+    /// A stage (room) was added to the edition.
+    StageAdded { edition_id: i64, name: &'a str },
+    /// A speaker was added to the edition.
+    SpeakerAdded { id: i64, edition_id: i64 },
+    /// The coordinator published the results.
+    ResultsPublished { edition_id: i64 },
 }
 
 impl Event for FestivalEvent<'_> {
@@ -83,6 +91,10 @@ impl Event for FestivalEvent<'_> {
             FestivalEvent::VoteVoided { .. } => "festival.vote_void",
             FestivalEvent::AwardsComputed { .. } => "festival.awards",
             FestivalEvent::SpecialAwarded { .. } => "festival.award_special",
+            FestivalEvent::PhasesSet { .. } => "festival.phases",
+            FestivalEvent::StageAdded { .. } => "festival.stage",
+            FestivalEvent::SpeakerAdded { .. } => "festival.speaker",
+            FestivalEvent::ResultsPublished { .. } => "festival.publish",
         }
     }
 
@@ -94,7 +106,11 @@ impl Event for FestivalEvent<'_> {
             | FestivalEvent::RubricSet { .. }
             | FestivalEvent::AssignmentsSet { .. }
             | FestivalEvent::VotesImported { .. }
-            | FestivalEvent::AwardsComputed { .. } => "festival_edition",
+            | FestivalEvent::AwardsComputed { .. }
+            | FestivalEvent::PhasesSet { .. }
+            | FestivalEvent::StageAdded { .. }
+            | FestivalEvent::ResultsPublished { .. } => "festival_edition",
+            FestivalEvent::SpeakerAdded { .. } => "festival_speaker",
             FestivalEvent::EntryAdded { .. }
             | FestivalEvent::ProposalSaved { .. }
             | FestivalEvent::ReviewSaved { .. }
@@ -117,7 +133,11 @@ impl Event for FestivalEvent<'_> {
             | FestivalEvent::RubricSet { edition_id, .. }
             | FestivalEvent::AssignmentsSet { edition_id, .. }
             | FestivalEvent::VotesImported { edition_id, .. }
-            | FestivalEvent::AwardsComputed { edition_id, .. } => edition_id.to_string(),
+            | FestivalEvent::AwardsComputed { edition_id, .. }
+            | FestivalEvent::PhasesSet { edition_id, .. }
+            | FestivalEvent::StageAdded { edition_id, .. }
+            | FestivalEvent::ResultsPublished { edition_id } => edition_id.to_string(),
+            FestivalEvent::SpeakerAdded { id, .. } => id.to_string(),
             FestivalEvent::ProposalSaved { entry_id, .. }
             | FestivalEvent::ReviewSaved { entry_id, .. }
             | FestivalEvent::Voted { entry_id, .. }
@@ -168,7 +188,11 @@ impl Event for FestivalEvent<'_> {
                     .map(|(c, e)| format!("{}:{e}", c.code()))
                     .collect::<Vec<_>>(),
             }),
-            FestivalEvent::SpecialAwarded { edition_id, .. } => json!({"edition_id": edition_id}),
+            FestivalEvent::SpecialAwarded { edition_id, .. }
+            | FestivalEvent::SpeakerAdded { edition_id, .. } => json!({"edition_id": edition_id}),
+            FestivalEvent::PhasesSet { phases, .. } => json!({"phases": phases}),
+            FestivalEvent::StageAdded { name, .. } => json!({"name": name}),
+            FestivalEvent::ResultsPublished { .. } => json!({}),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod phase;
 pub mod proposal;
 pub mod rubric;
 pub mod scoring;
+pub mod setup;
 pub mod shortlist;
 pub mod signup;
 pub mod stand;

@@ -10,6 +10,7 @@ pub mod entries;
 pub mod jury;
 pub mod proposals;
 pub mod reviews;
+pub mod setup;
 pub mod standings;
 pub mod vote_queue;
 pub mod votes;

@@ -29,21 +29,24 @@ pub async fn sessions(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<S
     .await?;
     Ok(rows
         .iter()
-        .map(|r| -> std::result::Result<_, sqlx::Error> {
-            Ok(Session {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                kind: r.try_get("kind")?,
-                starts_at: r.try_get("starts_at")?,
-                ends_at: r.try_get("ends_at")?,
-                place: r.try_get("place")?,
-                stream_url: r.try_get("stream_url")?,
-                speakers: r.try_get("speakers")?,
-                moderator: r.try_get("moderator")?,
-                capacity: r.try_get("capacity")?,
-            })
-        })
+        .map(session_from)
         .collect::<std::result::Result<Vec<_>, _>>()?)
+}
+
+/// A session from a row that holds its columns by name.
+pub(crate) fn session_from(r: &sqlx::any::AnyRow) -> std::result::Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        kind: r.try_get("kind")?,
+        starts_at: r.try_get("starts_at")?,
+        ends_at: r.try_get("ends_at")?,
+        place: r.try_get("place")?,
+        stream_url: r.try_get("stream_url")?,
+        speakers: r.try_get("speakers")?,
+        moderator: r.try_get("moderator")?,
+        capacity: r.try_get("capacity")?,
+    })
 }
 
 pub async fn insert_session(

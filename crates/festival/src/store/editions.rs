@@ -56,9 +56,19 @@ pub async fn insert_edition(conn: &mut Conn, e: &NewEdition<'_>) -> anjungan_ker
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
-    for p in &e.phases {
+    insert_phases(conn, id, &e.phases).await?;
+    Ok(id)
+}
+
+/// Inserts the edition's phases.
+pub async fn insert_phases(
+    conn: &mut Conn,
+    edition_id: i64,
+    phases: &[Phase],
+) -> anjungan_kernel::Result<()> {
+    for p in phases {
         sqlx::query("INSERT INTO festival_phases (edition_id, kind, starts_at, ends_at, voting) VALUES ($1, $2, $3, $4, $5)")
-            .bind(id)
+            .bind(edition_id)
             .bind(p.kind.code())
             .bind(p.starts_at)
             .bind(p.ends_at)
@@ -66,7 +76,7 @@ pub async fn insert_edition(conn: &mut Conn, e: &NewEdition<'_>) -> anjungan_ker
             .execute(&mut *conn)
             .await?;
     }
-    Ok(id)
+    Ok(())
 }
 
 const EDITION_COLS: &str = "id, number, year, theme, venue, starts_on, ends_on, mode, entry_limit, blind_review, proposal_sections";

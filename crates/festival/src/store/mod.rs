@@ -7,6 +7,7 @@ mod editions;
 mod entries;
 mod jury;
 pub mod proposals;
+pub mod setup;
 pub mod signups;
 mod votes;
 

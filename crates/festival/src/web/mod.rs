@@ -5,8 +5,10 @@ pub mod api;
 pub mod awards;
 pub mod dashboard;
 pub mod jury;
+pub mod programme;
 pub mod proposal;
 pub mod settings;
+pub mod setup;
 pub mod signup;
 pub mod vote;
 
@@ -63,6 +65,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::web::vote::routes())
         .merge(crate::web::proposal::routes())
         .merge(crate::web::settings::routes())
+        .merge(crate::web::setup::routes())
+        .merge(crate::web::programme::routes())
         .merge(crate::web::signup::routes())
         .merge(crate::web::api::routes())
         .routes(routes!(editions_api))
@@ -83,12 +87,16 @@ async fn load(state: &AppState, number: &str) -> Result<(Edition, Vec<Phase>), A
 struct EditionsPage {
     shell: Shell,
     editions: Vec<Edition>,
+    coordinator: bool,
+    signed_in: bool,
 }
 
 async fn editions_page(State(state): State<AppState>, ctx: Ctx) -> WebResult<Response> {
     render(&EditionsPage {
         shell: Shell::new(&ctx),
         editions: store::editions(&state.db).await?,
+        coordinator: coordinator(&ctx).is_ok(),
+        signed_in: ctx.principal.is_some(),
     })
 }
 
@@ -120,9 +128,14 @@ struct EditionPage {
     /// Sign-ups per session, and the sessions the visitor signed up for.
     signups: std::collections::HashMap<i64, i64>,
     mine: Vec<i64>,
+    /// When the public may vote, shown to everyone.
+    vote: Option<(i64, i64)>,
 }
 
 impl EditionPage {
+    fn vote_text(&self, opens: &i64, closes: &i64) -> String {
+        crate::web::programme::vote_dates(&self.shell, *opens, *closes)
+    }
     /// The ranking and the results are public once the results phase has begun.
     fn results_public(&self) -> bool {
         self.coordinator || crate::domain::phase::results_out(&self.phases, self.now)
@@ -268,6 +281,7 @@ async fn page(
     render(&EditionPage {
         shell: Shell::new(ctx),
         e,
+        vote: crate::domain::setup::vote_window(&phases),
         phases,
         now,
         sessions,
@@ -344,19 +358,13 @@ pub(crate) async fn enter_innovation(
     .await?)
 }
 
-async fn agenda_ics(
-    State(state): State<AppState>,
-    Path(number): Path<String>,
-) -> WebResult<Response> {
-    let number = number.trim_end_matches(".ics").to_string();
-    let (e, _) = load(&state, &number).await?;
-    let sessions = store::sessions(&state.db, e.id).await?;
-    // The installation's lasting domain, not the address: subscribed calendars keep their
-    // entries when the site moves.
-    let host = state.config.identity_domain();
-    let descriptions: Vec<String> = sessions
+/// Sessions as an iCalendar: (edition number, the edition's venue, session) each. A session's
+/// UID names its edition and the installation's lasting domain, so subscribed calendars keep
+/// their entries when the site moves.
+pub(crate) fn calendar(name: &str, items: &[(i64, &str, &Session)], host: &str) -> String {
+    let descriptions: Vec<String> = items
         .iter()
-        .map(|s| {
+        .map(|(_, _, s)| {
             let mut d = String::new();
             if !s.speakers.is_empty() {
                 d.push_str(&format!("Narasumber: {}", s.speakers));
@@ -367,28 +375,37 @@ async fn agenda_ics(
             d
         })
         .collect();
-    let events: Vec<ical::Event<'_>> = sessions
+    let events: Vec<ical::Event<'_>> = items
         .iter()
         .zip(&descriptions)
-        .map(|(s, d)| ical::Event {
-            uid: format!("tif-{}-session-{}@{host}", e.number, s.id),
+        .map(|((number, venue, s), d)| ical::Event {
+            uid: format!("tif-{number}-session-{}@{host}", s.id),
             start: whole_minute(s.starts_at),
             end: whole_minute(s.ends_at),
             summary: &s.title,
-            location: if s.place.is_empty() {
-                &e.venue
-            } else {
-                &s.place
-            },
+            location: if s.place.is_empty() { venue } else { &s.place },
             description: d,
             url: (!s.stream_url.is_empty()).then_some(s.stream_url.as_str()),
         })
         .collect();
-    let body = ical::calendar(
-        &format!("TIF {} ({})", e.number, e.year),
-        &events,
-        anjungan_kernel::clock::now_ms(),
-    );
+    ical::calendar(name, &events, anjungan_kernel::clock::now_ms())
+}
+
+async fn agenda_ics(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+) -> WebResult<Response> {
+    let number = number.trim_end_matches(".ics").to_string();
+    let (e, _) = load(&state, &number).await?;
+    let sessions = store::sessions(&state.db, e.id).await?;
+    // The installation's lasting domain, not the address: subscribed calendars keep their
+    // entries when the site moves.
+    let host = state.config.identity_domain();
+    let items: Vec<(i64, &str, &Session)> = sessions
+        .iter()
+        .map(|s| (e.number, e.venue.as_str(), s))
+        .collect();
+    let body = calendar(&format!("TIF {} ({})", e.number, e.year), &items, &host);
     Ok((
         [
             (
@@ -413,6 +430,11 @@ struct EditionView {
     sessions: Vec<Session>,
     entries: Vec<InnovationSummary>,
     stands: Vec<store::Stand>,
+    stages: Vec<store::setup::Stage>,
+    speakers: Vec<store::setup::Speaker>,
+    /// When the public vote opens and closes (RFC 3339, WIB), if the edition has one.
+    vote_opens_at: Option<String>,
+    vote_closes_at: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -447,6 +469,7 @@ async fn edition_api(
         .into_iter()
         .filter_map(|x| x.innovation)
         .collect();
+    let vote = crate::domain::setup::vote_window(&phases);
     let phases = phases
         .iter()
         .map(|p| PhaseView {
@@ -459,6 +482,10 @@ async fn edition_api(
         .collect();
     let stands = store::stands(&state.db, e.id).await?;
     Ok(Json(EditionView {
+        stages: store::setup::stages(&state.db, e.id).await?,
+        speakers: store::setup::speakers(&state.db, e.id).await?,
+        vote_opens_at: vote.map(|(a, _)| anjungan_kernel::clock::rfc3339_wib(a)),
+        vote_closes_at: vote.map(|(_, b)| anjungan_kernel::clock::rfc3339_wib(b)),
         edition: e,
         phases,
         sessions,
@@ -478,6 +505,9 @@ struct StandForm {
     org_code: String,
     x: String,
     y: String,
+    /// `susun` when sent from the set-up page, to go back there.
+    #[serde(default)]
+    from: String,
 }
 
 /// The coordinator places a stand for an agency on the floor plan.
@@ -487,16 +517,32 @@ async fn add_stand(
     Path(number): Path<String>,
     Form(f): Form<StandForm>,
 ) -> WebResult<Response> {
-    let p = ctx.signed_in()?;
-    if !(p.is_admin() || p.has_role(Role::Coordinator)) {
-        return Err(anjungan_kernel::Error::Access(AccessError::Forbidden).into());
-    }
+    coordinator(&ctx)?;
     let (e, _) = load(&state, &number).await?;
-    let stand = crate::domain::stand::parse_number(&f.number)
+    place_stand(&state, &ctx, &e, &f.number, &f.org_code, &f.x, &f.y).await?;
+    Ok(if f.from == "susun" {
+        Redirect::to(&format!("/festival/{}/susun#stan", e.number))
+    } else {
+        Redirect::to(&format!("/festival/{}#denah", e.number))
+    }
+    .into_response())
+}
+
+/// Places a stand (page and API): a valid number and cell, a known agency, a free number.
+pub(crate) async fn place_stand(
+    state: &AppState,
+    ctx: &Ctx,
+    e: &Edition,
+    number: &str,
+    org_code: &str,
+    x: &str,
+    y: &str,
+) -> Result<(), AppError> {
+    let stand = crate::domain::stand::parse_number(number)
         .map_err(|_| AppError::bad_request("festival.error.stand_number"))?;
-    let (x, y) = crate::domain::stand::parse_position(&f.x, &f.y)
+    let (x, y) = crate::domain::stand::parse_position(x, y)
         .map_err(|_| AppError::bad_request("festival.error.stand_position"))?;
-    let org = anjungan_kernel::orgs::store::get_by_code(&state.db, f.org_code.trim())
+    let org = anjungan_kernel::orgs::store::get_by_code(&state.db, org_code.trim())
         .await?
         .ok_or_else(|| AppError::bad_request("festival.error.stand_org"))?;
     if !crate::service::agenda::add_stand(&state.db, &ctx.actor(), e.id, &stand, org.id, x, y)
@@ -507,7 +553,7 @@ async fn add_stand(
             "festival.error.stand_taken",
         ));
     }
-    Ok(Redirect::to(&format!("/festival/{}#denah", e.number)).into_response())
+    Ok(())
 }
 
 #[derive(Template)]

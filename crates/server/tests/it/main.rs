@@ -15,6 +15,7 @@ pub(crate) mod crawl;
 pub(crate) mod desk;
 mod festival;
 pub(crate) mod festival_entries;
+mod festival_setup;
 mod follow;
 mod fuzz;
 mod http;
