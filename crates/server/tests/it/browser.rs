@@ -373,7 +373,17 @@ async fn kiosk_answer_given_while_the_server_is_down_arrives_when_it_is_back() {
 
 /// Waits (up to 5 s, across page loads) until the element's text contains `want`.
 pub(crate) async fn wait_text(c: &Client, css: &str, want: &str) -> Result<String, String> {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    wait_text_within(c, css, want, Duration::from_secs(5)).await
+}
+
+/// Waits (up to `within`, across page loads) until the element's text contains `want`.
+pub(crate) async fn wait_text_within(
+    c: &Client,
+    css: &str,
+    want: &str,
+    within: Duration,
+) -> Result<String, String> {
+    let deadline = Instant::now() + within;
     loop {
         if let Ok(t) = text(c, css).await
             && t.contains(want)
@@ -1092,8 +1102,18 @@ async fn stories_write_publish_find_read_kudos_bookmark() {
 /// Lion: a buyer bids from a phone-sized window while a second buyer bids through the API; the
 /// first sees the outbid live (no reload), bids again, the lot closes on the server's clock,
 /// and her ticket is issued and verifiable.
+///
+/// The lot's time does not run while the browser works: its soft-close window is as long as the
+/// lot itself, so every bid gives it `ROUND` seconds more and it closes `ROUND` seconds after the
+/// last one, however slowly a loaded machine gets through the steps in between. (It used to run
+/// 20 s from the session's opening, before she even signed in, so a slow machine could see the
+/// lot close before her second bid or while her page showed the history.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
+    /// Seconds the lot stays open after its opening and after each bid.
+    const ROUND: u64 = 15;
+    /// How long a step may take on a loaded machine before it counts as failed.
+    const PATIENCE: Duration = Duration::from_secs(20);
     let Some(browser) = Browser::start().await else {
         return;
     };
@@ -1128,7 +1148,8 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
         .await
         .unwrap();
     let joko = app.token("joko@anjungan.test").await;
-    // The auctioneer puts one lot up for 20 seconds (soft close 4 s).
+    // The auctioneer schedules one lot: open for ROUND seconds, and every bid gives it ROUND
+    // seconds more (the soft-close window is the whole lot).
     let juru = app.token("jurulelang.prigi@anjungan.test").await;
     let api = |path: &str, token: &str, body: serde_json::Value| {
         let (url, token) = (app.url(path), token.to_string());
@@ -1161,7 +1182,7 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
         .unwrap();
     let (_, lot) = api(&format!("/api/v1/auction/ports/{prigi}/lots"), &juru, serde_json::json!({"species_id": yft, "fisher_id": fisher, "grams": 40000, "grade": "a", "start_price": 60000})).await;
     let lot = lot["id"].as_i64().unwrap();
-    let (_, s) = api("/api/v1/auction/sessions", &juru, serde_json::json!({"port_id": prigi, "format": "ascending", "lot_seconds": 20, "soft_close_seconds": 4})).await;
+    let (_, s) = api("/api/v1/auction/sessions", &juru, serde_json::json!({"port_id": prigi, "format": "ascending", "lot_seconds": ROUND, "soft_close_seconds": ROUND})).await;
     let session = s["id"].as_i64().unwrap();
     assert_eq!(
         api(
@@ -1188,26 +1209,24 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
         .0,
         200
     );
-    assert_eq!(
-        api(
-            &format!("/api/v1/auction/sessions/{session}/commands"),
-            &juru,
-            serde_json::json!({"command": "open"})
-        )
-        .await
-        .0,
-        200
-    );
     let base = app.base.clone();
     let card = format!("#lot-{lot}");
     browser
         .journey("auction_bid_outbid_close_ticket", |c| async move {
             sign_in(&c, &base, "bakul@anjungan.test").await?;
+            // The session opens once she is signed in: the lot's first ROUND seconds start now.
+            let (st, b) = api(
+                &format!("/api/v1/auction/sessions/{session}/commands"),
+                &juru,
+                serde_json::json!({"command": "open"}),
+            )
+            .await;
+            expect(st == 200, &format!("the session opens: {st} {b}"))?;
             c.goto(&format!("{base}/lelang/sesi/{session}"))
                 .await
                 .map_err(|e| e.to_string())?;
             // The page follows the session over a WebSocket.
-            let deadline = Instant::now() + Duration::from_secs(5);
+            let deadline = Instant::now() + PATIENCE;
             loop {
                 let live = c
                     .find(fantoccini::Locator::Css("#lots"))
@@ -1224,7 +1243,13 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
             }
             // The opening price is prefilled; she bids it.
             click(&c, &format!("{card} [data-testid=bid-button]")).await?;
-            wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;
+            wait_text_within(
+                &c,
+                &format!("{card} [data-testid=leader]"),
+                "Anda memimpin",
+                PATIENCE,
+            )
+            .await?;
             // Pak Joko bids higher through the API: her page shows it without reloading.
             let (st, b) = api(
                 &format!("/api/v1/lots/{lot}/bids"),
@@ -1233,10 +1258,22 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
             )
             .await;
             expect(st == 201, &format!("Joko's bid: {b}"))?;
-            wait_text(&c, &format!("{card} .outbid"), "dilampaui").await?;
-            wait_text(&c, &format!("{card} [data-testid=price]"), "Rp 62.000").await?;
+            wait_text_within(&c, &format!("{card} .outbid"), "dilampaui", PATIENCE).await?;
+            wait_text_within(
+                &c,
+                &format!("{card} [data-testid=price]"),
+                "Rp 62.000",
+                PATIENCE,
+            )
+            .await?;
             // The lot's value follows the price: 40 kg × Rp 62.000.
-            wait_text(&c, &format!("{card} [data-testid=total]"), "Rp 2.480.000").await?;
+            wait_text_within(
+                &c,
+                &format!("{card} [data-testid=total]"),
+                "Rp 2.480.000",
+                PATIENCE,
+            )
+            .await?;
             // She bids again at the new minimum, which the page has filled in.
             let amount = c
                 .find(fantoccini::Locator::Css(&format!(
@@ -1252,18 +1289,33 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
                 amount == "62500",
                 &format!("the minimum followed the feed: {amount}"),
             )?;
+            // Her last bid reaches the server after this instant, so the lot ends ROUND
+            // seconds after it at the earliest.
+            let last_bid = Instant::now();
             click(&c, &format!("{card} [data-testid=bid-button]")).await?;
-            wait_text(&c, &format!("{card} [data-testid=leader]"), "Anda memimpin").await?;
+            wait_text_within(
+                &c,
+                &format!("{card} [data-testid=leader]"),
+                "Anda memimpin",
+                PATIENCE,
+            )
+            .await?;
             // The lot's bid history: her bids as "Anda", Joko's paddle masked.
             click(&c, &format!("{card} [data-testid=bid-history] summary")).await?;
-            let history =
-                wait_text(&c, &format!("{card} [data-testid=bid-history]"), "Anda").await?;
+            let history = wait_text_within(
+                &c,
+                &format!("{card} [data-testid=bid-history]"),
+                "Anda",
+                PATIENCE,
+            )
+            .await?;
             expect(
                 history.contains("#••") && history.contains("Rp 62.000"),
                 &format!("the history shows the masked rival: {history}"),
             )?;
-            // The lot closes on the server's clock; the page follows and says she won.
-            let deadline = Instant::now() + Duration::from_secs(30);
+            // The lot closes on the server's clock, ROUND seconds after her last bid; the page
+            // follows and says she won.
+            let deadline = last_bid + Duration::from_secs(ROUND) + PATIENCE;
             loop {
                 let state = text(&c, &format!("{card} [data-testid=lot-state]"))
                     .await
@@ -1277,14 +1329,27 @@ async fn auction_bid_on_a_phone_outbid_live_close_ticket() {
                 )?;
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
-            wait_text(&c, &format!("{card} [data-testid=leader]"), "memenangkan").await?;
+            // Not before its time: her bid gave it another ROUND seconds (half a second's
+            // leeway between the server's wall clock and this monotonic one).
+            let closed_after = last_bid.elapsed();
+            expect(
+                closed_after + Duration::from_millis(500) >= Duration::from_secs(ROUND),
+                &format!("the lot closed {closed_after:?} after her last bid, before its time"),
+            )?;
+            wait_text_within(
+                &c,
+                &format!("{card} [data-testid=leader]"),
+                "memenangkan",
+                PATIENCE,
+            )
+            .await?;
             click(&c, &format!("{card} [data-testid=my-tickets]")).await?;
             wait_for_path(&c, "/lelang/saya").await?;
             let page = c.source().await.map_err(|e| e.to_string())?;
             expect(page.contains("Madidihang"), "the ticket is listed")?;
             click(&c, "main table a[href^='/lelang/karcis/']").await?;
-            wait_text(&c, "[data-testid=authentic]", "asli").await?;
-            wait_text(&c, "[data-testid=paid]", "Belum dibayar").await?;
+            wait_text_within(&c, "[data-testid=authentic]", "asli", PATIENCE).await?;
+            wait_text_within(&c, "[data-testid=paid]", "Belum dibayar", PATIENCE).await?;
             Ok(())
         })
         .await;
