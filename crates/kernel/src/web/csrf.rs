@@ -38,14 +38,24 @@ fn forbidden() -> Response {
     AppError::new(StatusCode::FORBIDDEN, "error.csrf").into_response()
 }
 
-pub async fn protect(State(cfg): State<CsrfConfig>, req: Request, next: Next) -> Response {
-    let existing = super::ctx::cookie(req.headers(), CSRF_COOKIE)
+/// The visitor's CSRF token from their cookie, when it has the shape of one.
+pub(crate) fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    super::ctx::cookie(headers, CSRF_COOKIE)
         .filter(|v| {
             v.len() >= 20
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
-        .map(str::to_string);
+        .map(str::to_string)
+}
+
+/// A new visitor's token.
+pub(crate) fn new_token() -> String {
+    crate::crypto::random_token(24)
+}
+
+pub async fn protect(State(cfg): State<CsrfConfig>, req: Request, next: Next) -> Response {
+    let existing = cookie_token(req.headers());
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let exempt = cfg
         .exempt_prefixes
@@ -98,7 +108,7 @@ pub async fn protect(State(cfg): State<CsrfConfig>, req: Request, next: Next) ->
     };
     let (token, fresh) = match existing {
         Some(t) => (t, false),
-        None => (crate::crypto::random_token(24), true),
+        None => (new_token(), true),
     };
     parts.extensions.insert(CsrfToken(token.clone()));
     let mut resp = next.run(Request::from_parts(parts, body)).await;
@@ -108,7 +118,7 @@ pub async fn protect(State(cfg): State<CsrfConfig>, req: Request, next: Next) ->
     resp
 }
 
-fn set_cookie(resp: &mut Response, token: &str, secure: bool) {
+pub(crate) fn set_cookie(resp: &mut Response, token: &str, secure: bool) {
     let value = format!(
         "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{}",
         if secure { "; Secure" } else { "" }

@@ -5,8 +5,13 @@
 //! A handler opts in by adding [`Public`] to its response. The cache then keeps the page only
 //! when nothing personal can be in it:
 //! - the request was a `GET` or `HEAD` without a session cookie or an `Authorization` header;
-//! - the answer is a 200 that sets no cookie but the anonymous CSRF cookie, and its body does not
-//!   contain the request's CSRF token (a page with a form for guests is never shared).
+//! - the answer is a 200 that sets no cookie but the anonymous CSRF cookie.
+//!
+//! A page with a form for guests shows each guest their own CSRF token. It is kept with holes
+//! where the token stood: each guest gets the page with their own token (a new guest, a new
+//! token and its cookie), and the gzip copy is the deflated parts between the holes, each ending
+//! on a byte boundary, joined per request with the token as a stored block; nothing is
+//! compressed per request. Such a page is `private` to shared caches.
 //!
 //! A kept page is served while the write counters it was rendered under have not moved (see
 //! [`crate::versions`]: every committed write moves them, here at once and on the other nodes
@@ -144,6 +149,96 @@ struct Entry {
     identity: Bytes,
     gzip: Option<Bytes>,
     brotli: Option<Bytes>,
+    /// For a page that shows the guest's CSRF token: the page between the tokens.
+    holes: Option<Holes>,
+}
+
+/// A page cut where the guest's token goes, plain and as raw deflate (sync-flushed, so each part
+/// ends on a byte boundary and parts can be joined with stored blocks between them).
+struct Holes {
+    parts: Vec<Bytes>,
+    deflated: Vec<Bytes>,
+}
+
+impl Holes {
+    fn cut(body: &[u8], token: &[u8]) -> Option<Self> {
+        let mut parts = Vec::new();
+        let mut rest = body;
+        while let Some(at) = memchr::memmem::find(rest, token) {
+            parts.push(Bytes::copy_from_slice(&rest[..at]));
+            rest = &rest[at + token.len()..];
+        }
+        parts.push(Bytes::copy_from_slice(rest));
+        let deflated = parts
+            .iter()
+            .map(|p| deflate_part(p))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { parts, deflated })
+    }
+
+    /// The page with `token` in its holes.
+    fn plain(&self, token: &str) -> Bytes {
+        let mut out = Vec::with_capacity(
+            self.parts.iter().map(Bytes::len).sum::<usize>() + token.len() * self.parts.len(),
+        );
+        for (i, p) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(token.as_bytes());
+            }
+            out.extend_from_slice(p);
+        }
+        Bytes::from(out)
+    }
+
+    /// The page with `token` in its holes, as one gzip member (RFC 1952): the deflated parts
+    /// with the token between them as stored blocks, an empty final block, the CRC-32 and size.
+    fn gzip(&self, token: &str) -> Bytes {
+        const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        let token = token.as_bytes();
+        let mut out = Vec::with_capacity(
+            self.deflated.iter().map(Bytes::len).sum::<usize>()
+                + (token.len() + 5) * self.parts.len()
+                + 20,
+        );
+        out.extend_from_slice(&HEADER);
+        let mut crc = crc32fast::Hasher::new();
+        let mut size: u64 = 0;
+        for (i, (part, plain)) in self.deflated.iter().zip(&self.parts).enumerate() {
+            if i > 0 {
+                // A stored block, not final: BFINAL 0, BTYPE 00, then LEN and its complement.
+                let len = token.len() as u16;
+                out.push(0);
+                out.extend_from_slice(&len.to_le_bytes());
+                out.extend_from_slice(&(!len).to_le_bytes());
+                out.extend_from_slice(token);
+                crc.update(token);
+                size += token.len() as u64;
+            }
+            out.extend_from_slice(part);
+            crc.update(plain);
+            size += plain.len() as u64;
+        }
+        // An empty final block with fixed codes.
+        out.extend_from_slice(&[0x03, 0x00]);
+        out.extend_from_slice(&crc.finalize().to_le_bytes());
+        out.extend_from_slice(&(size as u32).to_le_bytes());
+        Bytes::from(out)
+    }
+}
+
+/// A part as raw deflate ended by a sync flush (no final block).
+fn deflate_part(part: &[u8]) -> Option<Bytes> {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(part).ok()?;
+    enc.flush().ok()?;
+    Some(Bytes::copy_from_slice(enc.get_ref()))
+}
+
+/// The guest's token on a page with holes: theirs from the cookie, or a new one to set.
+struct GuestToken {
+    value: String,
+    fresh: bool,
+    secure: bool,
 }
 
 /// The kept pages of one server (one per [`AppState`]).
@@ -198,11 +293,15 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         && entry.clock == state.clock.offset()
         && entry.born.elapsed() < entry.max_age
     {
-        return answer(&entry, encoding, validators.as_ref(), "hit");
+        let guest = entry
+            .holes
+            .as_ref()
+            .map(|_| guest_token(&state, req.headers()));
+        return answer(&entry, encoding, validators.as_ref(), "hit", guest.as_ref());
     }
     let before = versions.snapshot();
     let clock = state.clock.offset();
-    let token = super::ctx::cookie(req.headers(), super::csrf::CSRF_COOKIE).map(str::to_string);
+    let token = super::csrf::cookie_token(req.headers());
     let resp = next.run(req).await;
     let Some(public) = resp.extensions().get::<Public>().copied() else {
         return resp;
@@ -215,24 +314,67 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         // Too large to keep, or the body failed; the answer is lost either way.
         return Response::from_parts(parts, Body::empty());
     };
+    let fresh = token.is_none();
     let token = token.or_else(|| fresh_csrf_token(&parts.headers));
-    let shows_token = token
-        .as_deref()
-        .is_some_and(|t| memchr::memmem::find(&bytes, t.as_bytes()).is_some());
-    if shows_token || parts.headers.contains_key(header::CONTENT_ENCODING) {
+    if parts.headers.contains_key(header::CONTENT_ENCODING) {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let entry = state.pages.put(
-        key,
-        Entry::new(
-            before.stamp(public.scopes),
-            clock,
-            public.max_age,
-            &parts.headers,
-            bytes,
-        ),
+    let holes = match token
+        .as_deref()
+        .filter(|t| memchr::memmem::find(&bytes, t.as_bytes()).is_some())
+    {
+        Some(t) => match Holes::cut(&bytes, t.as_bytes()) {
+            Some(h) => Some(h),
+            None => return Response::from_parts(parts, Body::from(bytes)),
+        },
+        None => None,
+    };
+    let mut entry = Entry::new(
+        before.stamp(public.scopes),
+        clock,
+        public.max_age,
+        &parts.headers,
+        bytes,
     );
-    answer(&entry, encoding, validators.as_ref(), "miss")
+    let guest = match (&holes, token) {
+        (Some(_), Some(value)) => Some(GuestToken {
+            value,
+            fresh,
+            secure: state.config.secure_cookies(),
+        }),
+        _ => None,
+    };
+    if let Some(h) = holes {
+        // The kept copy never holds the first guest's token.
+        entry.identity = Bytes::new();
+        entry.gzip = None;
+        entry.brotli = None;
+        entry.holes = Some(h);
+    }
+    let entry = state.pages.put(key, entry);
+    answer(
+        &entry,
+        encoding,
+        validators.as_ref(),
+        "miss",
+        guest.as_ref(),
+    )
+}
+
+fn guest_token(state: &AppState, headers: &HeaderMap) -> GuestToken {
+    let secure = state.config.secure_cookies();
+    match super::csrf::cookie_token(headers) {
+        Some(value) => GuestToken {
+            value,
+            fresh: false,
+            secure,
+        },
+        None => GuestToken {
+            value: super::csrf::new_token(),
+            fresh: true,
+            secure,
+        },
+    }
 }
 
 /// The page a guest asks for: the path with its query, and the cookies that choose how it is
@@ -329,6 +471,7 @@ impl Entry {
             identity: body,
             gzip,
             brotli,
+            holes: None,
         }
     }
 }
@@ -399,14 +542,41 @@ fn answer(
     encoding: Encoding,
     validators: Option<&HeaderValue>,
     how: &'static str,
+    guest: Option<&GuestToken>,
 ) -> Response {
+    // A page with holes differs per guest token: its validator names the token too.
+    let etag = match guest {
+        Some(g) => {
+            use sha2::Digest;
+            let d = sha2::Sha256::digest(g.value.as_bytes());
+            let tag = entry.etag_str().trim_end_matches('"');
+            HeaderValue::from_str(&format!(
+                "W/{tag}-{:02x}{:02x}{:02x}{:02x}\"",
+                d[0], d[1], d[2], d[3]
+            ))
+            .unwrap_or_else(|_| entry.etag.clone())
+        }
+        None => entry.etag.clone(),
+    };
+    let etag_str = etag
+        .to_str()
+        .unwrap_or("")
+        .trim_start_matches("W/")
+        .to_string();
     let matched = validators.and_then(|v| v.to_str().ok()).is_some_and(|v| {
         v.split(',')
             .map(str::trim)
-            .any(|t| t == "*" || t.trim_start_matches("W/") == entry.etag_str())
+            .any(|t| t == "*" || t.trim_start_matches("W/") == etag_str)
     });
     let (status, body, coding) = if matched {
         (StatusCode::NOT_MODIFIED, Bytes::new(), None)
+    } else if let (Some(holes), Some(g)) = (&entry.holes, guest) {
+        match encoding {
+            Encoding::Brotli | Encoding::Gzip => {
+                (StatusCode::OK, holes.gzip(&g.value), Some("gzip"))
+            }
+            Encoding::Identity => (StatusCode::OK, holes.plain(&g.value), None),
+        }
     } else {
         match (encoding, &entry.brotli, &entry.gzip) {
             (Encoding::Brotli, Some(b), _) => (StatusCode::OK, b.clone(), Some("br")),
@@ -427,14 +597,24 @@ fn answer(
     if let Some(c) = coding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
     }
-    h.insert(header::ETAG, entry.etag.clone());
+    h.insert(header::ETAG, etag);
     // Signed-in visitors (a cookie) and other languages (a cookie) see other pages.
     h.insert(
         header::VARY,
         HeaderValue::from_static("accept-encoding, cookie"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if guest.is_some() {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        }),
+    );
     h.insert("x-cache", HeaderValue::from_static(how));
+    if let Some(g) = guest.filter(|g| g.fresh) {
+        super::csrf::set_cookie(&mut resp, &g.value, g.secure);
+    }
     resp
 }
 
@@ -474,6 +654,36 @@ mod tests {
         let mut out = Vec::new();
         brotli::BrotliDecompress(&mut &b[..], &mut out).unwrap();
         assert_eq!(out, page.as_bytes());
+    }
+
+    #[test]
+    fn a_page_with_holes_gets_each_guest_s_token_plain_and_gzipped() {
+        let token = "tokenAAAAAAAAAAAAAAAAAAAAAAAA";
+        let page = format!(
+            "<form><input name=_csrf value={token}></form>{}<form action=/x?_csrf={token}></form>",
+            "<p>Cerita dari arsip Trenggalek</p>".repeat(200)
+        );
+        let holes = Holes::cut(page.as_bytes(), token.as_bytes()).unwrap();
+        assert_eq!(holes.parts.len(), 3);
+        let mine = "tokenBBBBBBBBBBBBBBBBBBBBBBBBBB";
+        let want = page.replace(token, mine);
+        assert_eq!(holes.plain(mine), want.as_bytes());
+        let gz = holes.gzip(mine);
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+            .unwrap();
+        assert_eq!(out, want);
+        // The holes cost a few bytes over compressing the whole page at once.
+        assert!(gz.len() < gzip(want.as_bytes()).unwrap().len() + 200);
+        // No token on the page: one part, still a valid stream.
+        let one = Holes::cut(b"<p>tanpa formulir</p>", token.as_bytes()).unwrap();
+        let mut out = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&one.gzip(mine)[..]),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, "<p>tanpa formulir</p>");
     }
 
     #[test]

@@ -174,14 +174,78 @@ async fn guests_share_pages_and_nobody_else_does(app: TestApp) {
     for _ in 0..2 {
         assert_eq!(fetch(&admin, &app.url("/dasbor")).await.cache, None);
     }
-    // A page with a form for guests shows each guest's own CSRF token: never shared.
+    // A page with a form for guests is kept with holes: each guest gets their own CSRF token,
+    // plain and gzipped, and the token works; a new visitor gets a token and its cookie.
     let cerita = fetch(&guest, &app.url("/cerita")).await.body;
     let at = cerita.find("href=\"/cerita/karya/").unwrap() + 6;
-    let work = &cerita[at..at + cerita[at..].find('"').unwrap()];
-    let a = fetch(&guest, &app.url(work)).await;
-    let b = fetch(&other_guest, &app.url(work)).await;
-    assert_eq!((a.cache, b.cache), (None, None), "{work}");
-    assert_ne!(extract_csrf(&a.body), extract_csrf(&b.body));
+    let work = cerita[at..at + cerita[at..].find('"').unwrap()].to_string();
+    let layanan = fetch(&guest, &app.url("/layanan")).await.body;
+    let at = layanan.find("href=\"/layanan/unit/").unwrap() + 6;
+    let unit = layanan[at..at + layanan[at..].find('"').unwrap()].to_string();
+    let unit_page = fetch(&guest, &app.url(&unit)).await.body;
+    let at = unit_page
+        .find("href=\"/layanan/s/")
+        .expect("a service of the unit")
+        + 6;
+    let service = unit_page[at..at + unit_page[at..].find('"').unwrap()].to_string();
+    for page in [work.clone(), service] {
+        let url = app.url(&page);
+        let a = fetch(&guest, &url).await;
+        let b = fetch(&other_guest, &url).await;
+        assert_eq!(b.cache.as_deref(), Some("hit"), "{page} is kept for guests");
+        let (ta, tb) = (
+            extract_csrf(&a.body).unwrap(),
+            extract_csrf(&b.body).unwrap(),
+        );
+        assert_ne!(ta, tb, "{page}: each guest their own token");
+        assert_eq!(a.body.replace(&ta, "T"), b.body.replace(&tb, "T"), "{page}");
+        let r = other_guest
+            .get(&url)
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-encoding"], "gzip");
+        assert!(
+            r.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("private")
+        );
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(&r.bytes().await.unwrap()[..])
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, b.body, "{page} gzipped");
+        // A first-time visitor: a token in the page and the same one in the cookie.
+        let r = app.client().get(&url).send().await.unwrap();
+        assert_eq!(r.headers()["x-cache"], "hit");
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        let body = r.text().await.unwrap();
+        let token = extract_csrf(&body).unwrap();
+        assert!(
+            cookie.starts_with(&format!("anj_csrf={token};")),
+            "{cookie}"
+        );
+        // An ETag per guest: the other guest's copy is not theirs.
+        let r = guest
+            .get(&url)
+            .header("if-none-match", b.etag.as_deref().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{page}");
+    }
+    // The token from a kept page is the guest's own: their kudos is accepted.
+    let page = fetch(&other_guest, &app.url(&work)).await;
+    let token = extract_csrf(&page.body).unwrap();
+    let r = other_guest
+        .post(app.url(&format!("{work}/kudos")))
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "kudos with the kept page's token");
 }
 
 async fn every_cached_page_is_made_again_after_a_write(app: TestApp) {
