@@ -94,7 +94,21 @@ pub async fn run(postgres: bool) {
     .collect();
     pages.push(first(&text("/inovasi".into()).await, "/inovasi/"));
     pages.push(first(&text("/ikm".into()).await, "/ikm/unit/"));
-    pages.push(first(&text("/layanan".into()).await, "/layanan/unit/"));
+    let index = text("/layanan".into()).await;
+    pages.push(first(&index, "/layanan/unit/"));
+    // A service's page holds its request form: kept with holes for each guest's token. The
+    // first unit that offers a service.
+    let mut service = None;
+    for (at, _) in index.match_indices("href=\"/layanan/unit/") {
+        let rest = &index[at + 6..];
+        let page = text(rest[..rest.find('"').unwrap()].to_string()).await;
+        if let Some(at) = page.find("href=\"/layanan/s/") {
+            let rest = &page[at + 6..];
+            service = Some(rest[..rest.find('"').unwrap()].to_string());
+            break;
+        }
+    }
+    pages.push(service.expect("a unit with a service"));
     let work = first(&text("/cerita".into()).await, "/cerita/karya/");
     pages.push(work.clone());
     pages.push(format!("{work}/bab/1"));
