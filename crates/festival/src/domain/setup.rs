@@ -182,9 +182,13 @@ pub fn date(raw: &str) -> Option<time::Date> {
     time::Date::parse(raw.trim(), &format).ok()
 }
 
-/// A WIB date and time as a form sends it (`2027-11-01T08:00`, seconds optional; a space may
-/// stand for the `T`).
+/// A date and time as a form sends it, in WIB (`2027-11-01T08:00`, seconds optional; a space may
+/// stand for the `T`), or as an API client may, in RFC 3339 with its offset.
 pub fn instant(raw: &str) -> Option<Millis> {
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(raw.trim(), rfc3339) {
+        return Some((t.unix_timestamp_nanos() / 1_000_000) as Millis);
+    }
     let raw = raw.trim().replace(' ', "T");
     let (d, t) = raw.split_once('T')?;
     let day = date(d)?;
@@ -473,6 +477,8 @@ mod tests {
         let ms = instant("2027-12-06T08:00").unwrap();
         assert_eq!(ms, 1_828_054_800_000);
         assert_eq!(instant("2027-12-06 08:00:00"), Some(ms));
+        assert_eq!(instant("2027-12-06T01:00:00Z"), Some(ms));
+        assert_eq!(instant("2027-12-06T08:00:00+07:00"), Some(ms));
         assert_eq!(instant_input(ms), "2027-12-06T08:00");
         assert_eq!(instant("2027-12-06"), None);
         assert_eq!(instant("2027-12-06T25:00"), None);

@@ -128,15 +128,15 @@ pub async fn phases(db: &Db, edition_id: i64) -> anjungan_kernel::Result<Vec<Pha
         .bind(edition_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            Some(Phase {
-                kind: PhaseKind::parse(&r.try_get::<String, _>("kind").ok()?)?,
-                starts_at: r.try_get("starts_at").ok()?,
-                ends_at: r.try_get("ends_at").ok()?,
-                voting: r.try_get::<i64, _>("voting").ok()? != 0,
-            })
-        })
-        .collect())
+    Ok(rows.iter().filter_map(phase_from).collect())
+}
+
+/// A phase from its row; a kind this version does not know is left out.
+pub(crate) fn phase_from(r: &sqlx::any::AnyRow) -> Option<Phase> {
+    Some(Phase {
+        kind: PhaseKind::parse(&r.try_get::<String, _>("kind").ok()?)?,
+        starts_at: r.try_get("starts_at").ok()?,
+        ends_at: r.try_get("ends_at").ok()?,
+        voting: r.try_get::<i64, _>("voting").ok()? != 0,
+    })
 }

@@ -253,17 +253,8 @@ pub async fn phases_in(conn: &mut Conn, edition_id: i64) -> anjungan_kernel::Res
         .bind(edition_id)
         .fetch_all(&mut *conn)
         .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let kind: String = r.try_get("kind")?;
-        if let Some(kind) = crate::domain::phase::PhaseKind::parse(&kind) {
-            out.push(Phase {
-                kind,
-                starts_at: r.try_get("starts_at")?,
-                ends_at: r.try_get("ends_at")?,
-                voting: r.try_get::<i64, _>("voting")? != 0,
-            });
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .iter()
+        .filter_map(super::editions::phase_from)
+        .collect())
 }

@@ -547,29 +547,16 @@ pub struct PhaseBody {
 }
 
 fn api_phases(body: &[PhaseBody]) -> Result<Vec<Phase>, AppError> {
-    let local: Vec<(String, String)> = body
-        .iter()
-        .map(|p| (wib_local(&p.starts_at), wib_local(&p.ends_at)))
-        .collect();
     let rows: Vec<PhaseRow<'_>> = body
         .iter()
-        .zip(&local)
-        .map(|(p, (s, e))| PhaseRow {
+        .map(|p| PhaseRow {
             kind: &p.kind,
-            starts: s,
-            ends: e,
+            starts: &p.starts_at,
+            ends: &p.ends_at,
             voting: p.voting,
         })
         .collect();
     setup::parse_phases(&rows).map_err(refusal)
-}
-
-/// An RFC 3339 instant written as WIB local time; other text is passed on as it is.
-fn wib_local(raw: &str) -> String {
-    match time::OffsetDateTime::parse(raw.trim(), &time::format_description::well_known::Rfc3339) {
-        Ok(t) => setup::instant_input((t.unix_timestamp_nanos() / 1_000_000) as i64),
-        Err(_) => raw.to_string(),
-    }
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
