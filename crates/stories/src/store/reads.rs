@@ -31,7 +31,9 @@ impl ReadCounter {
         }
         let n = batch.len();
         let result = async {
-            let mut tx = db.begin_write().await?;
+            // A count, not content: it ends no kept page (those show it at most their max age
+            // late), else every flush of a popular chapter would re-render every room's pages.
+            let mut tx = db.begin_private_write().await?;
             for (work, reads) in &batch {
                 sqlx::query("UPDATE story_works SET reads = reads + $1 WHERE id = $2")
                     .bind(*reads)
