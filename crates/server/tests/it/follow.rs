@@ -565,6 +565,7 @@ async fn citizen_follows_everything_in_a_browser(backend: Backend) {
             // "Permohonan saya" from the catalogue, with a code to the phone.
             c.goto(&format!("{base}/layanan")).await.map_err(err)?;
             click(&c, "a[href='/layanan/saya']").await?;
+            crate::browser::wait_for_path(&c, "/layanan/saya").await?;
             fill(&c, "#kontak", "0812-3456-7890").await?;
             click(&c, "form[action='/layanan/saya/kode'] button[type=submit]").await?;
             wait_text(&c, "[data-testid=code-sent]", "6281*******90").await?;
@@ -610,6 +611,7 @@ async fn citizen_follows_everything_in_a_browser(backend: Backend) {
                 .map_err(err)?;
             fill(&c, "#kode", &number).await?;
             click(&c, "form[action='/layanan/lacak'] button[type=submit]").await?;
+            crate::browser::wait_for_path(&c, &format!("/layanan/nomor/{number}")).await?;
             click(&c, "form[action$='/kode'] button[type=submit]").await?;
             wait_text(&c, "[data-testid=code-sent]", "62*********90").await?;
             fill(
@@ -628,6 +630,8 @@ async fn citizen_follows_everything_in_a_browser(backend: Backend) {
                 &format!("form[action='/layanan/nomor/{number}'] button[type=submit]"),
             )
             .await?;
+            // The code page's heading names the number too: wait for the tracking page itself.
+            crate::browser::wait_for_path(&c, &format!("/layanan/lacak/{tracking}")).await?;
             wait_text(&c, "h1", &number).await?;
             let url = c.current_url().await.map_err(err)?;
             expect(
