@@ -110,6 +110,8 @@ pub struct Db {
     pub instance: u64,
     /// Moved by every committed write: what cached pages are checked against.
     pub versions: std::sync::Arc<crate::versions::Versions>,
+    /// SQLite's background checkpoint, running while any handle on the database lives.
+    _checkpointer: Option<std::sync::Arc<crate::checkpoint::Checkpointer>>,
 }
 
 static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -182,11 +184,14 @@ impl Db {
             .connect_with(options)
             .await?;
         let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let checkpointer = (backend == Backend::Sqlite)
+            .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
         Ok(Self {
             pool,
             backend,
             instance,
             versions: Default::default(),
+            _checkpointer: checkpointer,
         })
     }
 

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod backup;
 pub mod batch;
+mod checkpoint;
 pub mod clock;
 pub mod config;
 pub mod crypto;

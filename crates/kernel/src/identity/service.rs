@@ -436,9 +436,53 @@ pub async fn token_principal(db: &Db, token: &str) -> crate::Result<Option<Princ
     };
     let now = now_ms();
     if last_used.is_none_or(|t| now - t > crate::clock::MINUTE) {
-        store::mark_token_used(db, id, now).await?;
+        token_use::note(db, id, now);
     }
     Ok(Some(principal))
+}
+
+/// When a token was last used is written in batches, after the request: written on the
+/// request, the first bids of many buyers would each wait for a durable write of their own,
+/// queued for SQLite's single writer ahead of the bids themselves.
+mod token_use {
+    use crate::Db;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+    use std::time::Duration;
+
+    /// How late a token's "last used" may be written.
+    const DELAY: Duration = Duration::from_secs(2);
+
+    /// Uses not yet written, per database (tests open many in one process). A poisoned lock is
+    /// recovered: each entry is written whole.
+    static PENDING: Mutex<Option<HashMap<u64, HashMap<i64, i64>>>> = Mutex::new(None);
+
+    fn pending<T>(f: impl FnOnce(&mut HashMap<u64, HashMap<i64, i64>>) -> T) -> T {
+        f(PENDING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert_with(HashMap::new))
+    }
+
+    /// Records a use; the first use noted for a database schedules the write of all of them.
+    pub(super) fn note(db: &Db, token: i64, at: i64) {
+        let first = pending(|p| {
+            let uses = p.entry(db.instance).or_default();
+            let first = uses.is_empty();
+            uses.insert(token, at);
+            first
+        });
+        if first {
+            let db = db.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(DELAY).await;
+                let uses = pending(|p| p.remove(&db.instance)).unwrap_or_default();
+                if let Err(e) = super::store::mark_tokens_used(&db, &uses).await {
+                    tracing::warn!(error = %e, "could not record when API tokens were last used");
+                }
+            });
+        }
+    }
 }
 
 /// Creates a named API token for `user`; the token is returned once and stored hashed.

@@ -402,12 +402,23 @@ pub async fn token_principal(
     )))
 }
 
-pub async fn mark_token_used(db: &Db, id: i64, now: i64) -> crate::Result<()> {
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+/// Records when each token was last used, in one write that ends no kept page.
+pub async fn mark_tokens_used(
+    db: &Db,
+    uses: &std::collections::HashMap<i64, i64>,
+) -> crate::Result<()> {
+    if uses.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin_private_write().await?;
+    for (id, at) in uses {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(*at)
+            .bind(*id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
