@@ -134,7 +134,7 @@ struct EditionPage {
 
 impl EditionPage {
     fn vote_text(&self, opens: &i64, closes: &i64) -> String {
-        crate::web::programme::vote_dates(&self.shell, *opens, *closes)
+        crate::web::programme::vote_dates(&self.shell, *opens, *closes, self.now)
     }
     /// The ranking and the results are public once the results phase has begun.
     fn results_public(&self) -> bool {

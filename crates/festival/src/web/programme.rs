@@ -38,7 +38,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// "1–10 Desember 2027": the days the public vote is open. A window that ends at midnight ends
 /// with the day before.
-pub fn vote_dates(shell: &Shell, opens: Millis, closes: Millis) -> String {
+/// The vote's dates as a sentence: open (or to open) on them until it closes, then closed.
+pub fn vote_dates(shell: &Shell, opens: Millis, closes: Millis, now: Millis) -> String {
     let first = anjungan_kernel::clock::to_wib(opens).date();
     let last = anjungan_kernel::clock::to_wib((closes - 1).max(opens)).date();
     let range = if first == last {
@@ -52,10 +53,12 @@ pub fn vote_dates(shell: &Shell, opens: Millis, closes: Millis) -> String {
             shell.t.day(&last.to_string())
         )
     };
-    shell
-        .t
-        .s("festival.setup.vote_open")
-        .replace("{dates}", &range)
+    let key = if now < closes {
+        "festival.setup.vote_open"
+    } else {
+        "festival.setup.vote_closed"
+    };
+    shell.t.s(key).replace("{dates}", &range)
 }
 
 /// A session with the people on it, for links to their pages.

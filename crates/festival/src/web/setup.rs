@@ -198,6 +198,7 @@ struct SetupPage {
     e: Edition,
     phases: Vec<PhaseInput>,
     vote: Option<(i64, i64)>,
+    now: i64,
     published: bool,
     stages: Vec<Stage>,
     speakers: Vec<Speaker>,
@@ -233,7 +234,7 @@ impl SetupPage {
     }
     fn vote_text(&self) -> String {
         self.vote
-            .map(|(a, b)| crate::web::programme::vote_dates(&self.shell, a, b))
+            .map(|(a, b)| crate::web::programme::vote_dates(&self.shell, a, b, self.now))
             .unwrap_or_default()
     }
 }
@@ -276,6 +277,7 @@ async fn show_setup(
         shell: Shell::new(ctx),
         phases: phase_inputs(&phases),
         vote: setup::vote_window(&phases),
+        now,
         published: crate::domain::phase::results_out(&phases, now),
         stages: store::setup::stages(&state.db, e.id).await?,
         speakers: store::setup::speakers(&state.db, e.id).await?,

@@ -462,6 +462,14 @@ async fn the_next_tif_is_set_up_through_the_api(app: TestApp) {
         ["results_published"],
         "the vote closed with its phase"
     );
+    let page = app
+        .page(&app.client(), &format!("/festival/{number}"))
+        .await;
+    assert!(
+        page.contains("Pemungutan suara sudah ditutup")
+            && !page.contains("Pemungutan suara dibuka"),
+        "a closed vote is not announced as open"
+    );
     for action in [
         "festival.edition",
         "festival.phases",
