@@ -401,8 +401,10 @@ async fn the_next_tif_is_set_up_through_the_api(app: TestApp) {
     let ics = r.text().await.unwrap();
     assert!(ics.contains("SUMMARY:Diskusi panel: desa digital"), "{ics}");
     assert!(ics.contains(&format!("tif-{number}-session-{session_id}@")));
-    let path =
-        std::env::temp_dir().join(format!("anjungan-feed-{number}-{}.ics", std::process::id()));
+    // A directory of its own: the SQLite and PostgreSQL runs of this test share a process
+    // and an edition number.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.ics");
     std::fs::write(&path, &ics).unwrap();
     if let Some(out) = python_check(
         &format!(
@@ -413,7 +415,7 @@ async fn the_next_tif_is_set_up_through_the_api(app: TestApp) {
     ) {
         assert_eq!(out.trim(), "1");
     }
-    let _ = std::fs::remove_file(&path);
+    drop(dir);
     let (uid, _) = feed_path.split_once('-').unwrap();
     let forged = format!("{uid}-{}.ics", "0".repeat(32));
     let r = guest
@@ -521,10 +523,9 @@ async fn set_up_in_a_browser(backend: Backend) {
     };
     let (previous, _) = latest(&app).await;
     let number = previous + 1;
-    let photo = std::env::temp_dir().join(format!(
-        "anjungan-speaker-{}-{number}.png",
-        std::process::id()
-    ));
+    // A directory of its own: this journey runs on both engines at once in one process.
+    let photo_dir = tempfile::tempdir().unwrap();
+    let photo = photo_dir.path().join("speaker.png");
     std::fs::write(&photo, PNG).unwrap();
     let photo_path = photo.display().to_string();
     let base = app.base.clone();
@@ -672,7 +673,7 @@ async fn set_up_in_a_browser(backend: Backend) {
             Ok(())
         })
         .await;
-    let _ = std::fs::remove_file(&photo);
+    drop(photo_dir);
     let published: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM festival_phases p JOIN festival_editions e ON e.id = p.edition_id \
          WHERE e.number = $1 AND p.kind = 'results_published'",
