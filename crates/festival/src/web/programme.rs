@@ -36,9 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .route("/festival/kalender/{token}", get(feed))
 }
 
-/// "1–10 Desember 2027": the days the public vote is open. A window that ends at midnight ends
-/// with the day before.
-/// The vote's dates as a sentence: open (or to open) on them until it closes, then closed.
+/// "Pemungutan suara dibuka 1–10 Desember 2027" until the vote closes, then that it closed on
+/// those days. A window that ends at midnight ends with the day before.
 pub fn vote_dates(shell: &Shell, opens: Millis, closes: Millis, now: Millis) -> String {
     let first = anjungan_kernel::clock::to_wib(opens).date();
     let last = anjungan_kernel::clock::to_wib((closes - 1).max(opens)).date();

@@ -447,7 +447,7 @@ pub async fn token_principal(db: &Db, token: &str) -> crate::Result<Option<Princ
 mod token_use {
     use crate::Db;
     use std::collections::HashMap;
-    use std::sync::{Mutex, PoisonError};
+    use std::sync::{LazyLock, Mutex, PoisonError};
     use std::time::Duration;
 
     /// How late a token's "last used" may be written.
@@ -455,13 +455,11 @@ mod token_use {
 
     /// Uses not yet written, per database (tests open many in one process). A poisoned lock is
     /// recovered: each entry is written whole.
-    static PENDING: Mutex<Option<HashMap<u64, HashMap<i64, i64>>>> = Mutex::new(None);
+    static PENDING: LazyLock<Mutex<HashMap<u64, HashMap<i64, i64>>>> =
+        LazyLock::new(Default::default);
 
     fn pending<T>(f: impl FnOnce(&mut HashMap<u64, HashMap<i64, i64>>) -> T) -> T {
-        f(PENDING
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get_or_insert_with(HashMap::new))
+        f(&mut PENDING.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Records a use; the first use noted for a database schedules the write of all of them.

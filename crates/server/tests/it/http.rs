@@ -394,7 +394,7 @@ async fn api_tokens_work_and_revoked_tokens_stop(app: TestApp) {
     assert_eq!(stored, 0);
     // When it was last used is written after the answer, in a batch, within seconds.
     let mut last_used: Option<i64> = None;
-    for _ in 0..50 {
+    for _ in 0..150 {
         last_used =
             sqlx::query_scalar("SELECT last_used_at FROM api_tokens ORDER BY id DESC LIMIT 1")
                 .fetch_one(&app.state.db.pool)
@@ -405,7 +405,7 @@ async fn api_tokens_work_and_revoked_tokens_stop(app: TestApp) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let last_used = last_used.expect("the token's last use is recorded within 10 s");
+    let last_used = last_used.expect("the token's last use is recorded within 30 s");
     assert!((anjungan_kernel::clock::now_ms() - last_used).abs() < 60_000);
     let r = api
         .post(app.url("/api/v1/organisations"))
